@@ -1,0 +1,54 @@
+/**
+ * Worker thread side of the local build: reads and prepares articles, and renders article pages,
+ * so that a large build uses every core. It runs the same core functions as the single-thread path.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SiteConfig } from '../../core/model.js';
+import type { SourceEntry } from '../../core/ports.js';
+import { articlePage, loadStory, type PageJob } from '../../core/pipeline/build.js';
+import { type PrepareOptions, prepareEntries } from '../../core/pipeline/prepare.js';
+import { SiteRenderer } from '../../core/render/site.js';
+import type { TemplateSources } from '../../core/render/templates.js';
+import { FileSiteSink } from './file-sink.js';
+import { FileArticleSource } from './file-source.js';
+
+export interface BuildWorkerData {
+  articlesDir: string;
+  outDir: string;
+  config: SiteConfig;
+  templates: TemplateSources;
+}
+
+export type BuildTask =
+  | { kind: 'prepare'; entries: SourceEntry[]; options: PrepareOptions }
+  | { kind: 'pages'; jobs: PageJob[]; now: string };
+
+const data = workerData as BuildWorkerData;
+const source = new FileArticleSource(data.articlesDir);
+const sink = new FileSiteSink(data.outDir);
+const site = SiteRenderer.create(data.templates, data.config);
+
+async function handle(task: BuildTask): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
+  if (task.kind === 'prepare') {
+    const outcomes = await prepareEntries((key) => source.read(key), task.entries, task.options);
+    const transfer: ArrayBuffer[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) transfer.push(outcome.doc.shingles.buffer as ArrayBuffer, outcome.doc.fps.buffer as ArrayBuffer);
+    }
+    return { value: outcomes, transfer: [...new Set(transfer)] };
+  }
+  const now = new Date(task.now);
+  let written = 0;
+  for (const job of task.jobs) {
+    const story = await loadStory(source, data.config, now, job.id, job.record);
+    if (await sink.write(articlePage(site, story))) written++;
+  }
+  return { value: written, transfer: [] };
+}
+
+parentPort?.on('message', (task: BuildTask) => {
+  handle(task).then(
+    ({ value, transfer }) => parentPort!.postMessage({ ok: true, value }, transfer),
+    (error: Error) => parentPort!.postMessage({ ok: false, error: error.stack ?? error.message }),
+  );
+});

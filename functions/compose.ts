@@ -1,0 +1,158 @@
+/**
+ * The one place that picks adapters. The local build uses files and, for large runs, worker
+ * threads; the Lambda handlers compose the AWS adapters (see `compose-aws.ts`).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { FileBlobStore } from './adapters/local/file-blob-store.js';
+import { FileSiteSink } from './adapters/local/file-sink.js';
+import { FileArticleSource } from './adapters/local/file-source.js';
+import { readTemplates } from './adapters/local/templates.js';
+import { WorkerPool } from './adapters/local/worker-pool.js';
+import { ConfigError, resolveConfig } from './core/config.js';
+import type { SiteConfig } from './core/model.js';
+import { type BuildDeps, type BuildOptions, type PageJob, sequentialPageWriter } from './core/pipeline/build.js';
+import { type PrepareOutcome, prepareEntries } from './core/pipeline/prepare.js';
+import type { Clock, Progress } from './core/ports.js';
+import { silentProgress } from './core/ports.js';
+import { DigestRenderer } from './core/render/digest.js';
+import { SiteRenderer } from './core/render/site.js';
+
+export interface LocalOptions {
+  articlesDir: string;
+  outDir: string;
+  stateDir: string;
+  /** A JSON config file; when absent, `site.config.json` in the working folder is used if it exists. */
+  configPath?: string;
+  templatesDir?: string;
+  /** Worker threads for large runs; 1 keeps everything in this thread. */
+  workers?: number;
+  clock?: Clock;
+  progress?: Progress;
+}
+
+export const DEFAULT_CONFIG_FILE = 'site.config.json';
+/** Below this many files a run stays in one thread: starting workers costs more than it saves. */
+const PARALLEL_THRESHOLD = 400;
+const CHUNK = 200;
+
+/** `SOURCE_DATE_EPOCH` (seconds) pins the clock, as in reproducible-builds.org. */
+export function systemClock(env: NodeJS.ProcessEnv = process.env): Clock {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined) {
+    if (!/^\d+$/.test(epoch)) throw new ConfigError('SOURCE_DATE_EPOCH must be a whole number of seconds', 'SOURCE_DATE_EPOCH');
+    const fixed = new Date(Number(epoch) * 1000);
+    return { now: () => fixed };
+  }
+  return { now: () => new Date() };
+}
+
+export async function loadConfig(configPath: string | undefined): Promise<SiteConfig> {
+  const path = configPath ?? DEFAULT_CONFIG_FILE;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (!configPath && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolveConfig({});
+    throw new ConfigError(`config file ${path} cannot be read: ${(error as Error).message}`, path);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, path);
+  }
+  try {
+    return resolveConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${path}: ${error.message}`, error.key);
+    throw error;
+  }
+}
+
+export interface LocalBuild {
+  deps: BuildDeps;
+  options: BuildOptions;
+  close(): Promise<void>;
+}
+
+export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
+  const articlesDir = resolve(local.articlesDir);
+  const outDir = resolve(local.outDir);
+  const config = await loadConfig(local.configPath);
+  const templates = await readTemplates(resolve(local.templatesDir ?? 'templates'));
+  const source = new FileArticleSource(articlesDir);
+  const sink = new FileSiteSink(outDir);
+  const site = SiteRenderer.create(templates, config);
+  const digest = await DigestRenderer.create(templates, config);
+  const workers = Math.max(1, local.workers ?? availableParallelism());
+  const renderKey = createHash('sha256')
+    .update(JSON.stringify({ config, templates, format: 1 }))
+    .digest('hex')
+    .slice(0, 16);
+
+  let pool: WorkerPool | undefined;
+  const getPool = () => {
+    pool ??= new WorkerPool(workers, new URL('./adapters/local/build-worker.ts', import.meta.url), {
+      articlesDir,
+      outDir,
+      config,
+      templates,
+    });
+    return pool;
+  };
+  const parallel = (count: number) => workers > 1 && count >= PARALLEL_THRESHOLD;
+  const chunks = <T>(items: T[]) => {
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+    return out;
+  };
+  const progress = local.progress ?? silentProgress;
+
+  const deps: BuildDeps = {
+    source,
+    sink,
+    state: new FileBlobStore(resolve(local.stateDir)),
+    clock: local.clock ?? systemClock(),
+    progress,
+    renderers: { site, digest },
+    async prepare(entries, options) {
+      if (!parallel(entries.length)) return prepareEntries((key) => source.read(key), entries, options);
+      let done = 0;
+      const results = await Promise.all(
+        chunks(entries).map(async (chunk) => {
+          const outcomes = await getPool().run<PrepareOutcome[]>({ kind: 'prepare', entries: chunk, options });
+          done += chunk.length;
+          progress.update('reading', done, entries.length);
+          return outcomes;
+        }),
+      );
+      return results.flat();
+    },
+  };
+  const now = () => deps.clock.now().toISOString();
+  deps.writePages = async (jobs: PageJob[]) => {
+    if (!parallel(jobs.length)) {
+      return sequentialPageWriter(source, sink, site, config, deps.clock.now())(jobs);
+    }
+    let done = 0;
+    const counts = await Promise.all(
+      chunks(jobs).map(async (chunk) => {
+        const written = await getPool().run<number>({ kind: 'pages', jobs: chunk, now: now() });
+        done += chunk.length;
+        progress.update('writing pages', done, jobs.length);
+        return written;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  };
+  return {
+    deps,
+    options: { config, renderKey },
+    close: async () => {
+      await pool?.close();
+    },
+  };
+}

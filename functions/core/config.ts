@@ -1,0 +1,111 @@
+import type { SiteConfig } from './model.js';
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly key: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_CONFIG: SiteConfig = {
+  title: 'News digest',
+  description: 'The latest stories, each published once.',
+  siteUrl: 'http://localhost:8080/',
+  language: 'en',
+  feedSize: 50,
+  ttl: 60,
+  maxArticleBytes: 1024 * 1024,
+  digest: {
+    maxStories: 20,
+    subjectPrefix: 'News digest',
+    unsubscribeUrl: '{{unsubscribe_url}}',
+  },
+};
+
+type RawConfig = Record<string, unknown>;
+
+function isRecord(value: unknown): value is RawConfig {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(raw: RawConfig, key: string, path: string, fallback: string): string {
+  const value = raw[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`config key "${path}" must be a non-empty string`, path);
+  }
+  return value.trim();
+}
+
+function int(raw: RawConfig, key: string, path: string, fallback: number, min: number, max: number): number {
+  const value = raw[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`config key "${path}" must be an integer from ${min} to ${max}`, path);
+  }
+  return value;
+}
+
+const KNOWN_KEYS = new Set([
+  'title',
+  'description',
+  'siteUrl',
+  'language',
+  'author',
+  'copyright',
+  'feedSize',
+  'ttl',
+  'maxArticleBytes',
+  'digest',
+]);
+
+/** Resolves a raw config object (from a JSON file or CDK context) into a validated `SiteConfig`. */
+export function resolveConfig(raw: unknown = {}): SiteConfig {
+  if (!isRecord(raw)) throw new ConfigError('config must be a JSON object', '(root)');
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`unknown config key "${key}"`, key);
+  }
+  let siteUrl = str(raw, 'siteUrl', 'siteUrl', DEFAULT_CONFIG.siteUrl);
+  try {
+    const url = new URL(siteUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new ConfigError(`config key "siteUrl" must be an absolute http(s) URL, got "${siteUrl}"`, 'siteUrl');
+  }
+  if (!siteUrl.endsWith('/')) siteUrl += '/';
+  const language = str(raw, 'language', 'language', DEFAULT_CONFIG.language);
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
+    throw new ConfigError(`config key "language" must be a language tag such as "en" or "en-GB"`, 'language');
+  }
+  let author: SiteConfig['author'];
+  if (raw.author !== undefined) {
+    if (!isRecord(raw.author)) throw new ConfigError('config key "author" must be an object', 'author');
+    const name = str(raw.author, 'name', 'author.name', '');
+    if (!name) throw new ConfigError('config key "author.name" is required', 'author.name');
+    const email = raw.author.email === undefined ? undefined : str(raw.author, 'email', 'author.email', '');
+    author = email ? { name, email } : { name };
+  }
+  const digestRaw = raw.digest === undefined ? {} : raw.digest;
+  if (!isRecord(digestRaw)) throw new ConfigError('config key "digest" must be an object', 'digest');
+  const title = str(raw, 'title', 'title', DEFAULT_CONFIG.title);
+  const config: SiteConfig = {
+    title,
+    description: str(raw, 'description', 'description', DEFAULT_CONFIG.description),
+    siteUrl,
+    language,
+    feedSize: int(raw, 'feedSize', 'feedSize', DEFAULT_CONFIG.feedSize, 1, 1000),
+    ttl: int(raw, 'ttl', 'ttl', DEFAULT_CONFIG.ttl, 1, 10080),
+    maxArticleBytes: int(raw, 'maxArticleBytes', 'maxArticleBytes', DEFAULT_CONFIG.maxArticleBytes, 1024, 64 * 1024 * 1024),
+    digest: {
+      maxStories: int(digestRaw, 'maxStories', 'digest.maxStories', DEFAULT_CONFIG.digest.maxStories, 1, 200),
+      subjectPrefix: str(digestRaw, 'subjectPrefix', 'digest.subjectPrefix', title),
+      unsubscribeUrl: str(digestRaw, 'unsubscribeUrl', 'digest.unsubscribeUrl', DEFAULT_CONFIG.digest.unsubscribeUrl),
+    },
+  };
+  if (author) config.author = author;
+  if (raw.copyright !== undefined) config.copyright = str(raw, 'copyright', 'copyright', '');
+  return config;
+}

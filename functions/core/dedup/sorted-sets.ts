@@ -1,0 +1,38 @@
+/** Set operations on sorted, duplicate-free Uint32Arrays: the representation of every hash set here. */
+
+/** Sorts a copy of `values` and drops repeats. */
+export function sortedUnique(values: ArrayLike<number>): Uint32Array {
+  const sorted = Uint32Array.from(values).sort();
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (count === 0 || sorted[i] !== sorted[count - 1]) sorted[count++] = sorted[i]!;
+  }
+  return count === sorted.length ? sorted : sorted.slice(0, count);
+}
+
+/** |a ∩ b| by a linear merge. */
+export function intersectionSize(a: Uint32Array, b: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      shared++;
+      i++;
+      j++;
+    } else if (x < y) {
+      i++;
+    } else {
+      j++;
+    }
+  }
+  return shared;
+}
+
+/** Whether `values` is strictly increasing, i.e. sorted and duplicate-free. */
+export function isSortedUnique(values: Uint32Array): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i - 1]! >= values[i]!) return false;
+  return true;
+}

@@ -1,0 +1,106 @@
+/**
+ * The domain model shared by every part of the core. Plain data only: no I/O, no classes,
+ * so that the same values travel between worker threads, state files and DynamoDB items.
+ */
+
+/** One block of an article body, in reading order. */
+export type Block =
+  | { kind: 'paragraph'; text: string }
+  /** A short title-like line inside the body (a subheading). */
+  | { kind: 'heading'; text: string }
+  /** Quoted text, e.g. the text of an embedded tweet; `cite` names who said it. */
+  | { kind: 'quote'; text: string; cite?: string };
+
+/** An article after parsing and cleaning. All text is NFC-normalised plain text (never HTML). */
+export interface ParsedArticle {
+  /** Where it came from, relative to the articles root (file name or S3 key without the prefix). */
+  source: string;
+  title: string;
+  /** True when the title was derived from the first sentence of the body. */
+  titleDerived: boolean;
+  /** A standfirst line or the front matter `summary`, when the article has one. */
+  standfirst?: string;
+  author?: string;
+  tags: string[];
+  /** The article's original URL (front matter `link`), when given. */
+  link?: string;
+  /** The article's own publication date as ISO 8601 (UTC), when it carries a usable one. */
+  date?: string;
+  blocks: Block[];
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A problem found in one input file. `error` means the file was rejected; `warning` means it was published. */
+export interface Diagnostic {
+  source: string;
+  severity: Severity;
+  /** A stable machine-readable code, e.g. `empty`, `binary`, `invalid-utf8`, `too-large`, `future-date`. */
+  code: string;
+  message: string;
+}
+
+/** A story: one or more near-copies of the same article, published once under one stable id. */
+export interface Story {
+  /** Stable id, used as the RSS guid: the id of the story's first-seen member. Never changes. */
+  id: string;
+  /** URL-safe file name (without extension) of the story's page. */
+  slug: string;
+  title: string;
+  /** Plain-text summary (standfirst, or the start of the body). */
+  summary: string;
+  /** ISO 8601: the earliest member date. */
+  date: string;
+  /** ISO 8601: when the story's content last changed (the newest member date); equals `date` when never updated. */
+  updated: string;
+  author?: string;
+  tags: string[];
+  /** The original article URL, when the canonical member gives one. */
+  link?: string;
+  /** The content of the most complete member. */
+  blocks: Block[];
+  /** Source keys of every member, canonical first. */
+  members: string[];
+}
+
+/** Channel metadata and build options; see `config.ts` for defaults and validation. */
+export interface SiteConfig {
+  title: string;
+  description: string;
+  /** Absolute URL of the published site, ending in `/`. */
+  siteUrl: string;
+  /** BCP 47 language tag, e.g. `en`. */
+  language: string;
+  author?: { name: string; email?: string };
+  copyright?: string;
+  /** How many stories the feeds carry (newest first). */
+  feedSize: number;
+  /** RSS `ttl` in minutes. */
+  ttl: number;
+  /** Largest accepted article file, in bytes. */
+  maxArticleBytes: number;
+  digest: {
+    /** Most stories in one edition (also caps the first edition). */
+    maxStories: number;
+    /** Prefix of the email subject, e.g. the newsletter's name. */
+    subjectPrefix: string;
+    /** Placeholder (or, in the cloud, a per-subscriber URL) for the unsubscribe link. */
+    unsubscribeUrl: string;
+  };
+}
+
+/** One edition of the email digest. */
+export interface Edition {
+  /** Deterministic id, e.g. `2021-09-01` or a schedule timestamp. */
+  id: string;
+  /** ISO 8601 date of the edition (the newest story date locally). */
+  date: string;
+  stories: Story[];
+}
+
+/** A file to publish, with its path relative to the site root. */
+export interface OutputFile {
+  path: string;
+  contentType: string;
+  body: string;
+}

@@ -1,0 +1,545 @@
+import { parseArticle } from '../article/parse-article.js';
+import { CandidateIndex } from '../dedup/candidate-index.js';
+import type { Cluster } from '../dedup/types.js';
+import type { Diagnostic, Edition, SiteConfig, Story } from '../model.js';
+import type { ArticleSource, BlobStore, Clock, Progress, SiteSink, SourceEntry } from '../ports.js';
+import type { DigestRenderer } from '../render/digest.js';
+import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
+import type { SiteRenderer } from '../render/site.js';
+import { slugify } from '../slug.js';
+import { type AssignDoc, assignStories } from './assign-stories.js';
+import { planEdition } from './edition.js';
+import type { PrepareOptions, PrepareOutcome, PreparedDoc } from './prepare.js';
+import { decodePack, encodePack, type PackedDoc } from './shingle-pack.js';
+import {
+  type BuildState,
+  decodeState,
+  encodeState,
+  type FileRecord,
+  type StoryRecord,
+} from './state.js';
+import { compareStories, listingStory, storyFromRecord } from './story-view.js';
+
+/** How many stories the home page lists; older ones are in the month archives. */
+export const INDEX_STORIES = 100;
+
+export const STATE_BLOB = 'state.json';
+export const INDEX_BLOB = 'index.bin';
+const packBlob = (seg: number) => `shingles-${seg}.bin`;
+
+export interface Renderers {
+  site: SiteRenderer;
+  digest: DigestRenderer;
+}
+
+/** Renders and writes article pages; the local adapter may spread this over worker threads. */
+export type PageWriter = (jobs: PageJob[]) => Promise<number>;
+
+export interface PageJob {
+  id: string;
+  record: StoryRecord;
+}
+
+export interface BuildDeps {
+  source: ArticleSource;
+  sink: SiteSink;
+  state: BlobStore;
+  clock: Clock;
+  progress: Progress;
+  renderers: Renderers;
+  /** Reads and prepares articles; the local adapter may spread this over worker threads. */
+  prepare(entries: SourceEntry[], options: PrepareOptions): Promise<PrepareOutcome[]>;
+  writePages?: PageWriter;
+}
+
+export interface BuildOptions {
+  config: SiteConfig;
+  /** Hash of everything besides the articles that shapes the output (config, templates); a change re-renders every page. */
+  renderKey: string;
+}
+
+export interface StorySummary {
+  id: string;
+  title: string;
+  date: string;
+  slug: string;
+  members: string[];
+}
+
+export interface MergeReport {
+  source: string;
+  story: string;
+  into: string;
+  containment: number;
+  coverage: number;
+}
+
+export interface BuildReport {
+  /** Whether anything was parsed, deduplicated or written. */
+  changed: boolean;
+  counts: {
+    files: number;
+    processed: number;
+    rejected: number;
+    stories: number;
+    merged: number;
+    written: number;
+    removed: number;
+  };
+  stories: StorySummary[];
+  merges: MergeReport[];
+  rejected: Diagnostic[];
+  warnings: Diagnostic[];
+  edition?: { id: string; subject: string; stories: number };
+}
+
+/** Loads a story's full content by re-reading its canonical member. */
+export async function loadStory(
+  source: ArticleSource,
+  config: SiteConfig,
+  now: Date,
+  id: string,
+  record: StoryRecord,
+): Promise<Story> {
+  const bytes = await source.read(record.canonical);
+  const { article } = parseArticle(record.canonical, bytes, { maxBytes: config.maxArticleBytes, now });
+  return storyFromRecord(id, record, article);
+}
+
+/** The default page writer: one page after another, in this thread. */
+export function sequentialPageWriter(
+  source: ArticleSource,
+  sink: SiteSink,
+  site: SiteRenderer,
+  config: SiteConfig,
+  now: Date,
+): PageWriter {
+  return async (jobs) => {
+    let written = 0;
+    for (const job of jobs) {
+      const story = await loadStory(source, config, now, job.id, job.record);
+      if (await sink.write(articlePage(site, story))) written++;
+    }
+    return written;
+  };
+}
+
+export function articlePage(site: SiteRenderer, story: Story) {
+  return {
+    path: `articles/${story.slug}.html`,
+    contentType: 'text/html; charset=utf-8',
+    body: site.renderArticle(story),
+  };
+}
+
+const monthOf = (iso: string) => iso.slice(0, 7);
+
+function sameRecord(a: StoryRecord | undefined, b: StoryRecord): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+function reportFromState(state: BuildState): Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'warnings'> {
+  const stories: StorySummary[] = [];
+  const merges: MergeReport[] = [];
+  const ids = Object.keys(state.stories).sort();
+  for (const id of ids) {
+    const record = state.stories[id]!;
+    stories.push({ id, title: record.title, date: record.date, slug: record.slug, members: record.members });
+    for (const [source, figures] of Object.entries(record.evidence)) {
+      merges.push({ source, story: id, into: record.canonical, ...figures });
+    }
+  }
+  stories.sort(compareStories);
+  const rejected: Diagnostic[] = Object.entries(state.rejected)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([source, r]) => ({ source, severity: 'error', code: r.code, message: r.message }));
+  const warnings: Diagnostic[] = [];
+  for (const key of Object.keys(state.files).sort()) {
+    for (const line of state.files[key]!.warnings ?? []) {
+      const colon = line.indexOf(' ');
+      warnings.push({ source: key, severity: 'warning', code: line.slice(0, colon), message: line.slice(colon + 1) });
+    }
+  }
+  return { stories, merges, rejected, warnings };
+}
+
+/**
+ * The whole local build: finds what changed in the source since the last run, prepares only that,
+ * deduplicates it against the stored index, and re-renders only what the change touched.
+ */
+export async function build(deps: BuildDeps, options: BuildOptions): Promise<BuildReport> {
+  const { config } = options;
+  const nowDate = deps.clock.now();
+  const now = nowDate.toISOString();
+  const state = decodeState(await deps.state.get(STATE_BLOB));
+  const entries = (await deps.source.list()).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const listed = new Set(entries.map((entry) => entry.key));
+
+  const toProcess = entries.filter(
+    (entry) => state.files[entry.key]?.version !== entry.version && state.rejected[entry.key]?.version !== entry.version,
+  );
+  const gone = [...Object.keys(state.files), ...Object.keys(state.rejected)].filter((key) => !listed.has(key));
+  const sitePresent = (await deps.sink.exists('feed.xml')) && (await deps.sink.exists('index.html'));
+  const rerenderAll = state.renderKey !== options.renderKey || !sitePresent;
+
+  if (toProcess.length === 0 && gone.length === 0 && !rerenderAll) {
+    return {
+      changed: false,
+      counts: {
+        files: entries.length,
+        processed: 0,
+        rejected: Object.keys(state.rejected).length,
+        stories: Object.keys(state.stories).length,
+        merged: Object.keys(state.files).length - Object.keys(state.stories).length,
+        written: 0,
+        removed: 0,
+      },
+      ...reportFromState(state),
+    };
+  }
+
+  // --- Prepare what is new or changed.
+  deps.progress.update('reading', 0, toProcess.length);
+  const outcomes = toProcess.length ? await deps.prepare(toProcess, { maxBytes: config.maxArticleBytes, now }) : [];
+  const index = await loadIndex(deps.state, state);
+  const packs = new Map<number, Map<number, PackedDoc>>();
+  const packedDoc = async (record: FileRecord): Promise<PackedDoc> => {
+    let pack = packs.get(record.seg);
+    if (!pack) {
+      const bytes = await deps.state.get(packBlob(record.seg));
+      if (!bytes) throw new Error(`state is missing ${packBlob(record.seg)}; delete the state folder to rebuild`);
+      pack = decodePack(bytes);
+      packs.set(record.seg, pack);
+    }
+    const doc = pack.get(record.docNum);
+    if (!doc) throw new Error(`state segment ${record.seg} has no doc ${record.docNum}; delete the state folder to rebuild`);
+    return doc;
+  };
+
+  // --- Remove what is gone, changed, or now rejected.
+  const removed: Array<AssignDoc & { fps: Uint32Array }> = [];
+  const accepted = outcomes.filter((o): o is { ok: true; doc: PreparedDoc } => o.ok).map((o) => o.doc);
+  const acceptedKeys = new Set(accepted.map((doc) => doc.key));
+  const leaving = [...gone, ...toProcess.map((entry) => entry.key)].filter((key) => state.files[key]);
+  const previous = new Map<string, FileRecord>();
+  for (const key of leaving) {
+    const record = state.files[key]!;
+    const { fps } = await packedDoc(record);
+    index.remove(record.docNum, fps);
+    previous.set(key, record);
+    if (!acceptedKeys.has(key)) {
+      removed.push({ docId: record.docId, docNum: record.docNum, seq: record.seq, storyId: record.story, fps });
+    }
+    delete state.files[key];
+  }
+  for (const key of gone) delete state.rejected[key];
+
+  const rejected: Diagnostic[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) {
+      delete state.rejected[outcome.doc.key];
+    } else {
+      rejected.push(outcome.diagnostic);
+      state.rejected[outcome.key] = {
+        version: outcome.version,
+        code: outcome.diagnostic.code,
+        message: outcome.diagnostic.message,
+      };
+    }
+  }
+
+  // --- Add the accepted docs. First-seen order within one run is by date, then key, so it never
+  // depends on the order in which the files were listed.
+  const memberDate = (doc: PreparedDoc, firstSeen: string) => doc.date ?? firstSeen;
+  accepted.sort((a, b) => {
+    const da = memberDate(a, previous.get(a.key)?.firstSeen ?? now);
+    const db = memberDate(b, previous.get(b.key)?.firstSeen ?? now);
+    return da !== db ? (da < db ? -1 : 1) : a.key < b.key ? -1 : 1;
+  });
+  const seg = state.nextSeg;
+  const newPack = new Map<number, PackedDoc>();
+  const added: Array<AssignDoc & { shingles: Uint32Array; fps: Uint32Array }> = [];
+  for (const doc of accepted) {
+    const before = previous.get(doc.key);
+    const firstSeen = before?.firstSeen ?? now;
+    const record: FileRecord = {
+      docId: doc.docId,
+      docNum: before?.docNum ?? state.nextDocNum++,
+      seq: before?.seq ?? state.nextSeq++,
+      version: doc.version,
+      firstSeen,
+      date: memberDate(doc, firstSeen),
+      title: doc.title,
+      size: doc.shingles.length,
+      seg,
+      story: before?.story ?? '',
+    };
+    if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
+    state.files[doc.key] = record;
+    newPack.set(record.docNum, { shingles: doc.shingles, fps: doc.fps });
+    index.add(record.docNum, doc.fps);
+    const assign: AssignDoc & { shingles: Uint32Array; fps: Uint32Array } = {
+      docId: record.docId,
+      docNum: record.docNum,
+      seq: record.seq,
+      shingles: doc.shingles,
+      fps: doc.fps,
+    };
+    if (before?.story) assign.storyId = before.story;
+    added.push(assign);
+  }
+
+  // --- Deduplicate.
+  deps.progress.update('deduplicating', 0, added.length);
+  const keyById = new Map<string, string>();
+  const docsByNum = new Map<number, AssignDoc>();
+  const docsById = new Map<string, AssignDoc>();
+  for (const [key, record] of Object.entries(state.files)) {
+    keyById.set(record.docId, key);
+    const doc: AssignDoc = { docId: record.docId, docNum: record.docNum, seq: record.seq };
+    if (record.story) doc.storyId = record.story;
+    docsByNum.set(record.docNum, doc);
+    docsById.set(record.docId, doc);
+  }
+  const storyMembers = new Map<string, string[]>();
+  for (const [id, story] of Object.entries(state.stories)) {
+    storyMembers.set(
+      id,
+      story.members.map((key) => previous.get(key)?.docId ?? state.files[key]?.docId ?? '').filter(Boolean),
+    );
+  }
+  const recordByNum = new Map([...Object.values(state.files)].map((record) => [record.docNum, record]));
+  const assignment = await assignStories({
+    index,
+    added,
+    removed,
+    docsByNum,
+    docsById,
+    storyMembers,
+    shinglesOf: async (docNum) => (await packedDoc(recordByNum.get(docNum)!)).shingles,
+  });
+
+  // --- Turn clusters into story records.
+  const changedStories = new Map<string, StoryRecord>();
+  const removedStories = new Map<string, StoryRecord>();
+  const build = state.build + 1;
+  for (const id of assignment.retired) {
+    const old = state.stories[id];
+    if (old) removedStories.set(id, old);
+    delete state.stories[id];
+  }
+  const merges: MergeReport[] = [];
+  for (const cluster of assignment.clusters) {
+    const record = storyRecord(cluster, state, keyById, build);
+    for (const key of record.members) state.files[key]!.story = cluster.storyId;
+    const old = state.stories[cluster.storyId];
+    if (old && old.slug !== record.slug) record.slug = old.slug;
+    if (!sameRecord(old, record)) changedStories.set(cluster.storyId, record);
+    state.stories[cluster.storyId] = record;
+    for (const [source, figures] of Object.entries(record.evidence)) {
+      merges.push({ source, story: cluster.storyId, into: record.canonical, ...figures });
+    }
+  }
+
+  // --- Persist the dedup data before rendering, so a crash while writing pages loses no ingest work.
+  if (newPack.size) {
+    await deps.state.put(packBlob(seg), encodePack(newPack));
+    state.nextSeg++;
+  }
+  await deps.state.put(INDEX_BLOB, index.serialize());
+
+  // --- Render.
+  const written = await render(deps, options, state, {
+    now: nowDate,
+    changedStories,
+    removedStories,
+    rerenderAll,
+    build,
+  });
+  state.build = build;
+  state.renderKey = options.renderKey;
+  await deps.state.put(STATE_BLOB, encodeState(state));
+  deps.progress.done();
+
+  const fromState = reportFromState(state);
+  return {
+    changed: true,
+    counts: {
+      files: entries.length,
+      processed: toProcess.length,
+      rejected: Object.keys(state.rejected).length,
+      stories: Object.keys(state.stories).length,
+      merged: Object.keys(state.files).length - Object.keys(state.stories).length,
+      written: written.written,
+      removed: written.removed,
+    },
+    stories: fromState.stories,
+    merges: fromState.merges,
+    rejected: fromState.rejected,
+    warnings: fromState.warnings,
+    ...(written.edition ? { edition: written.edition } : {}),
+  };
+}
+
+async function loadIndex(store: BlobStore, state: BuildState): Promise<CandidateIndex> {
+  if (Object.keys(state.files).length === 0) return new CandidateIndex();
+  const bytes = await store.get(INDEX_BLOB);
+  if (!bytes) throw new Error(`state is missing ${INDEX_BLOB}; delete the state folder to rebuild`);
+  return CandidateIndex.deserialize(bytes);
+}
+
+function storyRecord(cluster: Cluster, state: BuildState, keyById: Map<string, string>, build: number): StoryRecord {
+  const keys = cluster.members.map((docId) => keyById.get(docId)!);
+  const dates = keys.map((key) => state.files[key]!.date).sort();
+  const canonicalKey = keyById.get(cluster.canonical)!;
+  const title = state.files[canonicalKey]!.title;
+  const old = state.stories[cluster.storyId];
+  const evidence: StoryRecord['evidence'] = {};
+  for (const e of cluster.evidence) {
+    evidence[keyById.get(e.docId)!] = {
+      containment: Math.round(e.containment * 1000) / 1000,
+      coverage: Math.round(e.coverage * 1000) / 1000,
+    };
+  }
+  return {
+    slug: old?.slug ?? slugify(title, cluster.storyId),
+    canonical: canonicalKey,
+    members: keys,
+    date: dates[0]!,
+    updated: dates[dates.length - 1]!,
+    title,
+    evidence,
+    createdBuild: old?.createdBuild ?? build,
+  };
+}
+
+interface RenderPlan {
+  now: Date;
+  changedStories: Map<string, StoryRecord>;
+  removedStories: Map<string, StoryRecord>;
+  rerenderAll: boolean;
+  build: number;
+}
+
+async function render(
+  deps: BuildDeps,
+  options: BuildOptions,
+  state: BuildState,
+  plan: RenderPlan,
+): Promise<{ written: number; removed: number; edition?: { id: string; subject: string; stories: number } }> {
+  const { config } = options;
+  const { site, digest } = deps.renderers;
+  let written = 0;
+  let removed = 0;
+  const write = async (path: string, contentType: string, body: string) => {
+    if (await deps.sink.write({ path, contentType, body })) written++;
+  };
+
+  const ordered = Object.entries(state.stories)
+    .map(([id, record]) => ({ id, date: record.date, record }))
+    .sort(compareStories);
+  const loaded = new Map<string, Story>();
+  const full = async (id: string, record: StoryRecord) => {
+    let story = loaded.get(id);
+    if (!story) {
+      story = await loadStory(deps.source, config, plan.now, id, record);
+      loaded.set(id, story);
+    }
+    return story;
+  };
+
+  // Article pages: only stories whose record changed, unless the templates or config did.
+  for (const [id, record] of plan.removedStories) {
+    if (!state.stories[id] || state.stories[id]!.slug !== record.slug) {
+      await deps.sink.remove(`articles/${record.slug}.html`);
+      removed++;
+    }
+  }
+  const jobs = plan.rerenderAll
+    ? ordered.map(({ id, record }) => ({ id, record }))
+    : [...plan.changedStories].map(([id, record]) => ({ id, record }));
+  deps.progress.update('writing pages', 0, jobs.length);
+  const writePages = deps.writePages ?? sequentialPageWriter(deps.source, deps.sink, site, config, plan.now);
+  written += await writePages(jobs);
+
+  // Feeds and the home page.
+  const feedStories: Story[] = [];
+  for (const { id, record } of ordered.slice(0, config.feedSize)) feedStories.push(await full(id, record));
+  await write('feed.xml', 'application/rss+xml; charset=utf-8', renderRss(feedStories, config));
+  await write('atom.xml', 'application/atom+xml; charset=utf-8', renderAtom(feedStories, config));
+  await write('feed.json', 'application/feed+json; charset=utf-8', renderJsonFeed(feedStories, config));
+
+  // Month archives: those whose list changed.
+  const byMonth = new Map<string, Story[]>();
+  for (const { id, record } of ordered) {
+    const month = monthOf(record.date);
+    const list = byMonth.get(month);
+    const story = listingStory(id, record);
+    if (list) list.push(story);
+    else byMonth.set(month, [story]);
+  }
+  const touchedMonths = new Set<string>();
+  if (plan.rerenderAll) for (const month of byMonth.keys()) touchedMonths.add(month);
+  for (const record of [...plan.changedStories.values(), ...plan.removedStories.values()]) {
+    touchedMonths.add(monthOf(record.date));
+  }
+  for (const month of [...touchedMonths].sort()) {
+    const stories = byMonth.get(month);
+    if (stories) await write(`archive/${month}.html`, 'text/html; charset=utf-8', site.renderArchiveMonth(month, stories));
+    else {
+      await deps.sink.remove(`archive/${month}.html`);
+      removed++;
+    }
+  }
+
+  // The digest: stories first published in this build form the next edition.
+  const fresh = ordered.filter(({ record }) => record.createdBuild === plan.build);
+  let edition: { id: string; subject: string; stories: number } | undefined;
+  const writeDigest = async (number: number, picked: typeof ordered) => {
+    const stories: Story[] = [];
+    for (const { id, record } of picked) stories.push(await full(id, record));
+    const next: Edition = planEdition(number, stories);
+    const parts = digest.render(next, {
+      viewInBrowserUrl: `${config.siteUrl}digest.html`,
+      unsubscribeUrl: config.digest.unsubscribeUrl,
+    });
+    await write('digest.html', 'text/html; charset=utf-8', parts.html);
+    await write('digest.txt', 'text/plain; charset=utf-8', parts.text);
+    await write('digest-subject.txt', 'text/plain; charset=utf-8', `${parts.subject}\n`);
+    return { next, subject: parts.subject };
+  };
+  const lastEdition = state.editions[state.editions.length - 1];
+  if (fresh.length) {
+    const picked = fresh.slice(0, config.digest.maxStories);
+    const number = state.editions.length + 1;
+    const { next, subject } = await writeDigest(number, picked);
+    state.editions.push({
+      id: next.id,
+      number,
+      date: next.date,
+      subject,
+      storyIds: picked.map(({ id }) => id),
+      build: plan.build,
+    });
+    edition = { id: next.id, subject, stories: picked.length };
+  } else if (plan.rerenderAll && lastEdition) {
+    // Templates changed or the site was deleted: show the last edition again, with what is left of it.
+    const picked = ordered.filter(({ id }) => lastEdition.storyIds.includes(id));
+    if (picked.length) await writeDigest(lastEdition.number, picked);
+  }
+
+  const indexStories: Story[] = [];
+  for (const { id, record } of ordered.slice(0, INDEX_STORIES)) indexStories.push(await full(id, record));
+  const months = [...byMonth].map(([month, list]) => ({ month, count: list.length }));
+  const last = state.editions[state.editions.length - 1];
+  await write(
+    'index.html',
+    'text/html; charset=utf-8',
+    site.renderIndex({
+      stories: indexStories,
+      months,
+      ...(last ? { latestDigest: { path: 'digest.html', subject: last.subject } } : {}),
+    }),
+  );
+  return edition ? { written, removed, edition } : { written, removed };
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { articleText } from '../article/article-text.js';
+import { ArticleRejectedError, parseArticle } from '../article/parse-article.js';
+import { fingerprints, shingleSet } from '../dedup/shingles.js';
+import type { Diagnostic, ParsedArticle } from '../model.js';
+import type { SourceEntry } from '../ports.js';
+
+/** The stable id of an article: derived from its key relative to the articles root, so the local and cloud paths agree. */
+export function articleId(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** What deduplication and the state need of one article; the body itself is re-read when a page is rendered. */
+export interface PreparedDoc {
+  key: string;
+  version: string;
+  docId: string;
+  title: string;
+  /** The article's own date (ISO), when it has a usable one. */
+  date?: string;
+  shingles: Uint32Array;
+  fps: Uint32Array;
+  warnings: Diagnostic[];
+}
+
+export type PrepareOutcome = { ok: true; doc: PreparedDoc } | { ok: false; key: string; version: string; diagnostic: Diagnostic };
+
+export interface PrepareOptions {
+  maxBytes: number;
+  /** ISO time of the build: the parser reports dates after it. */
+  now: string;
+}
+
+/** Parses, cleans and fingerprints one article. Pure; safe to run in a worker thread. */
+export function prepareArticle(entry: SourceEntry, bytes: Uint8Array, options: PrepareOptions): PrepareOutcome {
+  let parsed: { article: ParsedArticle; warnings: Diagnostic[] };
+  try {
+    parsed = parseArticle(entry.key, bytes, { maxBytes: options.maxBytes, now: new Date(options.now) });
+  } catch (error) {
+    if (error instanceof ArticleRejectedError) {
+      return { ok: false, key: entry.key, version: entry.version, diagnostic: error.toDiagnostic() };
+    }
+    throw error;
+  }
+  const text = articleText(parsed.article);
+  const doc: PreparedDoc = {
+    key: entry.key,
+    version: entry.version,
+    docId: articleId(entry.key),
+    title: parsed.article.title,
+    shingles: shingleSet(text),
+    fps: fingerprints(text),
+    warnings: parsed.warnings,
+  };
+  if (parsed.article.date) doc.date = parsed.article.date;
+  return { ok: true, doc };
+}
+
+/** A rejection for a file that could not even be read. */
+export function unreadable(entry: SourceEntry, error: unknown): PrepareOutcome {
+  return {
+    ok: false,
+    key: entry.key,
+    version: entry.version,
+    diagnostic: {
+      source: entry.key,
+      severity: 'error',
+      code: 'unreadable',
+      message: `${entry.key}: cannot be read (${(error as Error).message})`,
+    },
+  };
+}
+
+/** Reads and prepares entries one after another; a file that cannot be read is rejected, not fatal. */
+export async function prepareEntries(
+  read: (key: string) => Promise<Uint8Array>,
+  entries: SourceEntry[],
+  options: PrepareOptions,
+): Promise<PrepareOutcome[]> {
+  const outcomes: PrepareOutcome[] = [];
+  for (const entry of entries) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await read(entry.key);
+    } catch (error) {
+      outcomes.push(unreadable(entry, error));
+      continue;
+    }
+    outcomes.push(prepareArticle(entry, bytes, options));
+  }
+  return outcomes;
+}

@@ -1,0 +1,116 @@
+/**
+ * The persisted build state of the embedded (local) pipeline: what was processed, the stories, and
+ * the editions. Plain JSON; the dedup index and the shingle sets are binary blobs beside it.
+ */
+
+export const STATE_FORMAT = 1;
+
+export interface FileRecord {
+  /** Stable article id, derived from the key. */
+  docId: string;
+  /** Small integer used in the binary index. */
+  docNum: number;
+  /** First-seen order. */
+  seq: number;
+  version: string;
+  /** ISO time the file was first seen: the fallback date of an undated article. */
+  firstSeen: string;
+  /** The member date: the article's own date, else `firstSeen`. */
+  date: string;
+  title: string;
+  /** Number of shingles: how complete the article is. */
+  size: number;
+  /** Shingle-pack segment holding its shingles and fingerprints. */
+  seg: number;
+  story: string;
+  /** Warnings reported when it was parsed, kept so that a rebuild reports them without re-parsing. */
+  warnings?: string[];
+}
+
+export interface RejectedRecord {
+  version: string;
+  code: string;
+  message: string;
+}
+
+export interface StoryRecord {
+  slug: string;
+  /** Source key of the most complete member. */
+  canonical: string;
+  /** Source keys, canonical first. */
+  members: string[];
+  /** Earliest member date. */
+  date: string;
+  /** Newest member date. */
+  updated: string;
+  title: string;
+  /** Containment of each non-canonical member in the canonical, keyed by source. */
+  evidence: Record<string, { containment: number; coverage: number }>;
+  /** The build that first published the story. */
+  createdBuild: number;
+}
+
+export interface EditionRecord {
+  id: string;
+  number: number;
+  date: string;
+  subject: string;
+  storyIds: string[];
+  build: number;
+}
+
+export interface BuildState {
+  format: typeof STATE_FORMAT;
+  /** Number of builds that changed something. */
+  build: number;
+  nextSeq: number;
+  nextDocNum: number;
+  nextSeg: number;
+  /** Hash of the config and templates the site was last rendered with. */
+  renderKey: string;
+  files: Record<string, FileRecord>;
+  rejected: Record<string, RejectedRecord>;
+  stories: Record<string, StoryRecord>;
+  editions: EditionRecord[];
+}
+
+export function emptyState(): BuildState {
+  return {
+    format: STATE_FORMAT,
+    build: 0,
+    nextSeq: 0,
+    nextDocNum: 0,
+    nextSeg: 0,
+    renderKey: '',
+    files: {},
+    rejected: {},
+    stories: {},
+    editions: [],
+  };
+}
+
+export class StateFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateFormatError';
+  }
+}
+
+export function decodeState(bytes: Uint8Array | undefined): BuildState {
+  if (!bytes) return emptyState();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new StateFormatError(`state file is not valid JSON (${(cause as Error).message}); delete the state folder to rebuild`);
+  }
+  const state = parsed as BuildState;
+  if (state?.format !== STATE_FORMAT) {
+    throw new StateFormatError(`state format ${String(state?.format)} is not ${STATE_FORMAT}; delete the state folder to rebuild`);
+  }
+  return state;
+}
+
+export function encodeState(state: BuildState): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(state));
+}

@@ -1,0 +1,48 @@
+/**
+ * The ports through which the pure core talks to the world. `functions/adapters/` implements them:
+ * local files for the embedded default, AWS SDK v3 for the cloud. Only `functions/compose.ts` picks.
+ */
+import type { OutputFile } from './model.js';
+
+/** One input article as listed by its source. */
+export interface SourceEntry {
+  /** Key relative to the articles root, with `/` separators (e.g. `000_8e65.txt`). */
+  key: string;
+  size: number;
+  /** Changes whenever the content may have changed: mtime+size locally, ETag or version id in S3. */
+  version: string;
+}
+
+export interface ArticleSource {
+  list(): Promise<SourceEntry[]>;
+  read(key: string): Promise<Uint8Array>;
+}
+
+/** Where the published site goes. */
+export interface SiteSink {
+  /** Writes a file unless its bytes are unchanged; returns whether it wrote. */
+  write(file: OutputFile): Promise<boolean>;
+  remove(path: string): Promise<void>;
+  /** Whether a file exists (to repair a site whose files were deleted by hand). */
+  exists(path: string): Promise<boolean>;
+}
+
+/** Stores the build state between runs (a git-ignored folder locally). */
+export interface BlobStore {
+  get(name: string): Promise<Uint8Array | undefined>;
+  /** Atomically replaces the blob. */
+  put(name: string, bytes: Uint8Array): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Progress reporting for long runs. */
+export interface Progress {
+  update(phase: string, done: number, total: number): void;
+  done(): void;
+}
+
+export const silentProgress: Progress = { update() {}, done() {} };

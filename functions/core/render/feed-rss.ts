@@ -1,0 +1,51 @@
+import type { SiteConfig, Story } from '../model.js';
+import { newestUpdated, rfc822 } from './feed-dates.js';
+import { FEED_GENERATOR } from './feed-generator.js';
+import { feedUrls, storyUrl } from './feed-urls.js';
+import { cdataEl, el, renderXmlDocument, textEl, type XmlElement } from './feed-xml.js';
+import { blocksToHtml, escapeHtml } from './html.js';
+
+const NAMESPACES = {
+  'xmlns:atom': 'http://www.w3.org/2005/Atom',
+  'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+  'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+};
+
+function item(story: Story, config: SiteConfig): XmlElement {
+  return el(
+    'item',
+    {},
+    textEl('title', story.title),
+    textEl('link', storyUrl(config, story)),
+    textEl('guid', story.id, { isPermaLink: 'false' }),
+    textEl('pubDate', rfc822(story.date)),
+    // RSS readers render `description` as HTML, so plain text must be HTML-escaped to display as written.
+    textEl('description', escapeHtml(story.summary)),
+    cdataEl('content:encoded', blocksToHtml(story.blocks)),
+    // RSS `author` must be an e-mail address; stories only carry a name, which is what dc:creator is for.
+    story.author === undefined ? undefined : textEl('dc:creator', story.author),
+    ...story.tags.map((tag) => textEl('category', tag)),
+  );
+}
+
+/** RSS 2.0 with content:encoded. `stories`: already the newest N, newest first. Pure and deterministic. */
+export function renderRss(stories: readonly Story[], config: SiteConfig): string {
+  const urls = feedUrls(config);
+  const lastBuildDate = newestUpdated(stories);
+  const channel = el(
+    'channel',
+    {},
+    textEl('title', config.title),
+    textEl('link', urls.site),
+    textEl('description', config.description),
+    el('atom:link', { href: urls.rss, rel: 'self', type: 'application/rss+xml' }),
+    textEl('language', config.language),
+    config.copyright === undefined ? undefined : textEl('copyright', config.copyright),
+    // The build time would make every build differ; the newest story change is what readers need.
+    lastBuildDate === undefined ? undefined : textEl('lastBuildDate', rfc822(lastBuildDate)),
+    textEl('generator', FEED_GENERATOR),
+    textEl('ttl', String(config.ttl)),
+    ...stories.map((story) => item(story, config)),
+  );
+  return renderXmlDocument(el('rss', { version: '2.0', ...NAMESPACES }, channel));
+}

@@ -1,0 +1,124 @@
+import Handlebars from 'handlebars';
+
+/**
+ * The template set, as source text: the core cannot read files, so adapters load `templates/` and pass
+ * the sources in. `layout` is optional: without it each page template must produce a whole document.
+ */
+export interface TemplateSources {
+  layout?: string;
+  index: string;
+  article: string;
+  archive: string;
+  digestMjml: string;
+  digestText: string;
+}
+
+/** File name of each template inside `templates/`. */
+export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
+  layout: 'layout.hbs',
+  index: 'index.hbs',
+  article: 'article.hbs',
+  archive: 'archive.hbs',
+  digestMjml: 'digest.mjml',
+  digestText: 'digest.txt.hbs',
+};
+
+/** A template failed to parse, compile or render; `template` names its file so editors know where to look. */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly template: string,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+export type Render<T> = (context: T) => string;
+
+/**
+ * Compiles a Handlebars template in strict mode, so a misspelt field fails the build instead of
+ * publishing an empty value. Parsing happens here, not on first use, so syntax errors surface at start-up.
+ */
+export function compileTemplate<T>(
+  name: keyof TemplateSources,
+  source: string,
+  options: { noEscape?: boolean } = {},
+): Render<T> {
+  const file = TEMPLATE_FILES[name];
+  const hb = Handlebars.create();
+  let delegate: Handlebars.TemplateDelegate<T>;
+  try {
+    hb.parse(source);
+    delegate = hb.compile<T>(source, { strict: true, noEscape: options.noEscape === true });
+  } catch (error) {
+    throw new TemplateError(`template ${file} does not compile: ${messageOf(error)}`, file);
+  }
+  return (context) => {
+    try {
+      return delegate(context);
+    } catch (error) {
+      throw new TemplateError(`template ${file} failed to render: ${messageOf(error)}`, file);
+    }
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/** The month name for 1–12; callers have already validated the number. */
+function monthName(month: number): string {
+  return MONTH_NAMES[month - 1] ?? String(month);
+}
+
+/**
+ * "23 August 2021" in UTC. Built by hand because `toLocaleDateString` depends on the ICU data and time
+ * zone of the machine, and pages must be byte-identical wherever they are built. Unparseable input is
+ * shown as given rather than as "Invalid Date".
+ */
+export function formatDisplayDate(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const date = new Date(time);
+  return `${date.getUTCDate()} ${monthName(date.getUTCMonth() + 1)} ${date.getUTCFullYear()}`;
+}
+
+/** `YYYY-MM` of an ISO date, in UTC; undefined when the date does not parse. */
+export function monthOf(iso: string): string | undefined {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString().slice(0, 7);
+}
+
+const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isMonth(value: string): boolean {
+  return MONTH_PATTERN.test(value);
+}
+
+/** "August 2021" for `2021-08`. */
+export function formatMonth(month: string): string {
+  const match = MONTH_PATTERN.exec(month);
+  if (!match) return month;
+  return `${monthName(Number(match[2]))} ${match[1]}`;
+}
+
+/** "1 story", "3 stories". */
+export function countStories(count: number): string {
+  return `${count} ${count === 1 ? 'story' : 'stories'}`;
+}

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { BuildReport } from '../../functions/core/pipeline/build.js';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const SEEDS_DIR = join(REPO, 'articles');
+/** 2025-11-24T12:00:00Z: every test build runs at this instant unless it says otherwise. */
+export const FIXED_EPOCH = 1_764_000_000;
+
+export interface Workspace {
+  root: string;
+  articles: string;
+  out: string;
+  state: string;
+}
+
+/** A temporary folder with `articles/` (a copy of the seeds unless `seeds` is false), `public/` and `.state/`. */
+export function workspace(seeds = true): Workspace {
+  const root = mkdtempSync(join(tmpdir(), 'newsfeed-'));
+  const ws = { root, articles: join(root, 'articles'), out: join(root, 'public'), state: join(root, '.state') };
+  mkdirSync(ws.articles);
+  if (seeds) cpSync(SEEDS_DIR, ws.articles, { recursive: true });
+  return ws;
+}
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+  report: BuildReport;
+}
+
+/** Runs the real CLI in a child process, as `npm start` does, with `--json`. */
+export function runCli(ws: Workspace, extra: string[] = [], env: Record<string, string> = {}): CliRun {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO, 'functions/cli.ts'),
+      '--articles',
+      ws.articles,
+      '--out',
+      ws.out,
+      '--state',
+      ws.state,
+      '--templates',
+      join(REPO, 'templates'),
+      '--json',
+      ...extra,
+    ],
+    {
+      cwd: ws.root,
+      encoding: 'utf8',
+      env: { ...process.env, SOURCE_DATE_EPOCH: String(FIXED_EPOCH), ...env },
+      timeout: 120_000,
+    },
+  );
+  if (result.error) throw result.error;
+  let report: BuildReport;
+  try {
+    report = JSON.parse(result.stdout) as BuildReport;
+  } catch {
+    throw new Error(`CLI printed no JSON (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, report };
+}
+
+/** Every file under `dir` with its bytes and mtime, keyed by relative path. */
+export function snapshot(dir: string): Map<string, { bytes: string; mtimeMs: number }> {
+  const files = new Map<string, { bytes: string; mtimeMs: number }>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.set(relative(dir, path), { bytes: readFileSync(path, 'latin1'), mtimeMs: statSync(path).mtimeMs });
+    }
+  };
+  walk(dir);
+  return files;
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TEMPLATE_FILES, type TemplateSources } from '../../functions/core/render/templates.js';
+
+/** The repository's `templates/` directory, whatever the working directory of the test run. */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+function read(file: string): string {
+  return readFileSync(`${TEMPLATES_DIR}${file}`, 'utf8');
+}
+
+/** Loads the real template set from disk, as the local adapter does. */
+export function loadTemplates(): TemplateSources {
+  return {
+    layout: read(TEMPLATE_FILES.layout),
+    index: read(TEMPLATE_FILES.index),
+    article: read(TEMPLATE_FILES.article),
+    archive: read(TEMPLATE_FILES.archive),
+    digestMjml: read(TEMPLATE_FILES.digestMjml),
+    digestText: read(TEMPLATE_FILES.digestText),
+  };
+}
