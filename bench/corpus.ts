@@ -54,7 +54,9 @@ export interface CorpusFile {
 /** Article `i` of a corpus; `offset` shifts the ids so increments never collide with the base corpus. */
 export function corpusArticle(i: number, seed = 1): CorpusFile {
   const rand = prng(seed * 1_000_003 + i);
-  const name = `${String(i).padStart(7, '0')}_${Math.floor(rand() * 0xffffffff).toString(16).padStart(8, '0')}.txt`;
+  const name = `${String(i).padStart(7, '0')}_${Math.floor(rand() * 0xffffffff)
+    .toString(16)
+    .padStart(8, '0')}.txt`;
   // One in five articles is a near-copy of an earlier original.
   if (i >= 10 && i % 5 === 4) {
     let source = i - 3 - Math.floor(rand() * 6);
@@ -63,7 +65,8 @@ export function corpusArticle(i: number, seed = 1): CorpusFile {
     const kind = i % 3;
     let body: string[];
     if (kind === 0) body = original.slice(0, Math.max(2, Math.ceil(original.length * 0.6)));
-    else if (kind === 1) body = [sentence(rand).replace(/\.$/, ''), ...original, paragraph(rand), paragraph(rand)];
+    else if (kind === 1)
+      body = [sentence(rand).replace(/\.$/, ''), ...original, paragraph(rand), paragraph(rand)];
     else body = original.flatMap((p, j) => (j === 2 ? [p, `READ MORE: ${sentence(rand)}`] : [p]));
     return { name, text: ` date ${dateOf(i)} ${body.join('\n\n')}\n` };
   }

@@ -16,7 +16,10 @@ import { corpusArticle, writeCorpus } from './corpus.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const WORK = join(REPO, 'bench', '.corpus');
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const SIZES = sizes.length ? sizes : [1_000, 10_000, 100_000];
 const INCREMENT = 100;
 
@@ -38,7 +41,11 @@ function timeCommand(command: string, args: string[], cwd: string, env: Record<s
     maxBuffer: 1 << 30,
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const timed: Timed = { seconds, status: result.status ?? -1, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  const timed: Timed = {
+    seconds,
+    status: result.status ?? -1,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}`,
+  };
   if (existsSync(peakFile)) timed.peakBytes = Number(readFileSync(peakFile, 'utf8'));
   return timed;
 }
@@ -65,7 +72,8 @@ function buildCli(dir: string): Timed {
     REPO,
     { SOURCE_DATE_EPOCH: '1764000000' },
   );
-  if (result.status !== 0) throw new Error(`build failed (${result.status}):\n${result.output.slice(0, 2000)}`);
+  if (result.status !== 0)
+    throw new Error(`build failed (${result.status}):\n${result.output.slice(0, 2000)}`);
   return result;
 }
 
@@ -155,7 +163,9 @@ const secs = (s: number) => `${s.toFixed(2)} s`;
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   const hugo = hugoAvailable();
-  console.log(`cores: ${availableParallelism()}, node ${process.version}, hugo: ${hugo ? 'yes' : 'not installed'}`);
+  console.log(
+    `cores: ${availableParallelism()}, node ${process.version}, hugo: ${hugo ? 'yes' : 'not installed'}`,
+  );
   const rows: string[][] = [];
   const incrementBySize = new Map<number, number>();
   for (const size of SIZES) {
@@ -201,12 +211,22 @@ async function main(): Promise<void> {
         `(peak ${mib(incremental.peakBytes)}), -${INCREMENT} ${secs(noop.seconds)}`,
     );
   }
-  const header = ['articles', 'cold build', 'rate', 'peak memory', 'floor (read+tokenize)', 'hugo', `+${INCREMENT} incremental`, `-${INCREMENT} incremental`];
+  const header = [
+    'articles',
+    'cold build',
+    'rate',
+    'peak memory',
+    'floor (read+tokenize)',
+    'hugo',
+    `+${INCREMENT} incremental`,
+    `-${INCREMENT} incremental`,
+  ];
   console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   const small = incrementBySize.get(Math.min(...incrementBySize.keys()));
   const large = incrementBySize.get(Math.max(...incrementBySize.keys()));
-  if (small && large) console.log(`\nincremental ratio largest/smallest state: ${(large / small).toFixed(2)}×`);
+  if (small && large)
+    console.log(`\nincremental ratio largest/smallest state: ${(large / small).toFixed(2)}×`);
 }
 
 await main();

@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { composeLocal } from './compose.js';
 import { ConfigError } from './core/config.js';
-import type { Progress } from './core/ports.js';
 import { type BuildReport, build } from './core/pipeline/build.js';
+import type { Progress } from './core/ports.js';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -57,7 +57,10 @@ export function humanSummary(report: BuildReport): string {
       `  merged ${merge.source} into ${merge.into} (story ${merge.story}, containment ${merge.containment.toFixed(2)}, coverage ${merge.coverage.toFixed(2)})`,
     );
   }
-  if (report.edition) lines.push(`Digest ${report.edition.id}: "${report.edition.subject}" (${report.edition.stories} stories)`);
+  if (report.edition)
+    lines.push(
+      `Digest ${report.edition.id}: "${report.edition.subject}" (${report.edition.stories} stories)`,
+    );
   for (const warning of report.warnings) lines.push(`warning: ${warning.message}`);
   for (const error of report.rejected) lines.push(`rejected: ${error.message}`);
   return lines.join('\n');

@@ -13,7 +13,12 @@ import { readTemplates } from './adapters/local/templates.js';
 import { WorkerPool } from './adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from './core/config.js';
 import type { SiteConfig } from './core/model.js';
-import { type BuildDeps, type BuildOptions, type PageJob, sequentialPageWriter } from './core/pipeline/build.js';
+import {
+  type BuildDeps,
+  type BuildOptions,
+  type PageJob,
+  sequentialPageWriter,
+} from './core/pipeline/build.js';
 import { type PrepareOutcome, prepareEntries } from './core/pipeline/prepare.js';
 import type { Clock, Progress } from './core/ports.js';
 import { silentProgress } from './core/ports.js';
@@ -42,7 +47,8 @@ const CHUNK = 200;
 export function systemClock(env: NodeJS.ProcessEnv = process.env): Clock {
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined) {
-    if (!/^\d+$/.test(epoch)) throw new ConfigError('SOURCE_DATE_EPOCH must be a whole number of seconds', 'SOURCE_DATE_EPOCH');
+    if (!/^\d+$/.test(epoch))
+      throw new ConfigError('SOURCE_DATE_EPOCH must be a whole number of seconds', 'SOURCE_DATE_EPOCH');
     const fixed = new Date(Number(epoch) * 1000);
     return { now: () => fixed };
   }
@@ -123,7 +129,11 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
       let done = 0;
       const results = await Promise.all(
         chunks(entries).map(async (chunk) => {
-          const outcomes = await getPool().run<PrepareOutcome[]>({ kind: 'prepare', entries: chunk, options });
+          const outcomes = await getPool().run<PrepareOutcome[]>({
+            kind: 'prepare',
+            entries: chunk,
+            options,
+          });
           done += chunk.length;
           progress.update('reading', done, entries.length);
           return outcomes;

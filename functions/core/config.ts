@@ -73,7 +73,10 @@ export function resolveConfig(raw: unknown = {}): SiteConfig {
     const url = new URL(siteUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
   } catch {
-    throw new ConfigError(`config key "siteUrl" must be an absolute http(s) URL, got "${siteUrl}"`, 'siteUrl');
+    throw new ConfigError(
+      `config key "siteUrl" must be an absolute http(s) URL, got "${siteUrl}"`,
+      'siteUrl',
+    );
   }
   if (!siteUrl.endsWith('/')) siteUrl += '/';
   const language = str(raw, 'language', 'language', DEFAULT_CONFIG.language);
@@ -98,11 +101,23 @@ export function resolveConfig(raw: unknown = {}): SiteConfig {
     language,
     feedSize: int(raw, 'feedSize', 'feedSize', DEFAULT_CONFIG.feedSize, 1, 1000),
     ttl: int(raw, 'ttl', 'ttl', DEFAULT_CONFIG.ttl, 1, 10080),
-    maxArticleBytes: int(raw, 'maxArticleBytes', 'maxArticleBytes', DEFAULT_CONFIG.maxArticleBytes, 1024, 64 * 1024 * 1024),
+    maxArticleBytes: int(
+      raw,
+      'maxArticleBytes',
+      'maxArticleBytes',
+      DEFAULT_CONFIG.maxArticleBytes,
+      1024,
+      64 * 1024 * 1024,
+    ),
     digest: {
-      maxStories: int(digestRaw, 'maxStories', 'digest.maxStories', DEFAULT_CONFIG.digest.maxStories, 1, 200),
+      maxStories: int(digestRaw, 'maxStories', 'digest.maxStories', DEFAULT_CONFIG.digest.maxStories, 1, 30),
       subjectPrefix: str(digestRaw, 'subjectPrefix', 'digest.subjectPrefix', title),
-      unsubscribeUrl: str(digestRaw, 'unsubscribeUrl', 'digest.unsubscribeUrl', DEFAULT_CONFIG.digest.unsubscribeUrl),
+      unsubscribeUrl: str(
+        digestRaw,
+        'unsubscribeUrl',
+        'digest.unsubscribeUrl',
+        DEFAULT_CONFIG.digest.unsubscribeUrl,
+      ),
     },
   };
   if (author) config.author = author;

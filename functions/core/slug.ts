@@ -15,6 +15,9 @@ export function slugify(title: string, id: string): string {
     const lastHyphen = cut.lastIndexOf('-');
     if (lastHyphen > 20) cut = cut.slice(0, lastHyphen);
   }
-  const safeId = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12);
+  const safeId = id
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 12);
   return cut ? `${cut}-${safeId}` : `story-${safeId}`;
 }

@@ -13,7 +13,9 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export class ChromiumMissingError extends Error {
   constructor() {
-    super(`Chromium is not installed at ${CHROMIUM_PATH}: install it with "apt-get install chromium" to run browser tests`);
+    super(
+      `Chromium is not installed at ${CHROMIUM_PATH}: install it with "apt-get install chromium" to run browser tests`,
+    );
     this.name = 'ChromiumMissingError';
   }
 }
@@ -137,7 +139,10 @@ export async function layoutWidth(htmlPath: string, width: number): Promise<Layo
       const i = (y * png.width + 0) * 4;
       return ((png.data[i] ?? 0) << 8) | (png.data[i + 1] ?? 0);
     };
-    return { scrollWidth: decode(Math.floor(png.height / 4)), viewportWidth: decode(Math.floor((png.height * 3) / 4)) };
+    return {
+      scrollWidth: decode(Math.floor(png.height / 4)),
+      viewportWidth: decode(Math.floor((png.height * 3) / 4)),
+    };
   } finally {
     await rm(probe, { force: true });
   }

@@ -2,12 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BuildReport } from '../../functions/core/pipeline/build.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SEEDS_DIR = join(REPO, 'articles');
 /** 2025-11-24T12:00:00Z: every test build runs at this instant unless it says otherwise. */
 export const FIXED_EPOCH = 1_764_000_000;
+/** tsx's loader by absolute URL: the CLI runs with its working folder in a temporary workspace. */
+export const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export interface Workspace {
   root: string;
@@ -19,7 +22,12 @@ export interface Workspace {
 /** A temporary folder with `articles/` (a copy of the seeds unless `seeds` is false), `public/` and `.state/`. */
 export function workspace(seeds = true): Workspace {
   const root = mkdtempSync(join(tmpdir(), 'newsfeed-'));
-  const ws = { root, articles: join(root, 'articles'), out: join(root, 'public'), state: join(root, '.state') };
+  const ws = {
+    root,
+    articles: join(root, 'articles'),
+    out: join(root, 'public'),
+    state: join(root, '.state'),
+  };
   mkdirSync(ws.articles);
   if (seeds) cpSync(SEEDS_DIR, ws.articles, { recursive: true });
   return ws;
@@ -38,7 +46,7 @@ export function runCli(ws: Workspace, extra: string[] = [], env: Record<string, 
     process.execPath,
     [
       '--import',
-      'tsx',
+      TSX_LOADER,
       join(REPO, 'functions/cli.ts'),
       '--articles',
       ws.articles,
@@ -75,7 +83,11 @@ export function snapshot(dir: string): Map<string, { bytes: string; mtimeMs: num
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path), { bytes: readFileSync(path, 'latin1'), mtimeMs: statSync(path).mtimeMs });
+      else
+        files.set(relative(dir, path), {
+          bytes: readFileSync(path, 'latin1'),
+          mtimeMs: statSync(path).mtimeMs,
+        });
     }
   };
   walk(dir);

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
@@ -223,9 +224,11 @@ export function xmllintCheck(paths: readonly string[]): XmllintResult {
  */
 export function newsboatUnread(path: string): number {
   requireTool('newsboat', ['--version'], 'newsboat', 'apt-get install newsboat');
+  // newsboat reports a missing file as 0 unread articles, which would read as an empty feed.
+  if (!existsSync(path)) throw new ToolFailedError('newsboat', `no feed file at ${path}`);
   const home = mkdtempSync(join(tmpdir(), 'newsboat-'));
   try {
-    writeFileSync(join(home, 'urls'), `file://${resolve(path)}\n`);
+    writeFileSync(join(home, 'urls'), `${pathToFileURL(resolve(path)).href}\n`);
     writeFileSync(join(home, 'config'), '');
     const result = run(
       'newsboat',

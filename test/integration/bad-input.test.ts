@@ -7,8 +7,14 @@ import { parseWithFeedparser, xmllintCheck } from '../helpers/readers.js';
 describe('bad input never stops the good articles', () => {
   const ws = workspace();
   writeFileSync(join(ws.articles, 'empty.txt'), '');
-  writeFileSync(join(ws.articles, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3, 0, 0]));
-  writeFileSync(join(ws.articles, 'latin1.txt'), Buffer.from('Caf\xe9 society returns to Kabul as the markets reopen.\n', 'latin1'));
+  writeFileSync(
+    join(ws.articles, 'binary.txt'),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3, 0, 0]),
+  );
+  writeFileSync(
+    join(ws.articles, 'latin1.txt'),
+    Buffer.from('Caf\xe9 society returns to Kabul as the markets reopen.\n', 'latin1'),
+  );
   writeFileSync(join(ws.articles, 'huge.txt'), `Big news.\n\n${'word '.repeat(220_000)}`);
   writeFileSync(
     join(ws.articles, 'hostile.txt'),
@@ -45,6 +51,11 @@ describe('bad input never stops the good articles', () => {
     const again = runCli(ws);
     expect(again.report.changed).toBe(false);
     expect(again.status).toBe(1);
-    expect(again.report.rejected.map((d) => d.source).sort()).toEqual(['binary.txt', 'empty.txt', 'huge.txt', 'latin1.txt']);
+    expect(again.report.rejected.map((d) => d.source).sort()).toEqual([
+      'binary.txt',
+      'empty.txt',
+      'huge.txt',
+      'latin1.txt',
+    ]);
   });
 });

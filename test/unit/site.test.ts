@@ -35,7 +35,8 @@ function between(html: string, start: string, end: string): string {
 
 function monthsOf(stories: readonly Story[]): { month: string; count: number }[] {
   const counts = new Map<string, number>();
-  for (const story of stories) counts.set(story.date.slice(0, 7), (counts.get(story.date.slice(0, 7)) ?? 0) + 1);
+  for (const story of stories)
+    counts.set(story.date.slice(0, 7), (counts.get(story.date.slice(0, 7)) ?? 0) + 1);
   return [...counts].map(([month, count]) => ({ month, count }));
 }
 
@@ -45,7 +46,11 @@ function renderSite(stories: Story[]): Map<string, string> {
   const pages = new Map<string, string>();
   pages.set(
     'index.html',
-    site.renderIndex({ stories, months, latestDigest: { path: 'digests/2021-09-01.html', subject: 'Digest' } }),
+    site.renderIndex({
+      stories,
+      months,
+      latestDigest: { path: 'digests/2021-09-01.html', subject: 'Digest' },
+    }),
   );
   for (const story of stories) pages.set(`articles/${story.slug}.html`, site.renderArticle(story));
   for (const { month } of months) pages.set(`archive/${month}.html`, site.renderArchiveMonth(month, stories));
@@ -96,14 +101,22 @@ describe('SiteRenderer pages', () => {
     const first = site.renderIndex({ stories, months });
     expect(site.renderIndex({ stories: [...stories].reverse(), months: [...months].reverse() })).toBe(first);
     expect(SiteRenderer.create(templates, config).renderIndex({ stories, months })).toBe(first);
-    expect(site.renderArchiveMonth('2021-08', [...stories].reverse())).toBe(site.renderArchiveMonth('2021-08', stories));
+    expect(site.renderArchiveMonth('2021-08', [...stories].reverse())).toBe(
+      site.renderArchiveMonth('2021-08', stories),
+    );
   });
 });
 
 describe('links between pages', () => {
   const stories = makeStories(40);
   const pages = renderSite(stories);
-  const published = new Set([...pages.keys(), 'feed.xml', 'atom.xml', 'feed.json', 'digests/2021-09-01.html']);
+  const published = new Set([
+    ...pages.keys(),
+    'feed.xml',
+    'atom.xml',
+    'feed.json',
+    'digests/2021-09-01.html',
+  ]);
 
   it('every link is relative and lands on a published file, from file:// as from any base path', () => {
     let checked = 0;
@@ -114,7 +127,9 @@ describe('links between pages', () => {
         for (const base of ['file:///srv/site/', 'https://cdn.example.com/some/base/']) {
           const target = new URL(href, new URL(path, base));
           const sitePath = decodeURIComponent(target.pathname.slice(new URL(base).pathname.length));
-          expect(published.has(sitePath), `${path} links to ${href}, which resolves to ${sitePath}`).toBe(true);
+          expect(published.has(sitePath), `${path} links to ${href}, which resolves to ${sitePath}`).toBe(
+            true,
+          );
         }
         checked++;
       }
@@ -139,7 +154,11 @@ describe('links between pages', () => {
   });
 
   it('drops a leading slash from the latest digest path and refuses other schemes', () => {
-    const html = site.renderIndex({ stories, months: [], latestDigest: { path: '/digests/x.html', subject: 'X' } });
+    const html = site.renderIndex({
+      stories,
+      months: [],
+      latestDigest: { path: '/digests/x.html', subject: 'X' },
+    });
     expect(hrefs(html)).toContain('digests/x.html');
     expect(() =>
       site.renderIndex({ stories, months: [], latestDigest: { path: 'javascript:alert(1)', subject: 'X' } }),
@@ -234,8 +253,12 @@ describe('home and archive pages', () => {
     const september = html.indexOf('href="archive/2021-09.html"');
     expect(september).toBeGreaterThan(0);
     expect(august).toBeGreaterThan(september);
-    expect(html).toContain('<a href="archive/2021-08.html">August 2021</a><span class="count">31 stories</span>');
-    expect(html).toContain('<a href="archive/2021-09.html">September 2021</a><span class="count">1 story</span>');
+    expect(html).toContain(
+      '<a href="archive/2021-08.html">August 2021</a><span class="count">31 stories</span>',
+    );
+    expect(html).toContain(
+      '<a href="archive/2021-09.html">September 2021</a><span class="count">1 story</span>',
+    );
   });
 
   it('has a subscribe form placeholder for the email sign-up', () => {
@@ -268,12 +291,17 @@ describe('home and archive pages', () => {
 });
 
 describe('dates', () => {
-  const MONTHS = 'January February March April May June July August September October November December'.split(' ');
+  const MONTHS =
+    'January February March April May June July August September October November December'.split(' ');
 
   it('are "day month year" in UTC, the same on every machine', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('1970-01-01T00:00:00Z'),
+          max: new Date('2999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
         (date) => {
           const shown = formatDisplayDate(date.toISOString());
           const [day, month, year] = shown.split(' ');

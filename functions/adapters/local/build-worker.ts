@@ -4,9 +4,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SiteConfig } from '../../core/model.js';
-import type { SourceEntry } from '../../core/ports.js';
 import { articlePage, loadStory, type PageJob } from '../../core/pipeline/build.js';
 import { type PrepareOptions, prepareEntries } from '../../core/pipeline/prepare.js';
+import type { SourceEntry } from '../../core/ports.js';
 import { SiteRenderer } from '../../core/render/site.js';
 import type { TemplateSources } from '../../core/render/templates.js';
 import { FileSiteSink } from './file-sink.js';
@@ -33,7 +33,8 @@ async function handle(task: BuildTask): Promise<{ value: unknown; transfer: Arra
     const outcomes = await prepareEntries((key) => source.read(key), task.entries, task.options);
     const transfer: ArrayBuffer[] = [];
     for (const outcome of outcomes) {
-      if (outcome.ok) transfer.push(outcome.doc.shingles.buffer as ArrayBuffer, outcome.doc.fps.buffer as ArrayBuffer);
+      if (outcome.ok)
+        transfer.push(outcome.doc.shingles.buffer as ArrayBuffer, outcome.doc.fps.buffer as ArrayBuffer);
     }
     return { value: outcomes, transfer: [...new Set(transfer)] };
   }

@@ -1,17 +1,16 @@
-/** 32-bit hashing for shingles: fast, allocation-free, and identical on every platform. */
+/**
+ * 32-bit hashing for shingles: fast, allocation-free, identical on every platform.
+ * The hot loops (tokens.ts, shingle-sequence.ts) inline these steps rather than call them: a call
+ * through a transpiled module binding (tsx, vitest) costs more than the hashing itself.
+ */
 
 export const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** One FNV-1a step: folds a UTF-16 code unit into the running hash. */
-export function fnvStep(hash: number, codeUnit: number): number {
-  return Math.imul(hash ^ codeUnit, FNV_PRIME);
-}
+export const FNV_PRIME = 0x01000193;
 
 /** FNV-1a over the UTF-16 code units of a string, as an unsigned 32-bit integer. */
 export function fnv1a(text: string): number {
   let hash = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) hash = fnvStep(hash, text.charCodeAt(i));
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash >>> 0;
 }
 
@@ -28,7 +27,10 @@ export function fmix32(value: number): number {
   return h >>> 0;
 }
 
-/** Order-sensitive combination of token hashes into one shingle hash. */
+/**
+ * Order-sensitive combination of token hashes [start, end) into one shingle hash (a MurmurHash2-style
+ * mix per token, then `fmix32`).
+ */
 export function combineTokenHashes(tokens: Uint32Array, start: number, end: number): number {
   let h = 0x9747b28c ^ (end - start);
   for (let i = start; i < end; i++) {

@@ -86,11 +86,14 @@ function codePointOrSelf(code: number, entity: string): string {
 /** Decodes numeric character references and the common named entities, once (no recursive decoding). */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (entity, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (dec !== undefined) return codePointOrSelf(Number.parseInt(dec, 10), entity);
-    if (hex !== undefined) return codePointOrSelf(Number.parseInt(hex, 16), entity);
-    return NAMED_ENTITIES[name!.toLowerCase()] ?? entity;
-  });
+  return text.replace(
+    ENTITY,
+    (entity, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (dec !== undefined) return codePointOrSelf(Number.parseInt(dec, 10), entity);
+      if (hex !== undefined) return codePointOrSelf(Number.parseInt(hex, 16), entity);
+      return NAMED_ENTITIES[name!.toLowerCase()] ?? entity;
+    },
+  );
 }
 
 /**

@@ -13,7 +13,20 @@ export function shingleSequenceOfTokens(tokens: Uint32Array, k: number = SHINGLE
   if (tokens.length === 0) return new Uint32Array(0);
   if (tokens.length < k) return Uint32Array.of(combineTokenHashes(tokens, 0, tokens.length));
   const out = new Uint32Array(tokens.length - k + 1);
-  for (let i = 0; i < out.length; i++) out[i] = combineTokenHashes(tokens, i, i + k);
+  // combineTokenHashes, inlined (see hash.ts).
+  for (let i = 0; i < out.length; i++) {
+    let h = 0x9747b28c ^ k;
+    for (let j = i; j < i + k; j++) {
+      h = Math.imul(h ^ tokens[j]!, 0x5bd1e995);
+      h ^= h >>> 15;
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    out[i] = h >>> 0;
+  }
   return out;
 }
 

@@ -1,29 +1,30 @@
-import type { CandidateIndex } from '../dedup/candidate-index.js';
 import { clusterDocs } from '../dedup/cluster.js';
 import { isDuplicate } from '../dedup/similarity.js';
 import type { Cluster, DedupDoc } from '../dedup/types.js';
 
-/** A doc as the assignment sees it: new ones carry their shingles, stored ones are fetched on demand. */
+/** A doc as the assignment sees it. */
 export interface AssignDoc {
   docId: string;
-  docNum: number;
   seq: number;
   storyId?: string;
 }
 
-export interface AssignInput {
-  index: CandidateIndex;
-  /** Docs added (or changed) in this run, with their shingles and fingerprints; already in `docsByNum`. */
-  added: ReadonlyArray<AssignDoc & { shingles: Uint32Array; fps: Uint32Array }>;
-  /** Docs removed in this run, with their fingerprints (already removed from `docsByNum`). */
-  removed: ReadonlyArray<AssignDoc & { fps: Uint32Array }>;
-  /** Every current doc. */
-  docsByNum: ReadonlyMap<number, AssignDoc>;
-  /** Current members (docIds) of each existing story, before this run. */
-  storyMembers: ReadonlyMap<string, readonly string[]>;
-  docsById: ReadonlyMap<string, AssignDoc>;
-  shinglesOf(docNum: number): Promise<Uint32Array>;
+/**
+ * What the assignment reads of the stored corpus. The local state answers from memory; the cloud
+ * answers from DynamoDB. The fingerprint index must already hold the added docs and no longer hold
+ * the removed ones.
+ */
+export interface DedupView {
+  /** Stored docs sharing at least one fingerprint with `fps` (from the candidate index, never a scan). */
+  candidates(fps: Uint32Array): Promise<string[]>;
+  /** A current doc, or undefined when it no longer exists. */
+  doc(docId: string): Promise<AssignDoc | undefined>;
+  /** Members of a story as it was before this run. */
+  storyMembers(storyId: string): Promise<readonly string[]>;
+  shingles(docId: string): Promise<Uint32Array>;
 }
+
+export type AddedDoc = AssignDoc & { shingles: Uint32Array; fps: Uint32Array };
 
 export interface AssignResult {
   /** Clusters of every affected doc; each becomes (or updates) a story. */
@@ -56,7 +57,10 @@ class Components {
     this.add(b);
     const ra = this.find(a);
     const rb = this.find(b);
-    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    if (ra === rb) return;
+    // The smaller id stays the root, so the grouping never depends on the order of unions.
+    const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
+    this.parent.set(drop, keep);
   }
   groups(): string[][] {
     const byRoot = new Map<string, string[]>();
@@ -76,46 +80,61 @@ class Components {
  * connected groups of verified pairs, together with the stories they touch, are clustered again.
  * The index must already hold the added docs and no longer hold the removed ones.
  */
-export async function assignStories(input: AssignInput): Promise<AssignResult> {
+export async function assignStories(
+  view: DedupView,
+  added: readonly AddedDoc[],
+  removed: readonly AssignDoc[],
+): Promise<AssignResult> {
   const components = new Components();
-  const addedByNum = new Map(input.added.map((doc) => [doc.docNum, doc]));
-  const shingleCache = new Map<number, Uint32Array>();
-  const shinglesOf = async (docNum: number): Promise<Uint32Array> => {
-    const fresh = addedByNum.get(docNum)?.shingles ?? shingleCache.get(docNum);
+  const addedById = new Map(added.map((doc) => [doc.docId, doc]));
+  const addedOrder = new Map(added.map((doc, i) => [doc.docId, i]));
+  const docCache = new Map<string, AssignDoc | undefined>();
+  const docOf = async (docId: string) => {
+    const fresh = addedById.get(docId);
     if (fresh) return fresh;
-    const stored = await input.shinglesOf(docNum);
-    shingleCache.set(docNum, stored);
+    if (!docCache.has(docId)) docCache.set(docId, await view.doc(docId));
+    return docCache.get(docId);
+  };
+  const shingleCache = new Map<string, Uint32Array>();
+  const shinglesOf = async (docId: string): Promise<Uint32Array> => {
+    const known = addedById.get(docId)?.shingles ?? shingleCache.get(docId);
+    if (known) return known;
+    const stored = await view.shingles(docId);
+    shingleCache.set(docId, stored);
     return stored;
   };
-  const touchStory = (storyId: string | undefined, anchor: string) => {
+  const touchStory = async (storyId: string | undefined, anchor: string) => {
     if (!storyId) return;
-    for (const member of input.storyMembers.get(storyId) ?? []) {
-      if (input.docsById.has(member)) components.union(anchor, member);
+    for (const member of await view.storyMembers(storyId)) {
+      if (await docOf(member)) components.union(anchor, member);
     }
   };
 
   let verified = 0;
-  for (const doc of input.added) {
+  for (const doc of added) {
     components.add(doc.docId);
-    touchStory(doc.storyId, doc.docId);
-    for (const [candidateNum] of input.index.candidates(doc.fps)) {
-      if (candidateNum === doc.docNum) continue;
-      const candidate = input.docsByNum.get(candidateNum);
+    await touchStory(doc.storyId, doc.docId);
+    for (const candidateId of await view.candidates(doc.fps)) {
+      if (candidateId === doc.docId) continue;
+      // Pairs of two added docs are verified once, from the later one.
+      const order = addedOrder.get(candidateId);
+      if (order !== undefined && order > addedOrder.get(doc.docId)!) continue;
+      const candidate = await docOf(candidateId);
       if (!candidate) continue;
-      // Pairs of two added docs are verified once, from the side with the larger docNum.
-      if (addedByNum.has(candidateNum) && candidateNum > doc.docNum) continue;
       verified++;
-      const { duplicate } = isDuplicate(doc.shingles, await shinglesOf(candidateNum));
+      const { duplicate } = isDuplicate(doc.shingles, await shinglesOf(candidateId));
       if (!duplicate) continue;
-      components.union(doc.docId, candidate.docId);
-      touchStory(candidate.storyId, candidate.docId);
+      components.union(doc.docId, candidateId);
+      await touchStory(candidate.storyId, candidateId);
     }
   }
   const affectedStories = new Set<string>();
-  for (const doc of input.removed) {
+  for (const doc of removed) {
     if (!doc.storyId) continue;
     affectedStories.add(doc.storyId);
-    const remaining = (input.storyMembers.get(doc.storyId) ?? []).filter((id) => input.docsById.has(id));
+    const remaining: string[] = [];
+    for (const member of await view.storyMembers(doc.storyId))
+      if (await docOf(member)) remaining.push(member);
     for (const member of remaining) components.add(member);
     for (let i = 1; i < remaining.length; i++) components.union(remaining[0]!, remaining[i]!);
   }
@@ -124,9 +143,9 @@ export async function assignStories(input: AssignInput): Promise<AssignResult> {
   for (const group of components.groups()) {
     const docs: DedupDoc[] = [];
     for (const docId of group) {
-      const doc = input.docsById.get(docId)!;
+      const doc = (await docOf(docId))!;
       if (doc.storyId) affectedStories.add(doc.storyId);
-      const dedupDoc: DedupDoc = { docId, seq: doc.seq, shingles: await shinglesOf(doc.docNum) };
+      const dedupDoc: DedupDoc = { docId, seq: doc.seq, shingles: await shinglesOf(docId) };
       if (doc.storyId) dedupDoc.storyId = doc.storyId;
       docs.push(dedupDoc);
     }

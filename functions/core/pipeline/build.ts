@@ -7,17 +7,11 @@ import type { DigestRenderer } from '../render/digest.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
 import type { SiteRenderer } from '../render/site.js';
 import { slugify } from '../slug.js';
-import { type AssignDoc, assignStories } from './assign-stories.js';
+import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from './assign-stories.js';
 import { planEdition } from './edition.js';
-import type { PrepareOptions, PrepareOutcome, PreparedDoc } from './prepare.js';
+import { articleId, type PreparedDoc, type PrepareOptions, type PrepareOutcome } from './prepare.js';
 import { decodePack, encodePack, type PackedDoc } from './shingle-pack.js';
-import {
-  type BuildState,
-  decodeState,
-  encodeState,
-  type FileRecord,
-  type StoryRecord,
-} from './state.js';
+import { type BuildState, decodeState, encodeState, type FileRecord, type StoryRecord } from './state.js';
 import { compareStories, listingStory, storyFromRecord } from './story-view.js';
 
 /** How many stories the home page lists; older ones are in the month archives. */
@@ -138,7 +132,9 @@ function sameRecord(a: StoryRecord | undefined, b: StoryRecord): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-function reportFromState(state: BuildState): Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'warnings'> {
+function reportFromState(
+  state: BuildState,
+): Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'warnings'> {
   const stories: StorySummary[] = [];
   const merges: MergeReport[] = [];
   const ids = Object.keys(state.stories).sort();
@@ -157,7 +153,12 @@ function reportFromState(state: BuildState): Pick<BuildReport, 'stories' | 'merg
   for (const key of Object.keys(state.files).sort()) {
     for (const line of state.files[key]!.warnings ?? []) {
       const colon = line.indexOf(' ');
-      warnings.push({ source: key, severity: 'warning', code: line.slice(0, colon), message: line.slice(colon + 1) });
+      warnings.push({
+        source: key,
+        severity: 'warning',
+        code: line.slice(0, colon),
+        message: line.slice(colon + 1),
+      });
     }
   }
   return { stories, merges, rejected, warnings };
@@ -176,9 +177,13 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   const listed = new Set(entries.map((entry) => entry.key));
 
   const toProcess = entries.filter(
-    (entry) => state.files[entry.key]?.version !== entry.version && state.rejected[entry.key]?.version !== entry.version,
+    (entry) =>
+      state.files[entry.key]?.version !== entry.version &&
+      state.rejected[entry.key]?.version !== entry.version,
   );
-  const gone = [...Object.keys(state.files), ...Object.keys(state.rejected)].filter((key) => !listed.has(key));
+  const gone = [...Object.keys(state.files), ...Object.keys(state.rejected)].filter(
+    (key) => !listed.has(key),
+  );
   const sitePresent = (await deps.sink.exists('feed.xml')) && (await deps.sink.exists('index.html'));
   const rerenderAll = state.renderKey !== options.renderKey || !sitePresent;
 
@@ -200,24 +205,30 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
 
   // --- Prepare what is new or changed.
   deps.progress.update('reading', 0, toProcess.length);
-  const outcomes = toProcess.length ? await deps.prepare(toProcess, { maxBytes: config.maxArticleBytes, now }) : [];
+  const outcomes = toProcess.length
+    ? await deps.prepare(toProcess, { maxBytes: config.maxArticleBytes, now })
+    : [];
   const index = await loadIndex(deps.state, state);
   const packs = new Map<number, Map<number, PackedDoc>>();
   const packedDoc = async (record: FileRecord): Promise<PackedDoc> => {
     let pack = packs.get(record.seg);
     if (!pack) {
       const bytes = await deps.state.get(packBlob(record.seg));
-      if (!bytes) throw new Error(`state is missing ${packBlob(record.seg)}; delete the state folder to rebuild`);
+      if (!bytes)
+        throw new Error(`state is missing ${packBlob(record.seg)}; delete the state folder to rebuild`);
       pack = decodePack(bytes);
       packs.set(record.seg, pack);
     }
     const doc = pack.get(record.docNum);
-    if (!doc) throw new Error(`state segment ${record.seg} has no doc ${record.docNum}; delete the state folder to rebuild`);
+    if (!doc)
+      throw new Error(
+        `state segment ${record.seg} has no doc ${record.docNum}; delete the state folder to rebuild`,
+      );
     return doc;
   };
 
   // --- Remove what is gone, changed, or now rejected.
-  const removed: Array<AssignDoc & { fps: Uint32Array }> = [];
+  const removed: AssignDoc[] = [];
   const accepted = outcomes.filter((o): o is { ok: true; doc: PreparedDoc } => o.ok).map((o) => o.doc);
   const acceptedKeys = new Set(accepted.map((doc) => doc.key));
   const leaving = [...gone, ...toProcess.map((entry) => entry.key)].filter((key) => state.files[key]);
@@ -227,9 +238,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     const { fps } = await packedDoc(record);
     index.remove(record.docNum, fps);
     previous.set(key, record);
-    if (!acceptedKeys.has(key)) {
-      removed.push({ docId: record.docId, docNum: record.docNum, seq: record.seq, storyId: record.story, fps });
-    }
+    if (!acceptedKeys.has(key)) removed.push({ docId: record.docId, seq: record.seq, storyId: record.story });
     delete state.files[key];
   }
   for (const key of gone) delete state.rejected[key];
@@ -258,7 +267,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   });
   const seg = state.nextSeg;
   const newPack = new Map<number, PackedDoc>();
-  const added: Array<AssignDoc & { shingles: Uint32Array; fps: Uint32Array }> = [];
+  const added: AddedDoc[] = [];
   for (const doc of accepted) {
     const before = previous.get(doc.key);
     const firstSeen = before?.firstSeen ?? now;
@@ -278,13 +287,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     state.files[doc.key] = record;
     newPack.set(record.docNum, { shingles: doc.shingles, fps: doc.fps });
     index.add(record.docNum, doc.fps);
-    const assign: AssignDoc & { shingles: Uint32Array; fps: Uint32Array } = {
-      docId: record.docId,
-      docNum: record.docNum,
-      seq: record.seq,
-      shingles: doc.shingles,
-      fps: doc.fps,
-    };
+    const assign: AddedDoc = { docId: record.docId, seq: record.seq, shingles: doc.shingles, fps: doc.fps };
     if (before?.story) assign.storyId = before.story;
     added.push(assign);
   }
@@ -292,32 +295,28 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   // --- Deduplicate.
   deps.progress.update('deduplicating', 0, added.length);
   const keyById = new Map<string, string>();
-  const docsByNum = new Map<number, AssignDoc>();
-  const docsById = new Map<string, AssignDoc>();
+  const recordById = new Map<string, FileRecord>();
+  const idByNum = new Map<number, string>();
   for (const [key, record] of Object.entries(state.files)) {
     keyById.set(record.docId, key);
-    const doc: AssignDoc = { docId: record.docId, docNum: record.docNum, seq: record.seq };
-    if (record.story) doc.storyId = record.story;
-    docsByNum.set(record.docNum, doc);
-    docsById.set(record.docId, doc);
+    recordById.set(record.docId, record);
+    idByNum.set(record.docNum, record.docId);
   }
-  const storyMembers = new Map<string, string[]>();
-  for (const [id, story] of Object.entries(state.stories)) {
-    storyMembers.set(
-      id,
-      story.members.map((key) => previous.get(key)?.docId ?? state.files[key]?.docId ?? '').filter(Boolean),
-    );
-  }
-  const recordByNum = new Map([...Object.values(state.files)].map((record) => [record.docNum, record]));
-  const assignment = await assignStories({
-    index,
-    added,
-    removed,
-    docsByNum,
-    docsById,
-    storyMembers,
-    shinglesOf: async (docNum) => (await packedDoc(recordByNum.get(docNum)!)).shingles,
-  });
+  const membersBefore = new Map(
+    Object.entries(state.stories).map(([id, story]) => [id, story.members.map((key) => articleId(key))]),
+  );
+  const view: DedupView = {
+    candidates: async (fps) =>
+      [...index.candidates(fps).keys()].map((num) => idByNum.get(num)!).filter(Boolean),
+    doc: async (docId) => {
+      const record = recordById.get(docId);
+      if (!record) return undefined;
+      return record.story ? { docId, seq: record.seq, storyId: record.story } : { docId, seq: record.seq };
+    },
+    storyMembers: async (storyId) => membersBefore.get(storyId) ?? [],
+    shingles: async (docId) => (await packedDoc(recordById.get(docId)!)).shingles,
+  };
+  const assignment = await assignStories(view, added, removed);
 
   // --- Turn clusters into story records.
   const changedStories = new Map<string, StoryRecord>();
@@ -388,7 +387,12 @@ async function loadIndex(store: BlobStore, state: BuildState): Promise<Candidate
   return CandidateIndex.deserialize(bytes);
 }
 
-function storyRecord(cluster: Cluster, state: BuildState, keyById: Map<string, string>, build: number): StoryRecord {
+function storyRecord(
+  cluster: Cluster,
+  state: BuildState,
+  keyById: Map<string, string>,
+  build: number,
+): StoryRecord {
   const keys = cluster.members.map((docId) => keyById.get(docId)!);
   const dates = keys.map((key) => state.files[key]!.date).sort();
   const canonicalKey = keyById.get(cluster.canonical)!;
@@ -485,7 +489,12 @@ async function render(
   }
   for (const month of [...touchedMonths].sort()) {
     const stories = byMonth.get(month);
-    if (stories) await write(`archive/${month}.html`, 'text/html; charset=utf-8', site.renderArchiveMonth(month, stories));
+    if (stories)
+      await write(
+        `archive/${month}.html`,
+        'text/html; charset=utf-8',
+        site.renderArchiveMonth(month, stories),
+      );
     else {
       await deps.sink.remove(`archive/${month}.html`);
       removed++;

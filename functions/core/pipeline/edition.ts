@@ -5,6 +5,10 @@ import type { Edition, Story } from '../model.js';
  * input and state always give the same edition; its date is that of its newest story.
  */
 export function planEdition(number: number, stories: readonly Story[]): Edition {
-  const date = stories.reduce((newest, story) => (story.date > newest ? story.date : newest), '');
+  const date =
+    stories
+      .map((story) => story.date)
+      .sort()
+      .at(-1) ?? '';
   return { id: `edition-${String(number).padStart(4, '0')}`, date, stories: [...stories] };
 }

@@ -23,7 +23,9 @@ export interface PreparedDoc {
   warnings: Diagnostic[];
 }
 
-export type PrepareOutcome = { ok: true; doc: PreparedDoc } | { ok: false; key: string; version: string; diagnostic: Diagnostic };
+export type PrepareOutcome =
+  | { ok: true; doc: PreparedDoc }
+  | { ok: false; key: string; version: string; diagnostic: Diagnostic };
 
 export interface PrepareOptions {
   maxBytes: number;
@@ -32,7 +34,11 @@ export interface PrepareOptions {
 }
 
 /** Parses, cleans and fingerprints one article. Pure; safe to run in a worker thread. */
-export function prepareArticle(entry: SourceEntry, bytes: Uint8Array, options: PrepareOptions): PrepareOutcome {
+export function prepareArticle(
+  entry: SourceEntry,
+  bytes: Uint8Array,
+  options: PrepareOptions,
+): PrepareOutcome {
   let parsed: { article: ParsedArticle; warnings: Diagnostic[] };
   try {
     parsed = parseArticle(entry.key, bytes, { maxBytes: options.maxBytes, now: new Date(options.now) });

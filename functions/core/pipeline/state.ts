@@ -102,11 +102,15 @@ export function decodeState(bytes: Uint8Array | undefined): BuildState {
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch (cause) {
-    throw new StateFormatError(`state file is not valid JSON (${(cause as Error).message}); delete the state folder to rebuild`);
+    throw new StateFormatError(
+      `state file is not valid JSON (${(cause as Error).message}); delete the state folder to rebuild`,
+    );
   }
   const state = parsed as BuildState;
   if (state?.format !== STATE_FORMAT) {
-    throw new StateFormatError(`state format ${String(state?.format)} is not ${STATE_FORMAT}; delete the state folder to rebuild`);
+    throw new StateFormatError(
+      `state format ${String(state?.format)} is not ${STATE_FORMAT}; delete the state folder to rebuild`,
+    );
   }
   return state;
 }

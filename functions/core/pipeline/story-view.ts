@@ -1,5 +1,5 @@
-import { blocksToText } from '../render/html.js';
 import type { ParsedArticle, Story } from '../model.js';
+import { blocksToText } from '../render/html.js';
 import type { StoryRecord } from './state.js';
 
 const SUMMARY_CHARS = 280;

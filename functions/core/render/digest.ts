@@ -109,7 +109,7 @@ export class DigestRenderer {
       subject,
       preheader,
       html: this.html(context(views)),
-      text: `${this.text(context(textViews)).replace(/\n{3,}/g, '\n\n').trim()}\n`,
+      text: tidyText(this.text(context(textViews))),
     };
   }
 
@@ -155,7 +155,9 @@ function mjmlErrorDetails(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors)) {
     const messages = error.errors
       .map((e: unknown) =>
-        typeof e === 'object' && e !== null && 'formattedMessage' in e ? String(e.formattedMessage) : String(e),
+        typeof e === 'object' && e !== null && 'formattedMessage' in e
+          ? String(e.formattedMessage)
+          : String(e),
       )
       .filter((message: string) => message !== '');
     if (messages.length > 0) return messages.join('; ');
@@ -174,7 +176,9 @@ function stripIndentation(html: string): string {
 /** `Prefix: first title (+N more)`, one line, at most MAX_SUBJECT_LENGTH characters, cut between words. */
 export function digestSubject(prefix: string, stories: readonly Pick<Story, 'title'>[]): string {
   const first = stories[0];
-  const head = [singleLine(prefix), first ? singleLine(first.title) : ''].filter((part) => part !== '').join(': ');
+  const head = [singleLine(prefix), first ? singleLine(first.title) : '']
+    .filter((part) => part !== '')
+    .join(': ');
   const more = stories.length - 1;
   const suffix = more > 0 ? ` (+${more} more)` : '';
   return `${truncateAtWord(head, MAX_SUBJECT_LENGTH - suffix.length)}${suffix}`;
@@ -215,6 +219,11 @@ export function truncateAtWord(text: string, max: number): string {
   const lastSpace = cut.lastIndexOf(' ');
   const atWord = lastSpace >= cut.length / 2 ? cut.slice(0, lastSpace) : cut;
   return `${atWord.trimEnd().replace(/[\s,;:.·–—-]+$/, '')}…`;
+}
+
+/** Template blocks leave runs of blank lines behind; a plain-text email reads best with single blank lines. */
+function tidyText(text: string): string {
+  return `${text.replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }
 
 /** Greedy word wrap for the plain-text part; a word longer than the width (a URL) keeps its own line. */

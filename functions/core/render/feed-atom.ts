@@ -1,30 +1,26 @@
-import { createHash } from 'node:crypto';
 import type { SiteConfig, Story } from '../model.js';
 import { newestUpdated, rfc3339 } from './feed-dates.js';
 import { FEED_GENERATOR } from './feed-generator.js';
 import { feedUrls, storyUrl } from './feed-urls.js';
 import { cdataEl, el, renderXmlDocument, textEl, type XmlElement } from './feed-xml.js';
 import { blocksToHtml } from './html.js';
+import { stripXmlIllegal } from './xml-safe.js';
 
 /** Atom requires `updated` even on an empty feed; a fixed epoch keeps the output clock-free and byte-stable. */
 export const EMPTY_FEED_UPDATED = '1970-01-01T00:00:00.000Z';
 
-/** This project's UUID namespace (random, fixed forever): changing it would re-key every entry. */
-const ENTRY_ID_NAMESPACE = '0fe14e31-e363-45e0-9c7d-37256551ef6d';
+/** The NID is this project's name; the prefix must never change, or every reader would re-show every entry. */
+export const ATOM_ENTRY_ID_PREFIX = 'urn:newsfeed-generator:story:';
 
 /**
- * The Atom entry id: `urn:uuid:` + an RFC 4122 version-5 UUID of `story.id` in this project's namespace.
- * It depends on nothing but the story id, which never changes, so it is stable across rebuilds, domain moves
- * and story updates; and it is a valid URN whatever characters the id holds (a tag: URI would need a date
- * and the domain, both of which can change).
+ * The Atom entry id: `urn:newsfeed-generator:story:<story.id>`, percent-encoded where the id holds
+ * characters a URN cannot. It depends on nothing but the story id, which never changes, so it is stable
+ * across rebuilds, story updates and a move of the site to another domain (a tag: URI would embed the
+ * domain); and it carries the same id as the RSS guid and the JSON Feed item id, so the three feeds agree.
  */
 export function atomEntryId(story: Pick<Story, 'id'>): string {
-  const namespace = Buffer.from(ENTRY_ID_NAMESPACE.replaceAll('-', ''), 'hex');
-  const bytes = createHash('sha1').update(namespace).update(story.id, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // encodeURIComponent throws on a lone surrogate, so strip first (the id is stripped in the XML anyway).
+  return ATOM_ENTRY_ID_PREFIX + encodeURIComponent(stripXmlIllegal(story.id));
 }
 
 function person(tag: 'author', name: string, email?: string): XmlElement {

@@ -6,27 +6,29 @@ import { stripXmlIllegal } from './xml-safe.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
-/*
- * JSON can carry any character, but a lone surrogate becomes `\udXXX`, which strict decoders and most
- * readers reject, and control characters are invisible garbage. Stripping the same set as the XML feeds
- * also keeps the three formats saying exactly the same thing.
- */
-const clean = stripXmlIllegal;
-
 // Objects are built with keys in a fixed order and JSON.stringify keeps insertion order: stable output.
 function item(story: Story, config: SiteConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    id: clean(story.id),
+    id: story.id,
     url: storyUrl(config, story),
-    title: clean(story.title),
-    content_html: clean(blocksToHtml(story.blocks)),
-    summary: clean(story.summary),
+    title: story.title,
+    content_html: blocksToHtml(story.blocks),
+    summary: story.summary,
     date_published: rfc3339(story.date),
     date_modified: rfc3339(story.updated),
   };
-  if (story.author !== undefined) out.authors = [{ name: clean(story.author) }];
-  if (story.tags.length > 0) out.tags = story.tags.map(clean);
+  if (story.author !== undefined) out.authors = [{ name: story.author }];
+  if (story.tags.length > 0) out.tags = [...story.tags];
   return out;
+}
+
+/*
+ * JSON can carry any character, but a lone surrogate becomes `\udXXX`, which strict decoders and many
+ * readers reject, and control characters are invisible garbage. Every string value is stripped of the same
+ * set as the XML feeds, so the three formats say exactly the same thing.
+ */
+function cleanStrings(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? stripXmlIllegal(value) : value;
 }
 
 /** JSON Feed 1.1, 2-space indented with a trailing newline. `stories`: the newest N, newest first. */
@@ -34,14 +36,14 @@ export function renderJsonFeed(stories: readonly Story[], config: SiteConfig): s
   const urls = feedUrls(config);
   const feed: Record<string, unknown> = {
     version: JSON_FEED_VERSION,
-    title: clean(config.title),
+    title: config.title,
     home_page_url: urls.site,
     feed_url: urls.json,
-    description: clean(config.description),
+    description: config.description,
     language: config.language,
   };
   // Unlike Atom, JSON Feed does not require an author, so none is invented when the config has none.
-  if (config.author !== undefined) feed.authors = [{ name: clean(config.author.name) }];
+  if (config.author !== undefined) feed.authors = [{ name: config.author.name }];
   feed.items = stories.map((story) => item(story, config));
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  return `${JSON.stringify(feed, cleanStrings, 2)}\n`;
 }

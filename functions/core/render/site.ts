@@ -154,7 +154,8 @@ export class SiteRenderer {
           bodyHtml: blocksToHtml(story.blocks),
           standfirst: summaryRepeatsBody(story) ? null : story.summary,
           originalLink: story.link !== undefined && isHttpUrl(story.link) ? story.link : null,
-          otherVersions: others > 0 ? `Also published as ${others} other ${others === 1 ? 'version' : 'versions'}.` : null,
+          otherVersions:
+            others > 0 ? `Also published as ${others} other ${others === 1 ? 'version' : 'versions'}.` : null,
         },
       }),
     );

@@ -1,0 +1,13 @@
+import type { Block, Diagnostic } from '../model.js';
+
+/** What the two formats produce before the shared validation and final clean-up. */
+export interface Draft {
+  title?: string;
+  standfirst?: string;
+  author?: string;
+  tags: string[];
+  link?: string;
+  date?: unknown;
+  blocks: Block[];
+  warnings: Diagnostic[];
+}

@@ -1,0 +1,442 @@
+/**
+ * In-memory inverted index fingerprint → docNums: finds the few stored articles worth verifying
+ * against a new one, without comparing it with the whole corpus.
+ *
+ * Three layers, so that loading is cheap and adding is cheap:
+ * - the base, frozen and sorted, in exactly the serialized layout: loading is a handful of
+ *   typed-array views, with no per-entry allocation;
+ * - a log of pending additions (two growable typed arrays), sorted lazily when a lookup needs it;
+ * - copy-on-write posting lists for the fingerprints touched by `remove` (removals are rare).
+ * They are merged into a new base when the log outgrows the base, and on `serialize`.
+ *
+ * Base layout, sorted by (fingerprint, docNum): the top 16 bits of a fingerprint select a bucket
+ * through a directory of 65,537 offsets; within it, `lows` holds the low 16 bits and `docs` the
+ * docNum of each posting. 6 bytes per posting, found by binary search within the bucket.
+ */
+
+export const DEFAULT_POSTING_CAP = 64;
+
+/** Pending additions that trigger a merge at least: the log is then allowed to grow as large as the base. */
+const MIN_PENDING_BEFORE_MERGE = 1 << 20;
+
+const BUCKETS = 0x10000;
+const TWO_POW_32 = 4294967296;
+const MAGIC = 0x58444943; // "CIDX" read as little-endian uint32
+const FORMAT_VERSION = 1;
+const HEADER_WORDS = 8;
+
+/**
+ * The format is little-endian and read through native typed arrays, so big-endian hosts are refused
+ * rather than silently misread (Lambda, x86-64 and arm64 are all little-endian).
+ */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+export class CandidateIndexFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CandidateIndexFormatError';
+  }
+}
+
+export interface CandidateIndexOptions {
+  /**
+   * Most docNums kept per fingerprint. A fingerprint shared by more docs (boilerplate, or a story with
+   * very many copies) keeps the `postingCap` lowest docNums, i.e. the earliest articles, so a lookup
+   * costs at most `postingCap` per fingerprint however large the corpus grows.
+   */
+  postingCap?: number;
+}
+
+interface Base {
+  dir: Uint32Array;
+  lows: Uint16Array;
+  docs: Uint32Array;
+  /** Sorted docNums of every indexed doc. */
+  docList: Uint32Array;
+}
+
+/** Pending additions sorted by (fingerprint, docNum): a bucket directory and keys low16 × 2³² + docNum (exact in a double). */
+interface SortedPending {
+  dir: Uint32Array;
+  keys: Float64Array;
+}
+
+const EMPTY_BASE: Base = {
+  dir: new Uint32Array(BUCKETS + 1),
+  lows: new Uint16Array(0),
+  docs: new Uint32Array(0),
+  docList: new Uint32Array(0),
+};
+
+function lowerBound(values: ArrayLike<number>, from: number, to: number, target: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function checkDocNum(docNum: number): void {
+  if (!Number.isInteger(docNum) || docNum < 0 || docNum > 0xffffffff) {
+    throw new RangeError(`docNum must be a uint32, got ${docNum}`);
+  }
+}
+
+function checkLittleEndian(): void {
+  if (!LITTLE_ENDIAN)
+    throw new CandidateIndexFormatError('candidate index: big-endian hosts are not supported');
+}
+
+/**
+ * Merges two ascending docNum runs of one fingerprint, dropping repeats, up to `cap` docNums
+ * (the lowest ones). `emit` receives each docNum kept.
+ */
+function mergeRuns(
+  baseDocs: Uint32Array,
+  baseFrom: number,
+  baseTo: number,
+  pendingKeys: Float64Array,
+  pendingFrom: number,
+  pendingTo: number,
+  keyOffset: number,
+  cap: number,
+  emit: (docNum: number) => void,
+): void {
+  let i = baseFrom;
+  let j = pendingFrom;
+  let kept = 0;
+  let last = -1;
+  while (kept < cap && (i < baseTo || j < pendingTo)) {
+    const fromBase = i < baseTo ? baseDocs[i]! : TWO_POW_32;
+    const fromPending = j < pendingTo ? pendingKeys[j]! - keyOffset : TWO_POW_32;
+    let docNum: number;
+    if (fromBase <= fromPending) {
+      docNum = fromBase;
+      i++;
+    } else {
+      docNum = fromPending;
+      j++;
+    }
+    if (docNum !== last) {
+      emit(docNum);
+      last = docNum;
+      kept++;
+    }
+  }
+}
+
+export class CandidateIndex {
+  readonly postingCap: number;
+  private base: Base = EMPTY_BASE;
+  private pendingFps = new Uint32Array(1024);
+  private pendingDocs = new Uint32Array(1024);
+  private pendingCount = 0;
+  private sortedPending: SortedPending | undefined;
+  /** Complete posting lists (base and pending included) of the fingerprints touched by `remove`. */
+  private edited = new Map<number, number[]>();
+  private addedDocs = new Set<number>();
+  private removedDocs = new Set<number>();
+
+  constructor(options: CandidateIndexOptions = {}) {
+    const cap = options.postingCap ?? DEFAULT_POSTING_CAP;
+    if (!Number.isInteger(cap) || cap < 1)
+      throw new RangeError(`postingCap must be a positive integer, got ${cap}`);
+    this.postingCap = cap;
+  }
+
+  /** Number of docs indexed (added and not removed since). */
+  get size(): number {
+    return this.base.docList.length + this.addedDocs.size - this.removedDocs.size;
+  }
+
+  /** Indexes `docNum` (a uint32) under each of its fingerprints, within the posting cap. */
+  add(docNum: number, fps: Uint32Array): void {
+    checkDocNum(docNum);
+    for (const fp of fps) {
+      const list = this.edited.get(fp);
+      if (list) {
+        if (insertSorted(list, docNum) && list.length > this.postingCap) list.pop();
+      } else {
+        this.appendPending(fp, docNum);
+      }
+    }
+    if (this.removedDocs.has(docNum)) this.removedDocs.delete(docNum);
+    else if (!this.inBaseDocs(docNum)) this.addedDocs.add(docNum);
+    if (this.pendingCount > Math.max(MIN_PENDING_BEFORE_MERGE, this.base.docs.length)) this.merge();
+  }
+
+  /** Unindexes `docNum` from the given fingerprints (those it was added with). */
+  remove(docNum: number, fps: Uint32Array): void {
+    checkDocNum(docNum);
+    for (const fp of fps) {
+      let list = this.edited.get(fp);
+      if (!list) {
+        list = this.posting(fp);
+        // Nothing to copy-on-write when the doc is not in this posting (capped out, or never added).
+        if (!list.includes(docNum)) continue;
+        this.edited.set(fp, list);
+      }
+      const at = list.indexOf(docNum);
+      if (at >= 0) list.splice(at, 1);
+    }
+    if (this.addedDocs.has(docNum)) this.addedDocs.delete(docNum);
+    else if (this.inBaseDocs(docNum)) this.removedDocs.add(docNum);
+  }
+
+  /** docNum → number of the given fingerprints it shares, for docs sharing at least `minShared`. */
+  candidates(fps: Uint32Array, minShared = 1): Map<number, number> {
+    const counts = new Map<number, number>();
+    const count = (docNum: number) => {
+      counts.set(docNum, (counts.get(docNum) ?? 0) + 1);
+    };
+    for (const fp of fps) this.visitPosting(fp, count);
+    if (minShared > 1) {
+      for (const [docNum, shared] of counts) if (shared < minShared) counts.delete(docNum);
+    }
+    return counts;
+  }
+
+  /** The docNums indexed under one fingerprint, ascending, at most `postingCap`. */
+  posting(fp: number): number[] {
+    const list: number[] = [];
+    this.visitPosting(fp, (docNum) => list.push(docNum));
+    return list;
+  }
+
+  /**
+   * The index as bytes: a little-endian uint32 header (magic, version, posting cap, posting count,
+   * doc count, 3 reserved), the bucket directory, the docNums, the sorted doc list, then the uint16
+   * lows. Deterministic: the same postings give the same bytes whatever the order of the calls.
+   */
+  serialize(): Uint8Array {
+    checkLittleEndian();
+    this.merge();
+    const { dir, lows, docs, docList } = this.base;
+    const postings = docs.length;
+    const words = HEADER_WORDS + dir.length + postings + docList.length + Math.ceil(postings / 2);
+    const out = new Uint32Array(words);
+    out.set([MAGIC, FORMAT_VERSION, this.postingCap, postings, docList.length]);
+    let at = HEADER_WORDS;
+    out.set(dir, at);
+    at += dir.length;
+    out.set(docs, at);
+    at += postings;
+    out.set(docList, at);
+    at += docList.length;
+    new Uint16Array(out.buffer, at * 4, postings).set(lows);
+    return new Uint8Array(out.buffer);
+  }
+
+  /** Loads `serialize` output; the index keeps views into (an aligned copy of) `bytes`. */
+  static deserialize(bytes: Uint8Array): CandidateIndex {
+    checkLittleEndian();
+    if (bytes.byteLength < HEADER_WORDS * 4)
+      throw new CandidateIndexFormatError('candidate index: truncated header');
+    // Typed-array views need 4-byte alignment; a file read may hand back an unaligned slice of a pool.
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+    const header = new Uint32Array(aligned.buffer, aligned.byteOffset, HEADER_WORDS);
+    if (header[0] !== MAGIC) throw new CandidateIndexFormatError('candidate index: bad magic number');
+    if (header[1] !== FORMAT_VERSION)
+      throw new CandidateIndexFormatError(`candidate index: unknown version ${header[1]}`);
+    const cap = header[2]!;
+    const postings = header[3]!;
+    const docCount = header[4]!;
+    const wordCount = HEADER_WORDS + BUCKETS + 1 + postings + docCount;
+    const expected = (wordCount + Math.ceil(postings / 2)) * 4;
+    if (aligned.byteLength !== expected) {
+      throw new CandidateIndexFormatError(
+        `candidate index: ${aligned.byteLength} bytes, expected ${expected}`,
+      );
+    }
+    const at = (words: number) => aligned.byteOffset + words * 4;
+    const dir = new Uint32Array(aligned.buffer, at(HEADER_WORDS), BUCKETS + 1);
+    if (dir[0] !== 0 || dir[BUCKETS] !== postings) {
+      throw new CandidateIndexFormatError('candidate index: directory does not match the posting count');
+    }
+    const index = new CandidateIndex({ postingCap: cap });
+    index.base = {
+      dir,
+      docs: new Uint32Array(aligned.buffer, at(HEADER_WORDS + BUCKETS + 1), postings),
+      docList: new Uint32Array(aligned.buffer, at(HEADER_WORDS + BUCKETS + 1 + postings), docCount),
+      lows: new Uint16Array(aligned.buffer, at(wordCount), postings),
+    };
+    return index;
+  }
+
+  /** Calls `visit` with each docNum of one fingerprint's posting, ascending, at most `postingCap`. */
+  private visitPosting(fp: number, visit: (docNum: number) => void): void {
+    const list = this.edited.get(fp);
+    if (list) {
+      for (const docNum of list) visit(docNum);
+      return;
+    }
+    const [baseFrom, baseTo] = this.baseRange(fp);
+    const [pendingFrom, pendingTo] = this.pendingRange(fp);
+    const keys = this.sortedPending?.keys ?? new Float64Array(0);
+    const keyOffset = (fp & 0xffff) * TWO_POW_32;
+    mergeRuns(
+      this.base.docs,
+      baseFrom,
+      baseTo,
+      keys,
+      pendingFrom,
+      pendingTo,
+      keyOffset,
+      this.postingCap,
+      visit,
+    );
+  }
+
+  private baseRange(fp: number): [number, number] {
+    const { lows, dir } = this.base;
+    const bucket = fp >>> 16;
+    const low = fp & 0xffff;
+    const end = dir[bucket + 1]!;
+    const from = lowerBound(lows, dir[bucket]!, end, low);
+    let to = from;
+    while (to < end && lows[to] === low) to++;
+    return [from, to];
+  }
+
+  private pendingRange(fp: number): [number, number] {
+    if (this.pendingCount === 0) return [0, 0];
+    const { dir, keys } = this.sortPending();
+    const bucket = fp >>> 16;
+    const offset = (fp & 0xffff) * TWO_POW_32;
+    const end = dir[bucket + 1]!;
+    const from = lowerBound(keys, dir[bucket]!, end, offset);
+    let to = from;
+    while (to < end && keys[to]! < offset + TWO_POW_32) to++;
+    return [from, to];
+  }
+
+  private appendPending(fp: number, docNum: number): void {
+    if (this.pendingCount === this.pendingFps.length) {
+      const fps = new Uint32Array(this.pendingCount * 2);
+      const docs = new Uint32Array(this.pendingCount * 2);
+      fps.set(this.pendingFps);
+      docs.set(this.pendingDocs);
+      this.pendingFps = fps;
+      this.pendingDocs = docs;
+    }
+    this.pendingFps[this.pendingCount] = fp;
+    this.pendingDocs[this.pendingCount] = docNum;
+    this.pendingCount++;
+    this.sortedPending = undefined;
+  }
+
+  /** Counting sort by bucket, then a native sort of each bucket's keys. */
+  private sortPending(): SortedPending {
+    if (this.sortedPending) return this.sortedPending;
+    const dir = new Uint32Array(BUCKETS + 1);
+    for (let i = 0; i < this.pendingCount; i++) dir[(this.pendingFps[i]! >>> 16) + 1]!++;
+    for (let b = 0; b < BUCKETS; b++) dir[b + 1]! += dir[b]!;
+    const fill = dir.slice(0, BUCKETS);
+    const keys = new Float64Array(this.pendingCount);
+    for (let i = 0; i < this.pendingCount; i++) {
+      const fp = this.pendingFps[i]!;
+      keys[fill[fp >>> 16]!++] = (fp & 0xffff) * TWO_POW_32 + this.pendingDocs[i]!;
+    }
+    for (let b = 0; b < BUCKETS; b++) {
+      if (dir[b + 1]! - dir[b]! > 1) keys.subarray(dir[b]!, dir[b + 1]!).sort();
+    }
+    this.sortedPending = { dir, keys };
+    return this.sortedPending;
+  }
+
+  private inBaseDocs(docNum: number): boolean {
+    const docList = this.base.docList;
+    return docList[lowerBound(docList, 0, docList.length, docNum)] === docNum;
+  }
+
+  /** Builds a new base from the old one, the pending log and the edited lists, in one ordered pass. */
+  private merge(): void {
+    if (
+      this.pendingCount === 0 &&
+      this.edited.size === 0 &&
+      this.addedDocs.size === 0 &&
+      this.removedDocs.size === 0
+    ) {
+      return;
+    }
+    const old = this.base;
+    const pending =
+      this.pendingCount > 0
+        ? this.sortPending()
+        : { dir: new Uint32Array(BUCKETS + 1), keys: new Float64Array(0) };
+    const edited = Uint32Array.from(this.edited.keys()).sort();
+    let upperBound = old.docs.length + pending.keys.length;
+    for (const list of this.edited.values()) upperBound += list.length;
+
+    const dir = new Uint32Array(BUCKETS + 1);
+    let lows = new Uint16Array(upperBound);
+    let docs = new Uint32Array(upperBound);
+    let out = 0;
+    let low = 0;
+    const emit = (docNum: number) => {
+      lows[out] = low;
+      docs[out++] = docNum;
+    };
+    let e = 0; // into `edited`
+    for (let bucket = 0; bucket < BUCKETS; bucket++) {
+      dir[bucket] = out;
+      let i = old.dir[bucket]!;
+      const iEnd = old.dir[bucket + 1]!;
+      let j = pending.dir[bucket]!;
+      const jEnd = pending.dir[bucket + 1]!;
+      for (;;) {
+        const baseLow = i < iEnd ? old.lows[i]! : BUCKETS;
+        const pendingLow = j < jEnd ? Math.floor(pending.keys[j]! / TWO_POW_32) : BUCKETS;
+        const editedLow = e < edited.length && edited[e]! >>> 16 === bucket ? edited[e]! & 0xffff : BUCKETS;
+        low = Math.min(baseLow, pendingLow, editedLow);
+        if (low === BUCKETS) break;
+        let iTo = i;
+        while (iTo < iEnd && old.lows[iTo] === low) iTo++;
+        let jTo = j;
+        const keyOffset = low * TWO_POW_32;
+        while (jTo < jEnd && pending.keys[jTo]! < keyOffset + TWO_POW_32) jTo++;
+        if (editedLow === low) {
+          // An edited list is complete: it replaces the base and pending postings of its fingerprint.
+          for (const docNum of this.edited.get(edited[e]!)!) emit(docNum);
+          e++;
+        } else {
+          mergeRuns(old.docs, i, iTo, pending.keys, j, jTo, keyOffset, this.postingCap, emit);
+        }
+        i = iTo;
+        j = jTo;
+      }
+    }
+    dir[BUCKETS] = out;
+    if (out < upperBound) {
+      lows = lows.slice(0, out);
+      docs = docs.slice(0, out);
+    }
+
+    let docList = old.docList;
+    if (this.addedDocs.size > 0 || this.removedDocs.size > 0) {
+      const kept: number[] = [];
+      for (const docNum of old.docList) if (!this.removedDocs.has(docNum)) kept.push(docNum);
+      for (const docNum of this.addedDocs) kept.push(docNum);
+      docList = Uint32Array.from(kept).sort();
+    }
+    this.base = { dir, lows, docs, docList };
+    this.pendingFps = new Uint32Array(1024);
+    this.pendingDocs = new Uint32Array(1024);
+    this.pendingCount = 0;
+    this.sortedPending = undefined;
+    this.edited = new Map();
+    this.addedDocs = new Set();
+    this.removedDocs = new Set();
+  }
+}
+
+/** Inserts `value` into the ascending `list` unless present; false when it was already there. */
+function insertSorted(list: number[], value: number): boolean {
+  const at = lowerBound(list, 0, list.length, value);
+  if (list[at] === value) return false;
+  list.splice(at, 0, value);
+  return true;
+}

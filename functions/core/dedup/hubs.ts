@@ -1,0 +1,48 @@
+/**
+ * Hubs: a roundup or digest carries several different articles. Each article may look like a
+ * duplicate of it (it is wholly contained), so without a rule two briefs would end in one story
+ * through the roundup they both appear in.
+ *
+ * The rule: a part of a doc X is a smaller doc that X contains (containment ≥ the duplicate
+ * threshold) but that is not a copy of X, i.e. covers less than `HUB_PART_MAX_COVERAGE` of it and is
+ * not a truncated copy of it (which starts the way X starts). X is a hub when two of its parts are not
+ * duplicates of each other; a hub then merges with none of its parts (it may still merge with its own
+ * copies, e.g. the same roundup syndicated elsewhere).
+ */
+import type { PairTable } from './pair-verdicts.js';
+import { DUPLICATE_THRESHOLDS } from './similarity.js';
+
+/** A part covering more than this share of the larger doc is a copy of it, not a part. */
+export const HUB_PART_MAX_COVERAGE = 0.6;
+
+/**
+ * For docs in canonical order (most complete first), the parts each hub must not merge with;
+ * an empty set for docs that are not hubs.
+ */
+export function hubParts(count: number, pairs: PairTable): Set<number>[] {
+  const cut: Set<number>[] = [];
+  for (let hub = 0; hub < count; hub++) {
+    const parts: number[] = [];
+    for (let part = hub + 1; part < count; part++) {
+      const facts = pairs.get(hub, part);
+      if (
+        facts.similarity.containment >= DUPLICATE_THRESHOLDS.containment &&
+        facts.similarity.coverage < HUB_PART_MAX_COVERAGE &&
+        !facts.truncation
+      ) {
+        parts.push(part);
+      }
+    }
+    cut.push(hasTwoDistinctParts(parts, pairs) ? new Set(parts) : new Set());
+  }
+  return cut;
+}
+
+function hasTwoDistinctParts(parts: readonly number[], pairs: PairTable): boolean {
+  for (let a = 0; a < parts.length; a++) {
+    for (let b = a + 1; b < parts.length; b++) {
+      if (!pairs.get(parts[a]!, parts[b]!).duplicate) return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,92 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { EventType } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
+import { FailureQueue } from './failure-queue.js';
+import { ProjectFunction } from './project-function.js';
+import type { StoryTable } from './story-table.js';
+
+export const INGEST_TIMEOUT = Duration.seconds(30);
+export const INGEST_BATCH_SIZE = 10;
+export const INGEST_BATCHING_WINDOW = Duration.seconds(5);
+/** Receives before a message is parked in the DLQ: enough to ride out throttling, few enough to surface a poison file. */
+export const INGEST_MAX_RECEIVE_COUNT = 5;
+
+export interface ArticleIntakeProps {
+  articlesBucket: ArticlesBucket;
+  table: StoryTable;
+  alarmTopic: ITopic;
+  maxArticleBytes: number;
+}
+
+/**
+ * Upload → queue → ingest. S3 notifies a queue rather than invoking Lambda directly: the queue
+ * buffers bursts (a bulk upload), retries with back-off, parks poison files in a DLQ, and lets
+ * the reconciler inject synthetic events through the same path.
+ */
+export class ArticleIntake extends Construct {
+  readonly queue: Queue;
+  readonly deadLetters: FailureQueue;
+  readonly function: ProjectFunction;
+
+  constructor(scope: Construct, id: string, props: ArticleIntakeProps) {
+    super(scope, id);
+    this.deadLetters = new FailureQueue(this, 'DeadLetters', {
+      holds: `Article events that failed ingestion ${INGEST_MAX_RECEIVE_COUNT} times`,
+      alarmTopic: props.alarmTopic,
+      isRedriveTarget: true,
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's rule for SQS event sources: at least 6 × the function timeout, plus the batching
+      // window, so a message is not redelivered while a retried invocation still holds it.
+      visibilityTimeout: Duration.seconds(6 * INGEST_TIMEOUT.toSeconds() + INGEST_BATCHING_WINDOW.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
+    });
+
+    const notify = new SqsDestination(this.queue);
+    for (const event of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
+      props.articlesBucket.addEventNotification(event, notify, { prefix: ARTICLES_PREFIX });
+    }
+
+    this.function = new ProjectFunction(this, 'Ingest', {
+      entry: 'functions/handlers/ingest.ts',
+      serviceName: 'newsfeed-ingest',
+      description: 'Parses, cleans and deduplicates uploaded articles into the story index',
+      timeout: INGEST_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        ARTICLES_BUCKET: props.articlesBucket.bucketName,
+        ARTICLES_PREFIX,
+        MAX_ARTICLE_BYTES: String(props.maxArticleBytes),
+      },
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: INGEST_BATCH_SIZE,
+        maxBatchingWindow: INGEST_BATCHING_WINDOW,
+        reportBatchItemFailures: true,
+      }),
+    );
+    props.articlesBucket.grantReadArticles(this.function);
+    props.table.grantItemReadWrite(this.function);
+
+    const syncOnly =
+      'Invoked only synchronously, by its SQS event source mapping: failed messages return to the queue and ' +
+      'are redriven to its dead-letter queue, so a function-level DLQ would never receive anything.';
+    Validations.of(this.function).acknowledge(
+      { id: 'Serverless-LambdaDLQ', reason: syncOnly },
+      {
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason: 'SQS event source mappings do not support on-failure destinations; the queue redrive policy (maxReceiveCount 5) is the failure path.',
+      },
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dedupFeatures } from '../../functions/core/dedup/features.js';
+import { isDuplicate, isTruncation, leadShare, similarity } from '../../functions/core/dedup/similarity.js';
+import { intersectionSize, sortedUnique } from '../../functions/core/dedup/sorted-sets.js';
+
+const set = (...values: number[]) => Uint32Array.from(values);
+const hashSets = fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 80 }).map(sortedUnique);
+
+describe('similarity', () => {
+  it('computes shared, containment and coverage on small sets', () => {
+    expect(similarity(set(1, 2, 3, 4), set(2, 4, 6, 8, 10, 12, 14, 16))).toEqual({
+      shared: 2,
+      containment: 2 / 4,
+      coverage: 2 / 8,
+    });
+    expect(similarity(set(5), set(1, 2, 3, 4, 5))).toEqual({ shared: 1, containment: 1, coverage: 1 / 5 });
+    expect(similarity(set(1, 2), set(3, 4))).toEqual({ shared: 0, containment: 0, coverage: 0 });
+    expect(similarity(set(0, 0xffffffff), set(0xffffffff))).toEqual({
+      shared: 1,
+      containment: 1,
+      coverage: 1 / 2,
+    });
+  });
+
+  it('gives zero, not NaN, for empty sets', () => {
+    expect(similarity(set(), set(1, 2))).toEqual({ shared: 0, containment: 0, coverage: 0 });
+    expect(similarity(set(), set())).toEqual({ shared: 0, containment: 0, coverage: 0 });
+  });
+
+  it('matches a set-based reference and is symmetric', () => {
+    fc.assert(
+      fc.property(hashSets, hashSets, (a, b) => {
+        const inB = new Set(b);
+        const shared = [...a].filter((value) => inB.has(value)).length;
+        const result = similarity(a, b);
+        expect(result.shared).toBe(shared);
+        expect(intersectionSize(b, a)).toBe(shared);
+        if (a.length > 0 && b.length > 0) {
+          expect(result.containment).toBeCloseTo(shared / Math.min(a.length, b.length), 12);
+          expect(result.coverage).toBeCloseTo(shared / Math.max(a.length, b.length), 12);
+        }
+        expect(similarity(b, a)).toEqual(result);
+        expect(result.coverage).toBeLessThanOrEqual(result.containment);
+      }),
+    );
+  });
+});
+
+describe('isDuplicate', () => {
+  const range = (from: number, to: number) => Uint32Array.from({ length: to - from }, (_, i) => from + i);
+
+  it('applies the containment rule to bare shingle sets', () => {
+    // 60 of the smaller's 60 in a larger of 150: containment 1, coverage 0.4.
+    expect(isDuplicate(range(0, 60), range(0, 150))).toMatchObject({ duplicate: true, rule: 'containment' });
+    // Coverage 0.3: below the floor, whatever the containment.
+    expect(isDuplicate(range(0, 30), range(0, 100)).duplicate).toBe(false);
+    // Containment 0.5 with full coverage of an equal-size text: not enough.
+    expect(isDuplicate(range(0, 100), range(50, 150)).duplicate).toBe(false);
+    expect(isDuplicate(range(0, 100), range(50, 150)).similarity).toEqual({
+      shared: 50,
+      containment: 0.5,
+      coverage: 0.5,
+    });
+  });
+
+  it('uses the opening for truncated copies, only when the larger text carries one', () => {
+    const full = { shingles: range(0, 300), lead: range(0, 24) };
+    const teaser = { shingles: range(0, 40), lead: range(0, 24) };
+    expect(isDuplicate(teaser, full)).toMatchObject({ duplicate: true, rule: 'truncation' });
+    expect(isTruncation(teaser, full)).toBe(true);
+    expect(leadShare(teaser, full)).toBe(1);
+    // The same 40 shingles taken from the middle do not include the opening.
+    const middle = { shingles: range(100, 140), lead: range(100, 124) };
+    expect(isDuplicate(middle, full).duplicate).toBe(false);
+    expect(leadShare(middle, full)).toBe(0);
+    // Without features the teaser is judged by the containment rule alone.
+    expect(isDuplicate(teaser.shingles, full.shingles).duplicate).toBe(false);
+  });
+
+  it('uses word pairs for reworded copies, with a floor on verbatim shingles', () => {
+    const a = { shingles: range(0, 100), pairs: range(0, 100) };
+    const reworded = { shingles: range(70, 170), pairs: range(30, 130) };
+    expect(isDuplicate(a, reworded)).toMatchObject({ duplicate: true, rule: 'rewording' });
+    const noVerbatim = { shingles: range(90, 190), pairs: range(30, 130) };
+    expect(isDuplicate(a, noVerbatim).duplicate).toBe(false);
+    expect(isDuplicate(a.shingles, reworded.shingles).duplicate).toBe(false);
+  });
+
+  it('is symmetric in its arguments', () => {
+    const features = fc.record({ shingles: hashSets, lead: hashSets, pairs: hashSets });
+    fc.assert(
+      fc.property(features, features, (a, b) => {
+        expect(isDuplicate(a, b)).toEqual(isDuplicate(b, a));
+      }),
+    );
+  });
+
+  it('catches seed 000 inside seed 001, which a Jaccard threshold would miss', () => {
+    const [s000, s001] = [
+      'The Panjshir based anti-Taliban movement in Afghanistan has made gains in the northern Baghlan province as talks to form a new government continue.',
+      'Taliban resistance movement claims gains in two Afghanistan districts\nThe Panjshir based anti-Taliban movement in Afghanistan has made gains in the northern Baghlan province as talks to form a new government continue.\nMeanwhile, all banks, forex markets, and much of the public and private business remained closed across Afghanistan.',
+    ].map(dedupFeatures);
+    const verdict = isDuplicate(s000!, s001!);
+    const jaccard =
+      verdict.similarity.shared / (s000!.shingles.length + s001!.shingles.length - verdict.similarity.shared);
+    expect(jaccard).toBeLessThan(0.5);
+    expect(verdict.similarity.containment).toBe(1);
+    expect(verdict.duplicate).toBe(true);
+  });
+});
