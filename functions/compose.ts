@@ -10,7 +10,7 @@ import { FileBlobStore } from './adapters/local/file-blob-store.js';
 import { FileSiteSink } from './adapters/local/file-sink.js';
 import { FileArticleSource } from './adapters/local/file-source.js';
 import { readTemplates } from './adapters/local/templates.js';
-import { WorkerPool } from './adapters/local/worker-pool.js';
+import { bundleWorker, WorkerPool } from './adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from './core/config.js';
 import type { SiteConfig } from './core/model.js';
 import {
@@ -99,14 +99,11 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
     .digest('hex')
     .slice(0, 16);
 
-  let pool: WorkerPool | undefined;
+  let pool: Promise<WorkerPool> | undefined;
   const getPool = () => {
-    pool ??= new WorkerPool(workers, new URL('./adapters/local/build-worker.ts', import.meta.url), {
-      articlesDir,
-      outDir,
-      config,
-      templates,
-    });
+    pool ??= bundleWorker(new URL('./adapters/local/build-worker.ts', import.meta.url)).then(
+      (script) => new WorkerPool(workers, script, { articlesDir, outDir, config, templates }),
+    );
     return pool;
   };
   const parallel = (count: number) => workers > 1 && count >= PARALLEL_THRESHOLD;
@@ -129,7 +126,7 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
       let done = 0;
       const results = await Promise.all(
         chunks(entries).map(async (chunk) => {
-          const outcomes = await getPool().run<PrepareOutcome[]>({
+          const outcomes = await (await getPool()).run<PrepareOutcome[]>({
             kind: 'prepare',
             entries: chunk,
             options,
@@ -150,7 +147,7 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
     let done = 0;
     const counts = await Promise.all(
       chunks(jobs).map(async (chunk) => {
-        const written = await getPool().run<number>({ kind: 'pages', jobs: chunk, now: now() });
+        const written = await (await getPool()).run<number>({ kind: 'pages', jobs: chunk, now: now() });
         done += chunk.length;
         progress.update('writing pages', done, jobs.length);
         return written;
@@ -162,7 +159,7 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
     deps,
     options: { config, renderKey },
     close: async () => {
-      await pool?.close();
+      await (await pool)?.close();
     },
   };
 }

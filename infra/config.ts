@@ -110,13 +110,18 @@ function customDomainOf(raw: Raw): CustomDomain | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) fail('customDomain', 'must be an object with domainName and certificateArn');
   for (const key of Object.keys(value)) {
-    if (key !== 'domainName' && key !== 'certificateArn') fail(`customDomain.${key}`, 'is not a known setting');
+    if (key !== 'domainName' && key !== 'certificateArn')
+      fail(`customDomain.${key}`, 'is not a known setting');
   }
   const domainName = text(value, 'domainName', 'customDomain.domainName', '').toLowerCase();
-  if (!HOST_NAME.test(domainName)) fail('customDomain.domainName', `must be a host name, got "${domainName}"`);
+  if (!HOST_NAME.test(domainName))
+    fail('customDomain.domainName', `must be a host name, got "${domainName}"`);
   const certificateArn = text(value, 'certificateArn', 'customDomain.certificateArn', '');
   if (!US_EAST_1_CERTIFICATE.test(certificateArn)) {
-    fail('customDomain.certificateArn', 'must be the ARN of an ACM certificate in us-east-1 (CloudFront requires it)');
+    fail(
+      'customDomain.certificateArn',
+      'must be the ARN of an ACM certificate in us-east-1 (CloudFront requires it)',
+    );
   }
   return { domainName, certificateArn };
 }
@@ -135,7 +140,8 @@ export function parseNewsfeedConfig(input: unknown = {}): NewsfeedConfig {
       throw new NewsfeedConfigError(`${CONFIG_CONTEXT_KEY} must be a JSON object`, CONFIG_CONTEXT_KEY);
     }
   }
-  if (!isRecord(raw)) throw new NewsfeedConfigError(`${CONFIG_CONTEXT_KEY} must be an object`, CONFIG_CONTEXT_KEY);
+  if (!isRecord(raw))
+    throw new NewsfeedConfigError(`${CONFIG_CONTEXT_KEY} must be an object`, CONFIG_CONTEXT_KEY);
   for (const key of Object.keys(raw)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
       fail(key, `is not a known setting (known: ${KNOWN_KEYS.join(', ')})`);

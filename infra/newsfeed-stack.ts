@@ -37,7 +37,11 @@ export class NewsfeedStack extends Stack {
     const { config } = props;
 
     const logBucket = new LogBucket(this, 'AccessLogs');
-    const alarms = new AlarmTopic(this, 'Alarms', config.alarmEmail === undefined ? {} : { email: config.alarmEmail });
+    const alarms = new AlarmTopic(
+      this,
+      'Alarms',
+      config.alarmEmail === undefined ? {} : { email: config.alarmEmail },
+    );
     this.articlesBucket = new ArticlesBucket(this, 'Articles', { accessLogsBucket: logBucket });
     this.table = new StoryTable(this, 'Stories');
     this.site = new StaticSite(this, 'Site', {
@@ -71,7 +75,10 @@ export class NewsfeedStack extends Stack {
     if (config.deployLocalArticles) this.deployLocalArticles();
     acknowledgeCdkHandlers(this, this.articlesBucket.node.defaultChild as CfnBucket);
 
-    new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Where the feeds and pages are published' });
+    new CfnOutput(this, 'SiteUrl', {
+      value: siteUrl,
+      description: 'Where the feeds and pages are published',
+    });
     new CfnOutput(this, 'ArticlesBucketName', {
       value: this.articlesBucket.bucketName,
       description: `Upload articles under ${ARTICLES_PREFIX}`,

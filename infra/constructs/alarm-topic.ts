@@ -17,7 +17,7 @@ export class AlarmTopic extends Construct {
     this.topic = new Topic(this, 'Topic', { displayName: 'Newsfeed alarms', enforceSSL: true });
     if (props.email !== undefined) {
       this.topic.addSubscription(new EmailSubscription(props.email));
-      Validations.of(this).acknowledge({
+      Validations.of(this.topic).acknowledge({
         id: 'Serverless-SNSRedrivePolicy',
         reason:
           'The only subscription is an e-mail address; an undeliverable alarm e-mail is not worth a queue, ' +

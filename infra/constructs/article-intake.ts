@@ -45,7 +45,9 @@ export class ArticleIntake extends Construct {
       enforceSSL: true,
       // AWS's rule for SQS event sources: at least 6 × the function timeout, plus the batching
       // window, so a message is not redelivered while a retried invocation still holds it.
-      visibilityTimeout: Duration.seconds(6 * INGEST_TIMEOUT.toSeconds() + INGEST_BATCHING_WINDOW.toSeconds()),
+      visibilityTimeout: Duration.seconds(
+        6 * INGEST_TIMEOUT.toSeconds() + INGEST_BATCHING_WINDOW.toSeconds(),
+      ),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
     });
@@ -85,7 +87,8 @@ export class ArticleIntake extends Construct {
       { id: 'Serverless-LambdaDLQ', reason: syncOnly },
       {
         id: 'Serverless-LambdaEventSourceMappingDestination',
-        reason: 'SQS event source mappings do not support on-failure destinations; the queue redrive policy (maxReceiveCount 5) is the failure path.',
+        reason:
+          'SQS event source mappings do not support on-failure destinations; the queue redrive policy (maxReceiveCount 5) is the failure path.',
       },
     );
   }

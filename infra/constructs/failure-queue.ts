@@ -45,7 +45,8 @@ export class FailureQueue extends Construct {
     });
     this.alarm.addAlarmAction(new SnsAction(props.alarmTopic));
 
-    const reason = 'This queue is itself the dead-letter destination of failed work; a redrive from it would discard failures.';
+    const reason =
+      'This queue is itself the dead-letter destination of failed work; a redrive from it would discard failures.';
     Validations.of(this.queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
     if (!props.isRedriveTarget) Validations.of(this.queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
   }

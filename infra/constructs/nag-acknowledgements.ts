@@ -20,11 +20,19 @@ function shown(value: string, pseudoParameter: string): string {
 }
 
 /** Acknowledges the AwsSolutions-IAM5 finding for `<resource.Arn><suffix>` in `grantee`'s policy. */
-export function acknowledgeWildcardArn(grantee: IGrantable, resource: CfnResource, suffix: string, reason: string): void {
+export function acknowledgeWildcardArn(
+  grantee: IGrantable,
+  resource: CfnResource,
+  suffix: string,
+  reason: string,
+): void {
   const principal = principalOf(grantee);
   if (!principal) return;
   const logicalId = Stack.of(resource).getLogicalId(resource);
-  Validations.of(principal).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>${suffix}]`, reason });
+  Validations.of(principal).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>${suffix}]`,
+    reason,
+  });
 }
 
 /** Acknowledges the `Resource::*` finding on `grantee`'s policy, for actions that have no resource-level permissions. */
@@ -63,7 +71,8 @@ function acknowledgeBucketDeploymentHandler(handler: IConstruct, destination: Cf
     { id: 'Serverless-LambdaTracing', reason: `${NOT_CONFIGURABLE} It only runs during deployments.` },
     {
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously by CloudFormation; a failure fails the deployment, so there is no event to keep.',
+      reason:
+        'Invoked synchronously by CloudFormation; a failure fails the deployment, so there is no event to keep.',
     },
   );
 }

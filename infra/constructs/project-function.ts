@@ -16,12 +16,15 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 /** Defines `require` inside the ESM bundle, for CommonJS dependencies that call it at run time. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Thrown when esbuild is missing: CDK would otherwise silently fall back to bundling in Docker. */
 export class LocalBundlingUnavailableError extends Error {
   constructor() {
-    super('esbuild is not installed in this repository; run npm ci (functions are bundled locally, never in Docker)');
+    super(
+      'esbuild is not installed in this repository; run npm ci (functions are bundled locally, never in Docker)',
+    );
     this.name = 'LocalBundlingUnavailableError';
   }
 }
@@ -107,7 +110,10 @@ export class ProjectFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
 
-    acknowledgeStarResource(role, 'Active tracing needs xray:PutTraceSegments and PutTelemetryRecords, which have no resource-level permissions.');
+    acknowledgeStarResource(
+      role,
+      'Active tracing needs xray:PutTraceSegments and PutTelemetryRecords, which have no resource-level permissions.',
+    );
     const runtimeReason =
       'Node.js 22 is the runtime the project builds for (esbuild target node22) and tests on; moving to a newer ' +
       'runtime is a deliberate, tested upgrade rather than a side effect of a new CDK release.';

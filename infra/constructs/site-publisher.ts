@@ -8,9 +8,9 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
 import { FailureQueue } from './failure-queue.js';
+import { acknowledgeStarResource, acknowledgeWildcardArn } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import { STORY_KEY_PREFIX, type StoryTable } from './story-table.js';
-import { acknowledgeStarResource, acknowledgeWildcardArn } from './nag-acknowledgements.js';
 
 /** Lambda unpacks the bundle here (`LAMBDA_TASK_ROOT`); the templates are copied next to the code. */
 export const TEMPLATES_DIR = '/var/task/templates';
@@ -60,7 +60,9 @@ export class SitePublisher extends Construct {
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        afterBundling: (inputDir: string, outputDir: string) => [`cp -R "${inputDir}/templates" "${outputDir}/templates"`],
+        afterBundling: (inputDir: string, outputDir: string) => [
+          `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
+        ],
       },
     });
     this.function.addEventSource(
@@ -73,7 +75,11 @@ export class SitePublisher extends Construct {
         bisectBatchOnError: true,
         onFailure: new SqsDlq(this.failures.queue),
         // Matches on Keys, which REMOVE events carry too, so a deleted story is unpublished.
-        filters: [FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(STORY_KEY_PREFIX) } } } })],
+        filters: [
+          FilterCriteria.filter({
+            dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(STORY_KEY_PREFIX) } } },
+          }),
+        ],
       }),
     );
 
@@ -86,7 +92,9 @@ export class SitePublisher extends Construct {
       }),
     );
     // Listing finds pages of stories that no longer exist, so they can be deleted.
-    this.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.siteBucket.bucketArn] }));
+    this.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.siteBucket.bucketArn] }),
+    );
     props.distribution.grantCreateInvalidation(this.function);
     acknowledgeWildcardArn(
       this.function,

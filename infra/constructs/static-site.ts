@@ -63,10 +63,17 @@ export class StaticSite extends Construct {
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'HSTS, nosniff, no framing, strict referrer',
       securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: {
+          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
       },
     });
 
@@ -94,12 +101,15 @@ export class StaticSite extends Construct {
         minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       }),
     });
-    this.url = domain ? `https://${domain.domainName}/` : `https://${this.distribution.distributionDomainName}/`;
+    this.url = domain
+      ? `https://${domain.domainName}/`
+      : `https://${this.distribution.distributionDomainName}/`;
 
     Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
-        reason: 'A public news feed is meant to be readable from every country; there is no geographic restriction to enforce.',
+        reason:
+          'A public news feed is meant to be readable from every country; there is no geographic restriction to enforce.',
       },
       {
         id: 'AwsSolutions-CFR2',

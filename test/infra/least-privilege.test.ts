@@ -29,7 +29,11 @@ const roles = {
 };
 
 /** Actions that AWS offers no resource-level permission for, so `Resource: "*"` is the only option. */
-const RESOURCELESS_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
+const RESOURCELESS_ACTIONS = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'dynamodb:ListStreams',
+]);
 
 describe.each(Object.keys(functionIds) as (keyof typeof functionIds)[])('%s role', (name) => {
   const statements = roles[name];
@@ -83,9 +87,15 @@ describe('ingest', () => {
   });
 
   it('consumes the ingest queue and reads/writes the table', () => {
-    expect(statementsAllowing(roles.ingest, 'sqs:DeleteMessage').flatMap(resourcesOf)).toEqual([`<${ingestQueue}.Arn>`]);
-    expect(statementsAllowing(roles.ingest, 'dynamodb:PutItem').flatMap(resourcesOf)).toEqual([`<${table}.Arn>`]);
-    expect(statementsAllowing(roles.ingest, 'dynamodb:Query').flatMap(resourcesOf)).toContain(`<${table}.Arn>/index/byDate`);
+    expect(statementsAllowing(roles.ingest, 'sqs:DeleteMessage').flatMap(resourcesOf)).toEqual([
+      `<${ingestQueue}.Arn>`,
+    ]);
+    expect(statementsAllowing(roles.ingest, 'dynamodb:PutItem').flatMap(resourcesOf)).toEqual([
+      `<${table}.Arn>`,
+    ]);
+    expect(statementsAllowing(roles.ingest, 'dynamodb:Query').flatMap(resourcesOf)).toContain(
+      `<${table}.Arn>/index/byDate`,
+    );
   });
 });
 
@@ -95,21 +105,29 @@ describe('publish', () => {
     expect(invalidation).toHaveLength(1);
     const arns = resourcesOf(invalidation[0]!);
     expect(arns).toHaveLength(1);
-    expect(arns[0]).toMatch(new RegExp(`^arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${distribution}>$`));
+    expect(arns[0]).toMatch(
+      new RegExp(`^arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${distribution}>$`),
+    );
   });
 
   it('reads, writes and deletes site objects, and only reads article objects', () => {
     for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
       expect(statementsAllowing(roles.publish, action).flatMap(resourcesOf)).toContain(`<${site}.Arn>/*`);
     }
-    const articleGrants = roles.publish.filter((s) => resourcesOf(s).some((arn) => arn.startsWith(`<${articles}.Arn>`)));
+    const articleGrants = roles.publish.filter((s) =>
+      resourcesOf(s).some((arn) => arn.startsWith(`<${articles}.Arn>`)),
+    );
     expect(articleGrants.flatMap(actionsOf)).toEqual(['s3:GetObject']);
     expect(articleGrants.flatMap(resourcesOf)).toEqual([`<${articles}.Arn>/articles/*`]);
   });
 
   it('reads the stream and writes its own bookkeeping to the table', () => {
-    expect(statementsAllowing(roles.publish, 'dynamodb:GetRecords').flatMap(resourcesOf)).toEqual([`<${table}.StreamArn>`]);
-    expect(statementsAllowing(roles.publish, 'dynamodb:PutItem').flatMap(resourcesOf)).toEqual([`<${table}.Arn>`]);
+    expect(statementsAllowing(roles.publish, 'dynamodb:GetRecords').flatMap(resourcesOf)).toEqual([
+      `<${table}.StreamArn>`,
+    ]);
+    expect(statementsAllowing(roles.publish, 'dynamodb:PutItem').flatMap(resourcesOf)).toEqual([
+      `<${table}.Arn>`,
+    ]);
   });
 });
 
@@ -128,9 +146,16 @@ describe('reconcile', () => {
   });
 
   it('sends messages to the ingest queue and only reads the table', () => {
-    expect(statementsAllowing(roles.reconcile, 'sqs:SendMessage').flatMap(resourcesOf)).toContain(`<${ingestQueue}.Arn>`);
+    expect(statementsAllowing(roles.reconcile, 'sqs:SendMessage').flatMap(resourcesOf)).toContain(
+      `<${ingestQueue}.Arn>`,
+    );
     expect(statementsAllowing(roles.reconcile, 'dynamodb:Query')).toHaveLength(1);
-    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+    for (const write of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ]) {
       expect(statementsAllowing(roles.reconcile, write)).toEqual([]);
     }
   });

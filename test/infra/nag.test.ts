@@ -1,7 +1,10 @@
 import { type App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { synthesize } from './synth.js';
+import { buildApp } from '../../infra/build-app.js';
+import { synthesize, testApp } from './synth.js';
 
 const FULL_OPTIONS = {
   siteUrl: 'https://news.example.org/',
@@ -89,7 +92,10 @@ function synthesizeIn(env: { account?: string; region?: string }, newsfeed: Reco
 // Concrete account and region turn pseudo parameters in finding ids into literals: both shapes are checked.
 const configurations: [string, App][] = [
   ['defaults, environment-agnostic', synthesizeIn({}, {})],
-  ['every option, concrete environment', synthesizeIn({ account: '123456789012', region: 'eu-west-1' }, FULL_OPTIONS)],
+  [
+    'every option, concrete environment',
+    synthesizeIn({ account: '123456789012', region: 'eu-west-1' }, FULL_OPTIONS),
+  ],
 ];
 
 describe.each(configurations)('cdk-nag AwsSolutions + Serverless (%s)', (_, app) => {
@@ -111,12 +117,29 @@ describe.each(configurations)('cdk-nag AwsSolutions + Serverless (%s)', (_, app)
     const raw = unacknowledgedFindings(app);
     expect(raw.length).toBeGreaterThan(0);
     const stale = acks.filter(
-      (ack) => !raw.some((f) => f.rule === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`))),
+      (ack) =>
+        !raw.some((f) => f.rule === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`))),
     );
     expect(stale).toEqual([]);
   });
 
   it('acknowledges nothing at the app or stack level', () => {
     expect(acks.filter((ack) => ack.path.split('/').length < 2)).toEqual([]);
+  });
+});
+
+describe('the app as cdk synth builds it', () => {
+  it('is clean under both rule packs, so synthesis gets to the template', () => {
+    const { stack } = buildApp(testApp());
+    expect(
+      Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function')).length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fails synthesis on a finding, naming the rule', () => {
+    const { stack } = buildApp(testApp());
+    // A bucket with none of the project's defaults: no TLS-only policy, no access logs.
+    new Bucket(stack, 'Careless');
+    expect(() => Template.fromStack(stack)).toThrow(/Newsfeed\/Careless[\s\S]*AwsSolutions-S10/);
   });
 });

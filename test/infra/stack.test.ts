@@ -1,7 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthesize } from './synth.js';
-import { flatten, logicalIdOf, props, resource, resources } from './template-queries.js';
+import {
+  flatten,
+  logicalIdOf,
+  type PolicyStatementJson,
+  props,
+  resource,
+  resources,
+} from './template-queries.js';
 
 const { stack, template } = synthesize();
 const ids = {
@@ -18,7 +25,7 @@ const ids = {
   distribution: logicalIdOf(stack, stack.site.distribution),
 };
 const nodeFunctions = Object.entries(resources(template, 'AWS::Lambda::Function')).filter(([, fn]) =>
-  String(fn.Properties?.Runtime).startsWith('nodejs'),
+  String(fn.Properties.Runtime).startsWith('nodejs'),
 );
 
 function envOf(logicalId: string): Record<string, unknown> {
@@ -27,7 +34,7 @@ function envOf(logicalId: string): Record<string, unknown> {
 
 function mappingOf(functionId: string): Record<string, unknown> {
   const found = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping')).filter(
-    (mapping) => (mapping.Properties?.FunctionName as { Ref: string }).Ref === functionId,
+    (mapping) => (mapping.Properties.FunctionName as { Ref: string }).Ref === functionId,
   );
   expect(found).toHaveLength(1);
   return found[0]?.Properties ?? {};
@@ -48,9 +55,11 @@ describe('functions', () => {
 
   it('each log to their own log group with a retention', () => {
     const groups = resources(template, 'AWS::Logs::LogGroup');
-    const used = nodeFunctions.map(([, fn]) => (fn.Properties?.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    const used = nodeFunctions.map(
+      ([, fn]) => (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
+    );
     expect(new Set(used).size).toBe(3);
-    for (const id of used) expect(groups[id]?.Properties?.RetentionInDays).toBe(30);
+    for (const id of used) expect(groups[id]?.Properties.RetentionInDays).toBe(30);
   });
 
   it('ingest: 30 s, 512 MB, and the environment the handler reads', () => {
@@ -130,8 +139,8 @@ describe('ingest path', () => {
   it('S3 notifies the queue of created and removed objects under articles/', () => {
     const notifications = Object.values(resources(template, 'Custom::S3BucketNotifications'));
     expect(notifications).toHaveLength(1);
-    const config = notifications[0]?.Properties?.NotificationConfiguration as Record<string, unknown>;
-    expect(notifications[0]?.Properties?.BucketName).toEqual({ Ref: ids.articles });
+    const config = notifications[0]?.Properties.NotificationConfiguration as Record<string, unknown>;
+    expect(notifications[0]?.Properties.BucketName).toEqual({ Ref: ids.articles });
     const queues = config.QueueConfigurations as { Events: string[]; Filter: unknown; QueueArn: unknown }[];
     expect(queues.flatMap((q) => q.Events).sort()).toEqual(['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
     for (const queue of queues) {
@@ -142,11 +151,11 @@ describe('ingest path', () => {
 
   it('S3 never invokes a function directly', () => {
     for (const notification of Object.values(resources(template, 'Custom::S3BucketNotifications'))) {
-      const config = notification.Properties?.NotificationConfiguration as Record<string, unknown>;
+      const config = notification.Properties.NotificationConfiguration as Record<string, unknown>;
       expect(config.LambdaFunctionConfigurations).toBeUndefined();
     }
     const s3Invokes = Object.values(resources(template, 'AWS::Lambda::Permission')).filter(
-      (permission) => permission.Properties?.Principal === 's3.amazonaws.com',
+      (permission) => permission.Properties.Principal === 's3.amazonaws.com',
     );
     expect(s3Invokes).toEqual([]);
   });
@@ -175,10 +184,12 @@ describe('queues and alarms', () => {
     expect(Object.keys(queues)).toHaveLength(4);
     const policies = Object.values(resources(template, 'AWS::SQS::QueuePolicy'));
     for (const [id, queue] of Object.entries(queues)) {
-      expect(queue.Properties?.SqsManagedSseEnabled === true || queue.Properties?.KmsMasterKeyId !== undefined).toBe(true);
+      expect(
+        queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId !== undefined,
+      ).toBe(true);
       const statements = policies
-        .filter((p) => (p.Properties?.Queues as { Ref: string }[]).some((q) => q.Ref === id))
-        .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+        .filter((p) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === id))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
       expect(statements).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       );
@@ -191,7 +202,7 @@ describe('queues and alarms', () => {
     const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm'));
     for (const queueId of [ids.ingestDlq, ids.publishFailures, ids.reconcileFailures]) {
       const alarm = alarms.find((a) =>
-        (a.Properties?.Dimensions as { Value: unknown }[]).some(
+        (a.Properties.Dimensions as { Value: unknown }[]).some(
           (d) => JSON.stringify(d.Value) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'QueueName'] }),
         ),
       );
@@ -224,10 +235,10 @@ describe('buckets', () => {
   it('every bucket is encrypted, blocks all public access and is kept on stack deletion', () => {
     expect(Object.keys(buckets)).toHaveLength(3);
     for (const bucket of Object.values(buckets)) {
-      expect(bucket.Properties?.BucketEncryption).toEqual({
+      expect(bucket.Properties.BucketEncryption).toEqual({
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       });
-      expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
         BlockPublicPolicy: true,
         IgnorePublicAcls: true,
@@ -240,9 +251,12 @@ describe('buckets', () => {
 
   it('every bucket policy denies requests that are not over TLS', () => {
     const policies = Object.values(resources(template, 'AWS::S3::BucketPolicy'));
-    expect(policies.map((p) => (p.Properties?.Bucket as { Ref: string }).Ref).sort()).toEqual(Object.keys(buckets).sort());
+    expect(policies.map((p) => (p.Properties.Bucket as { Ref: string }).Ref).sort()).toEqual(
+      Object.keys(buckets).sort(),
+    );
     for (const policy of policies) {
-      const statements = (policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+      const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+        .Statement;
       expect(statements).toContainEqual(
         expect.objectContaining({
           Effect: 'Deny',
@@ -259,26 +273,30 @@ describe('buckets', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: logBucket } },
     });
-    expect(props(template, ids.site)).toMatchObject({ LoggingConfiguration: { DestinationBucketName: { Ref: logBucket } } });
+    expect(props(template, ids.site)).toMatchObject({
+      LoggingConfiguration: { DestinationBucketName: { Ref: logBucket } },
+    });
   });
 
   it('only CloudFront, for this distribution, may read the site bucket', () => {
     const policy = Object.values(resources(template, 'AWS::S3::BucketPolicy')).find(
-      (p) => (p.Properties?.Bucket as { Ref: string }).Ref === ids.site,
+      (p) => (p.Properties.Bucket as { Ref: string }).Ref === ids.site,
     );
-    const allows = (policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.filter(
-      (s) => s.Effect === 'Allow',
-    );
+    expect(policy).toBeDefined();
+    const document = policy?.Properties.PolicyDocument as { Statement: PolicyStatementJson[] };
+    const allows = document.Statement.filter((s) => s.Effect === 'Allow');
     expect(allows).toHaveLength(1);
-    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
-    expect(flatten((allows[0]?.Condition as { StringEquals: Record<string, unknown> }).StringEquals['AWS:SourceArn'])).toMatch(
-      new RegExp(`:distribution/<${ids.distribution}>$`),
-    );
+    expect(allows[0]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+    });
+    const sourceArn = allows[0]?.Condition?.StringEquals?.['AWS:SourceArn'];
+    expect(flatten(sourceArn)).toMatch(new RegExp(`:distribution/<${ids.distribution}>$`));
   });
 });
 
 describe('story table', () => {
-  it('is on-demand, point-in-time recoverable, encrypted, streamed, and retained', () => {
+  it('is on-demand, point-in-time recoverable, encrypted, streamed, and protected from deletion', () => {
     expect(props(template, ids.table)).toMatchObject({
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -288,6 +306,7 @@ describe('story table', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      DeletionProtectionEnabled: true,
     });
     expect(resource(template, ids.table).DeletionPolicy).toBe('Retain');
   });
@@ -366,7 +385,7 @@ describe('CloudFront', () => {
     template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
     const controls = resources(template, 'AWS::CloudFront::OriginAccessControl');
     const [controlId] = Object.keys(controls);
-    expect(controls[controlId ?? '']?.Properties?.OriginAccessControlConfig).toMatchObject({
+    expect(controls[controlId ?? '']?.Properties.OriginAccessControlConfig).toMatchObject({
       OriginAccessControlOriginType: 's3',
       SigningBehavior: 'always',
       SigningProtocol: 'sigv4',
@@ -397,8 +416,9 @@ describe('CloudFront', () => {
   });
 
   it('logs requests to the log bucket', () => {
-    const logBucket = (props(template, ids.articles).LoggingConfiguration as { DestinationBucketName: { Ref: string } })
-      .DestinationBucketName.Ref;
+    const logBucket = (
+      props(template, ids.articles).LoggingConfiguration as { DestinationBucketName: { Ref: string } }
+    ).DestinationBucketName.Ref;
     expect(distribution.Logging).toEqual({
       Bucket: { 'Fn::GetAtt': [logBucket, 'RegionalDomainName'] },
       Prefix: 'cloudfront/',
@@ -422,10 +442,15 @@ describe('CloudFront', () => {
     const policyId = (behavior.ResponseHeadersPolicyId as { Ref: string }).Ref;
     const config = props(template, policyId).ResponseHeadersPolicyConfig as Record<string, unknown>;
     const headers = config.SecurityHeadersConfig as Record<string, Record<string, unknown>>;
-    expect(headers.StrictTransportSecurity?.AccessControlMaxAgeSec as number).toBeGreaterThanOrEqual(31_536_000);
+    expect(headers.StrictTransportSecurity?.AccessControlMaxAgeSec as number).toBeGreaterThanOrEqual(
+      31_536_000,
+    );
     expect(headers.ContentTypeOptions).toEqual({ Override: true });
     expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
-    expect(headers.ReferrerPolicy).toEqual({ ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true });
+    expect(headers.ReferrerPolicy).toEqual({
+      ReferrerPolicy: 'strict-origin-when-cross-origin',
+      Override: true,
+    });
   });
 });
 

@@ -1,9 +1,10 @@
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 
+/** A template resource; every resource these tests query has properties. */
 export interface CfnResourceJson {
   Type: string;
-  Properties?: Record<string, unknown>;
+  Properties: Record<string, unknown>;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 }
@@ -31,7 +32,7 @@ export function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: un
 }
 
 export function props(template: Template, logicalId: string): Record<string, unknown> {
-  return resource(template, logicalId).Properties ?? {};
+  return resource(template, logicalId).Properties;
 }
 
 /** A CloudFormation value flattened the way cdk-nag prints it: `<Bucket.Arn>/articles/*`. */
@@ -65,14 +66,20 @@ export function resourcesOf(statement: PolicyStatementJson): string[] {
 
 /** Every statement granted to a function's execution role: inline policies and attached AWS::IAM::Policy resources. */
 export function roleStatements(template: Template, functionLogicalId: string): PolicyStatementJson[] {
-  const role = (props(template, functionLogicalId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const role = (props(template, functionLogicalId).Role as { 'Fn::GetAtt': [string, string] })[
+    'Fn::GetAtt'
+  ][0];
   const statements: PolicyStatementJson[] = [];
-  const inline = (props(template, role).Policies ?? []) as { PolicyDocument: { Statement: PolicyStatementJson[] } }[];
+  const inline = (props(template, role).Policies ?? []) as {
+    PolicyDocument: { Statement: PolicyStatementJson[] };
+  }[];
   for (const policy of inline) statements.push(...policy.PolicyDocument.Statement);
   for (const policy of Object.values(resources(template, 'AWS::IAM::Policy'))) {
-    const roles = (policy.Properties?.Roles ?? []) as { Ref: string }[];
+    const roles = (policy.Properties.Roles ?? []) as { Ref: string }[];
     if (roles.some((ref) => ref.Ref === role)) {
-      statements.push(...(policy.Properties?.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement);
+      statements.push(
+        ...(policy.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement,
+      );
     }
   }
   return statements;
@@ -82,11 +89,15 @@ export function allowedActions(statements: PolicyStatementJson[]): string[] {
   return statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
 }
 
+/** Whether an IAM action pattern such as `s3:Put*` covers `action` (IAM matches actions case-insensitively). */
+function covers(pattern: string, action: string): boolean {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i').test(action);
+}
+
 /** The statements that allow `action`, either exactly or through a wildcard such as `s3:*` or `s3:Put*`. */
 export function statementsAllowing(statements: PolicyStatementJson[], action: string): PolicyStatementJson[] {
   return statements.filter(
-    (s) =>
-      s.Effect === 'Allow' &&
-      actionsOf(s).some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action)),
+    (s) => s.Effect === 'Allow' && actionsOf(s).some((pattern) => covers(pattern, action)),
   );
 }

@@ -14,6 +14,7 @@ import {
 } from '../../functions/core/dedup/similarity.js';
 import {
   createRng,
+  flipTypography,
   htmlEscaped,
   lightlyEdited,
   nfd,
@@ -21,7 +22,6 @@ import {
   type Rng,
   readSeeds,
   reorderedParagraphs,
-  retypeset,
   reworded,
   roundup,
   seedText,
@@ -101,8 +101,7 @@ const COPIES: Record<string, Variant> = {
   'paragraphs reordered': (text, rng) => reorderedParagraphs(text, rng),
   'update: new lead on top': (text, rng) => updatedWithNewLead(text, rng),
   'update: new lead replaces old': (text, rng) => updatedWithNewLead(text, rng, { dropOldLead: true }),
-  'straight quotes, -- dashes': (text) => retypeset(text, 'straight'),
-  'curly quotes, — dashes': (text) => retypeset(retypeset(text, 'straight'), 'curly'),
+  'straight vs curly quotes, -- vs — dashes': (text) => flipTypography(text),
   'HTML entities': (text) => htmlEscaped(text),
   'NFD instead of NFC': (text) => nfd(text),
 };
@@ -113,8 +112,7 @@ const CAUGHT_BY_SHINGLES_ALONE = new Set([
   'paragraphs reordered',
   'update: new lead on top',
   'update: new lead replaces old',
-  'straight quotes, -- dashes',
-  'curly quotes, — dashes',
+  'straight vs curly quotes, -- vs — dashes',
   'HTML entities',
   'NFD instead of NFC',
 ]);
@@ -122,9 +120,12 @@ const CAUGHT_BY_SHINGLES_ALONE = new Set([
 describe('syndicated copies are caught', () => {
   for (const [kind, variant] of Object.entries(COPIES)) {
     it(kind, () => {
+      let changed = 0;
       bases.forEach((base, i) => {
         const copyText = variant(base.text, createRng(1000 + i));
-        expect(copyText, `${kind} of ${base.name} must differ from it`).not.toBe(base.text);
+        // Some seeds have nothing to change for a kind (no accents for NFD); the synthetic ones always do.
+        if (copyText === base.text) return;
+        changed++;
         const original = dedupFeatures(base.text);
         const copy = dedupFeatures(copyText);
         const verdict = measure(kind, original, copy);
@@ -143,6 +144,7 @@ describe('syndicated copies are caught', () => {
           ).toBe(true);
         }
       });
+      expect(changed).toBeGreaterThanOrEqual(syntheticBases.length);
     });
   }
 
@@ -221,15 +223,33 @@ describe('look-alikes stay separate', () => {
     }
   });
 
-  for (const size of [3, 5]) {
-    it(`a brief and a roundup of ${size} briefs carrying it`, () => {
-      for (let i = 0; i < 10; i++) {
-        const rng = createRng(5000 + 10 * size + i);
+  it('a brief and a roundup of 5 briefs carrying it', () => {
+    for (let i = 0; i < 20; i++) {
+      const rng = createRng(5000 + i);
+      const briefs = Array.from({ length: 5 }, () => syntheticBrief(rng));
+      const carrier = dedupFeatures(roundup(briefs));
+      for (const brief of briefs) {
+        expect(measure('brief in roundup of 5', dedupFeatures(brief), carrier).duplicate).toBe(false);
+      }
+    }
+  });
+
+  for (const size of [2, 3]) {
+    it(`briefs and a roundup of ${size} carrying them: the hub rule keeps them apart`, () => {
+      for (let i = 0; i < 20; i++) {
+        const rng = createRng(6000 + 100 * size + i);
         const briefs = Array.from({ length: size }, () => syntheticBrief(rng));
         const carrier = dedupFeatures(roundup(briefs));
-        for (const brief of briefs) {
-          expect(measure(`brief in roundup of ${size}`, dedupFeatures(brief), carrier).duplicate).toBe(false);
-        }
+        // Pairwise, a brief may cover up to half a short roundup: some verdicts alone would merge them.
+        for (const brief of briefs) measure(`brief in roundup of ${size}`, dedupFeatures(brief), carrier);
+        const clusters = clusterDocs([
+          { docId: 'roundup', seq: 0, ...carrier },
+          ...briefs.map((brief, b) => ({ docId: `brief${b}`, seq: b + 1, ...dedupFeatures(brief) })),
+        ]);
+        expect(clusters.map((cluster) => cluster.members)).toEqual([
+          ['roundup'],
+          ...briefs.map((_, b) => [`brief${b}`]),
+        ]);
       }
     });
   }

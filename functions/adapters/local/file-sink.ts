@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OutputFile } from '../../core/model.js';
 import type { SiteSink } from '../../core/ports.js';
@@ -11,18 +12,15 @@ export class FileSiteSink implements SiteSink {
   async write(file: OutputFile): Promise<boolean> {
     const path = this.resolve(file.path);
     const bytes = Buffer.from(file.body, 'utf8');
-    try {
-      const existing = await readFile(path);
-      if (existing.equals(bytes)) return false;
-    } catch {
-      // Missing: write it.
-    }
+    // Synchronous calls: several times faster than the promise API for many small files.
+    const size = statSync(path, { throwIfNoEntry: false })?.size;
+    if (size === bytes.length && readFileSync(path).equals(bytes)) return false;
     const dir = dirname(path);
     if (!this.madeDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
-    await writeFile(path, bytes);
+    writeFileSync(path, bytes);
     return true;
   }
 
@@ -31,11 +29,7 @@ export class FileSiteSink implements SiteSink {
   }
 
   async exists(path: string): Promise<boolean> {
-    try {
-      return (await stat(this.resolve(path))).isFile();
-    } catch {
-      return false;
-    }
+    return statSync(this.resolve(path), { throwIfNoEntry: false })?.isFile() ?? false;
   }
 
   private resolve(path: string): string {

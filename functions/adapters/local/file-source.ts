@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ArticleSource, SourceEntry } from '../../core/ports.js';
 
@@ -41,6 +42,9 @@ export class FileArticleSource implements ArticleSource {
   }
 
   async read(key: string): Promise<Uint8Array> {
-    return readFile(join(this.root, ...key.split('/')));
+    // Synchronous on purpose: for small files it is several times faster than the promise API
+    // (one call instead of open/stat/read/close round trips through the thread pool), and the
+    // build reads one file at a time per thread anyway.
+    return readFileSync(join(this.root, ...key.split('/')));
   }
 }

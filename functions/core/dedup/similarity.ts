@@ -43,32 +43,40 @@ export interface DedupFeatures {
 
 /**
  * Thresholds, tuned on the seeds and the generated variants (test/unit/dedup-variants.test.ts prints
- * the table). Measured, for the record:
- * - copies (boilerplate, new date, typography, reordering, new lead): containment ≥ 0.84, coverage ≥ 0.80;
- *   a brief with ~50 shingles of outlet boilerplate around it: coverage 0.40;
+ * the table; ranges below also cover 1,500 random synthetic articles per kind). Measured:
+ * - copies with boilerplate, another date, other typography or normalisation, reordered paragraphs or
+ *   a new lead: containment ≥ 0.84, coverage ≥ 0.79; a 40-word brief inside ~50 words of outlet
+ *   boilerplate: coverage 0.34–0.5;
  * - seed 000 in seed 001: containment 1.00, coverage 0.50;
- * - a brief in a roundup of 3 or 5: containment 1.00, coverage 0.14–0.28 (2 briefs: 0.38–0.43);
- * - truncated copies: containment 1.00, coverage 0.05–0.45, the larger text's lead fully contained;
- * - light edits (2 words per paragraph): containment 0.62–0.82, pair containment ≥ 0.81;
- *   rewording 15–20 % of the words: containment 0.30–0.45, pair containment 0.63–0.77;
- * - different articles: containment ≤ 0.31 and pair containment ≤ 0.35 (seeds: ≤ 0.12 and ≤ 0.24),
- *   except a short text quoted whole inside a long one: containment 0.82 but coverage 0.06–0.08.
+ * - a brief in a roundup of 5: containment 1.00, coverage 0.10–0.28; of 3: 0.20–0.41; of 2: 0.30–0.56
+ *   (the short roundups are the hub rule's job, see hubs.ts);
+ * - truncated copies: containment 1.00, coverage 0.03–0.49, opening contained ≥ 0.88;
+ * - light edits (2 words per paragraph): containment 0.62–0.83, pair containment ≥ 0.81;
+ *   rewording 15–20 % of the words: containment 0.13–0.45, pair containment 0.59–0.77;
+ * - different articles: containment ≤ 0.34, pair containment ≤ 0.42 (seeds: ≤ 0.12 and ≤ 0.24), and
+ *   both ≤ 0.01 and ≤ 0.26 for unrelated texts; a short text quoted whole inside a long one:
+ *   containment 1.00 but coverage 0.06–0.14.
  */
 export const DUPLICATE_THRESHOLDS = {
   /** Rule "containment": most of the smaller text is in the larger… */
   containment: 0.6,
-  /** …and it is a substantial share of the larger one (above a brief in a roundup of three, 0.28). */
+  /** …and it is a substantial share of the larger one (a brief in a roundup of five stays below 0.28). */
   coverage: 0.35,
   /** Rule "truncation": nearly all of the smaller text is in the larger… */
   truncationContainment: 0.8,
-  /** …and it includes the larger text's opening; no coverage floor (a teaser of 2 paragraphs covers 5 %). */
+  /**
+   * …and it includes the larger text's opening (all of the opening, or all of the smaller text when
+   * that is shorter); no coverage floor: a teaser of 2 paragraphs covers 5 % of a long article…
+   */
   leadContained: 0.8,
+  /** …but a text of fewer shingles (~16 words) is too short to tell a teaser from a stock phrase. */
+  truncationMinShingles: 12,
   /** Rule "rewording": most word pairs of the smaller text are in the larger… */
   pairContainment: 0.55,
   /** …and they cover half of the larger text's pairs, so a brief in a roundup does not qualify… */
   pairCoverage: 0.5,
-  /** …and some verbatim 5-word runs remain (rewording 20 % leaves 0.30). */
-  rewordedContainment: 0.2,
+  /** …and some verbatim 5-word runs remain (rewording 20 % leaves 0.13–0.35; unrelated texts 0–0.01). */
+  rewordedContainment: 0.1,
 } as const;
 
 export type DuplicateRule = 'containment' | 'truncation' | 'rewording';
@@ -81,10 +89,15 @@ export interface DuplicateVerdict {
   rule?: DuplicateRule;
 }
 
-/** Share of `larger`'s opening found in `smaller`'s shingles, or undefined when leads are missing. */
+/**
+ * Share of `larger`'s opening found in `smaller`'s shingles, out of the opening or out of the smaller
+ * text when that is shorter than the opening; undefined when the larger carries no `lead`.
+ */
 function leadContained(larger: DedupFeatures, smaller: DedupFeatures): number | undefined {
-  if (!larger.lead || larger.lead.length === 0) return undefined;
-  return intersectionSize(larger.lead, smaller.shingles) / larger.lead.length;
+  if (!larger.lead || larger.lead.length === 0 || smaller.shingles.length === 0) return undefined;
+  return (
+    intersectionSize(larger.lead, smaller.shingles) / Math.min(larger.lead.length, smaller.shingles.length)
+  );
 }
 
 /**
@@ -107,7 +120,11 @@ export function isTruncation(
   sim: Similarity = similarity(a.shingles, b.shingles),
 ): boolean {
   const t = DUPLICATE_THRESHOLDS;
-  return sim.containment >= t.truncationContainment && (leadShare(a, b) ?? 0) >= t.leadContained;
+  return (
+    Math.min(a.shingles.length, b.shingles.length) >= t.truncationMinShingles &&
+    sim.containment >= t.truncationContainment &&
+    (leadShare(a, b) ?? 0) >= t.leadContained
+  );
 }
 
 function asFeatures(value: Uint32Array | DedupFeatures): DedupFeatures {

@@ -240,7 +240,12 @@ function timeOf(iso: string): number {
 
 function summaryRepeatsBody(story: Story): boolean {
   const summary = normaliseSpace(story.summary.trim().replace(/(…|\.\.\.)$/, ''));
-  const body = normaliseSpace(story.blocks.map((block) => block.text).join(' '));
+  // Only the opening of the body can match: don't normalise all of it (this runs once per page).
+  const opening = story.blocks
+    .map((block) => block.text)
+    .join(' ')
+    .slice(0, summary.length * 2 + 64);
+  const body = normaliseSpace(opening);
   return summary === '' || body.startsWith(summary);
 }
 
