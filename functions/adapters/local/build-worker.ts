@@ -33,8 +33,9 @@ async function handle(task: BuildTask): Promise<{ value: unknown; transfer: Arra
     const outcomes = await prepareEntries((key) => source.read(key), task.entries, task.options);
     const transfer: ArrayBuffer[] = [];
     for (const outcome of outcomes) {
-      if (outcome.ok)
-        transfer.push(outcome.doc.shingles.buffer as ArrayBuffer, outcome.doc.fps.buffer as ArrayBuffer);
+      if (!outcome.ok) continue;
+      const { shingles, lead, pairs, fps } = outcome.doc;
+      for (const array of [shingles, lead, pairs, fps]) transfer.push(array.buffer as ArrayBuffer);
     }
     return { value: outcomes, transfer: [...new Set(transfer)] };
   }

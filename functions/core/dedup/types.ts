@@ -14,6 +14,10 @@ export interface DedupDoc {
   shingles: Uint32Array;
   /** The story the doc belongs to before this clustering, if any. */
   storyId?: string;
+  /** Sorted unique hashes of the first shingles (how the text opens): enables the truncation rule. */
+  lead?: Uint32Array;
+  /** Sorted unique hashes of the word 2-shingles: enables the rewording rule. */
+  pairs?: Uint32Array;
 }
 
 /** Why one member was merged into its story's canonical member. */

@@ -1,5 +1,5 @@
 import { clusterDocs } from '../dedup/cluster.js';
-import { isDuplicate } from '../dedup/similarity.js';
+import { type DedupFeatures, isDuplicate } from '../dedup/similarity.js';
 import type { Cluster, DedupDoc } from '../dedup/types.js';
 
 /** A doc as the assignment sees it. */
@@ -21,10 +21,10 @@ export interface DedupView {
   doc(docId: string): Promise<AssignDoc | undefined>;
   /** Members of a story as it was before this run. */
   storyMembers(storyId: string): Promise<readonly string[]>;
-  shingles(docId: string): Promise<Uint32Array>;
+  features(docId: string): Promise<DedupFeatures>;
 }
 
-export type AddedDoc = AssignDoc & { shingles: Uint32Array; fps: Uint32Array };
+export type AddedDoc = AssignDoc & { features: DedupFeatures; fps: Uint32Array };
 
 export interface AssignResult {
   /** Clusters of every affected doc; each becomes (or updates) a story. */
@@ -95,12 +95,12 @@ export async function assignStories(
     if (!docCache.has(docId)) docCache.set(docId, await view.doc(docId));
     return docCache.get(docId);
   };
-  const shingleCache = new Map<string, Uint32Array>();
-  const shinglesOf = async (docId: string): Promise<Uint32Array> => {
-    const known = addedById.get(docId)?.shingles ?? shingleCache.get(docId);
+  const featureCache = new Map<string, DedupFeatures>();
+  const featuresOf = async (docId: string): Promise<DedupFeatures> => {
+    const known = addedById.get(docId)?.features ?? featureCache.get(docId);
     if (known) return known;
-    const stored = await view.shingles(docId);
-    shingleCache.set(docId, stored);
+    const stored = await view.features(docId);
+    featureCache.set(docId, stored);
     return stored;
   };
   const touchStory = async (storyId: string | undefined, anchor: string) => {
@@ -122,7 +122,7 @@ export async function assignStories(
       const candidate = await docOf(candidateId);
       if (!candidate) continue;
       verified++;
-      const { duplicate } = isDuplicate(doc.shingles, await shinglesOf(candidateId));
+      const { duplicate } = isDuplicate(doc.features, await featuresOf(candidateId));
       if (!duplicate) continue;
       components.union(doc.docId, candidateId);
       await touchStory(candidate.storyId, candidateId);
@@ -145,7 +145,10 @@ export async function assignStories(
     for (const docId of group) {
       const doc = (await docOf(docId))!;
       if (doc.storyId) affectedStories.add(doc.storyId);
-      const dedupDoc: DedupDoc = { docId, seq: doc.seq, shingles: await shinglesOf(docId) };
+      const { shingles, lead, pairs } = await featuresOf(docId);
+      const dedupDoc: DedupDoc = { docId, seq: doc.seq, shingles };
+      if (lead) dedupDoc.lead = lead;
+      if (pairs) dedupDoc.pairs = pairs;
       if (doc.storyId) dedupDoc.storyId = doc.storyId;
       docs.push(dedupDoc);
     }

@@ -4,18 +4,15 @@ import type { Cluster } from '../dedup/types.js';
 import type { Diagnostic, Edition, SiteConfig, Story } from '../model.js';
 import type { ArticleSource, BlobStore, Clock, Progress, SiteSink, SourceEntry } from '../ports.js';
 import type { DigestRenderer } from '../render/digest.js';
-import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
 import type { SiteRenderer } from '../render/site.js';
 import { slugify } from '../slug.js';
 import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from './assign-stories.js';
 import { planEdition } from './edition.js';
 import { articleId, type PreparedDoc, type PrepareOptions, type PrepareOutcome } from './prepare.js';
+import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from './publish-site.js';
 import { decodePack, encodePack, type PackedDoc } from './shingle-pack.js';
 import { type BuildState, decodeState, encodeState, type FileRecord, type StoryRecord } from './state.js';
-import { compareStories, listingStory, storyFromRecord } from './story-view.js';
-
-/** How many stories the home page lists; older ones are in the month archives. */
-export const INDEX_STORIES = 100;
+import { compareStories, storyFromRecord } from './story-view.js';
 
 export const STATE_BLOB = 'state.json';
 export const INDEX_BLOB = 'index.bin';
@@ -125,8 +122,6 @@ export function articlePage(site: SiteRenderer, story: Story) {
     body: site.renderArticle(story),
   };
 }
-
-const monthOf = (iso: string) => iso.slice(0, 7);
 
 function sameRecord(a: StoryRecord | undefined, b: StoryRecord): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
@@ -285,9 +280,10 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     };
     if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
     state.files[doc.key] = record;
-    newPack.set(record.docNum, { shingles: doc.shingles, fps: doc.fps });
+    const packed = { shingles: doc.shingles, lead: doc.lead, pairs: doc.pairs, fps: doc.fps };
+    newPack.set(record.docNum, packed);
     index.add(record.docNum, doc.fps);
-    const assign: AddedDoc = { docId: record.docId, seq: record.seq, shingles: doc.shingles, fps: doc.fps };
+    const assign: AddedDoc = { docId: record.docId, seq: record.seq, features: packed, fps: doc.fps };
     if (before?.story) assign.storyId = before.story;
     added.push(assign);
   }
@@ -314,7 +310,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
       return record.story ? { docId, seq: record.seq, storyId: record.story } : { docId, seq: record.seq };
     },
     storyMembers: async (storyId) => membersBefore.get(storyId) ?? [],
-    shingles: async (docId) => (await packedDoc(recordById.get(docId)!)).shingles,
+    features: async (docId) => packedDoc(recordById.get(docId)!),
   };
   const assignment = await assignStories(view, added, removed);
 
@@ -425,6 +421,27 @@ interface RenderPlan {
   build: number;
 }
 
+/** The local state as a story catalog: everything is in memory. */
+function stateCatalog(state: BuildState): StoryCatalog & { ordered: CatalogEntry[] } {
+  const ordered = Object.entries(state.stories)
+    .map(([id, record]) => ({ id, date: record.date, record }))
+    .sort(compareStories)
+    .map(({ id, record }) => ({ id, record }));
+  const byMonth = new Map<string, CatalogEntry[]>();
+  for (const entry of ordered) {
+    const month = monthOf(entry.record.date);
+    const list = byMonth.get(month);
+    if (list) list.push(entry);
+    else byMonth.set(month, [entry]);
+  }
+  return {
+    ordered,
+    newest: async (limit) => ordered.slice(0, limit),
+    month: async (month) => byMonth.get(month) ?? [],
+    months: async () => [...byMonth].map(([month, list]) => ({ month, count: list.length })),
+  };
+}
+
 async function render(
   deps: BuildDeps,
   options: BuildOptions,
@@ -433,15 +450,7 @@ async function render(
 ): Promise<{ written: number; removed: number; edition?: { id: string; subject: string; stories: number } }> {
   const { config } = options;
   const { site, digest } = deps.renderers;
-  let written = 0;
-  let removed = 0;
-  const write = async (path: string, contentType: string, body: string) => {
-    if (await deps.sink.write({ path, contentType, body })) written++;
-  };
-
-  const ordered = Object.entries(state.stories)
-    .map(([id, record]) => ({ id, date: record.date, record }))
-    .sort(compareStories);
+  const catalog = stateCatalog(state);
   const loaded = new Map<string, Story>();
   const full = async (id: string, record: StoryRecord) => {
     let story = loaded.get(id);
@@ -451,60 +460,15 @@ async function render(
     }
     return story;
   };
+  let written = 0;
+  const write = async (path: string, contentType: string, body: string) => {
+    if (await deps.sink.write({ path, contentType, body })) written++;
+  };
 
-  // Article pages: only stories whose record changed, unless the templates or config did.
-  for (const [id, record] of plan.removedStories) {
-    if (!state.stories[id] || state.stories[id]!.slug !== record.slug) {
-      await deps.sink.remove(`articles/${record.slug}.html`);
-      removed++;
-    }
-  }
-  const jobs = plan.rerenderAll
-    ? ordered.map(({ id, record }) => ({ id, record }))
-    : [...plan.changedStories].map(([id, record]) => ({ id, record }));
-  deps.progress.update('writing pages', 0, jobs.length);
-  const writePages = deps.writePages ?? sequentialPageWriter(deps.source, deps.sink, site, config, plan.now);
-  written += await writePages(jobs);
-
-  // Feeds and the home page.
-  const feedStories: Story[] = [];
-  for (const { id, record } of ordered.slice(0, config.feedSize)) feedStories.push(await full(id, record));
-  await write('feed.xml', 'application/rss+xml; charset=utf-8', renderRss(feedStories, config));
-  await write('atom.xml', 'application/atom+xml; charset=utf-8', renderAtom(feedStories, config));
-  await write('feed.json', 'application/feed+json; charset=utf-8', renderJsonFeed(feedStories, config));
-
-  // Month archives: those whose list changed.
-  const byMonth = new Map<string, Story[]>();
-  for (const { id, record } of ordered) {
-    const month = monthOf(record.date);
-    const list = byMonth.get(month);
-    const story = listingStory(id, record);
-    if (list) list.push(story);
-    else byMonth.set(month, [story]);
-  }
-  const touchedMonths = new Set<string>();
-  if (plan.rerenderAll) for (const month of byMonth.keys()) touchedMonths.add(month);
-  for (const record of [...plan.changedStories.values(), ...plan.removedStories.values()]) {
-    touchedMonths.add(monthOf(record.date));
-  }
-  for (const month of [...touchedMonths].sort()) {
-    const stories = byMonth.get(month);
-    if (stories)
-      await write(
-        `archive/${month}.html`,
-        'text/html; charset=utf-8',
-        site.renderArchiveMonth(month, stories),
-      );
-    else {
-      await deps.sink.remove(`archive/${month}.html`);
-      removed++;
-    }
-  }
-
-  // The digest: stories first published in this build form the next edition.
-  const fresh = ordered.filter(({ record }) => record.createdBuild === plan.build);
+  // The digest first: the home page links to the edition it may create.
+  const fresh = catalog.ordered.filter(({ record }) => record.createdBuild === plan.build);
   let edition: { id: string; subject: string; stories: number } | undefined;
-  const writeDigest = async (number: number, picked: typeof ordered) => {
+  const writeDigest = async (number: number, picked: CatalogEntry[]) => {
     const stories: Story[] = [];
     for (const { id, record } of picked) stories.push(await full(id, record));
     const next: Edition = planEdition(number, stories);
@@ -533,22 +497,28 @@ async function render(
     edition = { id: next.id, subject, stories: picked.length };
   } else if (plan.rerenderAll && lastEdition) {
     // Templates changed or the site was deleted: show the last edition again, with what is left of it.
-    const picked = ordered.filter(({ id }) => lastEdition.storyIds.includes(id));
+    const picked = catalog.ordered.filter(({ id }) => lastEdition.storyIds.includes(id));
     if (picked.length) await writeDigest(lastEdition.number, picked);
   }
 
-  const indexStories: Story[] = [];
-  for (const { id, record } of ordered.slice(0, INDEX_STORIES)) indexStories.push(await full(id, record));
-  const months = [...byMonth].map(([month, list]) => ({ month, count: list.length }));
   const last = state.editions[state.editions.length - 1];
-  await write(
-    'index.html',
-    'text/html; charset=utf-8',
-    site.renderIndex({
-      stories: indexStories,
-      months,
+  deps.progress.update('writing pages', 0, plan.changedStories.size);
+  const result = await publishSite(
+    {
+      sink: deps.sink,
+      site,
+      config,
+      writePages: deps.writePages ?? sequentialPageWriter(deps.source, deps.sink, site, config, plan.now),
+      loadStory: full,
       ...(last ? { latestDigest: { path: 'digest.html', subject: last.subject } } : {}),
-    }),
+    },
+    catalog,
+    {
+      changed: [...plan.changedStories].map(([id, record]) => ({ id, record })),
+      removed: [...plan.removedStories].map(([id, record]) => ({ id, record })),
+      rerenderAll: plan.rerenderAll,
+    },
   );
-  return edition ? { written, removed, edition } : { written, removed };
+  written += result.written;
+  return edition ? { written, removed: result.removed, edition } : { written, removed: result.removed };
 }

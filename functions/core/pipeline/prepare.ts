@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { articleText } from '../article/article-text.js';
 import { ArticleRejectedError, parseArticle } from '../article/parse-article.js';
-import { fingerprints, shingleSet } from '../dedup/shingles.js';
+import { dedupFeatures } from '../dedup/features.js';
 import type { Diagnostic, ParsedArticle } from '../model.js';
 import type { SourceEntry } from '../ports.js';
 
@@ -19,6 +19,11 @@ export interface PreparedDoc {
   /** The article's own date (ISO), when it has a usable one. */
   date?: string;
   shingles: Uint32Array;
+  /** Shingles of the opening: enables the truncated-copy rule. */
+  lead: Uint32Array;
+  /** Word 2-shingles: enable the reworded-copy rule. */
+  pairs: Uint32Array;
+  /** Fingerprints: the candidate index keys. */
   fps: Uint32Array;
   warnings: Diagnostic[];
 }
@@ -48,14 +53,16 @@ export function prepareArticle(
     }
     throw error;
   }
-  const text = articleText(parsed.article);
+  const features = dedupFeatures(articleText(parsed.article));
   const doc: PreparedDoc = {
     key: entry.key,
     version: entry.version,
     docId: articleId(entry.key),
     title: parsed.article.title,
-    shingles: shingleSet(text),
-    fps: fingerprints(text),
+    shingles: features.shingles,
+    lead: features.lead,
+    pairs: features.pairs,
+    fps: features.fingerprints,
     warnings: parsed.warnings,
   };
   if (parsed.article.date) doc.date = parsed.article.date;

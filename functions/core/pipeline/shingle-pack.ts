@@ -1,34 +1,45 @@
 /**
- * A segment of stored shingle sets: the exact data candidates are verified against, so that a new
+ * A segment of stored dedup features: the exact data candidates are verified against, so that a new
  * article is compared with everything seen before without re-reading old files. Segments are
  * append-only (one per build); the state records which segment holds each doc.
  *
- * Layout (little-endian uint32): count, then per doc (docNum, shingleCount, fpCount), then the
- * shingle and fingerprint arrays back to back.
+ * Layout (little-endian uint32): count, then per doc a header (docNum and the length of each array),
+ * then the arrays back to back in header order.
  */
 
 export interface PackedDoc {
   shingles: Uint32Array;
+  lead: Uint32Array;
+  pairs: Uint32Array;
   fps: Uint32Array;
 }
 
+const FIELDS = ['shingles', 'lead', 'pairs', 'fps'] as const;
+const HEADER = 1 + FIELDS.length;
+
 export function encodePack(docs: ReadonlyMap<number, PackedDoc>): Uint8Array {
-  let words = 1 + docs.size * 3;
-  for (const doc of docs.values()) words += doc.shingles.length + doc.fps.length;
+  let words = 1 + docs.size * HEADER;
+  for (const doc of docs.values()) for (const field of FIELDS) words += doc[field].length;
   const out = new Uint32Array(words);
   out[0] = docs.size;
   let header = 1;
-  let body = 1 + docs.size * 3;
+  let body = 1 + docs.size * HEADER;
   for (const [docNum, doc] of docs) {
     out[header++] = docNum;
-    out[header++] = doc.shingles.length;
-    out[header++] = doc.fps.length;
-    out.set(doc.shingles, body);
-    body += doc.shingles.length;
-    out.set(doc.fps, body);
-    body += doc.fps.length;
+    for (const field of FIELDS) {
+      out[header++] = doc[field].length;
+      out.set(doc[field], body);
+      body += doc[field].length;
+    }
   }
   return new Uint8Array(out.buffer);
+}
+
+export class PackFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PackFormatError';
+  }
 }
 
 export function decodePack(bytes: Uint8Array): Map<number, PackedDoc> {
@@ -37,16 +48,18 @@ export function decodePack(bytes: Uint8Array): Map<number, PackedDoc> {
   const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >>> 2);
   const count = words[0] ?? 0;
   const docs = new Map<number, PackedDoc>();
-  let body = 1 + count * 3;
+  let body = 1 + count * HEADER;
   for (let i = 0; i < count; i++) {
-    const docNum = words[1 + i * 3]!;
-    const shingleCount = words[2 + i * 3]!;
-    const fpCount = words[3 + i * 3]!;
-    const shingles = words.subarray(body, body + shingleCount);
-    body += shingleCount;
-    const fps = words.subarray(body, body + fpCount);
-    body += fpCount;
-    docs.set(docNum, { shingles, fps });
+    const base = 1 + i * HEADER;
+    const arrays: Uint32Array[] = [];
+    for (let f = 0; f < FIELDS.length; f++) {
+      const length = words[base + 1 + f]!;
+      if (body + length > words.length) throw new PackFormatError('shingle pack is truncated');
+      arrays.push(words.subarray(body, body + length));
+      body += length;
+    }
+    const [shingles, lead, pairs, fps] = arrays as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+    docs.set(words[base]!, { shingles, lead, pairs, fps });
   }
   return docs;
 }

@@ -1,0 +1,102 @@
+/**
+ * Ports of the cloud path: what the ingest, publish and reconcile use cases need of the stored state.
+ * `functions/adapters/aws/dynamo-store.ts` implements them over one DynamoDB table with conditional
+ * writes only (no transactions); tests run the same adapter against dynalite.
+ */
+import type { Diagnostic } from '../model.js';
+import type { StoryRecord } from '../pipeline/state.js';
+
+/** What was last applied for one object key. */
+export interface ObjectRecord {
+  /** Key relative to the articles prefix. */
+  key: string;
+  /** Version id, else ETag, of the object the record describes. */
+  version: string;
+  /** S3's sequencer of the event applied last: later events for the key have larger sequencers. */
+  sequencer: string;
+  status: 'active' | 'rejected' | 'deleted';
+  docId: string;
+  /** ISO time the key was first seen: the fallback date of an undated article. */
+  firstSeen: string;
+}
+
+/** One stored article: what deduplication verifies against, without re-reading the object. */
+export interface DocItem {
+  docId: string;
+  key: string;
+  seq: number;
+  storyId?: string;
+  /** Member date: the article's date, else first seen. */
+  date: string;
+  title: string;
+  shingles: Uint32Array;
+  fps: Uint32Array;
+}
+
+export interface StoryItem extends StoryRecord {
+  id: string;
+  /** ISO time the story was first published (the digest's "new since the last edition"). */
+  createdAt: string;
+}
+
+export interface IngestStore {
+  getObject(key: string): Promise<ObjectRecord | undefined>;
+  /**
+   * Stores the record only if none is stored for the key or the stored sequencer is older:
+   * returns false (and writes nothing) when a newer or equal event was already applied.
+   */
+  putObjectIfNewer(record: ObjectRecord): Promise<boolean>;
+  quarantine(key: string, version: string, diagnostic: Diagnostic): Promise<void>;
+  releaseQuarantine(key: string): Promise<void>;
+
+  getDoc(docId: string): Promise<DocItem | undefined>;
+  putDoc(doc: DocItem): Promise<void>;
+  deleteDoc(docId: string): Promise<void>;
+  /** Adds the doc to the postings of each fingerprint. */
+  addPostings(docId: string, fps: Uint32Array): Promise<void>;
+  removePostings(docId: string, fps: Uint32Array): Promise<void>;
+  /** Docs sharing a fingerprint, at most a fixed number per fingerprint (the posting cap). */
+  candidates(fps: Uint32Array): Promise<string[]>;
+
+  getStory(id: string): Promise<StoryItem | undefined>;
+  /** Writes the story and marks it for the publisher. */
+  putStory(story: StoryItem): Promise<void>;
+  /** Deletes the story and marks its removal for the publisher. */
+  deleteStory(story: StoryItem): Promise<void>;
+
+  /** The next first-seen sequence number (an atomic counter). */
+  nextSeq(): Promise<number>;
+  /**
+   * A lease serialising deduplication: conditional put that succeeds when no lease is held or the
+   * held one expired. Production runs ingest with reserved concurrency 1, so it is uncontended there.
+   */
+  acquireLease(owner: string, ttlMs: number, now: Date): Promise<boolean>;
+  releaseLease(owner: string): Promise<void>;
+}
+
+/** A story the publisher has to (re)render or remove. */
+export interface DirtyMark {
+  storyId: string;
+  /** Changes on every mark, so clearing a mark never clears a newer one. */
+  token: string;
+  /** The story as published before, when its page or month may have to go. */
+  previous?: { slug: string; date: string };
+}
+
+export interface PublishStore {
+  dirty(limit: number): Promise<DirtyMark[]>;
+  /** Clears the mark only if its token is unchanged. */
+  clearDirty(mark: DirtyMark): Promise<void>;
+  getStory(id: string): Promise<StoryItem | undefined>;
+  /** Newest stories first (by date, then id). */
+  newest(limit: number): Promise<StoryItem[]>;
+  /** Every story whose date falls in the month (`YYYY-MM`). */
+  month(month: string): Promise<StoryItem[]>;
+  /** Story counts by month, newest month first. */
+  months(): Promise<Array<{ month: string; count: number }>>;
+}
+
+/** Invalidates cached copies of changed paths (CloudFront); a no-op locally. */
+export interface CacheInvalidator {
+  invalidate(paths: string[]): Promise<void>;
+}
