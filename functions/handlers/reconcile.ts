@@ -1,3 +1,16 @@
-export const handler = async (): Promise<void> => {
-  throw new Error('not wired yet');
-};
+/** Schedule → reconcile: re-sends to the ingest queue whatever an S3 event never delivered. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { composeReconcile } from '../compose-aws.js';
+import { type ReconcileDeps, type ReconcileResult, reconcile } from '../core/cloud/reconcile.js';
+
+const logger = new Logger({ serviceName: 'newsfeed-reconcile' });
+
+export function makeReconcileHandler(compose: () => ReconcileDeps) {
+  return async (): Promise<ReconcileResult> => {
+    const result = await reconcile(compose());
+    logger.info('reconciled', { ...result });
+    return result;
+  };
+}
+
+export const handler = makeReconcileHandler(() => composeReconcile());

@@ -75,6 +75,8 @@ export class ArticleIntake extends Construct {
         batchSize: INGEST_BATCH_SIZE,
         maxBatchingWindow: INGEST_BATCHING_WINDOW,
         reportBatchItemFailures: true,
+        // Deduplication runs under a lease in the table: more than two concurrent batches would only wait for it.
+        maxConcurrency: 2,
       }),
     );
     props.articlesBucket.grantReadArticles(this.function);

@@ -12,6 +12,8 @@ export interface ObjectRecord {
   key: string;
   /** Version id, else ETag, of the object the record describes. */
   version: string;
+  /** The object's ETag without quotes (what a bucket listing shows), empty for removals. */
+  etag: string;
   /** S3's sequencer of the event applied last: later events for the key have larger sequencers. */
   sequencer: string;
   status: 'active' | 'rejected' | 'deleted';
@@ -30,6 +32,8 @@ export interface DocItem {
   date: string;
   title: string;
   shingles: Uint32Array;
+  lead: Uint32Array;
+  pairs: Uint32Array;
   fps: Uint32Array;
 }
 
@@ -42,10 +46,10 @@ export interface StoryItem extends StoryRecord {
 export interface IngestStore {
   getObject(key: string): Promise<ObjectRecord | undefined>;
   /**
-   * Stores the record only if none is stored for the key or the stored sequencer is older:
-   * returns false (and writes nothing) when a newer or equal event was already applied.
+   * Compare-and-set: stores the record only if the stored one is still `previous` (same version and
+   * sequencer; none stored when `previous` is undefined). Returns false, writing nothing, otherwise.
    */
-  putObjectIfNewer(record: ObjectRecord): Promise<boolean>;
+  putObjectIf(record: ObjectRecord, previous: ObjectRecord | undefined): Promise<boolean>;
   quarantine(key: string, version: string, diagnostic: Diagnostic): Promise<void>;
   releaseQuarantine(key: string): Promise<void>;
 

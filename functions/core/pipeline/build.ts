@@ -1,20 +1,21 @@
 import { parseArticle } from '../article/parse-article.js';
 import { CandidateIndex } from '../dedup/candidate-index.js';
-import type { Cluster } from '../dedup/types.js';
 import type { Diagnostic, Edition, SiteConfig, Story } from '../model.js';
 import type { ArticleSource, BlobStore, Clock, Progress, SiteSink, SourceEntry } from '../ports.js';
 import type { DigestRenderer } from '../render/digest.js';
 import type { SiteRenderer } from '../render/site.js';
-import { slugify } from '../slug.js';
 import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from './assign-stories.js';
 import { planEdition } from './edition.js';
 import { articleId, type PreparedDoc, type PrepareOptions, type PrepareOutcome } from './prepare.js';
 import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from './publish-site.js';
 import { decodePack, encodePack, type PackedDoc } from './shingle-pack.js';
 import { type BuildState, decodeState, encodeState, type FileRecord, type StoryRecord } from './state.js';
+import { type MemberInfo, storyRecordFromCluster } from './story-record.js';
 import { compareStories, storyFromRecord } from './story-view.js';
 
 export const STATE_BLOB = 'state.json';
+/** Docs per shingle-pack segment. */
+export const SEGMENT_DOCS = 5000;
 export const INDEX_BLOB = 'index.bin';
 const packBlob = (seg: number) => `shingles-${seg}.bin`;
 
@@ -260,8 +261,9 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     const db = memberDate(b, previous.get(b.key)?.firstSeen ?? now);
     return da !== db ? (da < db ? -1 : 1) : a.key < b.key ? -1 : 1;
   });
-  const seg = state.nextSeg;
-  const newPack = new Map<number, PackedDoc>();
+  // New features go to fresh segments of at most SEGMENT_DOCS docs: encoding one buffer for a
+  // 100,000-article cold build would briefly double the memory the features take.
+  const newPacks: Array<Map<number, PackedDoc>> = [];
   const added: AddedDoc[] = [];
   for (const doc of accepted) {
     const before = previous.get(doc.key);
@@ -275,13 +277,18 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
       date: memberDate(doc, firstSeen),
       title: doc.title,
       size: doc.shingles.length,
-      seg,
+      seg: state.nextSeg + Math.floor(newPacks.reduce((n, p) => n + p.size, 0) / SEGMENT_DOCS),
       story: before?.story ?? '',
     };
     if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
     state.files[doc.key] = record;
     const packed = { shingles: doc.shingles, lead: doc.lead, pairs: doc.pairs, fps: doc.fps };
-    newPack.set(record.docNum, packed);
+    let pack = newPacks[newPacks.length - 1];
+    if (!pack || pack.size >= SEGMENT_DOCS) {
+      pack = new Map();
+      newPacks.push(pack);
+    }
+    pack.set(record.docNum, packed);
     index.add(record.docNum, doc.fps);
     const assign: AddedDoc = { docId: record.docId, seq: record.seq, features: packed, fps: doc.fps };
     if (before?.story) assign.storyId = before.story;
@@ -323,9 +330,14 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     if (old) removedStories.set(id, old);
     delete state.stories[id];
   }
+  const memberInfo = new Map<string, MemberInfo>();
+  for (const [docId, key] of keyById) {
+    const file = state.files[key]!;
+    memberInfo.set(docId, { key, date: file.date, title: file.title });
+  }
   const merges: MergeReport[] = [];
   for (const cluster of assignment.clusters) {
-    const record = storyRecord(cluster, state, keyById, build);
+    const record = storyRecordFromCluster(cluster, memberInfo, state.stories[cluster.storyId], build);
     for (const key of record.members) state.files[key]!.story = cluster.storyId;
     const old = state.stories[cluster.storyId];
     if (old && old.slug !== record.slug) record.slug = old.slug;
@@ -337,8 +349,8 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   }
 
   // --- Persist the dedup data before rendering, so a crash while writing pages loses no ingest work.
-  if (newPack.size) {
-    await deps.state.put(packBlob(seg), encodePack(newPack));
+  for (const pack of newPacks) {
+    await deps.state.put(packBlob(state.nextSeg), encodePack(pack));
     state.nextSeg++;
   }
   await deps.state.put(INDEX_BLOB, index.serialize());
@@ -381,36 +393,6 @@ async function loadIndex(store: BlobStore, state: BuildState): Promise<Candidate
   const bytes = await store.get(INDEX_BLOB);
   if (!bytes) throw new Error(`state is missing ${INDEX_BLOB}; delete the state folder to rebuild`);
   return CandidateIndex.deserialize(bytes);
-}
-
-function storyRecord(
-  cluster: Cluster,
-  state: BuildState,
-  keyById: Map<string, string>,
-  build: number,
-): StoryRecord {
-  const keys = cluster.members.map((docId) => keyById.get(docId)!);
-  const dates = keys.map((key) => state.files[key]!.date).sort();
-  const canonicalKey = keyById.get(cluster.canonical)!;
-  const title = state.files[canonicalKey]!.title;
-  const old = state.stories[cluster.storyId];
-  const evidence: StoryRecord['evidence'] = {};
-  for (const e of cluster.evidence) {
-    evidence[keyById.get(e.docId)!] = {
-      containment: Math.round(e.containment * 1000) / 1000,
-      coverage: Math.round(e.coverage * 1000) / 1000,
-    };
-  }
-  return {
-    slug: old?.slug ?? slugify(title, cluster.storyId),
-    canonical: canonicalKey,
-    members: keys,
-    date: dates[0]!,
-    updated: dates[dates.length - 1]!,
-    title,
-    evidence,
-    createdBuild: old?.createdBuild ?? build,
-  };
 }
 
 interface RenderPlan {

@@ -1,5 +1,5 @@
 import type { SiteConfig, Story } from '../model.js';
-import type { ArticleSource, SiteSink } from '../ports.js';
+import type { SiteSink } from '../ports.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
 import type { SiteRenderer } from '../render/site.js';
 import type { PageJob, PageWriter } from './build.js';

@@ -1,0 +1,510 @@
+/**
+ * The cloud path's stored state in one DynamoDB table, with conditional writes only (no transactions).
+ *
+ * Item layout (`pk`, `sk` strings; index `byDate` on `gsi1pk`, `gsi1sk`):
+ *
+ *   pk            sk          attributes
+ *   OBJ           <key>       version, etag, sequencer, status, docId, firstSeen   (one per article key)
+ *   QUARANTINE    <key>       version, code, message                               (rejected articles)
+ *   DOC#<docId>   DOC         key, seq, storyId?, date, title, and either feat (the four feature arrays
+ *                             as one `encodePack` binary) or chunks + featBytes when it is split
+ *   DOC#<docId>   FEAT#<n>    part: chunk n of the packed features (only for docs over ~350 KB packed)
+ *   FP#<8 hex>    <docId>     (nothing: a posting of the doc under one fingerprint)
+ *   STORY#<id>    STORY       the StoryItem fields; gsi1pk 'STORY', gsi1sk '<date>#<id>'
+ *   DIRTY         <storyId>   token, previous? {slug, date}                         (for the publisher)
+ *   COUNTER       SEQ         n
+ *   LEASE         DEDUP       owner, expiresAt (epoch ms)
+ *   SITE          RENDER      key
+ *
+ * Reads of the base table are strongly consistent: ingest reads back, within one event, what it has
+ * just written (docs, postings, stories), and an eventually consistent read could miss it. The index
+ * cannot be read consistently; only the publisher reads it, after the stream has delivered the write.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  DirtyMark,
+  DocItem,
+  IngestStore,
+  ObjectRecord,
+  PublishStore,
+  StoryItem,
+} from '../../core/cloud/ports.js';
+import type { Diagnostic } from '../../core/model.js';
+import { decodePack, encodePack } from '../../core/pipeline/shingle-pack.js';
+import { compareStories } from '../../core/pipeline/story-view.js';
+import { batchWriteAll, type WriteRequest } from './batch-write.js';
+import { mapLimit } from './concurrency.js';
+import { DocChunksMissingError, joinFeatures, splitFeatures } from './feature-chunks.js';
+
+/** The index listing stories by date; same name as in `infra/constructs/story-table.ts`. */
+export const BY_DATE_INDEX = 'byDate';
+/** Docs returned per fingerprint: a lookup costs the same however large the corpus grows. */
+export const POSTING_CAP = 64;
+const CANDIDATE_QUERIES_IN_FLIGHT = 16;
+
+type Item = Record<string, unknown>;
+
+export interface QuarantinedObject {
+  key: string;
+  version: string;
+  code: string;
+  message: string;
+}
+
+const isConditionFailed = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+const fingerprintKey = (fp: number) => `FP#${fp.toString(16).padStart(8, '0')}`;
+const docKey = (docId: string) => `DOC#${docId}`;
+const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: 'STORY' });
+const featKey = (docId: string, n: number) => ({ pk: docKey(docId), sk: `FEAT#${n}` });
+
+function toObjectRecord(item: Item): ObjectRecord {
+  return {
+    key: String(item.sk),
+    version: String(item.version),
+    etag: String(item.etag ?? ''),
+    sequencer: String(item.sequencer ?? ''),
+    status: item.status as ObjectRecord['status'],
+    docId: String(item.docId),
+    firstSeen: String(item.firstSeen),
+  };
+}
+
+/** Fields in `StoryItem` declaration order and evidence by key, so equal stories serialise equally. */
+function toStory(item: Item): StoryItem {
+  const evidence = (item.evidence ?? {}) as StoryItem['evidence'];
+  return {
+    slug: String(item.slug),
+    canonical: String(item.canonical),
+    members: (item.members ?? []) as string[],
+    date: String(item.date),
+    updated: String(item.updated),
+    title: String(item.title),
+    evidence: Object.fromEntries(Object.entries(evidence).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    createdBuild: Number(item.createdBuild),
+    id: String(item.id),
+    createdAt: String(item.createdAt),
+  };
+}
+
+/** The packed features of a doc: on its head item, or joined from its chunk items. */
+function storedFeatures(docId: string, head: Item, items: Item[]): Uint8Array {
+  if (head.feat instanceof Uint8Array) return head.feat;
+  const parts = new Map<number, Uint8Array>();
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk.startsWith('FEAT#') && item.part instanceof Uint8Array) parts.set(Number(sk.slice(5)), item.part);
+  }
+  return joinFeatures(docId, parts, Number(head.chunks ?? 0), Number(head.featBytes ?? 0));
+}
+
+export class DynamoStore implements IngestStore, PublishStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  // --- object records -------------------------------------------------------------------------
+
+  async getObject(key: string): Promise<ObjectRecord | undefined> {
+    const item = await this.get({ pk: 'OBJ', sk: key });
+    return item && toObjectRecord(item);
+  }
+
+  async putObjectIf(record: ObjectRecord, previous: ObjectRecord | undefined): Promise<boolean> {
+    const { key, ...fields } = record;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: 'OBJ', sk: key, ...fields },
+          ...(previous
+            ? {
+                ConditionExpression: '#v = :v AND #s = :s',
+                ExpressionAttributeNames: { '#v': 'version', '#s': 'sequencer' },
+                ExpressionAttributeValues: { ':v': previous.version, ':s': previous.sequencer },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Every object record (for the reconciler). */
+  async records(): Promise<ObjectRecord[]> {
+    return (await this.queryPartition('OBJ')).map(toObjectRecord);
+  }
+
+  // --- quarantine -----------------------------------------------------------------------------
+
+  async quarantine(key: string, version: string, diagnostic: Diagnostic): Promise<void> {
+    await this.put({
+      pk: 'QUARANTINE',
+      sk: key,
+      version,
+      code: diagnostic.code,
+      message: diagnostic.message,
+    });
+  }
+
+  async releaseQuarantine(key: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: 'QUARANTINE', sk: key } }),
+    );
+  }
+
+  async quarantined(): Promise<QuarantinedObject[]> {
+    return (await this.queryPartition('QUARANTINE')).map((item) => ({
+      key: String(item.sk),
+      version: String(item.version),
+      code: String(item.code),
+      message: String(item.message),
+    }));
+  }
+
+  // --- docs -----------------------------------------------------------------------------------
+
+  async getDoc(docId: string): Promise<DocItem | undefined> {
+    const items = await this.queryPartition(docKey(docId));
+    const head = items.find((item) => item.sk === 'DOC');
+    if (!head) return undefined;
+    const features = decodePack(storedFeatures(docId, head, items)).get(0);
+    if (!features) throw new DocChunksMissingError(docId, 'no features in the pack');
+    const doc: DocItem = {
+      docId,
+      key: String(head.key),
+      seq: Number(head.seq),
+      date: String(head.date),
+      title: String(head.title),
+      ...features,
+    };
+    if (typeof head.storyId === 'string') doc.storyId = head.storyId;
+    return doc;
+  }
+
+  async putDoc(doc: DocItem): Promise<void> {
+    const { shingles, lead, pairs, fps } = doc;
+    const packed = encodePack(new Map([[0, { shingles, lead, pairs, fps }]]));
+    const head: Item = {
+      pk: docKey(doc.docId),
+      sk: 'DOC',
+      key: doc.key,
+      seq: doc.seq,
+      storyId: doc.storyId,
+      date: doc.date,
+      title: doc.title,
+    };
+    const parts = splitFeatures(packed);
+    if (parts.length) {
+      // Chunks first: the head names how many to read, so it must never point at missing ones.
+      await batchWriteAll(
+        this.client,
+        this.tableName,
+        parts.map((part, n): WriteRequest => ({ PutRequest: { Item: { ...featKey(doc.docId, n), part } } })),
+      );
+      head.chunks = parts.length;
+      head.featBytes = packed.length;
+    } else {
+      head.feat = packed;
+    }
+    const { Attributes: old } = await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: head, ReturnValues: 'ALL_OLD' }),
+    );
+    await this.deleteChunks(doc.docId, parts.length, Number(old?.chunks ?? 0));
+  }
+
+  async deleteDoc(docId: string): Promise<void> {
+    const { Attributes: old } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: docKey(docId), sk: 'DOC' },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    await this.deleteChunks(docId, 0, Number(old?.chunks ?? 0));
+  }
+
+  /** Deletes chunk items `from` (inclusive) to `to` (exclusive): what a smaller rewrite left behind. */
+  private async deleteChunks(docId: string, from: number, to: number): Promise<void> {
+    const requests: WriteRequest[] = [];
+    for (let n = from; n < to; n++) requests.push({ DeleteRequest: { Key: featKey(docId, n) } });
+    if (requests.length) await batchWriteAll(this.client, this.tableName, requests);
+  }
+
+  // --- postings -------------------------------------------------------------------------------
+
+  async addPostings(docId: string, fps: Uint32Array): Promise<void> {
+    const requests = [...new Set(fps)].map(
+      (fp): WriteRequest => ({ PutRequest: { Item: { pk: fingerprintKey(fp), sk: docId } } }),
+    );
+    await batchWriteAll(this.client, this.tableName, requests);
+  }
+
+  async removePostings(docId: string, fps: Uint32Array): Promise<void> {
+    const requests = [...new Set(fps)].map(
+      (fp): WriteRequest => ({ DeleteRequest: { Key: { pk: fingerprintKey(fp), sk: docId } } }),
+    );
+    await batchWriteAll(this.client, this.tableName, requests);
+  }
+
+  async candidates(fps: Uint32Array): Promise<string[]> {
+    const found = new Set<string>();
+    await mapLimit([...new Set(fps)], CANDIDATE_QUERIES_IN_FLIGHT, async (fp) => {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': fingerprintKey(fp) },
+          ProjectionExpression: 'sk',
+          Limit: POSTING_CAP,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) found.add(String(item.sk));
+    });
+    return [...found].sort();
+  }
+
+  // --- stories and dirty marks ----------------------------------------------------------------
+
+  async getStory(id: string): Promise<StoryItem | undefined> {
+    const item = await this.get(storyKey(id));
+    return item && toStory(item);
+  }
+
+  async putStory(story: StoryItem): Promise<void> {
+    const current = await this.get(storyKey(story.id));
+    await this.put({ ...storyKey(story.id), ...story, gsi1pk: 'STORY', gsi1sk: `${story.date}#${story.id}` });
+    await this.markDirty(story.id, current && { slug: String(current.slug), date: String(current.date) });
+  }
+
+  async deleteStory(story: StoryItem): Promise<void> {
+    const { Attributes: old } = await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: storyKey(story.id), ReturnValues: 'ALL_OLD' }),
+    );
+    const gone = old
+      ? { slug: String(old.slug), date: String(old.date) }
+      : { slug: story.slug, date: story.date };
+    await this.markDirty(story.id, gone);
+  }
+
+  /**
+   * A fresh token on every mark, so the publisher's conditional clear never drops a newer one; the
+   * previous version is kept from the first unpublished change, since that one is what the site shows.
+   */
+  private async markDirty(
+    storyId: string,
+    previous: { slug: string; date: string } | undefined,
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: 'DIRTY', sk: storyId },
+        UpdateExpression: previous
+          ? 'SET #token = :token, #previous = if_not_exists(#previous, :prev)'
+          : 'SET #token = :token',
+        ExpressionAttributeNames: { '#token': 'token', ...(previous ? { '#previous': 'previous' } : {}) },
+        ExpressionAttributeValues: { ':token': randomUUID(), ...(previous ? { ':prev': previous } : {}) },
+      }),
+    );
+  }
+
+  async dirty(limit: number): Promise<DirtyMark[]> {
+    return (await this.queryPartition('DIRTY', limit)).map((item) => {
+      const mark: DirtyMark = { storyId: String(item.sk), token: String(item.token) };
+      const previous = item.previous as { slug?: unknown; date?: unknown } | undefined;
+      if (previous) mark.previous = { slug: String(previous.slug), date: String(previous.date) };
+      return mark;
+    });
+  }
+
+  async clearDirty(mark: DirtyMark): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: 'DIRTY', sk: mark.storyId },
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': mark.token },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  // --- story listings (the byDate index) ------------------------------------------------------
+
+  /**
+   * The index orders equal dates by id descending, `compareStories` by id ascending: reads on past
+   * `limit` while the items keep the date of the last one wanted, so every tie is in hand to sort.
+   */
+  async newest(limit: number): Promise<StoryItem[]> {
+    if (limit <= 0) return [];
+    const items: StoryItem[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_DATE_INDEX,
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': 'STORY' },
+          ScanIndexForward: false,
+          Limit: limit + 1,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(toStory(item));
+      start = page.LastEvaluatedKey;
+      if (items.length > limit && items[items.length - 1]!.date !== items[limit - 1]!.date) break;
+    } while (start);
+    const boundary = items[limit - 1]?.date;
+    return items
+      .filter((story, i) => i < limit || story.date === boundary)
+      .sort(compareStories)
+      .slice(0, limit);
+  }
+
+  async month(month: string): Promise<StoryItem[]> {
+    if (!/^\d{4}-\d{2}$/.test(month)) throw new RangeError(`month must be YYYY-MM, got "${month}"`);
+    const items = await this.queryAll({
+      IndexName: BY_DATE_INDEX,
+      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :m)',
+      ExpressionAttributeValues: { ':p': 'STORY', ':m': month },
+    });
+    return items.map(toStory).sort(compareStories);
+  }
+
+  async months(): Promise<Array<{ month: string; count: number }>> {
+    const items = await this.queryAll({
+      IndexName: BY_DATE_INDEX,
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': 'STORY' },
+      ProjectionExpression: 'gsi1sk',
+    });
+    const counts = new Map<string, number>();
+    for (const item of items) {
+      const month = String(item.gsi1sk).slice(0, 7);
+      counts.set(month, (counts.get(month) ?? 0) + 1);
+    }
+    return [...counts]
+      .map(([month, count]) => ({ month, count }))
+      .sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0));
+  }
+
+  // --- counter, lease, render key -------------------------------------------------------------
+
+  async nextSeq(): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: 'COUNTER', sk: 'SEQ' },
+        UpdateExpression: 'ADD #n :one',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.n);
+  }
+
+  async acquireLease(owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: 'LEASE', sk: 'DEDUP', owner, expiresAt: now.getTime() + ttlMs },
+          ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now OR #owner = :me',
+          ExpressionAttributeNames: { '#expires': 'expiresAt', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now.getTime(), ':me': owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: 'LEASE', sk: 'DEDUP' },
+          ConditionExpression: '#owner = :me',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':me': owner },
+        }),
+      );
+    } catch (error) {
+      // Someone else holds it now (ours expired): theirs must stay.
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  async getRenderKey(): Promise<string | undefined> {
+    const item = await this.get({ pk: 'SITE', sk: 'RENDER' });
+    return typeof item?.key === 'string' ? item.key : undefined;
+  }
+
+  async setRenderKey(key: string): Promise<void> {
+    await this.put({ pk: 'SITE', sk: 'RENDER', key });
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------
+
+  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  private async put(item: Item): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  private queryPartition(pk: string, limit?: number): Promise<Item[]> {
+    return this.queryAll(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true },
+      limit,
+    );
+  }
+
+  /** Follows pagination to the end, or until `limit` items. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Infinity): Promise<Item[]> {
+    const items: Item[] = [];
+    if (limit <= 0) return items;
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start && items.length < limit);
+    return items;
+  }
+}

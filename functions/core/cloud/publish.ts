@@ -1,0 +1,93 @@
+import type { SiteConfig, Story } from '../model.js';
+import { articlePage, loadStory } from '../pipeline/build.js';
+import { type CatalogEntry, publishSite, type StoryCatalog } from '../pipeline/publish-site.js';
+import type { StoryRecord } from '../pipeline/state.js';
+import type { ArticleSource, SiteSink } from '../ports.js';
+import type { SiteRenderer } from '../render/site.js';
+import type { CacheInvalidator, PublishStore, StoryItem } from './ports.js';
+
+export interface PublishDeps {
+  store: PublishStore;
+  /** Articles by key relative to the prefix: story bodies are read from their canonical object. */
+  source: ArticleSource;
+  sink: SiteSink;
+  site: SiteRenderer;
+  config: SiteConfig;
+  invalidator: CacheInvalidator;
+  now: Date;
+  /** Hash of config and templates: when it differs from the stored one, every page is rendered again. */
+  renderKey: string;
+  getRenderKey(): Promise<string | undefined>;
+  setRenderKey(key: string): Promise<void>;
+}
+
+export interface PublishResult {
+  stories: number;
+  written: number;
+  removed: number;
+  invalidated: string[];
+}
+
+const entry = (story: StoryItem): CatalogEntry => ({ id: story.id, record: story });
+
+/**
+ * Publishes every story marked dirty since the last run. Marks are cleared only after their story is
+ * written, and only if unchanged since they were read, so a story changed during a publish is
+ * published again by the next run: two publishes never lose a story.
+ */
+export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<PublishResult> {
+  const { store } = deps;
+  const marks = await store.dirty(limit);
+  const rerenderAll =
+    (await deps.getRenderKey()) !== deps.renderKey || !(await deps.sink.exists('index.html'));
+  if (!marks.length && !rerenderAll) return { stories: 0, written: 0, removed: 0, invalidated: [] };
+
+  const changed: CatalogEntry[] = [];
+  const removed: CatalogEntry[] = [];
+  for (const mark of marks) {
+    const story = await store.getStory(mark.storyId);
+    if (story) changed.push(entry(story));
+    if (mark.previous && (!story || story.slug !== mark.previous.slug || story.date !== mark.previous.date)) {
+      const gone: StoryRecord = {
+        slug: mark.previous.slug,
+        date: mark.previous.date,
+        canonical: '',
+        members: [],
+        updated: mark.previous.date,
+        title: '',
+        evidence: {},
+        createdBuild: 0,
+      };
+      removed.push({ id: mark.storyId, record: gone });
+    }
+  }
+  const catalog: StoryCatalog = {
+    newest: async (n) => (await store.newest(n)).map(entry),
+    month: async (month) => (await store.month(month)).map(entry),
+    months: () => store.months(),
+  };
+  const load = (id: string, record: StoryRecord): Promise<Story> =>
+    loadStory(deps.source, deps.config, deps.now, id, record);
+  const result = await publishSite(
+    {
+      sink: deps.sink,
+      site: deps.site,
+      config: deps.config,
+      loadStory: load,
+      writePages: async (jobs) => {
+        let written = 0;
+        for (const job of jobs)
+          if (await deps.sink.write(articlePage(deps.site, await load(job.id, job.record)))) written++;
+        return written;
+      },
+    },
+    catalog,
+    { changed, removed, rerenderAll },
+  );
+  // Feeds are cached by CloudFront with a short TTL too; invalidating makes a publish visible at once.
+  const invalidated = [...new Set(result.paths.map((path) => `/${path}`))].sort();
+  if (invalidated.length) await deps.invalidator.invalidate(invalidated);
+  if (rerenderAll) await deps.setRenderKey(deps.renderKey);
+  for (const mark of marks) await store.clearDirty(mark);
+  return { stories: changed.length, written: result.written, removed: result.removed, invalidated };
+}
