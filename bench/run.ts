@@ -227,6 +227,7 @@ async function main(): Promise<void> {
   const large = incrementBySize.get(Math.max(...incrementBySize.keys()));
   if (small && large)
     console.log(`\nincremental ratio largest/smallest state: ${(large / small).toFixed(2)}×`);
+  console.log(`\n${await (await import('./bundles.js')).benchBundles()}`);
 }
 
 await main();

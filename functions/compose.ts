@@ -136,6 +136,10 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
           return outcomes;
         }),
       );
+      // Workers are stopped between phases: the memory their heaps grew to while parsing goes back
+      // to the system before deduplication, the phase that holds every article's features.
+      await (await pool)?.close();
+      pool = undefined;
       return results.flat();
     },
   };

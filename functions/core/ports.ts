@@ -30,8 +30,10 @@ export interface SiteSink {
 /** Stores the build state between runs (a git-ignored folder locally). */
 export interface BlobStore {
   get(name: string): Promise<Uint8Array | undefined>;
-  /** Atomically replaces the blob. */
-  put(name: string, bytes: Uint8Array): Promise<void>;
+  /** Reads `length` bytes at `offset` of a blob (one stored doc out of a large segment). */
+  getRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Atomically replaces the blob; chunks are written in turn (a large state never exists as one buffer). */
+  put(name: string, bytes: Uint8Array | Iterable<Uint8Array>): Promise<void>;
   delete(name: string): Promise<void>;
 }
 

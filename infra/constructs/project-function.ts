@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { type Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type IDestination, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, type OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../lambda-bundle.js';
 import { acknowledgeStarResource } from './nag-acknowledgements.js';
 
 /** The repository root: entries, the lock file and `templates/` are resolved from here, not from the cwd. */
@@ -14,10 +15,6 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** How long function logs are kept. */
 export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
-
-/** Defines `require` inside the ESM bundle, for CommonJS dependencies that call it at run time. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Thrown when esbuild is missing: CDK would otherwise silently fall back to bundling in Docker. */
 export class LocalBundlingUnavailableError extends Error {
@@ -98,13 +95,14 @@ export class ProjectFunction extends NodejsFunction {
       },
       bundling: {
         forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        externalModules: [],
+        // The same options as the bundle test and benchmark (`infra/lambda-bundle.ts`).
+        format: LAMBDA_BUNDLING.format as OutputFormat,
+        target: LAMBDA_BUNDLING.target,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        banner: LAMBDA_BUNDLING.banner,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourcemap,
+        externalModules: [...LAMBDA_BUNDLING.external],
         commandHooks: props.commandHooks,
       },
     });

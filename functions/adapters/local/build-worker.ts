@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SiteConfig } from '../../core/model.js';
 import { articlePage, loadStory, type PageJob } from '../../core/pipeline/build.js';
-import { type PrepareOptions, prepareEntries } from '../../core/pipeline/prepare.js';
+import { type PrepareOptions, packOutcomes, prepareEntries } from '../../core/pipeline/prepare.js';
 import type { SourceEntry } from '../../core/ports.js';
 import { SiteRenderer } from '../../core/render/site.js';
 import type { TemplateSources } from '../../core/render/templates.js';
@@ -31,13 +31,8 @@ const site = SiteRenderer.create(data.templates, data.config);
 async function handle(task: BuildTask): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
   if (task.kind === 'prepare') {
     const outcomes = await prepareEntries((key) => source.read(key), task.entries, task.options);
-    const transfer: ArrayBuffer[] = [];
-    for (const outcome of outcomes) {
-      if (!outcome.ok) continue;
-      const { shingles, lead, pairs, fps } = outcome.doc;
-      for (const array of [shingles, lead, pairs, fps]) transfer.push(array.buffer as ArrayBuffer);
-    }
-    return { value: outcomes, transfer: [...new Set(transfer)] };
+    const buffer = packOutcomes(outcomes);
+    return { value: outcomes, transfer: buffer ? [buffer] : [] };
   }
   const now = new Date(task.now);
   let written = 0;

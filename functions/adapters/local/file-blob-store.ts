@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../../core/ports.js';
@@ -16,14 +17,43 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  async put(name: string, bytes: Uint8Array): Promise<void> {
+  async getRange(name: string, offset: number, length: number): Promise<Uint8Array> {
+    const bytes = new Uint8Array(length);
+    const fd = openSync(join(this.root, name), 'r');
+    try {
+      let read = 0;
+      while (read < length) {
+        const n = readSync(fd, bytes, read, length - read, offset + read);
+        if (n === 0)
+          throw new Error(`${name} is shorter than expected (state is damaged; delete it to rebuild)`);
+        read += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return bytes;
+  }
+
+  async put(name: string, bytes: Uint8Array | Iterable<Uint8Array>): Promise<void> {
     if (!this.made) {
       await mkdir(this.root, { recursive: true });
       this.made = true;
     }
     const path = join(this.root, name);
     const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
+    if (bytes instanceof Uint8Array) {
+      await writeFile(tmp, bytes);
+    } else {
+      const fd = openSync(tmp, 'w');
+      try {
+        for (const chunk of bytes) {
+          let written = 0;
+          while (written < chunk.length) written += writeSync(fd, chunk, written);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
     await rename(tmp, path);
   }
 

@@ -8,7 +8,7 @@ import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from './
 import { planEdition } from './edition.js';
 import { articleId, type PreparedDoc, type PrepareOptions, type PrepareOutcome } from './prepare.js';
 import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from './publish-site.js';
-import { decodePack, encodePack, type PackedDoc } from './shingle-pack.js';
+import { concatBytes, decodeDoc, type PackedDoc } from './shingle-pack.js';
 import { type BuildState, decodeState, encodeState, type FileRecord, type StoryRecord } from './state.js';
 import { type MemberInfo, storyRecordFromCluster } from './story-record.js';
 import { compareStories, storyFromRecord } from './story-view.js';
@@ -199,161 +199,160 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     };
   }
 
-  // --- Prepare what is new or changed.
-  deps.progress.update('reading', 0, toProcess.length);
-  const outcomes = toProcess.length
-    ? await deps.prepare(toProcess, { maxBytes: config.maxArticleBytes, now })
-    : [];
-  const index = await loadIndex(deps.state, state);
-  const packs = new Map<number, Map<number, PackedDoc>>();
-  const packedDoc = async (record: FileRecord): Promise<PackedDoc> => {
-    let pack = packs.get(record.seg);
-    if (!pack) {
-      const bytes = await deps.state.get(packBlob(record.seg));
-      if (!bytes)
-        throw new Error(`state is missing ${packBlob(record.seg)}; delete the state folder to rebuild`);
-      pack = decodePack(bytes);
-      packs.set(record.seg, pack);
+  // Ingest in its own scope: the features of every new article are garbage once the index and
+  // the shingle pack hold them, and must not stay alive while the pages are written.
+  const { changedStories, removedStories, build } = await (async () => {
+    // --- Prepare what is new or changed.
+    deps.progress.update('reading', 0, toProcess.length);
+    const outcomes = toProcess.length
+      ? await deps.prepare(toProcess, { maxBytes: config.maxArticleBytes, now })
+      : [];
+    const index = await loadIndex(deps.state, state);
+    const packedDoc = async (record: FileRecord): Promise<PackedDoc> =>
+      decodeDoc(await deps.state.getRange(packBlob(record.seg), record.off, record.len));
+
+    // --- Remove what is gone, changed, or now rejected.
+    const removed: AssignDoc[] = [];
+    const accepted = outcomes.filter((o): o is { ok: true; doc: PreparedDoc } => o.ok).map((o) => o.doc);
+    const acceptedKeys = new Set(accepted.map((doc) => doc.key));
+    const leaving = [...gone, ...toProcess.map((entry) => entry.key)].filter((key) => state.files[key]);
+    const previous = new Map<string, FileRecord>();
+    for (const key of leaving) {
+      const record = state.files[key]!;
+      const { fps } = await packedDoc(record);
+      index.remove(record.docNum, fps);
+      previous.set(key, record);
+      if (!acceptedKeys.has(key))
+        removed.push({ docId: record.docId, seq: record.seq, storyId: record.story });
+      delete state.files[key];
     }
-    const doc = pack.get(record.docNum);
-    if (!doc)
-      throw new Error(
-        `state segment ${record.seg} has no doc ${record.docNum}; delete the state folder to rebuild`,
-      );
-    return doc;
-  };
+    for (const key of gone) delete state.rejected[key];
 
-  // --- Remove what is gone, changed, or now rejected.
-  const removed: AssignDoc[] = [];
-  const accepted = outcomes.filter((o): o is { ok: true; doc: PreparedDoc } => o.ok).map((o) => o.doc);
-  const acceptedKeys = new Set(accepted.map((doc) => doc.key));
-  const leaving = [...gone, ...toProcess.map((entry) => entry.key)].filter((key) => state.files[key]);
-  const previous = new Map<string, FileRecord>();
-  for (const key of leaving) {
-    const record = state.files[key]!;
-    const { fps } = await packedDoc(record);
-    index.remove(record.docNum, fps);
-    previous.set(key, record);
-    if (!acceptedKeys.has(key)) removed.push({ docId: record.docId, seq: record.seq, storyId: record.story });
-    delete state.files[key];
-  }
-  for (const key of gone) delete state.rejected[key];
+    const rejected: Diagnostic[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) {
+        delete state.rejected[outcome.doc.key];
+      } else {
+        rejected.push(outcome.diagnostic);
+        state.rejected[outcome.key] = {
+          version: outcome.version,
+          code: outcome.diagnostic.code,
+          message: outcome.diagnostic.message,
+        };
+      }
+    }
 
-  const rejected: Diagnostic[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.ok) {
-      delete state.rejected[outcome.doc.key];
-    } else {
-      rejected.push(outcome.diagnostic);
-      state.rejected[outcome.key] = {
-        version: outcome.version,
-        code: outcome.diagnostic.code,
-        message: outcome.diagnostic.message,
+    // --- Add the accepted docs. First-seen order within one run is by date, then key, so it never
+    // depends on the order in which the files were listed.
+    const memberDate = (doc: PreparedDoc, firstSeen: string) => doc.date ?? firstSeen;
+    accepted.sort((a, b) => {
+      const da = memberDate(a, previous.get(a.key)?.firstSeen ?? now);
+      const db = memberDate(b, previous.get(b.key)?.firstSeen ?? now);
+      return da !== db ? (da < db ? -1 : 1) : a.key < b.key ? -1 : 1;
+    });
+    // New features go to fresh segments of at most SEGMENT_DOCS docs, each doc encoded on its own so
+    // that verifying a candidate later reads only that doc's bytes.
+    const segments: Uint8Array[][] = [];
+    let segmentBytes = 0;
+    const added: AddedDoc[] = [];
+    for (const doc of accepted) {
+      const before = previous.get(doc.key);
+      const firstSeen = before?.firstSeen ?? now;
+      const record: FileRecord = {
+        docId: doc.docId,
+        docNum: before?.docNum ?? state.nextDocNum++,
+        seq: before?.seq ?? state.nextSeq++,
+        version: doc.version,
+        firstSeen,
+        date: memberDate(doc, firstSeen),
+        title: doc.title,
+        size: doc.shingles.length,
+        seg: 0,
+        off: 0,
+        len: 0,
+        story: before?.story ?? '',
       };
+      if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
+      state.files[doc.key] = record;
+      const { encoded } = doc;
+      const packed: PackedDoc = { shingles: doc.shingles, lead: doc.lead, pairs: doc.pairs, fps: doc.fps };
+      let segment = segments[segments.length - 1];
+      if (!segment || segment.length >= SEGMENT_DOCS) {
+        segment = [];
+        segments.push(segment);
+        segmentBytes = 0;
+      }
+      record.seg = state.nextSeg + segments.length - 1;
+      record.off = segmentBytes;
+      record.len = encoded.length;
+      segment.push(encoded);
+      segmentBytes += encoded.length;
+      index.add(record.docNum, packed.fps);
+      const assign: AddedDoc = { docId: record.docId, seq: record.seq, features: packed, fps: packed.fps };
+      if (before?.story) assign.storyId = before.story;
+      added.push(assign);
     }
-  }
 
-  // --- Add the accepted docs. First-seen order within one run is by date, then key, so it never
-  // depends on the order in which the files were listed.
-  const memberDate = (doc: PreparedDoc, firstSeen: string) => doc.date ?? firstSeen;
-  accepted.sort((a, b) => {
-    const da = memberDate(a, previous.get(a.key)?.firstSeen ?? now);
-    const db = memberDate(b, previous.get(b.key)?.firstSeen ?? now);
-    return da !== db ? (da < db ? -1 : 1) : a.key < b.key ? -1 : 1;
-  });
-  // New features go to fresh segments of at most SEGMENT_DOCS docs: encoding one buffer for a
-  // 100,000-article cold build would briefly double the memory the features take.
-  const newPacks: Array<Map<number, PackedDoc>> = [];
-  const added: AddedDoc[] = [];
-  for (const doc of accepted) {
-    const before = previous.get(doc.key);
-    const firstSeen = before?.firstSeen ?? now;
-    const record: FileRecord = {
-      docId: doc.docId,
-      docNum: before?.docNum ?? state.nextDocNum++,
-      seq: before?.seq ?? state.nextSeq++,
-      version: doc.version,
-      firstSeen,
-      date: memberDate(doc, firstSeen),
-      title: doc.title,
-      size: doc.shingles.length,
-      seg: state.nextSeg + Math.floor(newPacks.reduce((n, p) => n + p.size, 0) / SEGMENT_DOCS),
-      story: before?.story ?? '',
+    // --- Deduplicate.
+    deps.progress.update('deduplicating', 0, added.length);
+    const keyById = new Map<string, string>();
+    const recordById = new Map<string, FileRecord>();
+    const idByNum = new Map<number, string>();
+    for (const [key, record] of Object.entries(state.files)) {
+      keyById.set(record.docId, key);
+      recordById.set(record.docId, record);
+      idByNum.set(record.docNum, record.docId);
+    }
+    const membersBefore = (storyId: string) =>
+      (state.stories[storyId]?.members ?? []).map(
+        (key) => state.files[key]?.docId ?? previous.get(key)?.docId ?? articleId(key),
+      );
+    const view: DedupView = {
+      candidates: async (fps) =>
+        [...index.candidates(fps).keys()].map((num) => idByNum.get(num)!).filter(Boolean),
+      doc: async (docId) => {
+        const record = recordById.get(docId);
+        if (!record) return undefined;
+        return record.story ? { docId, seq: record.seq, storyId: record.story } : { docId, seq: record.seq };
+      },
+      storyMembers: async (storyId) => membersBefore(storyId),
+      features: async (docId) => packedDoc(recordById.get(docId)!),
     };
-    if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
-    state.files[doc.key] = record;
-    const packed = { shingles: doc.shingles, lead: doc.lead, pairs: doc.pairs, fps: doc.fps };
-    let pack = newPacks[newPacks.length - 1];
-    if (!pack || pack.size >= SEGMENT_DOCS) {
-      pack = new Map();
-      newPacks.push(pack);
+    const assignment = await assignStories(view, added, removed);
+
+    // --- Turn clusters into story records.
+    const changedStories = new Map<string, StoryRecord>();
+    const removedStories = new Map<string, StoryRecord>();
+    const build = state.build + 1;
+    for (const id of assignment.retired) {
+      const old = state.stories[id];
+      if (old) removedStories.set(id, old);
+      delete state.stories[id];
     }
-    pack.set(record.docNum, packed);
-    index.add(record.docNum, doc.fps);
-    const assign: AddedDoc = { docId: record.docId, seq: record.seq, features: packed, fps: doc.fps };
-    if (before?.story) assign.storyId = before.story;
-    added.push(assign);
-  }
-
-  // --- Deduplicate.
-  deps.progress.update('deduplicating', 0, added.length);
-  const keyById = new Map<string, string>();
-  const recordById = new Map<string, FileRecord>();
-  const idByNum = new Map<number, string>();
-  for (const [key, record] of Object.entries(state.files)) {
-    keyById.set(record.docId, key);
-    recordById.set(record.docId, record);
-    idByNum.set(record.docNum, record.docId);
-  }
-  const membersBefore = new Map(
-    Object.entries(state.stories).map(([id, story]) => [id, story.members.map((key) => articleId(key))]),
-  );
-  const view: DedupView = {
-    candidates: async (fps) =>
-      [...index.candidates(fps).keys()].map((num) => idByNum.get(num)!).filter(Boolean),
-    doc: async (docId) => {
-      const record = recordById.get(docId);
-      if (!record) return undefined;
-      return record.story ? { docId, seq: record.seq, storyId: record.story } : { docId, seq: record.seq };
-    },
-    storyMembers: async (storyId) => membersBefore.get(storyId) ?? [],
-    features: async (docId) => packedDoc(recordById.get(docId)!),
-  };
-  const assignment = await assignStories(view, added, removed);
-
-  // --- Turn clusters into story records.
-  const changedStories = new Map<string, StoryRecord>();
-  const removedStories = new Map<string, StoryRecord>();
-  const build = state.build + 1;
-  for (const id of assignment.retired) {
-    const old = state.stories[id];
-    if (old) removedStories.set(id, old);
-    delete state.stories[id];
-  }
-  const memberInfo = new Map<string, MemberInfo>();
-  for (const [docId, key] of keyById) {
-    const file = state.files[key]!;
-    memberInfo.set(docId, { key, date: file.date, title: file.title });
-  }
-  const merges: MergeReport[] = [];
-  for (const cluster of assignment.clusters) {
-    const record = storyRecordFromCluster(cluster, memberInfo, state.stories[cluster.storyId], build);
-    for (const key of record.members) state.files[key]!.story = cluster.storyId;
-    const old = state.stories[cluster.storyId];
-    if (old && old.slug !== record.slug) record.slug = old.slug;
-    if (!sameRecord(old, record)) changedStories.set(cluster.storyId, record);
-    state.stories[cluster.storyId] = record;
-    for (const [source, figures] of Object.entries(record.evidence)) {
-      merges.push({ source, story: cluster.storyId, into: record.canonical, ...figures });
+    for (const cluster of assignment.clusters) {
+      const memberInfo = new Map<string, MemberInfo>();
+      for (const docId of cluster.members) {
+        const key = keyById.get(docId)!;
+        const file = state.files[key]!;
+        memberInfo.set(docId, { key, date: file.date, title: file.title });
+      }
+      const record = storyRecordFromCluster(cluster, memberInfo, state.stories[cluster.storyId], build);
+      for (const key of record.members) state.files[key]!.story = cluster.storyId;
+      const old = state.stories[cluster.storyId];
+      if (old && old.slug !== record.slug) record.slug = old.slug;
+      if (!sameRecord(old, record)) changedStories.set(cluster.storyId, record);
+      state.stories[cluster.storyId] = record;
     }
-  }
 
-  // --- Persist the dedup data before rendering, so a crash while writing pages loses no ingest work.
-  for (const pack of newPacks) {
-    await deps.state.put(packBlob(state.nextSeg), encodePack(pack));
-    state.nextSeg++;
-  }
-  await deps.state.put(INDEX_BLOB, index.serialize());
+    // --- Persist the dedup data before rendering, so a crash while writing pages loses no ingest work.
+    for (const segment of segments) {
+      await deps.state.put(packBlob(state.nextSeg), concatBytes(segment));
+      state.nextSeg++;
+    }
+    await deps.state.put(INDEX_BLOB, index.serialize());
+
+    return { changedStories, removedStories, build };
+  })();
 
   // --- Render.
   const written = await render(deps, options, state, {

@@ -63,3 +63,24 @@ export function decodePack(bytes: Uint8Array): Map<number, PackedDoc> {
   }
   return docs;
 }
+
+/** One doc's features as a self-describing pack; a segment is such packs back to back. */
+export function encodeDoc(doc: PackedDoc): Uint8Array {
+  return encodePack(new Map([[0, doc]]));
+}
+
+export function decodeDoc(bytes: Uint8Array): PackedDoc {
+  const doc = decodePack(bytes).get(0);
+  if (!doc) throw new PackFormatError('stored doc features are empty');
+  return doc;
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * the editions. Plain JSON; the dedup index and the shingle sets are binary blobs beside it.
  */
 
-export const STATE_FORMAT = 1;
+export const STATE_FORMAT = 2;
 
 export interface FileRecord {
   /** Stable article id, derived from the key. */
@@ -20,8 +20,10 @@ export interface FileRecord {
   title: string;
   /** Number of shingles: how complete the article is. */
   size: number;
-  /** Shingle-pack segment holding its shingles and fingerprints. */
+  /** Shingle-pack segment holding its dedup features, and where in it (bytes). */
   seg: number;
+  off: number;
+  len: number;
   story: string;
   /** Warnings reported when it was parsed, kept so that a rebuild reports them without re-parsing. */
   warnings?: string[];
@@ -115,6 +117,33 @@ export function decodeState(bytes: Uint8Array | undefined): BuildState {
   return state;
 }
 
-export function encodeState(state: BuildState): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(state));
+/**
+ * The state as JSON, in chunks of a thousand entries: a 100,000-article state is about 60 MB of
+ * JSON, and building it as one string would briefly need several times that in memory.
+ */
+export function* encodeState(state: BuildState): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const { files, rejected, stories, ...rest } = state;
+  yield encoder.encode(JSON.stringify(rest).slice(0, -1));
+  const maps: Array<[string, Record<string, unknown>]> = [
+    ['files', files],
+    ['rejected', rejected],
+    ['stories', stories],
+  ];
+  for (const [name, map] of maps) {
+    yield encoder.encode(`,${JSON.stringify(name)}:{`);
+    let parts: string[] = [];
+    let first = true;
+    for (const key in map) {
+      parts.push(`${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(map[key])}`);
+      first = false;
+      if (parts.length === 1000) {
+        yield encoder.encode(parts.join(''));
+        parts = [];
+      }
+    }
+    if (parts.length) yield encoder.encode(parts.join(''));
+    yield encoder.encode('}');
+  }
+  yield encoder.encode('}');
 }

@@ -1,0 +1,206 @@
+/**
+ * Local stand-ins for S3 and DynamoDB: s3rver and dynalite, started in-process on 127.0.0.1. Used by
+ * `npm run dev:cloud` and by the cloud adapters' tests (through `test/helpers/emulators.ts`). Both are
+ * dev dependencies: nothing a Lambda bundle imports may import this file. Neither package ships type
+ * declarations, so they are loaded through `createRequire` and typed here with the little that is used.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type AwsClients, createAwsClients } from '../adapters/aws/clients.js';
+import { BY_DATE_INDEX } from '../adapters/aws/dynamo-store.js';
+import { encodeS3Key } from '../adapters/aws/sqs-enqueue.js';
+
+const require = createRequire(import.meta.url);
+
+/** One S3 event record, as s3rver emits it: `{ Records: [record] }` is the body S3 sends to a queue. */
+export interface S3EventRecord {
+  eventName: string;
+  eventTime: string;
+  s3: {
+    bucket: { name: string };
+    object: { key: string; size?: number; eTag?: string; sequencer: string; versionId?: string };
+  };
+}
+
+interface S3rverServer {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+  on(event: 'event', listener: (event: { Records: S3EventRecord[] }) => void): void;
+}
+type S3rverConstructor = new (options: Record<string, unknown>) => S3rverServer;
+
+interface DynaliteServer {
+  listen(port: number, host: string, callback: (error?: Error) => void): void;
+  close(callback: (error?: Error) => void): void;
+  address(): AddressInfo | string | null;
+}
+type DynaliteFactory = (options: Record<string, unknown>) => DynaliteServer;
+
+/** s3rver accepts only these; any region works. */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const REGION = 'us-east-1';
+
+export interface S3Emulator {
+  endpoint: string;
+  server: S3rverServer;
+  /**
+   * Every event record since start, in order. Unlike S3, s3rver neither URL-encodes keys (see
+   * `s3MessageBody`) nor orders sequencers within one millisecond (they are `Date.now()` in hex).
+   */
+  events: S3EventRecord[];
+  close(): Promise<void>;
+}
+
+export interface S3EmulatorOptions {
+  /** Created at start when missing. */
+  buckets?: string[];
+  /** @default 0 (a free port) */
+  port?: number;
+  /** Where objects are stored; kept on close. Without it, a temporary folder removed on close. */
+  directory?: string;
+}
+
+export async function startS3(options: S3EmulatorOptions = {}): Promise<S3Emulator> {
+  const S3rver = require('s3rver') as S3rverConstructor;
+  const temporary = options.directory === undefined;
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 's3rver-'));
+  mkdirSync(directory, { recursive: true });
+  const server = new S3rver({
+    port: options.port ?? 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory,
+    configureBuckets: (options.buckets ?? []).map((name) => ({ name })),
+  });
+  const events: S3EventRecord[] = [];
+  server.on('event', (notification) => events.push(...notification.Records));
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    server,
+    events,
+    close: async () => {
+      await server.close();
+      if (temporary) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The queue message body S3 itself would send for these records: keys URL-encoded, spaces as `+`. */
+export function s3MessageBody(...records: S3EventRecord[]): string {
+  return JSON.stringify({
+    Records: records.map((record) => ({
+      ...record,
+      s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3Key(record.s3.object.key) } },
+    })),
+  });
+}
+
+export interface DynamoEmulator {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface DynamoEmulatorOptions {
+  /** @default 0 (a free port) */
+  port?: number;
+  /** A LevelDB folder that keeps the tables across restarts. Without it, tables live in memory. */
+  path?: string;
+}
+
+export async function startDynamo(options: DynamoEmulatorOptions = {}): Promise<DynamoEmulator> {
+  const dynalite = require('dynalite') as DynaliteFactory;
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
+  await new Promise<void>((resolve, reject) =>
+    server.listen(options.port ?? 0, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+  );
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('dynalite did not report a TCP address');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+/** The key schema and index of `infra/constructs/story-table.ts`, on demand (no stream: dynalite has none). */
+export async function createStoryTable(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  name: string,
+): Promise<void> {
+  const S = 'S' as const;
+  await (client as DynamoDBClient).send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: S },
+        { AttributeName: 'sk', AttributeType: S },
+        { AttributeName: 'gsi1pk', AttributeType: S },
+        { AttributeName: 'gsi1sk', AttributeType: S },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: BY_DATE_INDEX,
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  // Even with createTableMs 0, dynalite turns the table ACTIVE on a later tick.
+  for (let i = 0; i < 200; i++) {
+    const { Table } = await (client as DynamoDBClient).send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`table ${name} did not become ACTIVE`);
+}
+
+/** Creates the story table unless a persisted dynalite already has it. Returns whether it was created. */
+export async function ensureStoryTable(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  name: string,
+): Promise<boolean> {
+  try {
+    await (client as DynamoDBClient).send(new DescribeTableCommand({ TableName: name }));
+    return false;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await createStoryTable(client, name);
+  return true;
+}
+
+/** Clients pointed at the emulators (s3rver accepts only its own credentials; dynalite accepts any). */
+export function emulatorClients(s3Endpoint: string, dynamoEndpoint: string): AwsClients {
+  return createAwsClients({
+    region: REGION,
+    credentials: S3RVER_CREDENTIALS,
+    forcePathStyle: true,
+    endpoints: { s3: s3Endpoint, dynamodb: dynamoEndpoint },
+  });
+}

@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { concatBytes, decodeDoc, decodePack, encodeDoc } from '../../functions/core/pipeline/shingle-pack.js';
+import {
+  decodeState,
+  emptyState,
+  encodeState,
+  StateFormatError,
+} from '../../functions/core/pipeline/state.js';
+
+const sample = () => {
+  const state = emptyState();
+  state.build = 3;
+  state.files['a "quoted" key.txt'] = {
+    docId: 'abc',
+    docNum: 0,
+    seq: 0,
+    version: '1-2',
+    firstSeen: '2025-11-24T12:00:00.000Z',
+    date: '2021-08-23T00:00:00.000Z',
+    title: 'Ünïcode — “quotes”',
+    size: 10,
+    seg: 0,
+    off: 0,
+    len: 64,
+    story: 'abc',
+  };
+  for (let i = 0; i < 2500; i++)
+    state.rejected[`bad-${i}.txt`] = { version: 'v', code: 'empty', message: `bad-${i}.txt: file is empty` };
+  state.stories.abc = {
+    slug: 's-abc',
+    canonical: 'a "quoted" key.txt',
+    members: ['a "quoted" key.txt'],
+    date: '2021-08-23T00:00:00.000Z',
+    updated: '2021-08-23T00:00:00.000Z',
+    title: 'T',
+    evidence: {},
+    createdBuild: 1,
+  };
+  return state;
+};
+
+describe('build state encoding', () => {
+  it('streams JSON in chunks that decode back to the same state', () => {
+    const state = sample();
+    const chunks = [...encodeState(state)];
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(decodeState(concatBytes(chunks))).toEqual(state);
+  });
+
+  it('refuses a state of another format with a message that says what to do', () => {
+    const old = new TextEncoder().encode(JSON.stringify({ ...emptyState(), format: 1 }));
+    expect(() => decodeState(old)).toThrow(StateFormatError);
+    expect(() => decodeState(old)).toThrow(/delete the state folder/);
+    expect(() => decodeState(new TextEncoder().encode('{not json'))).toThrow(/not valid JSON/);
+  });
+});
+
+describe('shingle pack', () => {
+  const arrays = fc.uint32Array({ maxLength: 50 });
+  it('round-trips each doc, alone and inside a segment of several', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(arrays, arrays, arrays, arrays), { minLength: 1, maxLength: 6 }),
+        (docs) => {
+          const encoded = docs.map(([shingles, lead, pairs, fps]) =>
+            encodeDoc({ shingles, lead, pairs, fps }),
+          );
+          const segment = concatBytes(encoded);
+          let at = 0;
+          docs.forEach(([shingles, lead, pairs, fps], i) => {
+            const doc = decodeDoc(segment.subarray(at, at + encoded[i]!.length));
+            at += encoded[i]!.length;
+            expect([...doc.shingles]).toEqual([...shingles]);
+            expect([...doc.lead]).toEqual([...lead]);
+            expect([...doc.pairs]).toEqual([...pairs]);
+            expect([...doc.fps]).toEqual([...fps]);
+          });
+        },
+      ),
+    );
+  });
+
+  it('reports a truncated pack instead of reading past its end', () => {
+    const bytes = encodeDoc({
+      shingles: Uint32Array.of(1, 2, 3),
+      lead: Uint32Array.of(1),
+      pairs: Uint32Array.of(),
+      fps: Uint32Array.of(2),
+    });
+    expect(() => decodePack(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/);
+  });
+});
