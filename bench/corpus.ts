@@ -41,6 +41,9 @@ function paragraph(rand: () => number): string {
   return Array.from({ length: n }, () => sentence(rand)).join(' ');
 }
 
+/** The corpus spans 1,500 days from 2020-01-01; `CORPUS_END` is the day after. */
+export const CORPUS_END = '2024-02-09';
+
 function dateOf(i: number): string {
   const day = new Date(Date.UTC(2020, 0, 1) + (i % 1500) * 86_400_000);
   return day.toISOString().slice(0, 10);
@@ -51,8 +54,11 @@ export interface CorpusFile {
   text: string;
 }
 
-/** Article `i` of a corpus; `offset` shifts the ids so increments never collide with the base corpus. */
-export function corpusArticle(i: number, seed = 1): CorpusFile {
+/**
+ * Article `i` of a corpus. `date` overrides its date: increments are news that arrives after the
+ * corpus, so the benchmark dates them after it, as real new articles are.
+ */
+export function corpusArticle(i: number, seed = 1, date?: string): CorpusFile {
   const rand = prng(seed * 1_000_003 + i);
   const name = `${String(i).padStart(7, '0')}_${Math.floor(rand() * 0xffffffff)
     .toString(16)
@@ -68,9 +74,9 @@ export function corpusArticle(i: number, seed = 1): CorpusFile {
     else if (kind === 1)
       body = [sentence(rand).replace(/\.$/, ''), ...original, paragraph(rand), paragraph(rand)];
     else body = original.flatMap((p, j) => (j === 2 ? [p, `READ MORE: ${sentence(rand)}`] : [p]));
-    return { name, text: ` date ${dateOf(i)} ${body.join('\n\n')}\n` };
+    return { name, text: ` date ${date ?? dateOf(i)} ${body.join('\n\n')}\n` };
   }
-  return { name, text: ` date ${dateOf(i)} ${corpusBody(i, seed).join('\n\n')}\n` };
+  return { name, text: ` date ${date ?? dateOf(i)} ${corpusBody(i, seed).join('\n\n')}\n` };
 }
 
 function corpusBody(i: number, seed: number): string[] {

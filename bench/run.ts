@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { corpusArticle, writeCorpus } from './corpus.js';
+import { CORPUS_END, corpusArticle, writeCorpus } from './corpus.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const WORK = join(REPO, 'bench', '.corpus');
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     // Incremental: 100 new articles into the state the cold build left.
     const added: string[] = [];
     for (let i = 0; i < INCREMENT; i++) {
-      const file = corpusArticle(10_000_000 + size + i, 2);
+      const file = corpusArticle(10_000_000 + size + i, 2, CORPUS_END);
       writeFileSync(join(articles, file.name), file.text);
       added.push(join(articles, file.name));
     }

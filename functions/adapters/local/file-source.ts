@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ArticleSource, SourceEntry } from '../../core/ports.js';
 
@@ -11,33 +10,25 @@ export class FileArticleSource implements ArticleSource {
   constructor(readonly root: string) {}
 
   async list(): Promise<SourceEntry[]> {
-    const files: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      const entries = await readdir(dir, { withFileTypes: true });
-      for (const entry of entries) {
+    // Synchronous calls: a 100,000-file folder lists in a fraction of the time the promise API
+    // takes, because each stat is one system call instead of a round trip through the thread pool.
+    const result: SourceEntry[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
         if (entry.name.startsWith('.')) continue;
         const path = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(path);
-        else if (entry.isFile() && ARTICLE_EXTENSIONS.some((ext) => entry.name.toLowerCase().endsWith(ext)))
-          files.push(path);
-      }
-    };
-    await walk(this.root);
-    // Stat in bounded parallel batches: a 100,000-file folder must list in well under a second.
-    const result: SourceEntry[] = new Array(files.length);
-    const batch = 256;
-    for (let i = 0; i < files.length; i += batch) {
-      await Promise.all(
-        files.slice(i, i + batch).map(async (path, j) => {
-          const info = await stat(path);
-          result[i + j] = {
+        if (entry.isDirectory()) walk(path);
+        else if (entry.isFile() && ARTICLE_EXTENSIONS.some((ext) => entry.name.toLowerCase().endsWith(ext))) {
+          const info = statSync(path);
+          result.push({
             key: relative(this.root, path).split(sep).join('/'),
             size: info.size,
             version: `${Math.trunc(info.mtimeMs)}-${info.size}`,
-          };
-        }),
-      );
-    }
+          });
+        }
+      }
+    };
+    walk(this.root);
     return result;
   }
 
