@@ -3,21 +3,14 @@
  * the CDK stack sets. Tests pass clients pointed at local emulators instead (Powertools' injected
  * client pattern). The local CLI composes its adapters in `compose.ts`.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { type AwsClients, createAwsClients } from './adapters/aws/clients.js';
-import { CloudFrontInvalidator, noopInvalidator } from './adapters/aws/cloudfront-invalidator.js';
 import { DynamoStore } from './adapters/aws/dynamo-store.js';
 import { S3ArticleSource, S3ObjectReader } from './adapters/aws/s3-articles.js';
-import { S3SiteSink } from './adapters/aws/s3-site-sink.js';
 import { sqsEnqueuer } from './adapters/aws/sqs-enqueue.js';
-import { readTemplates } from './adapters/local/templates.js';
 import type { IngestDeps } from './core/cloud/ingest.js';
-import type { PublishDeps } from './core/cloud/publish.js';
 import type { ReconcileDeps } from './core/cloud/reconcile.js';
-import { resolveConfig } from './core/config.js';
 import type { Clock } from './core/ports.js';
-import { SiteRenderer } from './core/render/site.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -28,7 +21,7 @@ export interface CloudOptions {
   clock?: Clock;
 }
 
-const prefixOf = (env: NodeJS.ProcessEnv) => env.ARTICLES_PREFIX ?? 'articles/';
+export const prefixOf = (env: NodeJS.ProcessEnv) => env.ARTICLES_PREFIX ?? 'articles/';
 
 export function composeIngest(options: CloudOptions = {}): IngestDeps {
   const env = options.env ?? process.env;
@@ -40,29 +33,6 @@ export function composeIngest(options: CloudOptions = {}): IngestDeps {
     prefix: prefixOf(env),
     maxArticleBytes: getIntFromEnv('MAX_ARTICLE_BYTES', 1024 * 1024, env),
     owner: randomUUID(),
-  };
-}
-
-export async function composePublish(options: CloudOptions = {}): Promise<PublishDeps> {
-  const env = options.env ?? process.env;
-  const clients = options.clients ?? createAwsClients();
-  const store = new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env));
-  const config = resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
-  const templates = await readTemplates(resolve(env.TEMPLATES_DIR ?? 'templates'));
-  const distributionId = env.DISTRIBUTION_ID;
-  return {
-    store,
-    source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
-    sink: new S3SiteSink(clients.s3, getStringFromEnv('SITE_BUCKET', env)),
-    site: SiteRenderer.create(templates, config),
-    config,
-    invalidator: distributionId
-      ? new CloudFrontInvalidator(clients.cloudfront, distributionId)
-      : noopInvalidator,
-    now: (options.clock ?? systemClock).now(),
-    renderKey: createHash('sha256').update(JSON.stringify({ config, templates })).digest('hex').slice(0, 16),
-    getRenderKey: () => store.getRenderKey(),
-    setRenderKey: (key) => store.setRenderKey(key),
   };
 }
 

@@ -18,7 +18,8 @@ import type { SQSRecord } from 'aws-lambda';
 import type { AwsClients } from './adapters/aws/clients.js';
 import { DynamoStore } from './adapters/aws/dynamo-store.js';
 import { isMissingObject } from './adapters/aws/s3-errors.js';
-import { composeIngest, composePublish } from './compose-aws.js';
+import { composeIngest } from './compose-aws.js';
+import { composePublish } from './compose-aws-publish.js';
 import {
   type DynamoEmulator,
   emulatorClients,
@@ -267,13 +268,17 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   /** What the ingest left for one object, read back from the table (the handler reports only failures). */
   async function outcomeLine(record: S3EventRecord, failed: boolean): Promise<string> {
     const key = record.s3.object.key;
-    if (failed) return `${key}: failed (left for a retry; see the error logged above)`;
+    // No queue redelivers here: the handler's error line says why, and uploading again retries.
+    if (failed) return `${key}: failed (see the error above; upload the file again to retry)`;
     const object = await store.getObject(key.slice(ARTICLES_PREFIX.length));
     if (!object || object.sequencer !== record.s3.object.sequencer) {
       return `${key}: ${object ? 'stale (a newer event was applied)' : 'ignored'}`;
     }
     if (object.status === 'deleted') return `${key}: removed`;
-    if (object.status === 'rejected') return `${key}: quarantined (see the warning above)`;
+    if (object.status === 'rejected') {
+      const reason = (await store.quarantined()).find((entry) => entry.key === object.key)?.message;
+      return `${key}: quarantined${reason ? `: ${reason}` : ''}`;
+    }
     const doc = await store.getDoc(object.docId);
     return `${key}: published, story ${doc?.storyId ?? '(none)'}`;
   }

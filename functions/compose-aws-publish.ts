@@ -1,0 +1,37 @@
+/** The publish function's composition root, apart so the ingest and reconcile bundles hold no renderer. */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createAwsClients } from './adapters/aws/clients.js';
+import { CloudFrontInvalidator, noopInvalidator } from './adapters/aws/cloudfront-invalidator.js';
+import { DynamoStore } from './adapters/aws/dynamo-store.js';
+import { S3ArticleSource } from './adapters/aws/s3-articles.js';
+import { S3SiteSink } from './adapters/aws/s3-site-sink.js';
+import { readTemplates } from './adapters/local/templates.js';
+import { type CloudOptions, prefixOf, systemClock } from './compose-aws.js';
+import type { PublishDeps } from './core/cloud/publish.js';
+import { resolveConfig } from './core/config.js';
+import { SiteRenderer } from './core/render/site.js';
+import { getStringFromEnv } from './env.js';
+
+export async function composePublish(options: CloudOptions = {}): Promise<PublishDeps> {
+  const env = options.env ?? process.env;
+  const clients = options.clients ?? createAwsClients();
+  const store = new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env));
+  const config = resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
+  const templates = await readTemplates(resolve(env.TEMPLATES_DIR ?? 'templates'));
+  const distributionId = env.DISTRIBUTION_ID;
+  return {
+    store,
+    source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
+    sink: new S3SiteSink(clients.s3, getStringFromEnv('SITE_BUCKET', env)),
+    site: SiteRenderer.create(templates, config),
+    config,
+    invalidator: distributionId
+      ? new CloudFrontInvalidator(clients.cloudfront, distributionId)
+      : noopInvalidator,
+    now: (options.clock ?? systemClock).now(),
+    renderKey: createHash('sha256').update(JSON.stringify({ config, templates })).digest('hex').slice(0, 16),
+    getRenderKey: () => store.getRenderKey(),
+    setRenderKey: (key) => store.setRenderKey(key),
+  };
+}
