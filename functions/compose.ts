@@ -100,10 +100,11 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
     .slice(0, 16);
 
   let pool: Promise<WorkerPool> | undefined;
+  let script: Promise<string> | undefined;
   const getPool = () => {
-    pool ??= bundleWorker(new URL('./adapters/local/build-worker.ts', import.meta.url)).then(
-      (script) => new WorkerPool(workers, script, { articlesDir, outDir, config, templates }),
-    );
+    // Bundled once per run; the pool itself is restarted between phases (see `prepare`).
+    script ??= bundleWorker(new URL('./adapters/local/build-worker.ts', import.meta.url));
+    pool ??= script.then((code) => new WorkerPool(workers, code, { articlesDir, outDir, config, templates }));
     return pool;
   };
   const parallel = (count: number) => workers > 1 && count >= PARALLEL_THRESHOLD;
