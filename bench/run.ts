@@ -22,6 +22,8 @@ const sizes = process.argv
   .filter((n) => n > 0);
 const SIZES = sizes.length ? sizes : [1_000, 10_000, 100_000];
 const INCREMENT = 100;
+/** Output and state of the runs, deleted at the end (and, left over from an interrupted run, at the start). */
+const RUNS = join(WORK, 'runs');
 
 interface Timed {
   seconds: number;
@@ -50,7 +52,17 @@ function timeCommand(command: string, args: string[], cwd: string, env: Record<s
   return timed;
 }
 
-function buildCli(dir: string): Timed {
+/**
+ * Lets the disk finish the previous step's writes and deletions before a timed run: measured here, a
+ * build started right after deleting 100,000 files took twice as long (the file system was still
+ * discarding the freed blocks).
+ */
+function settle(): void {
+  spawnSync('sync');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+}
+
+function buildCli(articles: string, dir: string): Timed {
   const result = timeCommand(
     process.execPath,
     [
@@ -60,7 +72,7 @@ function buildCli(dir: string): Timed {
       'tsx',
       join(REPO, 'functions', 'cli.ts'),
       '--articles',
-      join(dir, 'articles'),
+      articles,
       '--out',
       join(dir, 'public'),
       '--state',
@@ -162,6 +174,11 @@ const secs = (s: number) => `${s.toFixed(2)} s`;
 
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
+  if (existsSync(RUNS)) {
+    rmSync(RUNS, { recursive: true, force: true });
+    spawnSync('sync');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20_000);
+  }
   const hugo = hugoAvailable();
   console.log(
     `cores: ${availableParallelism()}, node ${process.version}, hugo: ${hugo ? 'yes' : 'not installed'}`,
@@ -171,11 +188,14 @@ async function main(): Promise<void> {
   for (const size of SIZES) {
     const dir = corpusDir(size);
     const articles = join(dir, 'articles');
-    rmSync(join(dir, 'state'), { recursive: true, force: true });
-    rmSync(join(dir, 'public'), { recursive: true, force: true });
+    // Each run writes into folders of its own, deleted only after every measurement: deleting a
+    // 100,000-file tree makes the file system slow for a while afterwards (discards and journal
+    // work), which measured here as a doubled build time for whatever ran next.
+    const run = join(RUNS, String(size));
 
     const floorSeconds = await floor(articles);
-    const cold = buildCli(dir);
+    settle();
+    const cold = buildCli(articles, run);
     // Incremental: 100 new articles into the state the cold build left.
     const added: string[] = [];
     for (let i = 0; i < INCREMENT; i++) {
@@ -183,17 +203,19 @@ async function main(): Promise<void> {
       writeFileSync(join(articles, file.name), file.text);
       added.push(join(articles, file.name));
     }
-    const incremental = buildCli(dir);
+    settle();
+    const incremental = buildCli(articles, run);
     for (const path of added) rmSync(path);
     incrementBySize.set(size, incremental.seconds);
-    const noop = buildCli(dir); // removes the 100 again: a second incremental run, reported as "undo"
+    settle();
+    const noop = buildCli(articles, run); // removes the 100 again: a second incremental run, reported as "undo"
 
     let hugoSeconds = 'n/a';
     if (hugo && size <= Number(process.env.BENCH_HUGO_MAX ?? 100_000)) {
       const site = prepareHugoSite(dir, articles);
-      rmSync(join(site, 'public'), { recursive: true, force: true });
-      const run = timeCommand('hugo', ['--quiet', '--destination', join(site, 'public')], site);
-      hugoSeconds = run.status === 0 ? secs(run.seconds) : `failed: ${run.output.slice(0, 200)}`;
+      settle();
+      const hugoRun = timeCommand('hugo', ['--quiet', '--destination', join(run, 'hugo-public')], site);
+      hugoSeconds = hugoRun.status === 0 ? secs(hugoRun.seconds) : `failed: ${hugoRun.output.slice(0, 200)}`;
     }
     rows.push([
       String(size),
@@ -228,6 +250,7 @@ async function main(): Promise<void> {
   if (small && large)
     console.log(`\nincremental ratio largest/smallest state: ${(large / small).toFixed(2)}×`);
   console.log(`\n${await (await import('./bundles.js')).benchBundles()}`);
+  rmSync(RUNS, { recursive: true, force: true });
 }
 
 await main();

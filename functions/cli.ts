@@ -52,7 +52,8 @@ export function humanSummary(report: BuildReport): string {
     `${counts.files} files read, ${counts.processed} processed, ${counts.merged} merged as duplicates, ` +
       `${counts.stories} stories published, ${counts.rejected} rejected; ${counts.written} files written, ${counts.removed} removed.`,
   );
-  for (const merge of report.merges) {
+  const MERGES_SHOWN = 20;
+  for (const merge of report.merges.slice(0, MERGES_SHOWN)) {
     lines.push(
       `  merged ${merge.source} into ${merge.into} (story ${merge.story}, containment ${merge.containment.toFixed(2)}, coverage ${merge.coverage.toFixed(2)})`,
     );

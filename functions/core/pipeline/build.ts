@@ -128,36 +128,61 @@ function sameRecord(a: StoryRecord | undefined, b: StoryRecord): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-function reportFromState(
-  state: BuildState,
-): Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'warnings'> {
-  const stories: StorySummary[] = [];
-  const merges: MergeReport[] = [];
-  const ids = Object.keys(state.stories).sort();
-  for (const id of ids) {
-    const record = state.stories[id]!;
-    stories.push({ id, title: record.title, date: record.date, slug: record.slug, members: record.members });
-    for (const [source, figures] of Object.entries(record.evidence)) {
-      merges.push({ source, story: id, into: record.canonical, ...figures });
+type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'warnings'>;
+
+/**
+ * The report's lists, computed from the state on first use: a build of a large folder that prints
+ * only counts must not sort 100,000 stories to build lists nobody reads. The getters are enumerable,
+ * so `JSON.stringify` (the CLI's --json) still includes them.
+ */
+function withStateReport<T extends object>(report: T, state: BuildState): T & StateReport {
+  let lists: StateReport | undefined;
+  const compute = (): StateReport => {
+    if (lists) return lists;
+    const stories: StorySummary[] = [];
+    const merges: MergeReport[] = [];
+    for (const id of Object.keys(state.stories).sort()) {
+      const record = state.stories[id]!;
+      stories.push({
+        id,
+        title: record.title,
+        date: record.date,
+        slug: record.slug,
+        members: record.members,
+      });
+      for (const [source, figures] of Object.entries(record.evidence)) {
+        merges.push({ source, story: id, into: record.canonical, ...figures });
+      }
     }
-  }
-  stories.sort(compareStories);
+    stories.sort(compareStories);
+    const warnings: Diagnostic[] = [];
+    for (const key of Object.keys(state.files).sort()) {
+      for (const line of state.files[key]!.warnings ?? []) {
+        const space = line.indexOf(' ');
+        warnings.push({
+          source: key,
+          severity: 'warning',
+          code: line.slice(0, space),
+          message: line.slice(space + 1),
+        });
+      }
+    }
+    lists = { stories, merges, rejected, warnings };
+    return lists;
+  };
   const rejected: Diagnostic[] = Object.entries(state.rejected)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([source, r]) => ({ source, severity: 'error', code: r.code, message: r.message }));
-  const warnings: Diagnostic[] = [];
-  for (const key of Object.keys(state.files).sort()) {
-    for (const line of state.files[key]!.warnings ?? []) {
-      const colon = line.indexOf(' ');
-      warnings.push({
-        source: key,
-        severity: 'warning',
-        code: line.slice(0, colon),
-        message: line.slice(colon + 1),
-      });
-    }
-  }
-  return { stories, merges, rejected, warnings };
+  const lazy = (name: 'stories' | 'merges' | 'warnings') => ({
+    enumerable: true,
+    get: () => compute()[name],
+  });
+  return Object.defineProperties(report, {
+    stories: lazy('stories'),
+    merges: lazy('merges'),
+    rejected: { enumerable: true, value: rejected },
+    warnings: lazy('warnings'),
+  }) as T & StateReport;
 }
 
 /**
@@ -169,14 +194,16 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
   const state = decodeState(await deps.state.get(STATE_BLOB));
-  const entries = (await deps.source.list()).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const entries = await deps.source.list();
   const listed = new Set(entries.map((entry) => entry.key));
 
-  const toProcess = entries.filter(
-    (entry) =>
-      state.files[entry.key]?.version !== entry.version &&
-      state.rejected[entry.key]?.version !== entry.version,
-  );
+  const toProcess = entries
+    .filter(
+      (entry) =>
+        state.files[entry.key]?.version !== entry.version &&
+        state.rejected[entry.key]?.version !== entry.version,
+    )
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const gone = [...Object.keys(state.files), ...Object.keys(state.rejected)].filter(
     (key) => !listed.has(key),
   );
@@ -184,19 +211,21 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   const rerenderAll = state.renderKey !== options.renderKey || !sitePresent;
 
   if (toProcess.length === 0 && gone.length === 0 && !rerenderAll) {
-    return {
-      changed: false,
-      counts: {
-        files: entries.length,
-        processed: 0,
-        rejected: Object.keys(state.rejected).length,
-        stories: Object.keys(state.stories).length,
-        merged: Object.keys(state.files).length - Object.keys(state.stories).length,
-        written: 0,
-        removed: 0,
+    return withStateReport(
+      {
+        changed: false,
+        counts: {
+          files: entries.length,
+          processed: 0,
+          rejected: Object.keys(state.rejected).length,
+          stories: Object.keys(state.stories).length,
+          merged: Object.keys(state.files).length - Object.keys(state.stories).length,
+          written: 0,
+          removed: 0,
+        },
       },
-      ...reportFromState(state),
-    };
+      state,
+    );
   }
 
   // Ingest in its own scope: the features of every new article are garbage once the index and
@@ -367,24 +396,22 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   await deps.state.put(STATE_BLOB, encodeState(state));
   deps.progress.done();
 
-  const fromState = reportFromState(state);
-  return {
-    changed: true,
-    counts: {
-      files: entries.length,
-      processed: toProcess.length,
-      rejected: Object.keys(state.rejected).length,
-      stories: Object.keys(state.stories).length,
-      merged: Object.keys(state.files).length - Object.keys(state.stories).length,
-      written: written.written,
-      removed: written.removed,
+  return withStateReport(
+    {
+      changed: true,
+      counts: {
+        files: entries.length,
+        processed: toProcess.length,
+        rejected: Object.keys(state.rejected).length,
+        stories: Object.keys(state.stories).length,
+        merged: Object.keys(state.files).length - Object.keys(state.stories).length,
+        written: written.written,
+        removed: written.removed,
+      },
+      ...(written.edition ? { edition: written.edition } : {}),
     },
-    stories: fromState.stories,
-    merges: fromState.merges,
-    rejected: fromState.rejected,
-    warnings: fromState.warnings,
-    ...(written.edition ? { edition: written.edition } : {}),
-  };
+    state,
+  );
 }
 
 async function loadIndex(store: BlobStore, state: BuildState): Promise<CandidateIndex> {

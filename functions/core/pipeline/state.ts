@@ -131,19 +131,18 @@ export function* encodeState(state: BuildState): Generator<Uint8Array> {
     ['stories', stories],
   ];
   for (const [name, map] of maps) {
-    yield encoder.encode(`,${JSON.stringify(name)}:{`);
-    let parts: string[] = [];
-    let first = true;
-    for (const key in map) {
-      parts.push(`${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(map[key])}`);
-      first = false;
-      if (parts.length === 1000) {
-        yield encoder.encode(parts.join(''));
-        parts = [];
-      }
+    yield encoder.encode(`,${JSON.stringify(name)}:`);
+    // One native stringify per thousand entries: far faster than one call per entry.
+    const keys = Object.keys(map);
+    if (keys.length === 0) yield encoder.encode('{}');
+    for (let i = 0; i < keys.length; i += 1000) {
+      const slice: Record<string, unknown> = {};
+      for (const key of keys.slice(i, i + 1000)) slice[key] = map[key];
+      const json = JSON.stringify(slice);
+      const open = i === 0 ? '{' : ',';
+      const close = i + 1000 >= keys.length ? '}' : '';
+      yield encoder.encode(`${open}${json.slice(1, -1)}${close}`);
     }
-    if (parts.length) yield encoder.encode(parts.join(''));
-    yield encoder.encode('}');
   }
   yield encoder.encode('}');
 }
