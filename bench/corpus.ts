@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRng } from '../test/fixtures/syndication.js';
 
 const WORDS = (
   'government minister council election market report police court river valley province district city ' +
@@ -15,18 +16,6 @@ const WORDS = (
   'parliament opposition party campaign protest crowd square village farmers harvest weather storm flood ' +
   'fire rescue teams aid convoy supplies food fuel medicine talks deal agreement ceasefire army commander'
 ).split(' ');
-
-/** Mulberry32: a small seeded PRNG, so the same size always gives the same corpus. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sentence(rand: () => number): string {
   const n = 12 + Math.floor(rand() * 14);
@@ -59,7 +48,7 @@ export interface CorpusFile {
  * corpus, so the benchmark dates them after it, as real new articles are.
  */
 export function corpusArticle(i: number, seed = 1, date?: string): CorpusFile {
-  const rand = prng(seed * 1_000_003 + i);
+  const rand = createRng(seed * 1_000_003 + i);
   const name = `${String(i).padStart(7, '0')}_${Math.floor(rand() * 0xffffffff)
     .toString(16)
     .padStart(8, '0')}.txt`;
@@ -80,7 +69,7 @@ export function corpusArticle(i: number, seed = 1, date?: string): CorpusFile {
 }
 
 function corpusBody(i: number, seed: number): string[] {
-  const rand = prng(seed * 7_919 + i * 31);
+  const rand = createRng(seed * 7_919 + i * 31);
   const n = 5 + Math.floor(rand() * 6);
   return Array.from({ length: n }, () => paragraph(rand));
 }

@@ -1,7 +1,12 @@
 /** The publish function's composition root, apart so the ingest and reconcile bundles hold no renderer. */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { createAwsClients } from './adapters/aws/clients.js';
+import {
+  type AwsClients,
+  createCloudFrontClient,
+  createDocumentClient,
+  createS3Client,
+} from './adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from './adapters/aws/cloudfront-invalidator.js';
 import { DynamoStore } from './adapters/aws/dynamo-store.js';
 import { S3ArticleSource } from './adapters/aws/s3-articles.js';
@@ -13,9 +18,15 @@ import { resolveConfig } from './core/config.js';
 import { SiteRenderer } from './core/render/site.js';
 import { getStringFromEnv } from './env.js';
 
-export async function composePublish(options: CloudOptions = {}): Promise<PublishDeps> {
+export async function composePublish(
+  options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> = {},
+): Promise<PublishDeps> {
   const env = options.env ?? process.env;
-  const clients = options.clients ?? createAwsClients();
+  const clients = options.clients ?? {
+    s3: createS3Client(),
+    dynamo: createDocumentClient(),
+    cloudfront: createCloudFrontClient(),
+  };
   const store = new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env));
   const config = resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
   const templates = await readTemplates(resolve(env.TEMPLATES_DIR ?? 'templates'));

@@ -4,7 +4,12 @@
  * client pattern). The local CLI composes its adapters in `compose.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { type AwsClients, createAwsClients } from './adapters/aws/clients.js';
+import {
+  type AwsClients,
+  createDocumentClient,
+  createS3Client,
+  createSqsClient,
+} from './adapters/aws/clients.js';
 import { DynamoStore } from './adapters/aws/dynamo-store.js';
 import { S3ArticleSource, S3ObjectReader } from './adapters/aws/s3-articles.js';
 import { sqsEnqueuer } from './adapters/aws/sqs-enqueue.js';
@@ -15,17 +20,18 @@ import { getIntFromEnv, getStringFromEnv } from './env.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export interface CloudOptions {
-  clients?: AwsClients;
+export interface CloudOptions<C extends Partial<AwsClients> = AwsClients> {
+  clients?: C;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
 }
 
 export const prefixOf = (env: NodeJS.ProcessEnv) => env.ARTICLES_PREFIX ?? 'articles/';
 
-export function composeIngest(options: CloudOptions = {}): IngestDeps {
+export function composeIngest(options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo'>> = {}): IngestDeps {
   const env = options.env ?? process.env;
-  const clients = options.clients ?? createAwsClients();
+  // Only the two clients ingest uses: the bundle then carries no SQS or CloudFront client.
+  const clients = options.clients ?? { s3: createS3Client(), dynamo: createDocumentClient() };
   return {
     store: new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env)),
     reader: new S3ObjectReader(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env)),
@@ -36,9 +42,15 @@ export function composeIngest(options: CloudOptions = {}): IngestDeps {
   };
 }
 
-export function composeReconcile(options: CloudOptions = {}): ReconcileDeps {
+export function composeReconcile(
+  options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo' | 'sqs'>> = {},
+): ReconcileDeps {
   const env = options.env ?? process.env;
-  const clients = options.clients ?? createAwsClients();
+  const clients = options.clients ?? {
+    s3: createS3Client(),
+    dynamo: createDocumentClient(),
+    sqs: createSqsClient(),
+  };
   const bucket = getStringFromEnv('ARTICLES_BUCKET', env);
   const prefix = prefixOf(env);
   const store = new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env));

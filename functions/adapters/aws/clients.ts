@@ -25,26 +25,50 @@ export interface AwsClientOverrides {
   forcePathStyle?: boolean;
 }
 
-export function createAwsClients(overrides: AwsClientOverrides = {}): AwsClients {
-  const { region, credentials, endpoints = {} } = overrides;
-  const common = { ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) };
-  const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
+const common = (overrides: AwsClientOverrides) => ({
+  ...(overrides.region ? { region: overrides.region } : {}),
+  ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+});
+const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
 
-  const s3 = new S3Client({
-    ...common,
-    ...at(endpoints.s3),
+/** One factory per service, so a bundle carries only the SDK clients its function uses. */
+export function createS3Client(overrides: AwsClientOverrides = {}): S3Client {
+  const endpoint = overrides.endpoints?.s3;
+  return new S3Client({
+    ...common(overrides),
+    ...at(endpoint),
     ...(overrides.forcePathStyle !== undefined ? { forcePathStyle: overrides.forcePathStyle } : {}),
     // Emulators predate the SDK's default CRC32 trailers: with them, s3rver stores the chunk-encoded
     // stream as the object. Real S3 keeps the default (checksums on every request); an emulator set
     // through AWS_ENDPOINT_URL_S3 needs AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED as well.
-    ...(endpoints.s3
+    ...(endpoint
       ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
   });
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, ...at(endpoints.dynamodb) }), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  const sqs = new SQSClient({ ...common, ...at(endpoints.sqs) });
-  const cloudfront = new CloudFrontClient({ ...common, ...at(endpoints.cloudfront) });
-  return { s3, dynamo, sqs, cloudfront };
+}
+
+export function createDocumentClient(overrides: AwsClientOverrides = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...common(overrides), ...at(overrides.endpoints?.dynamodb) }),
+    {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    },
+  );
+}
+
+export function createSqsClient(overrides: AwsClientOverrides = {}): SQSClient {
+  return new SQSClient({ ...common(overrides), ...at(overrides.endpoints?.sqs) });
+}
+
+export function createCloudFrontClient(overrides: AwsClientOverrides = {}): CloudFrontClient {
+  return new CloudFrontClient({ ...common(overrides), ...at(overrides.endpoints?.cloudfront) });
+}
+
+export function createAwsClients(overrides: AwsClientOverrides = {}): AwsClients {
+  return {
+    s3: createS3Client(overrides),
+    dynamo: createDocumentClient(overrides),
+    sqs: createSqsClient(overrides),
+    cloudfront: createCloudFrontClient(overrides),
+  };
 }
