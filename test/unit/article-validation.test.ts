@@ -101,6 +101,17 @@ describe('rejected files', () => {
     }
   });
 
+  it('no-text: punctuation or symbols alone (found by the arbitrary-bytes property: a file holding ".")', () => {
+    for (const [file, text] of [
+      ['dot.txt', '.'],
+      ['stars.txt', '***\n\n— — —\n'],
+    ] as const) {
+      const error = rejection(file, encode(text));
+      expect(error.code).toBe('no-text');
+      expect(error.message).toBe(`${file}: no words left after cleaning (only punctuation or symbols)`);
+    }
+  });
+
   it('bad-front-matter: unreadable YAML, a list instead of keys, a key of the wrong type', () => {
     const cases: [string, RegExp][] = [
       ['---\ntitle: "unclosed\n---\nBody text.', /^a\.md: bad front matter: .+/],

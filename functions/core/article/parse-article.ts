@@ -70,6 +70,9 @@ function finalizeBlocks(blocks: readonly Block[]): Block[] {
 }
 
 /** Throws ArticleRejectedError (code + message naming the file) when the file cannot be published. */
+/** A letter or a digit in any script. */
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
 export function parseArticle(source: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
   const decoded = decodeArticleBytes(source, bytes, options.maxBytes);
   const cleaner = new TextCleaner();
@@ -100,9 +103,20 @@ export function parseArticle(source: string, bytes: Uint8Array, options: ParseOp
     );
   }
   const headline = draft.title === undefined ? '' : finalizeText(draft.title);
+  // A file of punctuation or symbols alone (".", "***") has nothing to publish or to title.
+  const wordy = [...blocks.map((block) => block.text), standfirst].find((text) => HAS_WORD.test(text));
+  if (!wordy && !HAS_WORD.test(headline)) {
+    throw new ArticleRejectedError(
+      source,
+      'no-text',
+      'no words left after cleaning (only punctuation or symbols)',
+    );
+  }
+  const title = headline || finalizeText(deriveTitle(wordy ?? headline));
+  if (!title) throw new ArticleRejectedError(source, 'no-text', 'no title could be derived from the text');
   const article: ParsedArticle = {
     source,
-    title: headline || finalizeText(deriveTitle(blocks[0]?.text ?? standfirst)),
+    title,
     titleDerived: !headline,
     tags: draft.tags.map(finalizeText).filter((tag) => tag !== ''),
     blocks,
