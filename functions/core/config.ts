@@ -60,6 +60,7 @@ const KNOWN_KEYS = new Set([
   'ttl',
   'maxArticleBytes',
   'digest',
+  'subscribeUrl',
 ]);
 
 /** Resolves a raw config object (from a JSON file or CDK context) into a validated `SiteConfig`. */
@@ -121,6 +122,25 @@ export function resolveConfig(raw: unknown = {}): SiteConfig {
     },
   };
   if (author) config.author = author;
+  if (raw.subscribeUrl !== undefined) config.subscribeUrl = subscribeUrlOf(str(raw, 'subscribeUrl', 'subscribeUrl', ''));
   if (raw.copyright !== undefined) config.copyright = str(raw, 'copyright', 'copyright', '');
   return config;
+}
+
+/** An absolute http(s) URL or a path starting with `/`: the form posts there from any page depth. */
+function subscribeUrlOf(value: string): string {
+  if (value.startsWith('/') && !value.startsWith('//')) return value;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigError(
+      `config key "subscribeUrl" must be an http(s) URL or a path starting with "/", got "${value}"`,
+      'subscribeUrl',
+    );
+  }
+  return value;
 }

@@ -79,6 +79,8 @@ export interface SiteConfig {
   ttl: number;
   /** Largest accepted article file, in bytes. */
   maxArticleBytes: number;
+  /** Where the home page's subscribe form posts (an absolute URL or a site-relative path); no form without it. */
+  subscribeUrl?: string;
   digest: {
     /** Most stories in one edition (also caps the first edition). */
     maxStories: number;

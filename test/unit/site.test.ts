@@ -261,12 +261,24 @@ describe('home and archive pages', () => {
     );
   });
 
-  it('has a subscribe form placeholder for the email sign-up', () => {
-    const html = site.renderIndex({ stories: [], months: [] });
+  it('has a subscribe form posting to the configured API, and none without one', () => {
+    const withApi = SiteRenderer.create(templates, makeConfig({ subscribeUrl: '/api/subscribe' }));
+    const html = withApi.renderIndex({ stories: [], months: [] });
     const form = between(html, '<section id="subscribe"', '</section>');
-    expect(form).toMatch(/<form method="post" action="#subscribe" data-subscribe-form>/);
+    expect(form).toMatch(/<form method="post" action="\/api\/subscribe" data-subscribe-form>/);
     expect(form).toContain('<input id="subscribe-email" type="email" name="email"');
     expect(html).toContain('No stories yet.');
+    const without = site.renderIndex({ stories: [], months: [] });
+    expect(without).not.toContain('<form');
+    expect(without).not.toContain('id="subscribe"');
+  });
+
+  it('rejects a subscribe URL that is neither http(s) nor a site path', () => {
+    expect(() => makeConfig({ subscribeUrl: 'javascript:alert(1)' })).toThrow(/subscribeUrl/);
+    expect(() => makeConfig({ subscribeUrl: '//evil.example/api' })).toThrow(/subscribeUrl/);
+    expect(makeConfig({ subscribeUrl: 'https://news.example.org/api/subscribe' }).subscribeUrl).toBe(
+      'https://news.example.org/api/subscribe',
+    );
   });
 
   it('an archive page keeps only its month, newest first', () => {

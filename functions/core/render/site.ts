@@ -50,6 +50,8 @@ interface IndexContext extends PageContext {
   stories: StoryView[];
   months: { label: string; url: string; count: number; countLabel: string }[];
   latestDigest: { url: string; subject: string } | null;
+  /** Where the subscribe form posts; no form without it (a form that goes nowhere is worse than none). */
+  subscribeUrl: string | null;
 }
 
 interface ArticleContext extends PageContext {
@@ -133,6 +135,7 @@ export class SiteRenderer {
         stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/')),
         months,
         latestDigest,
+        subscribeUrl: this.config.subscribeUrl ?? null,
       }),
     );
   }
