@@ -122,7 +122,8 @@ export function resolveConfig(raw: unknown = {}): SiteConfig {
     },
   };
   if (author) config.author = author;
-  if (raw.subscribeUrl !== undefined) config.subscribeUrl = subscribeUrlOf(str(raw, 'subscribeUrl', 'subscribeUrl', ''));
+  if (raw.subscribeUrl !== undefined)
+    config.subscribeUrl = subscribeUrlOf(str(raw, 'subscribeUrl', 'subscribeUrl', ''));
   if (raw.copyright !== undefined) config.copyright = str(raw, 'copyright', 'copyright', '');
   return config;
 }

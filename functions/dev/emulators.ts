@@ -1,5 +1,5 @@
 /**
- * Local stand-ins for S3 and DynamoDB: s3rver and dynalite, started in-process on 127.0.0.1. Used by
+ * Local stand-ins for S3, DynamoDB and SES: s3rver, dynalite and aws-ses-v2-local, started in-process on 127.0.0.1. Used by
  * `npm run dev:cloud` and by the cloud adapters' tests (through `test/helpers/emulators.ts`). Both are
  * dev dependencies: nothing a Lambda bundle imports may import this file. Neither package ships type
  * declarations, so they are loaded through `createRequire` and typed here with the little that is used.
@@ -15,8 +15,9 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type AwsClients, createAwsClients } from '../adapters/aws/clients.js';
+import { type AwsClients, createAwsClients, createSesClient } from '../adapters/aws/clients.js';
 import { BY_DATE_INDEX } from '../adapters/aws/dynamo-store.js';
 import { encodeS3Key } from '../adapters/aws/sqs-enqueue.js';
 
@@ -45,6 +46,12 @@ interface DynaliteServer {
   address(): AddressInfo | string | null;
 }
 type DynaliteFactory = (options: Record<string, unknown>) => DynaliteServer;
+
+interface SesServer {
+  address(): AddressInfo | string | null;
+  close(callback: (error?: Error) => void): void;
+}
+type SesServerFactory = (config: { host: string; port: number }) => Promise<SesServer>;
 
 /** s3rver accepts only these; any region works. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -193,6 +200,126 @@ export async function ensureStoryTable(
   }
   await createStoryTable(client, name);
   return true;
+}
+
+/** The email table's index of confirmed subscribers (`infra/` declares the same). */
+export const BY_CONFIRMED_INDEX = 'byConfirmed';
+
+/** The key schema and index of the email table (subscribers, rate counters, editions, send ledger). */
+export async function createEmailTable(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  name: string,
+): Promise<void> {
+  const S = 'S' as const;
+  await (client as DynamoDBClient).send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: S },
+        { AttributeName: 'sk', AttributeType: S },
+        { AttributeName: 'gsi1pk', AttributeType: S },
+        { AttributeName: 'gsi1sk', AttributeType: S },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: BY_CONFIRMED_INDEX,
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  await waitActive(client as DynamoDBClient, name);
+}
+
+async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`table ${name} did not become ACTIVE`);
+}
+
+/** One message as aws-ses-v2-local keeps it (`GET /store`); it drops the headers of raw mail. */
+export interface StoredMail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  /** Epoch seconds. */
+  at: number;
+}
+
+export interface SesEmulator {
+  endpoint: string;
+  client: SESv2Client;
+  /** Every message sent since start (or the last `clear`). */
+  store(): Promise<StoredMail[]>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SesEmulatorOptions {
+  /** What `GetAccount` reports as `SendQuota.MaxSendRate`. @default 14 */
+  maxSendRate?: number;
+}
+
+/**
+ * aws-ses-v2-local on 127.0.0.1, a free port. Its mail store and its `GetAccount` answer are
+ * process-wide (a module variable and `process.env.AWS_SES_ACCOUNT`): one emulator per test file.
+ */
+export async function startSes(options: SesEmulatorOptions = {}): Promise<SesEmulator> {
+  process.env.AWS_SES_ACCOUNT = JSON.stringify({
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'EN',
+      MailType: 'MARKETING',
+      ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+      UseCaseDescription: 'local emulator',
+      WebsiteURL: 'https://news.example.org/',
+    },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: true,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: 50_000, MaxSendRate: options.maxSendRate ?? 14, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+  });
+  const start = (require('aws-ses-v2-local') as { default: SesServerFactory }).default;
+  const server = await start({ host: '127.0.0.1', port: 0 });
+  const address = server.address();
+  if (!address || typeof address === 'string')
+    throw new Error('aws-ses-v2-local did not report a TCP address');
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  return {
+    endpoint,
+    client: createSesClient({
+      region: REGION,
+      credentials: S3RVER_CREDENTIALS,
+      endpoints: { ses: endpoint },
+    }),
+    store: async () => {
+      const response = await fetch(`${endpoint}/store`);
+      if (!response.ok) throw new Error(`aws-ses-v2-local /store answered ${response.status}`);
+      return ((await response.json()) as { emails: StoredMail[] }).emails;
+    },
+    clear: async () => {
+      const response = await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+      if (!response.ok) throw new Error(`aws-ses-v2-local /clear-store answered ${response.status}`);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
 }
 
 /** Clients pointed at the emulators (s3rver accepts only its own credentials; dynalite accepts any). */

@@ -3,6 +3,8 @@
  * (shared with `npm run dev:cloud`); this re-exports it under the names the tests use.
  */
 export {
+  BY_CONFIRMED_INDEX,
+  createEmailTable,
   createStoryTable,
   type DynamoEmulator,
   emulatorClients as testClients,
@@ -10,7 +12,10 @@ export {
   type S3Emulator,
   type S3EventRecord,
   S3RVER_CREDENTIALS,
+  type SesEmulator,
+  type StoredMail,
   s3MessageBody,
   startDynamo,
   startS3,
+  startSes,
 } from '../../functions/dev/emulators.js';

@@ -7,6 +7,8 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -19,7 +21,14 @@ export interface AwsClients {
 
 export interface AwsClientOverrides {
   region?: string;
-  endpoints?: { s3?: string; dynamodb?: string; sqs?: string; cloudfront?: string };
+  endpoints?: {
+    s3?: string;
+    dynamodb?: string;
+    sqs?: string;
+    cloudfront?: string;
+    ses?: string;
+    secretsmanager?: string;
+  };
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Path-style bucket addressing, which emulators need (they are not reachable as `<bucket>.host`). */
   forcePathStyle?: boolean;
@@ -62,6 +71,16 @@ export function createSqsClient(overrides: AwsClientOverrides = {}): SQSClient {
 
 export function createCloudFrontClient(overrides: AwsClientOverrides = {}): CloudFrontClient {
   return new CloudFrontClient({ ...common(overrides), ...at(overrides.endpoints?.cloudfront) });
+}
+
+export function createSesClient(overrides: AwsClientOverrides = {}): SESv2Client {
+  // The SDK's own retries would hide throttling from the sender's token bucket and ledger, which
+  // decide themselves when to retry: one attempt per call.
+  return new SESv2Client({ ...common(overrides), ...at(overrides.endpoints?.ses), maxAttempts: 1 });
+}
+
+export function createSecretsClient(overrides: AwsClientOverrides = {}): SecretsManagerClient {
+  return new SecretsManagerClient({ ...common(overrides), ...at(overrides.endpoints?.secretsmanager) });
 }
 
 export function createAwsClients(overrides: AwsClientOverrides = {}): AwsClients {
