@@ -223,6 +223,19 @@ describe('buildRawMessage', () => {
     );
   });
 
+  it('with only a mailto (a test send from a site without https) has no One-Click header; with neither it refuses', () => {
+    const { listUnsubscribeUrl: _dropped, ...withoutUrl } = BASE;
+    const mailtoOnly = parseMessage(
+      buildRawMessage({
+        ...withoutUrl,
+        listUnsubscribeMailto: 'mailto:news@example.org?subject=unsubscribe',
+      }),
+    ).headers;
+    expect(mailtoOnly.get('list-unsubscribe')).toBe('<mailto:news@example.org?subject=unsubscribe>');
+    expect(mailtoOnly.has('list-unsubscribe-post')).toBe(false);
+    expect(() => buildRawMessage(withoutUrl)).toThrow(/listUnsubscribeUrl or listUnsubscribeMailto/);
+  });
+
   it('writes MIME-Version, an RFC 5322 UTC date, the message id in brackets and extra headers', () => {
     const message = parseMessage(
       buildRawMessage({

@@ -17,8 +17,12 @@ export interface RawMessageInput {
   subject: string;
   html: string;
   text: string;
-  /** The RFC 8058 one-click endpoint: an https URL that accepts a POST. */
-  listUnsubscribeUrl: string;
+  /**
+   * The RFC 8058 one-click endpoint: an https URL that accepts a POST. Every subscriber mail has
+   * one; only a test send from a site without https may go with the `mailto:` alone (and then
+   * carries no `List-Unsubscribe-Post`, which RFC 8058 ties to an https URL).
+   */
+  listUnsubscribeUrl?: string;
   /** A `mailto:` alternative for receivers that do not do one-click. */
   listUnsubscribeMailto?: string;
   /** `id@host`, with or without angle brackets; SES assigns one when omitted. */
@@ -61,8 +65,9 @@ export function buildRawMessage(input: RawMessageInput): string {
   headerLines.push(
     'MIME-Version: 1.0',
     listUnsubscribeField(input.listUnsubscribeUrl, input.listUnsubscribeMailto),
-    'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
   );
+  if (input.listUnsubscribeUrl !== undefined)
+    headerLines.push('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     assertFieldName(name);
     if (RESERVED_HEADERS.has(name.toLowerCase()))
@@ -106,18 +111,24 @@ function chooseBoundary(bodies: string[]): string {
   }
 }
 
-function listUnsubscribeField(url: string, mailto: string | undefined): string {
-  assertNoLineBreak('listUnsubscribeUrl', url);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new MimeInputError(`listUnsubscribeUrl is not a URL: ${url}`);
+function listUnsubscribeField(url: string | undefined, mailto: string | undefined): string {
+  if (url === undefined && mailto === undefined) {
+    throw new MimeInputError('a message needs listUnsubscribeUrl or listUnsubscribeMailto');
   }
-  // RFC 8058: the one-click URI must be HTTPS.
-  if (parsed.protocol !== 'https:') throw new MimeInputError('listUnsubscribeUrl must be an https URL');
-  assertListUrl('listUnsubscribeUrl', url);
-  const urls = [`<${url}>`];
+  const urls: string[] = [];
+  if (url !== undefined) {
+    assertNoLineBreak('listUnsubscribeUrl', url);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new MimeInputError(`listUnsubscribeUrl is not a URL: ${url}`);
+    }
+    // RFC 8058: the one-click URI must be HTTPS.
+    if (parsed.protocol !== 'https:') throw new MimeInputError('listUnsubscribeUrl must be an https URL');
+    assertListUrl('listUnsubscribeUrl', url);
+    urls.push(`<${url}>`);
+  }
   if (mailto !== undefined) {
     assertNoLineBreak('listUnsubscribeMailto', mailto);
     if (!/^mailto:/i.test(mailto)) throw new MimeInputError('listUnsubscribeMailto must be a mailto: URL');
