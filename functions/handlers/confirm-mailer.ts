@@ -1,4 +1,50 @@
-// Placeholder entry so the CDK app can reference it; replaced by the real handler in this change.
-export const handler = async (): Promise<never> => {
-  throw new Error('confirm-mailer handler is not implemented yet');
-};
+/**
+ * SQS (subscribe queue) → confirmation mails. Each message is one subscribe request; a message that
+ * fails (SES throttled or unavailable, DynamoDB error, malformed body) is reported alone and comes
+ * back after the visibility timeout, then goes to the dead-letter queue.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { readTemplates } from '../adapters/local/templates.js';
+import { composeConfirmMailer } from '../compose-aws-subscribe.js';
+import {
+  type ConfirmMailerDeps,
+  parseSubscribeMessage,
+  sendConfirmation,
+} from '../core/email/subscribe-mailer.js';
+import { ConfirmationRenderer } from '../core/render/confirmation.js';
+
+const logger = new Logger({ serviceName: 'newsfeed-confirm-mailer' });
+
+export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDeps>) {
+  let deps: Promise<ConfirmMailerDeps> | undefined;
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    deps ??= compose().catch((error: unknown) => {
+      // A failed cold start (a secret not readable yet) must not stick to the container.
+      deps = undefined;
+      throw error;
+    });
+    const ready = await deps;
+    const processor = new BatchProcessor(EventType.SQS);
+    return processPartialResponse(
+      event,
+      async (record: SQSRecord) => {
+        try {
+          const outcome = await sendConfirmation(ready, parseSubscribeMessage(record.body));
+          logger.info('subscribe request handled', { messageId: record.messageId, ...outcome });
+        } catch (error) {
+          logger.error('subscribe request failed', { messageId: record.messageId, error: error as Error });
+          throw error;
+        }
+      },
+      processor,
+      // One at a time: confirmation mails are few, and SES's send rate is shared with the digest sender.
+      context ? { context, processInParallel: false } : { processInParallel: false },
+    );
+  };
+}
+
+export const handler = makeConfirmMailerHandler(() =>
+  composeConfirmMailer(async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config)),
+);

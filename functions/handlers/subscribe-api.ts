@@ -1,4 +1,59 @@
-// Placeholder entry so the CDK app can reference it; replaced by the real handler in this change.
-export const handler = async (): Promise<never> => {
-  throw new Error('subscribe-api handler is not implemented yet');
-};
+/**
+ * Lambda Function URL (payload 2.0), behind CloudFront at `/api/*` → the subscribe API. Thin: turn the
+ * event into a plain request, route it, log the outcome (ids, never addresses), and answer 503 when a
+ * port fails so the visitor can retry.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { composeSubscribeApi } from '../compose-aws-subscribe.js';
+import {
+  type ApiRequest,
+  handleApiRequest,
+  type SubscribeApiDeps,
+  unavailableResponse,
+} from '../core/email/subscribe-http.js';
+
+const logger = new Logger({ serviceName: 'newsfeed-subscribe-api' });
+
+export function toApiRequest(event: APIGatewayProxyEventV2): ApiRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const body =
+    event.body === undefined
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: event.rawQueryString ?? '',
+    headers,
+    ...(body === undefined ? {} : { body }),
+    peerAddress: event.requestContext.http.sourceIp,
+  };
+}
+
+export function makeSubscribeApiHandler(compose: () => SubscribeApiDeps) {
+  let deps: SubscribeApiDeps | undefined;
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    deps ??= compose();
+    const request = toApiRequest(event);
+    try {
+      const { response, event: outcome } = await handleApiRequest(deps, request);
+      logger.info('api request', { ...outcome, method: request.method, status: response.statusCode });
+      return response;
+    } catch (error) {
+      logger.error('api request failed', {
+        method: request.method,
+        path: request.path,
+        error: error as Error,
+      });
+      return unavailableResponse(deps.site, request);
+    }
+  };
+}
+
+export const handler = makeSubscribeApiHandler(() => composeSubscribeApi());

@@ -18,5 +18,7 @@ export function loadTemplates(): TemplateSources {
     archive: read(TEMPLATE_FILES.archive),
     digestMjml: read(TEMPLATE_FILES.digestMjml),
     digestText: read(TEMPLATE_FILES.digestText),
+    confirmMjml: read(TEMPLATE_FILES.confirmMjml),
+    confirmText: read(TEMPLATE_FILES.confirmText),
   };
 }

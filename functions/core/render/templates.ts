@@ -11,6 +11,9 @@ export interface TemplateSources {
   archive: string;
   digestMjml: string;
   digestText: string;
+  /** The confirmation email (double opt-in); optional so page-only callers need not load it. */
+  confirmMjml?: string;
+  confirmText?: string;
 }
 
 /** File name of each template inside `templates/`. */
@@ -21,6 +24,8 @@ export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
   archive: 'archive.hbs',
   digestMjml: 'digest.mjml',
   digestText: 'digest.txt.hbs',
+  confirmMjml: 'confirm.mjml',
+  confirmText: 'confirm.txt.hbs',
 };
 
 /** A template failed to parse, compile or render; `template` names its file so editors know where to look. */

@@ -1,0 +1,306 @@
+/**
+ * Subscribers and rate counters in the email table (EMAIL_TABLE), with conditional writes only:
+ * every status change names the status it leaves, so two requests racing for one profile cannot
+ * both apply, and no DynamoDB transaction is needed.
+ *
+ *   pk                              sk        attributes
+ *   SUB#<subscriberId>              PROFILE   the Subscriber fields, lastBounceAt, lastBounceId;
+ *                                             while confirmed gsi1pk 'CONFIRMED', gsi1sk '<confirmedAt>#<id>'
+ *   RATE#<scope>#<key>#<window>     RATE      count, expiresAt (TTL, epoch seconds)
+ *
+ * The index `byConfirmed` (gsi1pk, gsi1sk) lists confirmed subscribers in confirmation order; an
+ * unsubscribe or a suppression removes the index attributes in the same write that changes the status.
+ */
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Recipient, RecipientDirectory, Subscriber } from '../../core/email/ports.js';
+import type { RateCounter, RateLimiter, SubscriberStore } from '../../core/email/subscriptions.js';
+import { sleep } from './concurrency.js';
+
+/** Same name as the table definition in infra and in the emulator helper. */
+export const BY_CONFIRMED_INDEX = 'byConfirmed';
+export const CONFIRMED_PARTITION = 'CONFIRMED';
+/** DynamoDB's limit of keys per BatchGetItem call. */
+const BATCH_GET_SIZE = 100;
+const BATCH_GET_ATTEMPTS = 8;
+const DEFAULT_PAGE_SIZE = 500;
+
+type Item = Record<string, unknown>;
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+export class UnprocessedKeysError extends Error {
+  override name = 'UnprocessedKeysError';
+}
+
+const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
+const rateKey = (c: Pick<RateCounter, 'scope' | 'key' | 'window'>) => ({
+  pk: `RATE#${c.scope}#${c.key}#${c.window}`,
+  sk: 'RATE',
+});
+
+const isConditionFailed = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Runs a conditional update; false when its condition did not hold. */
+async function conditionalUpdate(
+  client: DynamoDBDocumentClient,
+  input: UpdateCommandInput,
+): Promise<boolean> {
+  try {
+    await client.send(new UpdateCommand(input));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+function toSubscriber(item: Item): Subscriber {
+  const subscriber: Subscriber = {
+    id: String(item.id),
+    address: String(item.address),
+    status: item.status as Subscriber['status'],
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+    transientBounces: Number(item.transientBounces ?? 0),
+  };
+  for (const field of ['confirmedAt', 'unsubscribedAt', 'suppressedAt'] as const) {
+    if (typeof item[field] === 'string') subscriber[field] = item[field] as string;
+  }
+  if (item.suppressReason === 'permanent-bounce' || item.suppressReason === 'complaint') {
+    subscriber.suppressReason = item.suppressReason;
+  }
+  return subscriber;
+}
+
+function toRecipient(item: Item): Recipient {
+  return { id: String(item.id), address: String(item.address), confirmedAt: String(item.confirmedAt) };
+}
+
+/** `2026-11-25T07:00:00Z` and `…00.000Z` must compare the same way against `<confirmedAt>#<id>` keys. */
+function canonicalTime(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) throw new RangeError(`not an ISO time: ${iso}`);
+  return new Date(time).toISOString();
+}
+
+export class DynamoSubscriberStore implements SubscriberStore, RecipientDirectory {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly options: { pageSize?: number } = {},
+  ) {}
+
+  async get(id: string): Promise<Subscriber | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: profileKey(id), ConsistentRead: true }),
+    );
+    return Item ? toSubscriber(Item) : undefined;
+  }
+
+  async createPending(subscriber: Subscriber): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...profileKey(subscriber.id), ...subscriber, status: 'pending' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  reopen(id: string, at: string): Promise<boolean> {
+    return this.update(id, {
+      UpdateExpression:
+        'SET #status = :pending, updatedAt = :at REMOVE unsubscribedAt, confirmedAt, gsi1pk, gsi1sk',
+      ConditionExpression: '#status = :unsubscribed',
+      ExpressionAttributeValues: { ':pending': 'pending', ':unsubscribed': 'unsubscribed', ':at': at },
+    });
+  }
+
+  confirm(id: string, at: string): Promise<boolean> {
+    const confirmedAt = canonicalTime(at);
+    return this.update(id, {
+      UpdateExpression:
+        'SET #status = :confirmed, confirmedAt = :at, updatedAt = :at, gsi1pk = :partition, gsi1sk = :sort',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeValues: {
+        ':confirmed': 'confirmed',
+        ':pending': 'pending',
+        ':at': confirmedAt,
+        ':partition': CONFIRMED_PARTITION,
+        ':sort': `${confirmedAt}#${id}`,
+      },
+    });
+  }
+
+  unsubscribe(id: string, at: string): Promise<boolean> {
+    return this.update(id, {
+      UpdateExpression:
+        'SET #status = :unsubscribed, unsubscribedAt = :at, updatedAt = :at REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: '#status IN (:pending, :confirmed)',
+      ExpressionAttributeValues: {
+        ':unsubscribed': 'unsubscribed',
+        ':pending': 'pending',
+        ':confirmed': 'confirmed',
+        ':at': at,
+      },
+    });
+  }
+
+  suppress(id: string, reason: NonNullable<Subscriber['suppressReason']>, at: string): Promise<boolean> {
+    return this.update(id, {
+      UpdateExpression:
+        'SET #status = :suppressed, suppressedAt = :at, suppressReason = :reason, updatedAt = :at REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: 'attribute_exists(pk) AND #status <> :suppressed',
+      ExpressionAttributeValues: { ':suppressed': 'suppressed', ':reason': reason, ':at': at },
+    });
+  }
+
+  recordTransientBounce(id: string, at: string, feedbackId: string): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.table,
+      Key: profileKey(id),
+      UpdateExpression:
+        'SET lastBounceAt = :at, lastBounceId = :feedback, updatedAt = :at ADD transientBounces :one',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastBounceId) OR lastBounceId <> :feedback)',
+      ExpressionAttributeValues: { ':at': at, ':feedback': feedbackId, ':one': 1 },
+    });
+  }
+
+  async confirmedBefore(
+    before: string,
+    cursor?: string,
+  ): Promise<{ recipients: Recipient[]; cursor?: string }> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: BY_CONFIRMED_INDEX,
+        KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk < :before',
+        // The index is eventually consistent: an unsubscribe a moment ago may still be listed here;
+        // the sender re-checks with `stillConfirmed` before each chunk.
+        FilterExpression: '#status = :confirmed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':partition': CONFIRMED_PARTITION,
+          ':before': canonicalTime(before),
+          ':confirmed': 'confirmed',
+        },
+        Limit: this.options.pageSize ?? DEFAULT_PAGE_SIZE,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    const recipients = (result.Items ?? []).map(toRecipient);
+    return result.LastEvaluatedKey
+      ? { recipients, cursor: encodeCursor(result.LastEvaluatedKey) }
+      : { recipients };
+  }
+
+  async stillConfirmed(ids: readonly string[]): Promise<Map<string, Recipient>> {
+    const found = new Map<string, Recipient>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_SIZE) {
+      let keys: Item[] = unique.slice(start, start + BATCH_GET_SIZE).map(profileKey);
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > BATCH_GET_ATTEMPTS) {
+          throw new UnprocessedKeysError(
+            `${keys.length} profiles still unread after ${BATCH_GET_ATTEMPTS} attempts`,
+          );
+        }
+        if (attempt > 1) await sleep(Math.min(25 * 2 ** attempt, 2000) * (0.5 + Math.random() / 2));
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.table] ?? []) {
+          if (item.status === 'confirmed') found.set(String(item.id), toRecipient(item));
+        }
+        keys = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+      }
+    }
+    return found;
+  }
+
+  private update(
+    id: string,
+    input: Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.table,
+      Key: profileKey(id),
+      ExpressionAttributeNames: { '#status': 'status' },
+      ...input,
+    });
+  }
+}
+
+export class DynamoRateLimiter implements RateLimiter {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  take(counter: RateCounter): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.table,
+      Key: rateKey(counter),
+      UpdateExpression: 'SET expiresAt = if_not_exists(expiresAt, :expires) ADD #count :one',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':expires': counter.expiresAt, ':one': 1, ':limit': counter.limit },
+    });
+  }
+
+  async release(counter: RateCounter): Promise<void> {
+    await conditionalUpdate(this.client, {
+      TableName: this.table,
+      Key: rateKey(counter),
+      UpdateExpression: 'ADD #count :minus',
+      ConditionExpression: '#count > :zero',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+    });
+  }
+
+  /** The current count of a window (tests and operators). */
+  async count(counter: Pick<RateCounter, 'scope' | 'key' | 'window'>): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: rateKey(counter), ConsistentRead: true }),
+    );
+    return Number(Item?.count ?? 0);
+  }
+}
+
+function encodeCursor(key: Item): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Item {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('cursor is not one this directory returned');
+  }
+  const valid =
+    typeof key === 'object' &&
+    key !== null &&
+    ['pk', 'sk', 'gsi1pk', 'gsi1sk'].every((name) => typeof (key as Item)[name] === 'string');
+  if (!valid) throw new InvalidCursorError('cursor is not one this directory returned');
+  return key as Item;
+}

@@ -1,0 +1,156 @@
+/**
+ * The composition root of the subscription functions (subscribe API, confirm mailer, bounces), apart
+ * from `compose-aws.ts` so their bundles carry only the clients they use. Tests inject clients pointed
+ * at dynalite and aws-ses-v2-local, a keyring (Secrets Manager has no emulator) and a queue.
+ */
+import { resolve } from 'node:path';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  createDocumentClient,
+  createSecretsClient,
+  createSesClient,
+  createSqsClient,
+} from './adapters/aws/clients.js';
+import { SecretsKeyring } from './adapters/aws/secrets-keyring.js';
+import { SesMailer } from './adapters/aws/ses-mailer.js';
+import { SqsSubscribeQueue } from './adapters/aws/sqs-subscribe-queue.js';
+import { DynamoRateLimiter, DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
+import { resolveConfig } from './core/config.js';
+import type { BounceDeps } from './core/email/bounces.js';
+import type { KeyringSource, MailSender } from './core/email/ports.js';
+import type { SubscribeApiDeps } from './core/email/subscribe-http.js';
+import type { ConfirmMailerDeps } from './core/email/subscribe-mailer.js';
+import type { SubscribeQueue } from './core/email/subscriptions.js';
+import type { SiteConfig } from './core/model.js';
+import type { Clock } from './core/ports.js';
+import type { ConfirmationRender } from './core/render/confirmation.js';
+import { getIntFromEnv, getStringFromEnv } from './env.js';
+
+/** Not imported from `compose-aws.ts`, which would pull the S3 adapters into these bundles. */
+const systemClock: Clock = { now: () => new Date() };
+
+export const DEFAULT_LIST_ID = 'digest';
+export const DEFAULT_SUBSCRIBES_PER_SOURCE_PER_HOUR = 20;
+export const DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3;
+
+export interface SubscribeClients {
+  dynamo: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  secrets: SecretsManagerClient;
+  ses: SESv2Client;
+}
+
+export interface SubscribeComposeOptions {
+  clients?: Partial<SubscribeClients>;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** Instead of Secrets Manager (TOKEN_SECRET_ARN). */
+  keyring?: KeyringSource;
+  /** Instead of SQS (SUBSCRIBE_QUEUE_URL). */
+  queue?: SubscribeQueue;
+  /** Instead of SES. */
+  mailer?: MailSender;
+}
+
+const siteConfigOf = (env: NodeJS.ProcessEnv): SiteConfig =>
+  resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
+const listIdOf = (env: NodeJS.ProcessEnv) => env.LIST_ID?.trim() || DEFAULT_LIST_ID;
+
+function keyringOf(options: SubscribeComposeOptions, env: NodeJS.ProcessEnv): KeyringSource {
+  return (
+    options.keyring ??
+    new SecretsKeyring(
+      options.clients?.secrets ?? createSecretsClient(),
+      getStringFromEnv('TOKEN_SECRET_ARN', env),
+    )
+  );
+}
+
+export function composeSubscribeApi(options: SubscribeComposeOptions = {}): SubscribeApiDeps {
+  const env = options.env ?? process.env;
+  const dynamo = options.clients?.dynamo ?? createDocumentClient();
+  const table = getStringFromEnv('EMAIL_TABLE', env);
+  const config = siteConfigOf(env);
+  return {
+    store: new DynamoSubscriberStore(dynamo, table),
+    limiter: new DynamoRateLimiter(dynamo, table),
+    queue:
+      options.queue ??
+      new SqsSubscribeQueue(
+        options.clients?.sqs ?? createSqsClient(),
+        getStringFromEnv('SUBSCRIBE_QUEUE_URL', env),
+      ),
+    keyring: keyringOf(options, env),
+    listId: listIdOf(env),
+    perSourcePerHour: getIntFromEnv(
+      'SUBSCRIBES_PER_SOURCE_PER_HOUR',
+      DEFAULT_SUBSCRIBES_PER_SOURCE_PER_HOUR,
+      env,
+    ),
+    clock: options.clock ?? systemClock,
+    site: { title: config.title, siteUrl: apiSiteUrl(config, env), language: config.language },
+  };
+}
+
+/**
+ * The API's pages link back to the site. Behind the CloudFront domain (no siteUrl or custom
+ * domain configured), the stack cannot tell this function its own site URL without a dependency
+ * cycle (the distribution's origin is this function), so it sets SITE_URL_HEADER: the pages are
+ * then served from the site's own origin under /api/, and root-relative links reach the site.
+ */
+function apiSiteUrl(config: SiteConfig, env: NodeJS.ProcessEnv): string {
+  return env.SITE_URL_HEADER?.trim() ? '/' : config.siteUrl;
+}
+
+/**
+ * Builds the confirmation renderer from the templates folder. Passed in by the confirm mailer's entry:
+ * the renderer pulls in MJML (megabytes) and Handlebars, which only that bundle should carry, while
+ * every subscription function's bundle includes this module.
+ */
+export type CreateConfirmationRenderer = (
+  templatesDir: string,
+  config: SiteConfig,
+) => Promise<ConfirmationRender>;
+
+export async function composeConfirmMailer(
+  createRenderer: CreateConfirmationRenderer,
+  options: SubscribeComposeOptions = {},
+): Promise<ConfirmMailerDeps> {
+  const env = options.env ?? process.env;
+  const dynamo = options.clients?.dynamo ?? createDocumentClient();
+  const table = getStringFromEnv('EMAIL_TABLE', env);
+  const config = siteConfigOf(env);
+  const configurationSet = env.CONFIGURATION_SET?.trim();
+  return {
+    store: new DynamoSubscriberStore(dynamo, table),
+    limiter: new DynamoRateLimiter(dynamo, table),
+    mailer:
+      options.mailer ??
+      new SesMailer(options.clients?.ses ?? createSesClient(), configurationSet ? { configurationSet } : {}),
+    keyring: keyringOf(options, env),
+    renderer: await createRenderer(resolve(env.TEMPLATES_DIR ?? 'templates'), config),
+    from: getStringFromEnv('FROM_ADDRESS', env),
+    listId: listIdOf(env),
+    siteUrl: config.siteUrl,
+    perAddressPerDay: getIntFromEnv(
+      'CONFIRMATIONS_PER_ADDRESS_PER_DAY',
+      DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
+      env,
+    ),
+    clock: options.clock ?? systemClock,
+  };
+}
+
+export function composeBounces(
+  options: Pick<SubscribeComposeOptions, 'clients' | 'env' | 'clock'> = {},
+): BounceDeps {
+  const env = options.env ?? process.env;
+  const dynamo = options.clients?.dynamo ?? createDocumentClient();
+  return {
+    store: new DynamoSubscriberStore(dynamo, getStringFromEnv('EMAIL_TABLE', env)),
+    clock: options.clock ?? systemClock,
+  };
+}

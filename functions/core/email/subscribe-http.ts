@@ -1,0 +1,309 @@
+/**
+ * The subscribe API as plain HTTP: routes, methods, body parsing, content negotiation and status codes,
+ * independent of how Lambda delivers the request. Browsers get small HTML pages (the site's form posts
+ * here), scripts that ask for JSON get JSON. Nothing is cacheable: every answer depends on state.
+ */
+import { type ApiPage, type ApiPageSite, HTML_PAGE_HEADERS, renderApiPage } from '../render/api-pages.js';
+import {
+  checkToken,
+  confirmSubscription,
+  requestSubscription,
+  type SubscribeActionDeps,
+  unsubscribeByToken,
+} from './subscribe-actions.js';
+import { CONFIRM_TOKEN_DAYS } from './subscribe-links.js';
+import type { TokenRejection } from './tokens.js';
+
+export interface ApiRequest {
+  method: string;
+  /** The raw path, e.g. `/api/subscribe`. */
+  path: string;
+  /** The raw query string, without `?`. */
+  query: string;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The decoded body text; undefined when there is none. */
+  body?: string;
+  peerAddress?: string;
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What happened, for the log (never the address: ids and outcomes only). */
+export interface ApiEvent {
+  route: string;
+  outcome: string;
+  subscriberId?: string;
+}
+
+export interface SubscribeApiDeps extends SubscribeActionDeps {
+  site: ApiPageSite;
+}
+
+/** Far above any address (254 characters) plus the form's own field name. */
+export const MAX_BODY_BYTES = 4096;
+
+const ROUTES: Record<string, readonly string[]> = {
+  '/subscribe': ['POST'],
+  '/confirm': ['GET'],
+  '/unsubscribe': ['GET', 'POST'],
+};
+
+export async function handleApiRequest(
+  deps: SubscribeApiDeps,
+  request: ApiRequest,
+): Promise<{ response: ApiResponse; event: ApiEvent }> {
+  const route = routeOf(request.path);
+  const reply = replier(deps.site, request);
+  const allowed = route === undefined ? undefined : ROUTES[route];
+  if (route === undefined || allowed === undefined) {
+    return {
+      response: reply(404, 'not-found', { title: 'Page not found', paragraphs: ['There is nothing here.'] }),
+      event: { route: request.path, outcome: 'not-found' },
+    };
+  }
+  const method = request.method.toUpperCase();
+  if (!allowed.includes(method)) {
+    const response = reply(405, 'method-not-allowed', {
+      title: 'Method not allowed',
+      paragraphs: [`${route} accepts ${allowed.join(' and ')} only.`],
+    });
+    response.headers.allow = allowed.join(', ');
+    return { response, event: { route, outcome: 'method-not-allowed' } };
+  }
+  const token = new URLSearchParams(request.query).get('token') ?? undefined;
+  if (route === '/subscribe')
+    return { response: await subscribe(deps, request, reply), event: { route, outcome: 'handled' } };
+  if (route === '/confirm') {
+    const outcome = await confirmSubscription(deps, token);
+    return { response: confirmResponse(deps.site, outcome, reply), event: eventOf(route, outcome) };
+  }
+  if (method === 'GET') {
+    // Link scanners fetch every link in a mail: GET only shows the button and changes nothing.
+    const check = await checkToken(deps, token, 'unsubscribe');
+    if (!check.ok)
+      return { response: badToken(check.reason, reply), event: { route, outcome: check.reason } };
+    const page: ApiPage = {
+      title: `Unsubscribe from ${deps.site.title}?`,
+      paragraphs: ['Press the button to stop receiving the digest by email.'],
+      form: { action: `?token=${token}`, button: 'Unsubscribe', fields: { 'List-Unsubscribe': 'One-Click' } },
+    };
+    return {
+      response: reply(200, 'confirm-unsubscribe', page),
+      event: { route, outcome: 'shown', subscriberId: check.subscriberId },
+    };
+  }
+  const outcome = await unsubscribeByToken(deps, token);
+  if (outcome.kind === 'invalid-token') {
+    return { response: badToken(outcome.reason, reply), event: { route, outcome: outcome.reason } };
+  }
+  // Already unsubscribed, suppressed or unknown: the one-click request is satisfied all the same (RFC 8058 wants 2xx).
+  const response = reply(200, 'unsubscribed', {
+    title: 'You are unsubscribed',
+    paragraphs: [
+      `You will not receive the ${deps.site.title} digest any more.`,
+      'Changed your mind? You can subscribe again on the site.',
+    ],
+  });
+  return { response, event: eventOf(route, outcome) };
+}
+
+/** The answer when a port failed (DynamoDB, SQS, Secrets Manager): retryable, nothing half done is shown. */
+export function unavailableResponse(site: ApiPageSite, request: ApiRequest): ApiResponse {
+  const response = replier(site, request)(503, 'unavailable', {
+    title: 'Please try again',
+    paragraphs: ['Something went wrong on our side. Please try again in a minute.'],
+  });
+  response.headers['retry-after'] = '60';
+  return response;
+}
+
+type Reply = (status: number, code: string, page: ApiPage, json?: Record<string, unknown>) => ApiResponse;
+
+async function subscribe(deps: SubscribeApiDeps, request: ApiRequest, reply: Reply): Promise<ApiResponse> {
+  const body = request.body ?? '';
+  if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
+    return reply(413, 'too-large', {
+      title: 'Request too large',
+      paragraphs: ['Send an email address only.'],
+    });
+  }
+  const parsed = parseAddressField(body, request.headers['content-type']);
+  if (!parsed.ok) return invalidAddress(deps.site, parsed.reason, undefined, reply);
+  const outcome = await requestSubscription(deps, parsed.email, {
+    viewerAddress: request.headers['cloudfront-viewer-address'],
+    peerAddress: request.peerAddress,
+  });
+  if (outcome.kind === 'invalid') return invalidAddress(deps.site, outcome.reason, parsed.email, reply);
+  if (outcome.kind === 'limited') {
+    const minutes = Math.ceil(outcome.retryAfterSeconds / 60);
+    const response = reply(429, 'rate-limited', {
+      title: 'Too many requests',
+      paragraphs: [
+        `We received too many subscriptions from your network. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      ],
+    });
+    response.headers['retry-after'] = String(outcome.retryAfterSeconds);
+    return response;
+  }
+  // The same words for every state of the address: the page must not tell whether it is subscribed.
+  return reply(202, 'accepted', {
+    title: 'Check your inbox',
+    paragraphs: [
+      `If ${outcome.address} can receive the ${deps.site.title} digest, a confirmation link is on its way to it.`,
+      `Follow the link in that email to start receiving the digest. It works for ${CONFIRM_TOKEN_DAYS} days.`,
+      'Nothing arrived after a few minutes? Look in your spam folder.',
+    ],
+  });
+}
+
+function invalidAddress(
+  site: ApiPageSite,
+  reason: string,
+  input: string | undefined,
+  reply: Reply,
+): ApiResponse {
+  const shown = input === undefined ? 'That' : `“${shortened(input.trim())}”`;
+  return reply(
+    400,
+    'invalid-address',
+    {
+      title: 'Please check the address',
+      paragraphs: [`${shown} is not an email address we can send to: ${reason}.`],
+      link: { href: `${site.siteUrl}index.html#subscribe`, label: 'Try again' },
+    },
+    { error: reason },
+  );
+}
+
+function confirmResponse(
+  site: ApiPageSite,
+  outcome: Awaited<ReturnType<typeof confirmSubscription>>,
+  reply: Reply,
+): ApiResponse {
+  switch (outcome.kind) {
+    case 'invalid-token':
+      return badToken(outcome.reason, reply);
+    case 'confirmed':
+    case 'already-confirmed':
+      return reply(200, 'confirmed', {
+        title: 'You are subscribed',
+        paragraphs: [
+          `The ${site.title} digest will come to your inbox.`,
+          'Every email has a link to unsubscribe with one click.',
+        ],
+      });
+    case 'unsubscribed':
+      return reply(409, 'unsubscribed', {
+        title: 'This subscription was cancelled',
+        paragraphs: [
+          'You unsubscribed after this link was sent, so it no longer starts the digest.',
+          'To receive the digest again, subscribe on the site.',
+        ],
+      });
+    case 'suppressed':
+      return reply(409, 'suppressed', {
+        title: 'We cannot send to this address',
+        paragraphs: [
+          'Mail to this address bounced or was reported as unwanted, so we stopped sending to it.',
+        ],
+      });
+    case 'unknown':
+      return reply(404, 'unknown', {
+        title: 'Subscription not found',
+        paragraphs: ['We have no subscription waiting for this link. Please subscribe again on the site.'],
+      });
+  }
+}
+
+function badToken(reason: TokenRejection, reply: Reply): ApiResponse {
+  const paragraphs =
+    reason === 'expired'
+      ? ['This link has expired. Subscribe again to get a new one.']
+      : [
+          'This link is incomplete or was changed on the way.',
+          'Copy the whole link from the email into your browser, or subscribe again.',
+        ];
+  return reply(400, reason === 'expired' ? 'expired-link' : 'invalid-link', {
+    title: 'This link does not work',
+    paragraphs,
+  });
+}
+
+function eventOf(route: string, outcome: { kind: string; subscriberId?: string }): ApiEvent {
+  return {
+    route,
+    outcome: outcome.kind,
+    ...(outcome.subscriberId ? { subscriberId: outcome.subscriberId } : {}),
+  };
+}
+
+/** `/api/confirm`, `/confirm/` → `/confirm`; undefined for anything else. */
+function routeOf(path: string): string | undefined {
+  const bare = path.replace(/^\/api(?=\/)/, '').replace(/(.)\/+$/, '$1');
+  return Object.hasOwn(ROUTES, bare) ? bare : undefined;
+}
+
+function replier(site: ApiPageSite, request: ApiRequest): Reply {
+  const json = wantsJson(request.headers);
+  return (statusCode, code, page, extra = {}): ApiResponse => {
+    if (json) {
+      return {
+        statusCode,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        },
+        body: JSON.stringify({ status: code, message: page.paragraphs.join(' '), ...extra }),
+      };
+    }
+    return {
+      statusCode,
+      headers: { ...HTML_PAGE_HEADERS, 'cache-control': 'no-store' },
+      body: renderApiPage(site, page),
+    };
+  };
+}
+
+/** JSON for clients that ask for it, or that send JSON without saying what they accept. */
+function wantsJson(headers: ApiRequest['headers']): boolean {
+  const accept = (headers.accept ?? '').toLowerCase();
+  if (accept.includes('application/json')) return !accept.includes('text/html');
+  if (accept.includes('text/html')) return false;
+  return isJsonType(headers['content-type']);
+}
+
+function isJsonType(contentType: string | undefined): boolean {
+  return /^application\/(?:[\w.+-]+\+)?json\b/i.test((contentType ?? '').trim());
+}
+
+type AddressField = { ok: true; email: string } | { ok: false; reason: string };
+
+/** `email=` from a form post (`application/x-www-form-urlencoded`) or `{"email": …}`. */
+function parseAddressField(body: string, contentType: string | undefined): AddressField {
+  if (isJsonType(contentType)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { ok: false, reason: 'the request body is not valid JSON' };
+    }
+    const email =
+      typeof parsed === 'object' && parsed !== null ? (parsed as { email?: unknown }).email : undefined;
+    return typeof email === 'string'
+      ? { ok: true, email }
+      : { ok: false, reason: 'the "email" field is missing' };
+  }
+  const email = new URLSearchParams(body).get('email');
+  return email === null ? { ok: false, reason: 'the "email" field is missing' } : { ok: true, email };
+}
+
+function shortened(text: string): string {
+  const chars = Array.from(text);
+  return chars.length <= 80 ? text : `${chars.slice(0, 79).join('')}…`;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
+
+const env = (extra: Record<string, string> = {}) => ({
+  EMAIL_TABLE: 'email',
+  SITE_CONFIG: JSON.stringify({ title: 'Wire', siteUrl: 'https://site-url-from-request.invalid/' }),
+  ...extra,
+});
+const options = (extra: Record<string, string> = {}) => ({
+  env: env(extra),
+  keyring: keyringFromJson(JSON.stringify({ current: 1, k1: 'k'.repeat(64) })),
+  queue: { enqueue: async () => {} },
+});
+
+describe('composeSubscribeApi site links', () => {
+  it('uses the configured site URL when the stack knows it', () => {
+    expect(composeSubscribeApi(options()).site.siteUrl).toBe('https://site-url-from-request.invalid/');
+  });
+
+  it('links root-relative when the site URL comes from the request (CloudFront domain, no cycle)', () => {
+    expect(composeSubscribeApi(options({ SITE_URL_HEADER: 'x-forwarded-host' })).site.siteUrl).toBe('/');
+  });
+});

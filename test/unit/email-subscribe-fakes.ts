@@ -1,0 +1,130 @@
+/**
+ * In-memory stand-ins for the subscription ports, for unit tests of the core (no network). They keep
+ * the same conditions as the DynamoDB adapter, which the integration test checks against dynalite.
+ */
+import type {
+  KeyringSource,
+  MailSender,
+  OutgoingMail,
+  Subscriber,
+} from '../../functions/core/email/ports.js';
+import type {
+  RateCounter,
+  RateLimiter,
+  SubscribeQueue,
+  SubscribeRequest,
+  SubscriberStore,
+} from '../../functions/core/email/subscriptions.js';
+import type { TokenKeyring } from '../../functions/core/email/tokens.js';
+
+export const RING: TokenKeyring = {
+  current: { version: 1, secret: new Uint8Array(32).fill(7) },
+  previous: [],
+};
+export const keyringSource: KeyringSource = { keyring: async () => RING };
+
+export class MemoryStore implements SubscriberStore {
+  readonly profiles = new Map<string, Subscriber & { lastBounceId?: string }>();
+  writes = 0;
+
+  async get(id: string) {
+    const found = this.profiles.get(id);
+    return found ? { ...found } : undefined;
+  }
+  async createPending(subscriber: Subscriber) {
+    if (this.profiles.has(subscriber.id)) return false;
+    this.profiles.set(subscriber.id, { ...subscriber, status: 'pending' });
+    this.writes++;
+    return true;
+  }
+  async reopen(id: string, at: string) {
+    return this.change(id, ['unsubscribed'], (p) => {
+      p.status = 'pending';
+      delete p.unsubscribedAt;
+      delete p.confirmedAt;
+      p.updatedAt = at;
+    });
+  }
+  async confirm(id: string, at: string) {
+    return this.change(id, ['pending'], (p) => {
+      p.status = 'confirmed';
+      p.confirmedAt = at;
+      p.updatedAt = at;
+    });
+  }
+  async unsubscribe(id: string, at: string) {
+    return this.change(id, ['pending', 'confirmed'], (p) => {
+      p.status = 'unsubscribed';
+      p.unsubscribedAt = at;
+      p.updatedAt = at;
+    });
+  }
+  async suppress(id: string, reason: 'permanent-bounce' | 'complaint', at: string) {
+    return this.change(id, ['pending', 'confirmed', 'unsubscribed'], (p) => {
+      p.status = 'suppressed';
+      p.suppressReason = reason;
+      p.suppressedAt = at;
+      p.updatedAt = at;
+    });
+  }
+  async recordTransientBounce(id: string, at: string, feedbackId: string) {
+    const profile = this.profiles.get(id);
+    if (!profile || profile.lastBounceId === feedbackId) return false;
+    profile.transientBounces++;
+    profile.lastBounceId = feedbackId;
+    profile.updatedAt = at;
+    this.writes++;
+    return true;
+  }
+  private change(id: string, from: Subscriber['status'][], apply: (p: Subscriber) => void): boolean {
+    const profile = this.profiles.get(id);
+    if (!profile || !from.includes(profile.status)) return false;
+    apply(profile);
+    this.writes++;
+    return true;
+  }
+}
+
+export class MemoryLimiter implements RateLimiter {
+  readonly counts = new Map<string, number>();
+  async take(c: RateCounter) {
+    const key = `${c.scope}#${c.key}#${c.window}`;
+    const count = this.counts.get(key) ?? 0;
+    if (count >= c.limit) return false;
+    this.counts.set(key, count + 1);
+    return true;
+  }
+  async release(c: RateCounter) {
+    const key = `${c.scope}#${c.key}#${c.window}`;
+    this.counts.set(key, Math.max(0, (this.counts.get(key) ?? 0) - 1));
+  }
+}
+
+export class MemoryQueue implements SubscribeQueue {
+  readonly requests: SubscribeRequest[] = [];
+  async enqueue(request: SubscribeRequest) {
+    this.requests.push(request);
+  }
+}
+
+export class MemoryMailer implements MailSender {
+  readonly sent: OutgoingMail[] = [];
+  /** Errors thrown by the next sends, in order. */
+  readonly failures: Error[] = [];
+  async send(mail: OutgoingMail) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(mail);
+    return { messageId: `m-${this.sent.length}` };
+  }
+}
+
+export function fixedClock(iso: string) {
+  let now = new Date(iso);
+  return {
+    now: () => new Date(now),
+    set(next: string) {
+      now = new Date(next);
+    },
+  };
+}
