@@ -4,10 +4,12 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
-import { type NewsfeedConfig, toSiteConfig } from './config.js';
+import { API_PATH_PATTERN, type NewsfeedConfig, SUBSCRIBE_PATH, toSiteConfig } from './config.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { ArticleIntake } from './constructs/article-intake.js';
 import { ARTICLES_PREFIX, ArticlesBucket } from './constructs/articles-bucket.js';
+import { EmailDelivery } from './constructs/email-delivery.js';
+import { EmailSubscriptions } from './constructs/email-subscriptions.js';
 import { LogBucket } from './constructs/log-bucket.js';
 import { acknowledgeCdkHandlers } from './constructs/nag-acknowledgements.js';
 import { FUNCTION_LOG_RETENTION, REPO_ROOT } from './constructs/project-function.js';
@@ -21,6 +23,18 @@ export interface NewsfeedStackProps extends StackProps {
 }
 
 /**
+ * The subscribe API's site URL when the real one is the CloudFront domain, which the API cannot
+ * be given (see `SubscribeApiProps.siteUrlKnown`); never used for links (`.invalid`, RFC 2606).
+ */
+export const SITE_URL_FROM_REQUEST = 'https://site-url-from-request.invalid/';
+
+/** The email side, present when `newsfeed.email` is configured. */
+export interface EmailResources {
+  subscriptions: EmailSubscriptions;
+  delivery: EmailDelivery;
+}
+
+/**
  * The cloud path: articles bucket → queue → ingest → story table → stream → publish → site
  * bucket → CloudFront, with a scheduled reconciler closing the gaps S3 notifications may leave.
  */
@@ -31,6 +45,7 @@ export class NewsfeedStack extends Stack {
   readonly intake: ArticleIntake;
   readonly publisher: SitePublisher;
   readonly reconciler: Reconciler;
+  readonly email?: EmailResources;
 
   constructor(scope: Construct, id: string, props: NewsfeedStackProps) {
     super(scope, id, props);
@@ -44,9 +59,22 @@ export class NewsfeedStack extends Stack {
     );
     this.articlesBucket = new ArticlesBucket(this, 'Articles', { accessLogsBucket: logBucket });
     this.table = new StoryTable(this, 'Stories');
+
+    // Known at synth time unless the site lives at the CloudFront domain.
+    const staticSiteUrl =
+      config.siteUrl ?? (config.customDomain && `https://${config.customDomain.domainName}/`);
+    const subscriptions =
+      config.email &&
+      new EmailSubscriptions(this, 'Subscriptions', {
+        email: config.email,
+        alarmTopic: alarms.topic,
+        siteConfigJson: this.toJsonString(toSiteConfig(config, staticSiteUrl ?? SITE_URL_FROM_REQUEST)),
+        siteUrlKnown: staticSiteUrl !== undefined,
+      });
     this.site = new StaticSite(this, 'Site', {
       logBucket,
       ...(config.customDomain && { customDomain: config.customDomain }),
+      ...(subscriptions && { apiOrigins: { [API_PATH_PATTERN]: subscriptions.api.origin } }),
     });
 
     this.intake = new ArticleIntake(this, 'Intake', {
@@ -56,13 +84,15 @@ export class NewsfeedStack extends Stack {
       maxArticleBytes: config.maxArticleBytes,
     });
     const siteUrl = config.siteUrl ?? this.site.url;
+    const siteConfigJson = this.toJsonString(toSiteConfig(config, siteUrl));
     this.publisher = new SitePublisher(this, 'Publisher', {
       table: this.table,
       articlesBucket: this.articlesBucket,
       siteBucket: this.site.bucket,
       distribution: this.site.distribution,
-      siteConfigJson: this.toJsonString(toSiteConfig(config, siteUrl)),
+      siteConfigJson,
       alarmTopic: alarms.topic,
+      ...(subscriptions && { emailTable: subscriptions.table }),
     });
     this.reconciler = new Reconciler(this, 'Reconciler', {
       articlesBucket: this.articlesBucket,
@@ -71,6 +101,20 @@ export class NewsfeedStack extends Stack {
       interval: Duration.minutes(config.reconcileIntervalMinutes),
       alarmTopic: alarms.topic,
     });
+
+    if (config.email && subscriptions) {
+      const delivery = new EmailDelivery(this, 'Email', {
+        email: config.email,
+        subscriptions,
+        storyTable: this.table,
+        articlesBucket: this.articlesBucket,
+        site: this.site,
+        siteConfigJson,
+        alarmTopic: alarms.topic,
+      });
+      this.email = { subscriptions, delivery };
+      this.emailOutputs(siteUrl, this.email);
+    }
 
     if (config.deployLocalArticles) this.deployLocalArticles();
     acknowledgeCdkHandlers(this, this.articlesBucket.node.defaultChild as CfnBucket);
@@ -85,6 +129,25 @@ export class NewsfeedStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
+  }
+
+  private emailOutputs(siteUrl: string, email: EmailResources): void {
+    const { sending } = email.delivery;
+    new CfnOutput(this, 'SubscribeUrl', {
+      value: `${siteUrl}${SUBSCRIBE_PATH}`,
+      description: 'The subscribe API (POST an address), served by CloudFront under /api/',
+    });
+    new CfnOutput(this, 'EmailDnsRecords', {
+      value: sending.dnsRecords.map((record) => `${record.name} ${record.type} ${record.value}`).join(' ; '),
+      description: sending.inHostedZone
+        ? 'DKIM and MAIL FROM records, created in the configured hosted zone'
+        : 'Create these DKIM and MAIL FROM records in the DNS of the sending domain (SES verifies it from them)',
+    });
+    new CfnOutput(this, 'EmailTableName', { value: email.subscriptions.table.tableName });
+    new CfnOutput(this, 'TokenKeyringSecretArn', {
+      value: email.subscriptions.keyring.secret.secretArn,
+      description: 'Rotate by adding "k<N+1>" and setting "current"; keep older keys for mailed links',
+    });
   }
 
   /** Copies the repository's sample articles into the bucket; they then flow through the normal ingest path. */

@@ -7,13 +7,12 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
+import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
 import { acknowledgeStarResource, acknowledgeWildcardArn } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import { STORY_KEY_PREFIX, type StoryTable } from './story-table.js';
-
-/** Lambda unpacks the bundle here (`LAMBDA_TASK_ROOT`); the templates are copied next to the code. */
-export const TEMPLATES_DIR = '/var/task/templates';
+import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
 
 export interface SitePublisherProps {
   table: StoryTable;
@@ -23,6 +22,8 @@ export interface SitePublisherProps {
   /** JSON of the `SiteConfig` the site is rendered with. */
   siteConfigJson: string;
   alarmTopic: ITopic;
+  /** With email: the home page links the newest sent edition, read from this table. */
+  emailTable?: EmailTable;
 }
 
 /**
@@ -56,14 +57,9 @@ export class SitePublisher extends Construct {
         DISTRIBUTION_ID: props.distribution.distributionId,
         SITE_CONFIG: props.siteConfigJson,
         TEMPLATES_DIR,
+        ...(props.emailTable && { EMAIL_TABLE: props.emailTable.tableName }),
       },
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (inputDir: string, outputDir: string) => [
-          `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
-        ],
-      },
+      commandHooks: COPY_TEMPLATES,
     });
     this.function.addEventSource(
       new DynamoEventSource(props.table, {
@@ -85,6 +81,7 @@ export class SitePublisher extends Construct {
 
     props.articlesBucket.grantReadArticles(this.function);
     props.table.grantItemReadWrite(this.function);
+    props.emailTable?.grantItemRead(this.function);
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],

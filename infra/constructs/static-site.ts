@@ -2,14 +2,25 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CacheCookieBehavior,
   CacheHeaderBehavior,
   CachePolicy,
   CacheQueryStringBehavior,
+  Function as CloudFrontFunction,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  type IOrigin,
+  type IResponseHeadersPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
+  OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   PriceClass,
   ResponseHeadersPolicy,
   SecurityPolicyProtocol,
@@ -20,14 +31,32 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { CustomDomain } from '../config.js';
 import { PrivateBucket } from './private-bucket.js';
+import { FORWARDED_HOST_HEADER } from './subscribe-api.js';
 
 /** Feeds change whenever a story lands: readers polling every few minutes should see it soon. */
 export const SITE_DEFAULT_TTL = Duration.minutes(5);
 export const SITE_MAX_TTL = Duration.days(1);
 
+/**
+ * Viewer headers an API behavior passes to its origin. Never `Host`: a Lambda function URL only
+ * answers to its own host name, so CloudFront's `FORWARDED_HOST_HEADER` carries the viewer's.
+ */
+export const API_FORWARDED_HEADERS = [
+  'CloudFront-Viewer-Address',
+  'Content-Type',
+  'Accept',
+  'Origin',
+  FORWARDED_HOST_HEADER,
+] as const;
+
 export interface StaticSiteProps {
   logBucket: IBucket;
   customDomain?: CustomDomain;
+  /**
+   * Dynamic origins by path pattern (e.g. `/api/*` → the subscribe API's function URL): never
+   * cached, every method allowed, HTTPS only, the query string and `API_FORWARDED_HEADERS` forwarded.
+   */
+  apiOrigins?: Record<string, IOrigin>;
 }
 
 /**
@@ -39,6 +68,8 @@ export class StaticSite extends Construct {
   readonly distribution: Distribution;
   /** Absolute URL of the site root, ending in `/` (a token when it is the CloudFront domain). */
   readonly url: string;
+  private apiRequestPolicy?: OriginRequestPolicy;
+  private forwardHost?: CloudFrontFunction;
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
@@ -78,6 +109,10 @@ export class StaticSite extends Construct {
     });
 
     const domain = props.customDomain;
+    const apiOrigins = Object.entries(props.apiOrigins ?? {});
+    const additionalBehaviors = Object.fromEntries(
+      apiOrigins.map(([path, origin]) => [path, this.apiBehavior(origin, securityHeaders)]),
+    );
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Newsfeed site',
       defaultBehavior: {
@@ -88,6 +123,7 @@ export class StaticSite extends Construct {
         responseHeadersPolicy: securityHeaders,
         compress: true,
       },
+      ...(apiOrigins.length > 0 && { additionalBehaviors }),
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -114,8 +150,12 @@ export class StaticSite extends Construct {
       {
         id: 'AwsSolutions-CFR2',
         reason:
-          'The distribution only serves static, cacheable GET/HEAD content from a private bucket with no origin ' +
-          'compute; a WAF web ACL (about $5/month plus per-request fees) would protect nothing that can be exploited.',
+          apiOrigins.length === 0
+            ? 'The distribution only serves static, cacheable GET/HEAD content from a private bucket with no origin ' +
+              'compute; a WAF web ACL (about $5/month plus per-request fees) would protect nothing that can be exploited.'
+            : 'Static content comes from a private bucket; the one dynamic path (the subscribe API) enforces its own ' +
+              'per-source and per-address limits in DynamoDB and mails only after double opt-in, so a WAF web ACL ' +
+              '(about $5/month plus per-request fees) would duplicate those limits.',
       },
     );
     if (!domain) {
@@ -126,5 +166,40 @@ export class StaticSite extends Construct {
           'CloudFront fixes the minimum protocol at TLSv1; configure newsfeed.customDomain to enforce TLSv1.2_2021.',
       });
     }
+  }
+
+  /** The behavior of a dynamic origin; see `StaticSiteProps.apiOrigins`. */
+  private apiBehavior(origin: IOrigin, responseHeadersPolicy: IResponseHeadersPolicy): BehaviorOptions {
+    this.apiRequestPolicy ??= new OriginRequestPolicy(this, 'ApiRequestPolicy', {
+      comment: 'API: the query string, the viewer address and host, the body type; no cookies, never Host',
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+      headerBehavior: OriginRequestHeaderBehavior.allowList(...API_FORWARDED_HEADERS),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
+    this.forwardHost ??= new CloudFrontFunction(this, 'ForwardHost', {
+      comment: `Copies the viewer Host into ${FORWARDED_HOST_HEADER} for API origins`,
+      runtime: FunctionRuntime.JS_2_0,
+      // Overwrites whatever the viewer sent under that name: the origin can trust it.
+      code: FunctionCode.fromInline(
+        [
+          'function handler(event) {',
+          '  var request = event.request;',
+          `  request.headers['${FORWARDED_HOST_HEADER}'] = { value: request.headers.host.value };`,
+          '  return request;',
+          '}',
+        ].join('\n'),
+      ),
+    });
+    return {
+      origin,
+      // Not a redirect: a POST redirected to https would arrive as a GET without its body.
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: this.apiRequestPolicy,
+      responseHeadersPolicy,
+      compress: true,
+      functionAssociations: [{ function: this.forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }],
+    };
   }
 }

@@ -9,27 +9,24 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { grantItemRead, grantItemReadWrite } from './item-grants.js';
 
 /** The global secondary index listing stories by date (`gsi1pk`, `gsi1sk`). */
 export const BY_DATE_INDEX = 'byDate';
 
+/**
+ * The sparse index of stories by first publication (`gsi2pk` = `CREATED`, `gsi2sk` =
+ * `<createdAt>#<storyId>`): an edition takes the stories created since the previous one, and an
+ * updated story keeps its place. Always present, email or not: it costs one index entry per story,
+ * and turning email on later then needs no backfill before the first edition.
+ */
+export const BY_CREATED_INDEX = 'byCreated';
+
 /** The keys the publish function reacts to; other items (articles, fingerprints, bookkeeping) do not republish. */
 export const STORY_KEY_PREFIX = 'STORY#';
 
-const READ_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-];
-const WRITE_ACTIONS = [
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-];
+/** The partition of the publisher's "dirty" marks: what to render next. */
+export const DIRTY_KEY = 'DIRTY';
 
 /**
  * The single-table index of articles, fingerprints and stories. On-demand (traffic is a trickle
@@ -53,27 +50,51 @@ export class StoryTable extends Table {
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
+    this.addGlobalSecondaryIndex({
+      indexName: BY_CREATED_INDEX,
+      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
   }
 
-  /**
-   * Item reads on the table and its one index. Unlike `grantReadData`, the index ARN is named
-   * exactly instead of `index/*`, so the policy carries no wildcard resource.
-   */
+  /** Item reads on the table and the `byDate` index (the one the pipeline queries). */
   grantItemRead(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: READ_ACTIONS, resources: this.itemResources() }),
-    );
+    grantItemRead(grantee, this.tableArn, [BY_DATE_INDEX]);
   }
 
   /** Item reads and writes; see `grantItemRead`. Writes only target the table (indexes are read-only). */
   grantItemReadWrite(grantee: IGrantable): void {
-    this.grantItemRead(grantee);
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: WRITE_ACTIONS, resources: [this.tableArn] }),
-    );
+    grantItemReadWrite(grantee, this.tableArn, [BY_DATE_INDEX]);
   }
 
-  private itemResources(): string[] {
-    return [this.tableArn, `${this.tableArn}/index/${BY_DATE_INDEX}`];
+  /**
+   * What an edition needs: Query on `byCreated` and GetItem; and, to have the home page link the new
+   * edition, UpdateItem on the publisher's dirty marks and story items only (`dynamodb:LeadingKeys`):
+   * a write there is what wakes the publisher (its stream filter passes `STORY#` keys).
+   */
+  grantEditionAccess(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [DIRTY_KEY, `${STORY_KEY_PREFIX}*`] },
+        },
+      }),
+    );
+    this.grantCreatedStoriesRead(grantee);
+  }
+
+  private grantCreatedStoriesRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.tableArn}/index/${BY_CREATED_INDEX}`],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.tableArn] }),
+    );
   }
 }

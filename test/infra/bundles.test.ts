@@ -3,7 +3,8 @@
  * temporary folder outside the repository, then imported by a fresh `node` that can reach no
  * node_modules: a dependency the bundle left out fails here rather than at the first cold start.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,17 +14,43 @@ import {
   bundleLambda,
   importChain,
   importInFreshNode,
+  LAMBDA_BUNDLING,
   LAMBDA_HANDLERS,
 } from '../../infra/lambda-bundle.js';
 
 /**
  * Minified sizes measured on 2026-11 (ingest 938 KiB, publish 935 KiB, reconcile 786 KiB: mostly the
  * AWS SDK, bundled on purpose) plus about 20 % headroom. Raise one only for a reason you can name.
+ * The email functions, measured 2026-11-25: subscribe-api 431 KiB, bounces 370 KiB; confirm-mailer
+ * 3623, edition 3988 and sender 3743 KiB, mostly MJML and what it drags in (juice, undici, iconv-lite,
+ * parse5), which the sender reaches through the editions' composition root although it compiles nothing.
  */
-const SIZE_BUDGET_KIB: Record<string, number> = { ingest: 800, publish: 1050, reconcile: 650 };
+const SIZE_BUDGET_KIB: Record<string, number> = {
+  ingest: 800,
+  publish: 1050,
+  reconcile: 650,
+  'subscribe-api': 550,
+  bounces: 450,
+  'confirm-mailer': 4300,
+  edition: 4800,
+  sender: 4500,
+};
+
+/** Functions that render pages or mail, and so ship `templates/` (as `COPY_TEMPLATES` does in the stack). */
+const WITH_TEMPLATES = ['publish', 'confirm-mailer', 'edition', 'sender'];
 
 /** Packages that belong to the build, the tests or the deployment, never to a function. */
-const NEVER_BUNDLED = ['aws-cdk-lib', 'constructs', 'esbuild', 's3rver', 'dynalite', 'vitest', 'tsx'];
+const NEVER_BUNDLED = [
+  'aws-cdk-lib',
+  'constructs',
+  'esbuild',
+  's3rver',
+  'dynalite',
+  'vitest',
+  'tsx',
+  // External on purpose (see LAMBDA_BUNDLING): MJML only reaches it for `.ts` config files.
+  'typescript',
+];
 
 const packageOf = (input: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
 
@@ -76,9 +103,61 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it('ships the templates next to the publish bundle, as the stack does', () => {
-    expect(existsSync(join(root, 'publish', 'templates', 'layout.hbs'))).toBe(true);
-    expect(existsSync(join(root, 'ingest', 'templates'))).toBe(false);
+  it('ships the templates next to the bundles that render, as the stack does', () => {
+    for (const handler of LAMBDA_HANDLERS) {
+      const shipped = existsSync(join(root, handler.name, 'templates', 'layout.hbs'));
+      expect(shipped, handler.name).toBe(WITH_TEMPLATES.includes(handler.name));
+    }
+    expect(existsSync(join(root, 'edition', 'templates', 'digest.mjml'))).toBe(true);
+    expect(existsSync(join(root, 'confirm-mailer', 'templates', 'confirm.mjml'))).toBe(true);
+  });
+
+  it('compiles every MJML template inside a bundle that lacks typescript, as the mail functions do', async () => {
+    const { build } = await import('esbuild');
+    const dir = join(root, 'mjml-probe');
+    mkdirSync(dir);
+    const { format, platform, target, mainFields, banner, minify, sourcemap, external } = LAMBDA_BUNDLING;
+    // The options the renderers pass (functions/core/render/digest.ts, confirmation.ts).
+    const contents = [
+      "import { readdirSync, readFileSync } from 'node:fs';",
+      "import mjml2html from 'mjml';",
+      'export const handler = async () => {',
+      "  const folder = new URL('./templates/', import.meta.url);",
+      "  const files = readdirSync(folder).filter((name) => name.endsWith('.mjml'));",
+      '  const options = { validationLevel: "strict", fonts: {}, keepComments: false, ignoreIncludes: true, useMjmlConfigOptions: false };',
+      "  for (const file of files) await mjml2html(readFileSync(new URL(file, folder), 'utf8'), options);",
+      '  return files;',
+      '};',
+    ].join('\n');
+    await build({
+      stdin: { contents, resolveDir: BUNDLE_ROOT, loader: 'ts', sourcefile: 'mjml-probe.ts' },
+      absWorkingDir: BUNDLE_ROOT,
+      bundle: true,
+      outfile: join(dir, 'index.mjs'),
+      format,
+      platform,
+      target,
+      mainFields: [...mainFields],
+      banner: { js: banner },
+      minify,
+      sourcemap,
+      external: [...external],
+      logLevel: 'silent',
+    });
+    cpSync(join(BUNDLE_ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); process.stdout.write(JSON.stringify(await m.handler()));`,
+      ],
+      { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir }, encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const compiled = JSON.parse(run.stdout) as string[];
+    expect(compiled).toEqual(expect.arrayContaining(['digest.mjml', 'confirm.mjml']));
   });
 
   it('keeps rendering out of the ingest bundle: no MJML, no Handlebars', () => {

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, resolveConfig } from '../../functions/core/config.js';
 import { buildApp } from '../../infra/build-app.js';
-import { NewsfeedConfigError, parseNewsfeedConfig, toSiteConfig } from '../../infra/config.js';
+import {
+  EMAIL_DEFAULTS,
+  NewsfeedConfigError,
+  parseNewsfeedConfig,
+  toSiteConfig,
+} from '../../infra/config.js';
 import { cdkJsonContext } from './synth.js';
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
@@ -138,7 +143,164 @@ describe('parseNewsfeedConfig', () => {
   });
 });
 
+describe('parseNewsfeedConfig: the email block', () => {
+  const emailOf = (email: unknown, rest: Record<string, unknown> = {}) =>
+    parseNewsfeedConfig({ ...rest, email }).email;
+
+  it('is absent unless configured: no email, no subscribe form', () => {
+    expect(parseNewsfeedConfig({}).email).toBeUndefined();
+    expect(toSiteConfig(parseNewsfeedConfig({}), 'https://news.example.org/').subscribeUrl).toBeUndefined();
+  });
+
+  it('needs only the domain, and derives the rest from it and the site title', () => {
+    expect(emailOf({ domain: 'Example.ORG' }, { siteTitle: 'Test Wire' })).toEqual({
+      domain: 'example.org',
+      fromAddress: 'news@example.org',
+      fromName: 'Test Wire',
+      mailFromSubdomain: 'mail',
+      schedule: 'cron(0 7 * * ? *)',
+      scheduleTimezone: 'UTC',
+      maxStories: 10,
+      confirmationsPerAddressPerDay: 3,
+      subscribesPerSourcePerHour: 20,
+      sendConcurrency: 2,
+      listId: 'digest',
+    });
+    expect(EMAIL_DEFAULTS.schedule).toBe('cron(0 7 * * ? *)');
+  });
+
+  it('keeps every given setting', () => {
+    expect(
+      emailOf({
+        domain: 'news.example.org',
+        fromAddress: 'Desk@news.example.org',
+        fromName: 'The Désk',
+        mailFromSubdomain: 'Bounce',
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        hostedZoneName: 'Example.org.',
+        schedule: 'cron(30 6 ? * MON-FRI *)',
+        scheduleTimezone: 'Europe/Berlin',
+        maxStories: 30,
+        confirmationsPerAddressPerDay: 20,
+        subscribesPerSourcePerHour: 1000,
+        sendConcurrency: 10,
+        listId: 'morning-brief',
+      }),
+    ).toEqual({
+      domain: 'news.example.org',
+      fromAddress: 'Desk@news.example.org',
+      fromName: 'The Désk',
+      mailFromSubdomain: 'bounce',
+      hostedZone: { id: 'Z0123456789ABCDEFGHIJ', name: 'example.org' },
+      schedule: 'cron(30 6 ? * MON-FRI *)',
+      scheduleTimezone: 'Europe/Berlin',
+      maxStories: 30,
+      confirmationsPerAddressPerDay: 20,
+      subscribesPerSourcePerHour: 1000,
+      sendConcurrency: 10,
+      listId: 'morning-brief',
+    });
+  });
+
+  it.each(['rate(1 day)', 'rate(12 hours)', 'rate(30 minutes)', 'cron(0 7 * * ? *)', 'cron(0 18 ? * FRI *)'])(
+    'accepts the schedule %s',
+    (schedule) => {
+      expect(emailOf({ domain: 'example.org', schedule })?.schedule).toBe(schedule);
+    },
+  );
+
+  it.each(['UTC', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5'])(
+    'accepts the time zone %s',
+    (scheduleTimezone) => {
+      expect(emailOf({ domain: 'example.org', scheduleTimezone })?.scheduleTimezone).toBe(scheduleTimezone);
+    },
+  );
+
+  it.each([
+    ['a string', 'newsfeed.email'],
+    [{}, 'newsfeed.email.domain'],
+    [{ domain: 'not a domain' }, 'newsfeed.email.domain'],
+    [{ domain: 'example.org', from: 'x' }, 'newsfeed.email.from'],
+    [{ domain: 'example.org', fromAddress: 'news@elsewhere.org' }, 'newsfeed.email.fromAddress'],
+    [{ domain: 'example.org', fromAddress: 'news' }, 'newsfeed.email.fromAddress'],
+    [{ domain: 'example.org', fromName: 'Desk\r\nBcc: victim@example.net' }, 'newsfeed.email.fromName'],
+    [{ domain: 'example.org', mailFromSubdomain: 'mail.bounce' }, 'newsfeed.email.mailFromSubdomain'],
+    [{ domain: 'example.org', mailFromSubdomain: '-mail' }, 'newsfeed.email.mailFromSubdomain'],
+    [{ domain: 'example.org', hostedZoneId: 'Z0123456789' }, 'newsfeed.email.hostedZoneName'],
+    [{ domain: 'example.org', hostedZoneName: 'example.org' }, 'newsfeed.email.hostedZoneId'],
+    [
+      { domain: 'example.org', hostedZoneId: 'not-a-zone', hostedZoneName: 'example.org' },
+      'newsfeed.email.hostedZoneId',
+    ],
+    [
+      { domain: 'example.org', hostedZoneId: 'Z0123456789', hostedZoneName: 'other.org' },
+      'newsfeed.email.hostedZoneName',
+    ],
+    [
+      { domain: 'example.org', hostedZoneId: 'Z0123456789', hostedZoneName: 'news.example.org' },
+      'newsfeed.email.hostedZoneName',
+    ],
+    [{ domain: 'example.org', schedule: 'daily' }, 'newsfeed.email.schedule'],
+    [{ domain: 'example.org', schedule: 'cron(0 7 * * ?)' }, 'newsfeed.email.schedule'],
+    [{ domain: 'example.org', schedule: 'rate(1 days)' }, 'newsfeed.email.schedule'],
+    [{ domain: 'example.org', schedule: 'rate(2 day)' }, 'newsfeed.email.schedule'],
+    [{ domain: 'example.org', schedule: 'rate(0 minutes)' }, 'newsfeed.email.schedule'],
+    [{ domain: 'example.org', schedule: 'at(2026-12-01T07:00:00)' }, 'newsfeed.email.schedule'],
+    [{ domain: 'example.org', scheduleTimezone: 'Mars/Olympus_Mons' }, 'newsfeed.email.scheduleTimezone'],
+    [{ domain: 'example.org', scheduleTimezone: '+01:00' }, 'newsfeed.email.scheduleTimezone'],
+    [{ domain: 'example.org', scheduleTimezone: 'utc' }, 'newsfeed.email.scheduleTimezone'],
+    [{ domain: 'example.org', maxStories: 0 }, 'newsfeed.email.maxStories'],
+    [{ domain: 'example.org', maxStories: 31 }, 'newsfeed.email.maxStories'],
+    [
+      { domain: 'example.org', confirmationsPerAddressPerDay: 21 },
+      'newsfeed.email.confirmationsPerAddressPerDay',
+    ],
+    [
+      { domain: 'example.org', subscribesPerSourcePerHour: 1001 },
+      'newsfeed.email.subscribesPerSourcePerHour',
+    ],
+    [{ domain: 'example.org', sendConcurrency: 0 }, 'newsfeed.email.sendConcurrency'],
+    [{ domain: 'example.org', sendConcurrency: 11 }, 'newsfeed.email.sendConcurrency'],
+    [{ domain: 'example.org', sendConcurrency: 1.5 }, 'newsfeed.email.sendConcurrency'],
+    [{ domain: 'example.org', listId: 'Digest List' }, 'newsfeed.email.listId'],
+  ])('rejects %j naming %s', (email, key) => {
+    const error = errorOf({ email });
+    expect(error.key).toBe(key);
+    expect(error.message.startsWith(`${key} `)).toBe(true);
+  });
+
+  it.each([
+    ['maxStories', 1, 30],
+    ['confirmationsPerAddressPerDay', 1, 20],
+    ['subscribesPerSourcePerHour', 1, 1000],
+    ['sendConcurrency', 1, 10],
+  ] as const)('accepts %s exactly when it is an integer from %i to %i', (key, min, max) => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -5, max: max + 5 }), fc.double()), (value) => {
+        const valid = Number.isInteger(value) && value >= min && value <= max;
+        const raw = { email: { domain: 'example.org', [key]: value } };
+        if (valid) expect(parseNewsfeedConfig(raw).email?.[key]).toBe(value);
+        else expect(errorOf(raw).key).toBe(`newsfeed.email.${key}`);
+      }),
+    );
+  });
+
+  it('parses the block from a JSON string, as `cdk -c newsfeed=...` passes it', () => {
+    expect(parseNewsfeedConfig('{"email":{"domain":"example.com"}}').email?.fromAddress).toBe(
+      'news@example.com',
+    );
+  });
+});
+
 describe('toSiteConfig', () => {
+  it('with email, points the subscribe form at the API under the site URL and caps the digest', () => {
+    const config = parseNewsfeedConfig({ email: { domain: 'example.org', maxStories: 7 } });
+    const site = toSiteConfig(config, 'https://news.example.org/');
+    expect(site.subscribeUrl).toBe('https://news.example.org/api/subscribe');
+    expect(site.digest.maxStories).toBe(7);
+    expect(resolveConfig(JSON.parse(JSON.stringify(site)))).toEqual(site);
+  });
+
   it('gives the publish function a config the core accepts unchanged', () => {
     const config = parseNewsfeedConfig({ siteTitle: 'Test Wire', feedSize: 20, language: 'fr' });
     const site = toSiteConfig(config, 'https://news.example.org/');

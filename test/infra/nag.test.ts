@@ -89,12 +89,24 @@ function synthesizeIn(env: { account?: string; region?: string }, newsfeed: Reco
   return synthesize(newsfeed).app;
 }
 
+const EMAIL_OPTIONS = {
+  domain: 'news.example.org',
+  hostedZoneId: 'Z0123456789ABC',
+  hostedZoneName: 'example.org',
+  sendConcurrency: 1,
+};
+
 // Concrete account and region turn pseudo parameters in finding ids into literals: both shapes are checked.
 const configurations: [string, App][] = [
   ['defaults, environment-agnostic', synthesizeIn({}, {})],
   [
     'every option, concrete environment',
     synthesizeIn({ account: '123456789012', region: 'eu-west-1' }, FULL_OPTIONS),
+  ],
+  ['email with defaults, environment-agnostic', synthesizeIn({}, { email: { domain: 'example.com' } })],
+  [
+    'every option and every email option, concrete environment',
+    synthesizeIn({ account: '123456789012', region: 'eu-west-1' }, { ...FULL_OPTIONS, email: EMAIL_OPTIONS }),
   ],
 ];
 
@@ -134,6 +146,11 @@ describe('the app as cdk synth builds it', () => {
     expect(
       Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function')).length,
     ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is clean under both rule packs with email, so synthesis gets to the template', () => {
+    const { stack } = buildApp(testApp({ email: { domain: 'example.com' } }));
+    expect(Template.fromStack(stack).findResources('AWS::SES::EmailIdentity')).not.toEqual({});
   });
 
   it('fails synthesis on a finding, naming the rule', () => {

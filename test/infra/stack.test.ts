@@ -311,7 +311,7 @@ describe('story table', () => {
     expect(resource(template, ids.table).DeletionPolicy).toBe('Retain');
   });
 
-  it('has the byDate index on gsi1pk/gsi1sk projecting all attributes', () => {
+  it('has the byDate index on gsi1pk/gsi1sk and the byCreated index on gsi2pk/gsi2sk, projecting all attributes', () => {
     expect(props(template, ids.table).GlobalSecondaryIndexes).toEqual([
       {
         IndexName: 'byDate',
@@ -321,11 +321,22 @@ describe('story table', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        // Present without email too: turning email on later needs no index backfill first.
+        IndexName: 'byCreated',
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(props(template, ids.table).AttributeDefinitions).toEqual(
       expect.arrayContaining([
         { AttributeName: 'gsi1pk', AttributeType: 'S' },
         { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        { AttributeName: 'gsi2pk', AttributeType: 'S' },
+        { AttributeName: 'gsi2sk', AttributeType: 'S' },
       ]),
     );
   });

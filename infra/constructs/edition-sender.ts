@@ -1,0 +1,113 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { EmailTable } from './email-table.js';
+import { FailureQueue } from './failure-queue.js';
+import type { MailSending } from './mail-sending.js';
+import { ProjectFunction } from './project-function.js';
+import { COPY_TEMPLATES } from './templates-bundle.js';
+import type { TokenKeyring } from './token-keyring.js';
+
+/**
+ * One outbox message holds at most 50 recipients; at the SES sandbox rate (1 message/s) shared by
+ * two senders that is 100 s, plus backoff on throttling: 5 minutes leave room for both.
+ */
+export const SENDER_TIMEOUT = Duration.minutes(5);
+/**
+ * Receives before a chunk is parked. Generous: the send ledger makes a redelivered chunk harmless
+ * (each subscriber is claimed once), and with `sendConcurrency` 1 a throttled invocation costs a receive.
+ */
+export const OUTBOX_MAX_RECEIVE_COUNT = 10;
+/** SQS event source mappings accept no lower `maxConcurrency`. */
+const MIN_MAPPING_CONCURRENCY = 2;
+
+export interface EditionSenderProps {
+  table: EmailTable;
+  keyring: TokenKeyring;
+  sending: MailSending;
+  from: { address: string; name: string };
+  siteConfigJson: string;
+  listId: string;
+  /** Concurrent sender invocations; each paces itself at `MaxSendRate / sendConcurrency`. */
+  sendConcurrency: number;
+  alarmTopic: ITopic;
+}
+
+/**
+ * Outbox queue → sender: one chunk of recipients per invocation (batch size 1, so a failed chunk
+ * is retried alone), concurrency capped so that the senders together stay under the account's
+ * SES `MaxSendRate`, each send claimed in the ledger before it leaves.
+ */
+export class EditionSender extends Construct {
+  readonly outbox: Queue;
+  readonly deadLetters: FailureQueue;
+  readonly function: ProjectFunction;
+
+  constructor(scope: Construct, id: string, props: EditionSenderProps) {
+    super(scope, id);
+    this.deadLetters = new FailureQueue(this, 'DeadLetters', {
+      holds: `Edition recipient chunks that failed ${OUTBOX_MAX_RECEIVE_COUNT} times`,
+      alarmTopic: props.alarmTopic,
+      isRedriveTarget: true,
+    });
+    this.outbox = new Queue(this, 'Outbox', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // At least 6 × the sender's timeout (AWS's rule for SQS event sources; no batching window).
+      visibilityTimeout: Duration.seconds(6 * SENDER_TIMEOUT.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: OUTBOX_MAX_RECEIVE_COUNT },
+    });
+
+    // A mapping cannot go below 2 concurrent invocations, so a concurrency of 1 is enforced by
+    // reserving exactly 1 (the second poller's invocation is throttled and its chunk comes back).
+    const serial = props.sendConcurrency < MIN_MAPPING_CONCURRENCY;
+    this.function = new ProjectFunction(this, 'Handler', {
+      entry: 'functions/handlers/sender.ts',
+      serviceName: 'newsfeed-sender',
+      description: 'Sends one chunk of an edition to its recipients through SES, at most once each',
+      timeout: SENDER_TIMEOUT,
+      memorySize: 512,
+      ...(serial && { reservedConcurrentExecutions: 1 }),
+      environment: {
+        EMAIL_TABLE: props.table.tableName,
+        TOKEN_SECRET_ARN: props.keyring.secret.secretArn,
+        LIST_ID: props.listId,
+        FROM_ADDRESS: props.from.address,
+        FROM_NAME: props.from.name,
+        CONFIGURATION_SET: props.sending.configurationSet.configurationSetName,
+        SITE_CONFIG: props.siteConfigJson,
+        SEND_CONCURRENCY: String(props.sendConcurrency),
+      },
+      // It sends stored editions and renders nothing today; shipped so a future per-subscriber part can.
+      commandHooks: COPY_TEMPLATES,
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.outbox, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: Math.max(props.sendConcurrency, MIN_MAPPING_CONCURRENCY),
+      }),
+    );
+    props.table.grantItemReadWrite(this.function);
+    props.keyring.grantRead(this.function);
+    props.sending.grantSend(this.function);
+
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked only synchronously, by its SQS event source mapping: failed chunks return to the outbox and ' +
+          'are redriven to its dead-letter queue, so a function-level DLQ would never receive anything.',
+      },
+      {
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'SQS event source mappings do not support on-failure destinations; the outbox redrive policy is the ' +
+          'failure path.',
+      },
+    );
+  }
+}

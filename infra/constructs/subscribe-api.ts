@@ -1,0 +1,108 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { IOrigin } from 'aws-cdk-lib/aws-cloudfront';
+import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { EmailTable } from './email-table.js';
+import { FailureQueue } from './failure-queue.js';
+import { ProjectFunction } from './project-function.js';
+import type { TokenKeyring } from './token-keyring.js';
+
+export const SUBSCRIBE_API_TIMEOUT = Duration.seconds(10);
+/** Matches the confirm mailer's batching window; see `CONFIRM_MAILER_TIMEOUT`. */
+export const CONFIRM_MAILER_TIMEOUT = Duration.seconds(30);
+export const CONFIRM_BATCHING_WINDOW = Duration.seconds(1);
+/** Receives before a confirmation request is parked: SES throttling passes, a poison message surfaces. */
+export const SUBSCRIBE_MAX_RECEIVE_COUNT = 5;
+
+/**
+ * The header CloudFront sets on `/api/*` from the viewer's Host (`StaticSite`). A function URL
+ * only answers to its own host name, so the viewer's Host cannot be forwarded itself.
+ */
+export const FORWARDED_HOST_HEADER = 'x-forwarded-host';
+
+export interface SubscribeApiProps {
+  table: EmailTable;
+  keyring: TokenKeyring;
+  alarmTopic: ITopic;
+  /** JSON of the `SiteConfig`; see `siteUrlKnown`. */
+  siteConfigJson: string;
+  /**
+   * False when the site is only reachable at the CloudFront domain: the distribution routes
+   * `/api/*` to this function, so the function cannot also be given the distribution's domain
+   * (CloudFormation would see a cycle). The function then reads the public host from
+   * `FORWARDED_HOST_HEADER` and is told so by `SITE_URL_HEADER`.
+   */
+  siteUrlKnown: boolean;
+  listId: string;
+  subscribesPerSourcePerHour: number;
+}
+
+/**
+ * The subscribe API (form posts, confirm links, one-click unsubscribe) as a Lambda function URL
+ * served by the site's CloudFront distribution under `/api/*`, and the queue it hands
+ * confirmation requests to: the API answers at once and the same way for every address, and the
+ * mail goes out from the queue's consumer.
+ */
+export class SubscribeApi extends Construct {
+  readonly function: ProjectFunction;
+  readonly url: FunctionUrl;
+  /** For `StaticSite`: the function URL, over HTTPS, with a read timeout suited to the API. */
+  readonly origin: IOrigin;
+  /** Confirmation requests (`{"subscriberId", ...}` as the handler writes them). */
+  readonly queue: Queue;
+  readonly deadLetters: FailureQueue;
+
+  constructor(scope: Construct, id: string, props: SubscribeApiProps) {
+    super(scope, id);
+    this.deadLetters = new FailureQueue(this, 'DeadLetters', {
+      holds: `Confirmation requests that failed ${SUBSCRIBE_MAX_RECEIVE_COUNT} times`,
+      alarmTopic: props.alarmTopic,
+      isRedriveTarget: true,
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // At least 6 × the consumer's timeout plus its batching window (AWS's rule for SQS event sources).
+      visibilityTimeout: Duration.seconds(
+        6 * CONFIRM_MAILER_TIMEOUT.toSeconds() + CONFIRM_BATCHING_WINDOW.toSeconds(),
+      ),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: SUBSCRIBE_MAX_RECEIVE_COUNT },
+    });
+
+    this.function = new ProjectFunction(this, 'Handler', {
+      entry: 'functions/handlers/subscribe-api.ts',
+      serviceName: 'newsfeed-subscribe-api',
+      description: 'Subscribe form, confirm links and one-click unsubscribe (behind CloudFront at /api/*)',
+      timeout: SUBSCRIBE_API_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        EMAIL_TABLE: props.table.tableName,
+        SUBSCRIBE_QUEUE_URL: this.queue.queueUrl,
+        TOKEN_SECRET_ARN: props.keyring.secret.secretArn,
+        LIST_ID: props.listId,
+        SITE_CONFIG: props.siteConfigJson,
+        SUBSCRIBES_PER_SOURCE_PER_HOUR: String(props.subscribesPerSourcePerHour),
+        ...(!props.siteUrlKnown && { SITE_URL_HEADER: FORWARDED_HOST_HEADER }),
+      },
+    });
+    // No IAM auth: the site's form and mail clients' one-click POST (RFC 8058) carry no credentials,
+    // and CloudFront origin access control would need a signed body hash on every POST.
+    this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    this.origin = new FunctionUrlOrigin(this.url, { readTimeout: SUBSCRIBE_API_TIMEOUT });
+
+    props.table.grantItemReadWrite(this.function);
+    this.queue.grantSendMessages(this.function);
+    props.keyring.grantRead(this.function);
+
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked only synchronously, through its function URL: the caller receives the error, so there is no ' +
+        'asynchronous event a dead-letter queue could keep.',
+    });
+  }
+}
