@@ -9,6 +9,7 @@ import {
 } from './adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from './adapters/aws/cloudfront-invalidator.js';
 import { DynamoStore } from './adapters/aws/dynamo-store.js';
+import { DynamoEditionStore } from './adapters/aws/edition-store.js';
 import { S3ArticleSource } from './adapters/aws/s3-articles.js';
 import { S3SiteSink } from './adapters/aws/s3-site-sink.js';
 import { readTemplates } from './adapters/local/templates.js';
@@ -31,6 +32,9 @@ export async function composePublish(
   const config = resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
   const templates = await readTemplates(resolve(env.TEMPLATES_DIR ?? 'templates'));
   const distributionId = env.DISTRIBUTION_ID;
+  // Email configured: the home page links the newest sent edition's archived copy.
+  const emailTable = env.EMAIL_TABLE?.trim();
+  const editions = emailTable ? new DynamoEditionStore(clients.dynamo, emailTable) : undefined;
   return {
     store,
     source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
@@ -44,5 +48,6 @@ export async function composePublish(
     renderKey: createHash('sha256').update(JSON.stringify({ config, templates })).digest('hex').slice(0, 16),
     getRenderKey: () => store.getRenderKey(),
     setRenderKey: (key) => store.setRenderKey(key),
+    ...(editions ? { latestDigest: () => editions.latestSent() } : {}),
   };
 }

@@ -18,7 +18,7 @@ import {
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsClients, createAwsClients, createSesClient } from '../adapters/aws/clients.js';
-import { BY_DATE_INDEX } from '../adapters/aws/dynamo-store.js';
+import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../adapters/aws/dynamo-store.js';
 import { encodeS3Key } from '../adapters/aws/sqs-enqueue.js';
 
 const require = createRequire(import.meta.url);
@@ -146,7 +146,7 @@ export async function startDynamo(options: DynamoEmulatorOptions = {}): Promise<
   };
 }
 
-/** The key schema and index of `infra/constructs/story-table.ts`, on demand (no stream: dynalite has none). */
+/** The key schema and indexes of `infra/constructs/story-table.ts`, on demand (no stream: dynalite has none). */
 export async function createStoryTable(
   client: DynamoDBClient | DynamoDBDocumentClient,
   name: string,
@@ -161,6 +161,8 @@ export async function createStoryTable(
         { AttributeName: 'sk', AttributeType: S },
         { AttributeName: 'gsi1pk', AttributeType: S },
         { AttributeName: 'gsi1sk', AttributeType: S },
+        { AttributeName: 'gsi2pk', AttributeType: S },
+        { AttributeName: 'gsi2sk', AttributeType: S },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -172,6 +174,14 @@ export async function createStoryTable(
           KeySchema: [
             { AttributeName: 'gsi1pk', KeyType: 'HASH' },
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: BY_CREATED_INDEX,
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

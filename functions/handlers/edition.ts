@@ -1,4 +1,34 @@
-// Placeholder entry so the CDK app can reference it; replaced by the real handler in this change.
-export const handler = async (): Promise<never> => {
-  throw new Error('edition handler is not implemented yet');
-};
+/**
+ * EventBridge Scheduler → one digest edition. The input is `{"scheduledTime":"<aws.scheduler.scheduled-time>"}`;
+ * the edition id comes from it, so a second delivery of the same schedule (or Lambda's own retry
+ * of a failed run) finds the edition and finishes or skips it instead of making another.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { composeEdition } from '../compose-aws-editions.js';
+import { type EditionDeps, type EditionOutcome, runEdition } from '../core/email/edition-run.js';
+
+const logger = new Logger({ serviceName: 'newsfeed-edition' });
+
+export interface EditionEvent {
+  scheduledTime?: unknown;
+}
+
+export function makeEditionHandler(compose: () => Promise<EditionDeps>) {
+  let deps: Promise<EditionDeps> | undefined;
+  return async (event: EditionEvent): Promise<EditionOutcome> => {
+    deps ??= compose().catch((error: unknown) => {
+      deps = undefined;
+      throw error;
+    });
+    try {
+      const outcome = await runEdition(await deps, event?.scheduledTime);
+      logger.info('edition handled', { ...outcome });
+      return outcome;
+    } catch (error) {
+      logger.error('edition failed', { scheduledTime: String(event?.scheduledTime), error: error as Error });
+      throw error;
+    }
+  };
+}
+
+export const handler = makeEditionHandler(() => composeEdition());

@@ -10,7 +10,8 @@
  *                             as one `encodePack` binary) or chunks + featBytes when it is split
  *   DOC#<docId>   FEAT#<n>    part: chunk n of the packed features (only for docs over ~350 KB packed)
  *   FP#<8 hex>    <docId>     (nothing: a posting of the doc under one fingerprint)
- *   STORY#<id>    STORY       the StoryItem fields; gsi1pk 'STORY', gsi1sk '<date>#<id>'
+ *   STORY#<id>    STORY       the StoryItem fields; gsi1pk 'STORY', gsi1sk '<date>#<id>';
+ *                             gsi2pk 'CREATED', gsi2sk '<createdAt>#<id>' (index `byCreated`, for editions)
  *   DIRTY         <storyId>   token, previous? {slug, date}                         (for the publisher)
  *   COUNTER       SEQ         n
  *   LEASE         DEDUP       owner, expiresAt (epoch ms)
@@ -47,6 +48,8 @@ import { DocChunksMissingError, joinFeatures, splitFeatures } from './feature-ch
 
 /** The index listing stories by date; same name as in `infra/constructs/story-table.ts`. */
 export const BY_DATE_INDEX = 'byDate';
+/** The index listing stories by first publication (`createdAt`), for the email editions. */
+export const BY_CREATED_INDEX = 'byCreated';
 /** Docs returned per fingerprint: a lookup costs the same however large the corpus grows. */
 export const POSTING_CAP = 64;
 const CANDIDATE_QUERIES_IN_FLIGHT = 16;
@@ -288,7 +291,14 @@ export class DynamoStore implements IngestStore, PublishStore {
 
   async putStory(story: StoryItem): Promise<void> {
     const current = await this.get(storyKey(story.id));
-    await this.put({ ...storyKey(story.id), ...story, gsi1pk: 'STORY', gsi1sk: `${story.date}#${story.id}` });
+    await this.put({
+      ...storyKey(story.id),
+      ...story,
+      gsi1pk: 'STORY',
+      gsi1sk: `${story.date}#${story.id}`,
+      gsi2pk: 'CREATED',
+      gsi2sk: `${story.createdAt}#${story.id}`,
+    });
     await this.markDirty(story.id, current && { slug: String(current.slug), date: String(current.date) });
   }
 
@@ -406,6 +416,32 @@ export class DynamoStore implements IngestStore, PublishStore {
     return [...counts]
       .map(([month, count]) => ({ month, count }))
       .sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0));
+  }
+
+  /**
+   * Stories whose createdAt is in (`after`, `upTo`] (no lower bound without `after`), the most
+   * recently created first, at most `limit`. Every key `<createdAt>#<id>` sorts below
+   * `<createdAt>$` (`$` follows `#`), so BETWEEN `<after>$` AND `<upTo>$` is exactly that window;
+   * createdAt and the bounds are `toISOString()` text, which sorts as time does.
+   */
+  async createdBetween(after: string | undefined, upTo: string, limit: number): Promise<StoryItem[]> {
+    const items = await this.queryAll(
+      {
+        IndexName: BY_CREATED_INDEX,
+        KeyConditionExpression:
+          after === undefined
+            ? 'gsi2pk = :p AND gsi2sk <= :hi'
+            : 'gsi2pk = :p AND gsi2sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: {
+          ':p': 'CREATED',
+          ':hi': `${upTo}$`,
+          ...(after === undefined ? {} : { ':lo': `${after}$` }),
+        },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map(toStory);
   }
 
   // --- counter, lease, render key -------------------------------------------------------------

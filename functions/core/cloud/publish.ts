@@ -19,6 +19,8 @@ export interface PublishDeps {
   renderKey: string;
   getRenderKey(): Promise<string | undefined>;
   setRenderKey(key: string): Promise<void>;
+  /** The newest sent email edition, linked from the home page (only when email is configured). */
+  latestDigest?(): Promise<{ path: string; subject: string } | undefined>;
 }
 
 export interface PublishResult {
@@ -68,11 +70,13 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
   };
   const load = (id: string, record: StoryRecord): Promise<Story> =>
     loadStory(deps.source, deps.config, deps.now, id, record);
+  const latestDigest = await deps.latestDigest?.();
   const result = await publishSite(
     {
       sink: deps.sink,
       site: deps.site,
       config: deps.config,
+      ...(latestDigest ? { latestDigest } : {}),
       loadStory: load,
       writePages: async (jobs) => {
         let written = 0;
