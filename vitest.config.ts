@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    // The handlers' Powertools loggers would print one JSON line per chunk sent: keep warnings.
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
   },
 });

@@ -59,7 +59,7 @@ export const LAMBDA_HANDLERS: readonly LambdaHandler[] = [
   { name: 'confirm-mailer', entry: 'functions/handlers/confirm-mailer.ts', assets: ['templates'] },
   { name: 'bounces', entry: 'functions/handlers/bounces.ts', assets: [] },
   { name: 'edition', entry: 'functions/handlers/edition.ts', assets: ['templates'] },
-  { name: 'sender', entry: 'functions/handlers/sender.ts', assets: ['templates'] },
+  { name: 'sender', entry: 'functions/handlers/sender.ts', assets: [] },
 ];
 
 export interface BuiltBundle {

@@ -7,7 +7,6 @@ import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
 import type { MailSending } from './mail-sending.js';
 import { ProjectFunction } from './project-function.js';
-import { COPY_TEMPLATES } from './templates-bundle.js';
 import type { TokenKeyring } from './token-keyring.js';
 
 /**
@@ -82,7 +81,6 @@ export class EditionSender extends Construct {
         SEND_CONCURRENCY: String(props.sendConcurrency),
       },
       // It sends stored editions and renders nothing today; shipped so a future per-subscriber part can.
-      commandHooks: COPY_TEMPLATES,
     });
     this.function.addEventSource(
       new SqsEventSource(this.outbox, {

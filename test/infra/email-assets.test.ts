@@ -46,7 +46,7 @@ const functions = {
   'subscribe-api': email.subscriptions.api.function,
   bounces: email.delivery.bounces.function,
 };
-const RENDERING = ['publish', 'confirm-mailer', 'edition', 'sender'];
+const RENDERING = ['publish', 'confirm-mailer', 'edition'];
 
 describe('function assets', () => {
   it.each(Object.keys(functions) as (keyof typeof functions)[])(

@@ -457,7 +457,7 @@ describe('S3 articles against s3rver', () => {
 
 describe('S3SiteSink against s3rver', () => {
   /** A client of its own, counting the commands it sends. */
-  function countingSink() {
+  function countingSink(options: { skipUnchanged?: boolean } = {}) {
     const sent: string[] = [];
     const client = testClients(s3.endpoint, dynamo.endpoint).s3;
     client.middlewareStack.add(
@@ -467,8 +467,21 @@ describe('S3SiteSink against s3rver', () => {
       },
       { step: 'initialize' },
     );
-    return { sink: new S3SiteSink(client, SITE), sent };
+    return { sink: new S3SiteSink(client, SITE, options), sent };
   }
+
+  it('with skipUnchanged off (the edition archive, PutObject-only role) never sends a HEAD', async () => {
+    const { sink, sent } = countingSink({ skipUnchanged: false });
+    const page = {
+      path: 'digests/e-2026-11-25T0700Z.html',
+      contentType: 'text/html; charset=utf-8',
+      body: '<p>x</p>',
+    };
+    expect(await sink.write(page)).toBe(true);
+    expect(await sink.write(page)).toBe(true);
+    expect(sent).toEqual(['PutObjectCommand', 'PutObjectCommand']);
+    expect((await head('digests/e-2026-11-25T0700Z.html')).CacheControl).toBe('public, max-age=3600');
+  });
 
   const head = (key: string) => clients.s3.send(new HeadObjectCommand({ Bucket: SITE, Key: key }));
 

@@ -25,7 +25,7 @@ const FEEDS = new Set(['feed.xml', 'atom.xml', 'feed.json']);
  */
 export function cacheControlFor(path: string): string {
   if (FEEDS.has(path) || path === 'index.html' || path.startsWith('archive/')) return 'public, max-age=300';
-  if (path.startsWith('articles/')) return 'public, max-age=3600';
+  if (path.startsWith('articles/') || path.startsWith('digests/')) return 'public, max-age=3600';
   return 'public, max-age=300';
 }
 
@@ -39,10 +39,20 @@ function checkedKey(path: string): string {
  * The published site in a bucket. Each object carries the SHA-256 of its body in its metadata, so a
  * rebuild that renders the same bytes costs one HEAD and no PUT (and no CloudFront invalidation).
  */
+export interface S3SiteSinkOptions {
+  /**
+   * HEAD each object first and skip the PUT when its bytes are unchanged (default). Off for a
+   * writer that only adds new objects (the edition archive): it then needs PutObject alone, since
+   * a HEAD of a missing key without ListBucket answers 403, not 404.
+   */
+  skipUnchanged?: boolean;
+}
+
 export class S3SiteSink implements SiteSink {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
+    private readonly options: S3SiteSinkOptions = {},
   ) {}
 
   async write(file: OutputFile): Promise<boolean> {
@@ -50,7 +60,7 @@ export class S3SiteSink implements SiteSink {
     const body = Buffer.from(file.body, 'utf8');
     const sha256 = createHash('sha256').update(body).digest('hex');
     const cacheControl = cacheControlFor(file.path);
-    const head = await this.head(key);
+    const head = this.options.skipUnchanged === false ? undefined : await this.head(key);
     // Headers count as content too: a changed type or cache policy is written even when bytes are not.
     if (
       head?.Metadata?.sha256 === sha256 &&
