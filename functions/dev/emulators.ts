@@ -151,50 +151,42 @@ export async function createStoryTable(
   client: DynamoDBClient | DynamoDBDocumentClient,
   name: string,
 ): Promise<void> {
+  await createKeyedTable(client, name, [
+    [BY_DATE_INDEX, 'gsi1'],
+    [BY_CREATED_INDEX, 'gsi2'],
+  ]);
+}
+
+/**
+ * A table keyed on string `pk`/`sk`, with GSIs on `<prefix>pk`/`<prefix>sk` projecting everything,
+ * as `infra/` declares ours; waits until dynalite reports it ACTIVE.
+ */
+async function createKeyedTable(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  name: string,
+  indexes: ReadonlyArray<readonly [indexName: string, prefix: string]>,
+): Promise<void> {
   const S = 'S' as const;
+  const keys = (pk: string, sk: string) => [
+    { AttributeName: pk, KeyType: 'HASH' as const },
+    { AttributeName: sk, KeyType: 'RANGE' as const },
+  ];
   await (client as DynamoDBClient).send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: S },
-        { AttributeName: 'sk', AttributeType: S },
-        { AttributeName: 'gsi1pk', AttributeType: S },
-        { AttributeName: 'gsi1sk', AttributeType: S },
-        { AttributeName: 'gsi2pk', AttributeType: S },
-        { AttributeName: 'gsi2sk', AttributeType: S },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BY_DATE_INDEX,
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: BY_CREATED_INDEX,
-          KeySchema: [
-            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      AttributeDefinitions: ['pk', 'sk', ...indexes.flatMap(([, p]) => [`${p}pk`, `${p}sk`])].map(
+        (AttributeName) => ({ AttributeName, AttributeType: S }),
+      ),
+      KeySchema: keys('pk', 'sk'),
+      GlobalSecondaryIndexes: indexes.map(([IndexName, p]) => ({
+        IndexName,
+        KeySchema: keys(`${p}pk`, `${p}sk`),
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
     }),
   );
-  // Even with createTableMs 0, dynalite turns the table ACTIVE on a later tick.
-  for (let i = 0; i < 200; i++) {
-    const { Table } = await (client as DynamoDBClient).send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`table ${name} did not become ACTIVE`);
+  await waitActive(client as DynamoDBClient, name);
 }
 
 /** Creates the story table unless a persisted dynalite already has it. Returns whether it was created. */
@@ -220,36 +212,10 @@ export async function createEmailTable(
   client: DynamoDBClient | DynamoDBDocumentClient,
   name: string,
 ): Promise<void> {
-  const S = 'S' as const;
-  await (client as DynamoDBClient).send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: S },
-        { AttributeName: 'sk', AttributeType: S },
-        { AttributeName: 'gsi1pk', AttributeType: S },
-        { AttributeName: 'gsi1sk', AttributeType: S },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BY_CONFIRMED_INDEX,
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  await waitActive(client as DynamoDBClient, name);
+  await createKeyedTable(client, name, [[BY_CONFIRMED_INDEX, 'gsi1']]);
 }
 
+/** Even with createTableMs 0, dynalite turns a table ACTIVE on a later tick. */
 async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));

@@ -3,10 +3,10 @@
  * start-up, like the digest) and a plain-text part from `confirm.txt.hbs`, both filled per request by
  * Handlebars so an address or URL can never change the email's structure.
  */
-import mjml2html from 'mjml';
 import { CONFIRM_TOKEN_DAYS } from '../email/subscribe-links.js';
 import type { SiteConfig } from '../model.js';
 import { MAX_SUBJECT_LENGTH, singleLine, truncateAtWord } from './digest.js';
+import { compileStrictMjml } from './mjml.js';
 import {
   compileTemplate,
   type Render,
@@ -57,7 +57,10 @@ export class ConfirmationRenderer implements ConfirmationRender {
     if (sources.confirmMjml === undefined) throw missing('confirmMjml');
     if (sources.confirmText === undefined) throw missing('confirmText');
     return new ConfirmationRenderer(
-      compileTemplate('confirmMjml', await compileConfirmationMjml(sources.confirmMjml)),
+      compileTemplate(
+        'confirmMjml',
+        await compileStrictMjml(sources.confirmMjml, TEMPLATE_FILES.confirmMjml),
+      ),
       compileTemplate('confirmText', sources.confirmText, { noEscape: true }),
       config,
     );
@@ -90,41 +93,4 @@ export class ConfirmationRenderer implements ConfirmationRender {
 function missing(name: 'confirmMjml' | 'confirmText'): TemplateError {
   const file = TEMPLATE_FILES[name];
   return new TemplateError(`template ${file} is missing`, file);
-}
-
-/** Strict validation; includes and `.mjmlconfig` are ignored so the result depends on the source alone. */
-async function compileConfirmationMjml(source: string): Promise<string> {
-  const file = TEMPLATE_FILES.confirmMjml;
-  let result: Awaited<ReturnType<typeof mjml2html>>;
-  try {
-    result = await mjml2html(source, {
-      validationLevel: 'strict',
-      fonts: {},
-      keepComments: false,
-      ignoreIncludes: true,
-      useMjmlConfigOptions: false,
-    });
-  } catch (error) {
-    throw new TemplateError(`template ${file} is not valid MJML: ${mjmlMessage(error)}`, file);
-  }
-  if (result.errors.length > 0) {
-    const details = result.errors.map((e) => e.formattedMessage).join('; ');
-    throw new TemplateError(`template ${file} is not valid MJML: ${details}`, file);
-  }
-  // The indentation is a third of MJML's output; the email has no <pre> for it to matter in.
-  return result.html.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n');
-}
-
-function mjmlMessage(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors)) {
-    const messages = error.errors
-      .map((e: unknown) =>
-        typeof e === 'object' && e !== null && 'formattedMessage' in e
-          ? String(e.formattedMessage)
-          : String(e),
-      )
-      .filter((message: string) => message !== '');
-    if (messages.length > 0) return messages.join('; ');
-  }
-  return error instanceof Error ? error.message : String(error);
 }

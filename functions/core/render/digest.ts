@@ -1,12 +1,11 @@
-import mjml2html from 'mjml';
 import type { Edition, SiteConfig, Story } from '../model.js';
+import { compileStrictMjml } from './mjml.js';
 import {
   compileTemplate,
   countStories,
   formatDisplayDate,
   type Render,
   TEMPLATE_FILES,
-  TemplateError,
   type TemplateSources,
 } from './templates.js';
 
@@ -73,7 +72,7 @@ export class DigestRenderer {
   ) {}
 
   static async create(sources: TemplateSources, config: SiteConfig): Promise<DigestRenderer> {
-    const compiledMjml = await compileMjml(sources.digestMjml);
+    const compiledMjml = await compileStrictMjml(sources.digestMjml, TEMPLATE_FILES.digestMjml);
     return new DigestRenderer(
       compileTemplate('digestMjml', compiledMjml),
       compileTemplate('digestText', sources.digestText, { noEscape: true }),
@@ -122,55 +121,6 @@ export class DigestRenderer {
       summary: truncateAtWord(singleLine(story.summary), MAX_DIGEST_SUMMARY_LENGTH),
     };
   }
-}
-
-/**
- * MJML strict validation runs once here; edition content is filled in afterwards by Handlebars, so
- * a hostile title can never change the email's structure. Includes and `.mjmlconfig` are ignored so the
- * result depends on the source alone.
- */
-async function compileMjml(source: string): Promise<string> {
-  const file = TEMPLATE_FILES.digestMjml;
-  let result: Awaited<ReturnType<typeof mjml2html>>;
-  try {
-    result = await mjml2html(source, {
-      validationLevel: 'strict',
-      fonts: {},
-      keepComments: false,
-      ignoreIncludes: true,
-      useMjmlConfigOptions: false,
-    });
-  } catch (error) {
-    const details = mjmlErrorDetails(error);
-    throw new TemplateError(`template ${file} is not valid MJML: ${details}`, file);
-  }
-  if (result.errors.length > 0) {
-    const details = result.errors.map((e) => e.formattedMessage).join('; ');
-    throw new TemplateError(`template ${file} is not valid MJML: ${details}`, file);
-  }
-  return stripIndentation(result.html);
-}
-
-function mjmlErrorDetails(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors)) {
-    const messages = error.errors
-      .map((e: unknown) =>
-        typeof e === 'object' && e !== null && 'formattedMessage' in e
-          ? String(e.formattedMessage)
-          : String(e),
-      )
-      .filter((message: string) => message !== '');
-    if (messages.length > 0) return messages.join('; ');
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * MJML's output is indented for reading; the indentation is about a third of the bytes. Dropping it is
- * safe because the email has no <pre>, and a newline still separates what whitespace separated.
- */
-function stripIndentation(html: string): string {
-  return html.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n');
 }
 
 /** `Prefix: first title (+N more)`, one line, at most MAX_SUBJECT_LENGTH characters, cut between words. */
