@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -7,6 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
 import { FailureQueue } from './failure-queue.js';
+import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import type { StoryTable } from './story-table.js';
 
@@ -82,16 +83,6 @@ export class ArticleIntake extends Construct {
     props.articlesBucket.grantReadArticles(this.function);
     props.table.grantItemReadWrite(this.function);
 
-    const syncOnly =
-      'Invoked only synchronously, by its SQS event source mapping: failed messages return to the queue and ' +
-      'are redriven to its dead-letter queue, so a function-level DLQ would never receive anything.';
-    Validations.of(this.function).acknowledge(
-      { id: 'Serverless-LambdaDLQ', reason: syncOnly },
-      {
-        id: 'Serverless-LambdaEventSourceMappingDestination',
-        reason:
-          'SQS event source mappings do not support on-failure destinations; the queue redrive policy (maxReceiveCount 5) is the failure path.',
-      },
-    );
+    acknowledgeSqsConsumer(this.function, 'ingest queue');
   }
 }

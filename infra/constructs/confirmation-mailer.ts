@@ -1,9 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EmailTable } from './email-table.js';
 import type { MailSending } from './mail-sending.js';
+import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import { CONFIRM_BATCHING_WINDOW, CONFIRM_MAILER_TIMEOUT } from './subscribe-api.js';
 import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
@@ -62,19 +62,6 @@ export class ConfirmationMailer extends Construct {
     props.keyring.grantRead(this.function);
     props.sending.grantSend(this.function);
 
-    Validations.of(this.function).acknowledge(
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked only synchronously, by its SQS event source mapping: failed messages return to the subscribe ' +
-          'queue and are redriven to its dead-letter queue, so a function-level DLQ would never receive anything.',
-      },
-      {
-        id: 'Serverless-LambdaEventSourceMappingDestination',
-        reason:
-          'SQS event source mappings do not support on-failure destinations; the subscribe queue redrive policy ' +
-          'is the failure path.',
-      },
-    );
+    acknowledgeSqsConsumer(this.function, 'subscribe queue');
   }
 }

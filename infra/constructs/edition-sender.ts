@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
 import type { MailSending } from './mail-sending.js';
+import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import type { TokenKeyring } from './token-keyring.js';
 
@@ -93,19 +94,6 @@ export class EditionSender extends Construct {
     props.keyring.grantRead(this.function);
     props.sending.grantSend(this.function);
 
-    Validations.of(this.function).acknowledge(
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked only synchronously, by its SQS event source mapping: failed chunks return to the outbox and ' +
-          'are redriven to its dead-letter queue, so a function-level DLQ would never receive anything.',
-      },
-      {
-        id: 'Serverless-LambdaEventSourceMappingDestination',
-        reason:
-          'SQS event source mappings do not support on-failure destinations; the outbox redrive policy is the ' +
-          'failure path.',
-      },
-    );
+    acknowledgeSqsConsumer(this.function, 'outbox');
   }
 }

@@ -91,3 +91,23 @@ export function acknowledgeCdkHandlers(stack: Stack, deploymentDestination?: Cfn
     }
   }
 }
+
+/**
+ * A function driven only by an SQS event source mapping: it is invoked synchronously, so a
+ * function-level DLQ would never receive anything, and mappings from SQS take no on-failure
+ * destination; the queue's own redrive policy is the failure path. `queue` names it in the reasons.
+ */
+export function acknowledgeSqsConsumer(fn: IConstruct, queue: string): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        `Invoked only synchronously, by its SQS event source mapping: failed messages return to the ${queue} and ` +
+        'are redriven to its dead-letter queue, so a function-level DLQ would never receive anything.',
+    },
+    {
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: `SQS event source mappings do not support on-failure destinations; the ${queue} redrive policy is the failure path.`,
+    },
+  );
+}
