@@ -36,7 +36,7 @@ export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
 const STYLE = [
   ':root{color-scheme:light dark;--ink:#1c2330;--muted:#5d6675;--line:#e3e0da;--paper:#fbfaf7;--card:#fff;--accent:#0b5cad;--accent-ink:#fff}',
   '@media (prefers-color-scheme:dark){:root{--ink:#e8e6e1;--muted:#a3a9b3;--line:#343a45;--paper:#15181e;--card:#1c2028;--accent:#7fb2ef;--accent-ink:#0d1117}}',
-  'body{margin:0;background:var(--paper);color:var(--ink);font:1.0625rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
+  'body{margin:0;padding:0 .75rem;overflow-wrap:break-word;background:var(--paper);color:var(--ink);font:1.0625rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
   'main{max-width:34rem;margin:3rem auto;padding:1.5rem 1.75rem;background:var(--card);border:1px solid var(--line);border-top:4px solid var(--ink);border-radius:8px}',
   '.site{margin:0 0 1rem;font-size:.9rem}.site a{color:var(--muted);text-decoration:none}',
   'h1{font:700 1.6rem/1.2 Georgia,"Times New Roman",serif;margin:0 0 .75rem}',
