@@ -1,11 +1,12 @@
 /**
- * `npm run dev:cloud`: the cloud path on a laptop, with no AWS account. s3rver stands in for S3 and
- * dynalite for DynamoDB; the REAL ingest and publish handlers run on S3's own event records, wrapped
- * as the SQS message bodies S3 would send, and the site bucket is served over HTTP. SQS, the table
- * stream and CloudFront are the only parts replaced: by an in-process queue (one batch at a time)
- * and a debounced publish.
+ * `npm run dev:cloud`: the cloud path on a laptop, with no AWS account. s3rver stands in for S3,
+ * dynalite for DynamoDB and aws-ses-v2-local for SES; the REAL ingest and publish handlers run on
+ * S3's own event records, wrapped as the SQS message bodies S3 would send, and the site bucket is
+ * served over HTTP with the REAL subscribe API at `/api/*` (the email path: `dev/email-path.ts`).
+ * SQS, the table stream, CloudFront, Secrets Manager and the edition schedule are the parts
+ * replaced: by in-process queues (one batch at a time), a debounced publish, a development keyring
+ * and `POST /_dev/edition`.
  */
-import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,24 +15,33 @@ import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { SQSRecord } from 'aws-lambda';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from './adapters/aws/clients.js';
-import { DynamoStore } from './adapters/aws/dynamo-store.js';
+import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from './adapters/aws/dynamo-store.js';
 import { isMissingObject } from './adapters/aws/s3-errors.js';
 import { composeIngest } from './compose-aws.js';
 import { composePublish } from './compose-aws-publish.js';
+import { type EmailPath, startEmailPath } from './dev/email-path.js';
 import {
+  BY_CONFIRMED_INDEX,
   type DynamoEmulator,
   emulatorClients,
+  ensureEmailTable,
   ensureStoryTable,
+  missingIndexes,
   REGION,
   type S3Emulator,
   type S3EventRecord,
   S3RVER_CREDENTIALS,
+  type SesEmulator,
+  SesListenError,
   s3MessageBody,
   startDynamo,
   startS3,
+  startSes,
 } from './dev/emulators.js';
+import { SerialQueue } from './dev/serial-queue.js';
+import { sqsRecord } from './dev/sqs-record.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -39,8 +49,14 @@ export const ARTICLES_BUCKET = 'newsfeed-articles';
 export const SITE_BUCKET = 'newsfeed-site';
 export const ARTICLES_PREFIX = 'articles/';
 export const STORY_TABLE = 'newsfeed-stories';
+export const EMAIL_TABLE = 'newsfeed-email';
+export const SITE_TITLE = 'News digest (dev:cloud)';
+/** example.org is reserved for examples: nothing leaves the SES emulator anyway. */
+export const FROM_ADDRESS = 'news@example.org';
 export const DEFAULT_S3_PORT = 4569;
 export const DEFAULT_SITE_PORT = 8081;
+/** aws-ses-v2-local's own default port. */
+export const DEFAULT_SES_PORT = 8005;
 /** Long enough that the objects of one `aws s3 cp --recursive` land before the single publish. */
 export const PUBLISH_DEBOUNCE_MS = 300;
 
@@ -49,9 +65,11 @@ export interface DevCloudOptions {
   s3Port?: number;
   /** @default 8081; 0 picks a free port */
   sitePort?: number;
+  /** @default 8005; 0 picks a free port */
+  sesPort?: number;
   /** Upload the files of `articlesDir` at start, through PutObject, so they take the event path. */
   seed?: boolean;
-  /** s3rver objects and the dynalite table live here, so a restart keeps them. @default `.dev-cloud/` */
+  /** s3rver objects and the dynalite tables live here, so a restart keeps them (sent mail is not kept). @default `.dev-cloud/` */
   dataDir?: string;
   /** @default the repository's `articles/` */
   articlesDir?: string;
@@ -64,9 +82,17 @@ export interface DevCloudOptions {
 export interface DevCloud {
   s3Endpoint: string;
   dynamoEndpoint: string;
+  sesEndpoint: string;
   /** Ends with `/`. */
   siteUrl: string;
-  /** Resolves when the queued ingests and the pending publish are done. */
+  /**
+   * The site URL the confirm mailer and the digest sender build their links on: the same server
+   * with `https`, because a mail's List-Unsubscribe URL must be https (RFC 8058) and both refuse
+   * anything else. Nothing answers TLS there: `/_dev/mail` gives each mail's confirm and
+   * unsubscribe links on `siteUrl` as well.
+   */
+  mailSiteUrl: string;
+  /** Resolves when the queued ingests, the pending publish and the queued mails are done. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -79,63 +105,27 @@ export class DevCloudHandlerError extends Error {
   }
 }
 
-/** The SQS record a queue subscribed to the bucket's notifications would deliver for one S3 record. */
-function sqsRecord(record: S3EventRecord): SQSRecord {
-  const id = randomUUID();
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body: s3MessageBody(record),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'dev-cloud',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${REGION}:000000000000:dev-cloud-ingest`,
-    awsRegion: REGION,
-  };
+/**
+ * The data folder holds a table made by an older dev:cloud, without an index the handlers now
+ * query: caught at start, because the query would fail far from the cause.
+ */
+export class DevCloudStaleDataError extends Error {
+  override name = 'DevCloudStaleDataError';
 }
 
-/**
- * Runs tasks one after another, and tells when nothing is queued, running or scheduled: the debounced
- * publish counts as scheduled from the moment its timer is set.
- */
-class SerialQueue {
-  private chain: Promise<void> = Promise.resolve();
-  private outstanding = 0;
-  private waiters: Array<() => void> = [];
-
-  constructor(private readonly onError: (error: unknown) => void) {}
-
-  push(task: () => Promise<void>): void {
-    this.outstanding++;
-    this.chain = this.chain
-      .then(task)
-      .catch(this.onError)
-      .finally(() => this.release());
-  }
-
-  /** Holds idleness while a timer is pending; `release` gives it back. */
-  hold(): void {
-    this.outstanding++;
-  }
-
-  release(): void {
-    this.outstanding--;
-    if (this.outstanding === 0) for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  idle(): Promise<void> {
-    return this.outstanding === 0 ? Promise.resolve() : new Promise((done) => this.waiters.push(done));
-  }
-
-  drain(): Promise<void> {
-    return this.chain;
-  }
+async function requireIndexes(
+  client: DynamoDBDocumentClient,
+  table: string,
+  indexes: readonly string[],
+  dataDir: string,
+): Promise<void> {
+  const missing = await missingIndexes(client, table, indexes);
+  if (!missing.length) return;
+  throw new DevCloudStaleDataError(
+    `the table ${table} kept in ${dataDir} was made by an older dev:cloud and lacks the index ${missing.join(', ')} ` +
+      `that the email editions query. Delete the folder (rm -rf ${dataDir}) and start again; ` +
+      '`npm run dev:cloud -- --seed` uploads articles/ anew.',
+  );
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -197,6 +187,16 @@ function siteHandler(clients: AwsClients, onError: (error: unknown) => void) {
   };
 }
 
+/** The paths the email path answers on the site server; `/api/*` is the subscribe API, as CloudFront routes it. */
+type EmailRoute = 'api' | 'edition' | 'mail';
+
+export function emailRouteFor(pathname: string): EmailRoute | undefined {
+  if (pathname.startsWith('/api/')) return 'api';
+  if (pathname === '/_dev/edition') return 'edition';
+  if (pathname === '/_dev/mail') return 'mail';
+  return undefined;
+}
+
 export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevCloud> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.dataDir ?? join(REPO_ROOT, '.dev-cloud'));
@@ -210,8 +210,12 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   };
   let s3: S3Emulator;
   let dynamo: DynamoEmulator;
+  let ses: SesEmulator;
   let clients: AwsClients;
   let siteUrl: string;
+  let mailSiteUrl: string;
+  // Set once the handlers are loaded; until then the email routes answer 503.
+  let email: EmailPath | undefined;
   const site = createServer();
   try {
     dynamo = await startDynamo({ path: join(dataDir, 'dynamo') });
@@ -222,14 +226,39 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       buckets: [ARTICLES_BUCKET, SITE_BUCKET],
     });
     started.push(() => s3.close());
+    ses = await startSes({ port: options.sesPort ?? DEFAULT_SES_PORT });
+    started.push(async () => {
+      ses.client.destroy();
+      await ses.close();
+    });
     clients = emulatorClients(s3.endpoint, dynamo.endpoint);
     started.push(async () => {
       clients.s3.destroy();
       clients.dynamo.destroy();
     });
     await ensureStoryTable(clients.dynamo, STORY_TABLE);
-    const serve = siteHandler(clients, reportError);
-    site.on('request', (request, response) => void serve(request, response).catch(reportError));
+    await ensureEmailTable(clients.dynamo, EMAIL_TABLE);
+    await requireIndexes(clients.dynamo, STORY_TABLE, [BY_DATE_INDEX, BY_CREATED_INDEX], dataDir);
+    await requireIndexes(clients.dynamo, EMAIL_TABLE, [BY_CONFIRMED_INDEX], dataDir);
+    const serveSite = siteHandler(clients, reportError);
+    const serve = async (request: IncomingMessage, response: ServerResponse) => {
+      const route = emailRouteFor(new URL(request.url ?? '/', 'http://site').pathname);
+      if (!route) return serveSite(request, response);
+      if (!email) {
+        response.writeHead(503, { 'Retry-After': '1' }).end('dev:cloud is starting\n');
+        return;
+      }
+      return email[route](request, response);
+    };
+    site.on(
+      'request',
+      (request, response) =>
+        void serve(request, response).catch((error: unknown) => {
+          reportError(error);
+          if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+          response.end('dev:cloud failed to answer: see its log\n');
+        }),
+    );
     const sitePort = await listen(site, options.sitePort ?? DEFAULT_SITE_PORT);
     started.push(
       () =>
@@ -239,20 +268,29 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
         }),
     );
     siteUrl = `http://127.0.0.1:${sitePort}/`;
+    mailSiteUrl = `https://127.0.0.1:${sitePort}/`;
   } catch (error) {
     await stopAll();
     throw error;
   }
 
+  // Links in the feeds, pages and mails point at the local site server; its form posts to the local API.
+  const siteConfig = { title: SITE_TITLE, siteUrl, subscribeUrl: '/api/subscribe' };
   const env: NodeJS.ProcessEnv = {
     TABLE_NAME: STORY_TABLE,
+    STORY_TABLE,
+    EMAIL_TABLE,
     ARTICLES_BUCKET,
     ARTICLES_PREFIX,
     SITE_BUCKET,
     TEMPLATES_DIR: resolve(options.templatesDir ?? join(REPO_ROOT, 'templates')),
-    // Links in the feeds and pages point at the local site server.
-    SITE_CONFIG: JSON.stringify({ title: 'News digest (dev:cloud)', siteUrl }),
+    SITE_CONFIG: JSON.stringify(siteConfig),
+    LIST_ID: 'digest',
+    FROM_ADDRESS,
+    FROM_NAME: SITE_TITLE,
   };
+  // The functions that build mail refuse an http siteUrl (List-Unsubscribe); the others keep working links.
+  const mailEnv = { ...env, SITE_CONFIG: JSON.stringify({ ...siteConfig, siteUrl: mailSiteUrl }) };
   // Loaded here rather than at the top so the script can quiet their loggers before they are created.
   const { makeIngestHandler } = await import('./handlers/ingest.js');
   const { makePublishHandler } = await import('./handlers/publish.js');
@@ -264,6 +302,25 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   let pending: S3EventRecord[] = [];
   let publishTimer: NodeJS.Timeout | undefined;
   let closed = false;
+  let emailPath: EmailPath;
+  try {
+    emailPath = await startEmailPath({
+      clients,
+      ses,
+      env,
+      mailEnv,
+      siteUrl,
+      mailSiteUrl,
+      log,
+      reportError,
+      // On AWS the table stream wakes the publisher, which then links the new edition on the home page.
+      onEditionSent: () => schedulePublish(),
+    });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  email = emailPath;
 
   /** What the ingest left for one object, read back from the table (the handler reports only failures). */
   async function outcomeLine(record: S3EventRecord, failed: boolean): Promise<string> {
@@ -287,7 +344,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
-    const records = batch.map(sqsRecord);
+    const records = batch.map((record) => sqsRecord(s3MessageBody(record), 'dev-cloud-ingest'));
     let failures: Set<string>;
     try {
       const response = await ingest({ Records: records });
@@ -360,13 +417,20 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   return {
     s3Endpoint: s3.endpoint,
     dynamoEndpoint: dynamo.endpoint,
+    sesEndpoint: ses.endpoint,
     siteUrl,
-    idle: () => queue.idle(),
+    mailSiteUrl,
+    // A sent edition schedules a publish, and a publish never queues mail: two rounds at most.
+    idle: async () => {
+      while (!(queue.isIdle && emailPath.queue.isIdle))
+        await Promise.all([queue.idle(), emailPath.queue.idle()]);
+    },
     close: async () => {
       closed = true;
       cancelPublish();
       pending = [];
       await queue.drain();
+      await emailPath.queue.drain();
       await stopAll();
     },
   };
@@ -374,17 +438,21 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
 
 /** The commands an editor needs, with the ports actually in use. */
 export function usage(
-  cloud: Pick<DevCloud, 's3Endpoint' | 'dynamoEndpoint' | 'siteUrl'>,
+  cloud: Pick<DevCloud, 's3Endpoint' | 'dynamoEndpoint' | 'sesEndpoint' | 'siteUrl' | 'mailSiteUrl'>,
   dataDir: string,
 ): string {
   const { accessKeyId, secretAccessKey } = S3RVER_CREDENTIALS;
   const aws = `aws --endpoint-url ${cloud.s3Endpoint}`;
+  const site = cloud.siteUrl;
+  const you = 'you@example.org';
   return [
-    'dev:cloud is running: the real ingest and publish handlers on local S3 and DynamoDB emulators.',
-    `  S3 (s3rver)          ${cloud.s3Endpoint}   buckets ${ARTICLES_BUCKET}, ${SITE_BUCKET}`,
-    `  DynamoDB (dynalite)  ${cloud.dynamoEndpoint}   table ${STORY_TABLE}`,
-    `  site                 ${cloud.siteUrl}`,
-    `  data                 ${dataDir} (delete it to start afresh)`,
+    'dev:cloud is running: the real ingest, publish, subscribe, confirm-mail, edition and sender handlers',
+    'on local S3, DynamoDB and SES emulators.',
+    `  S3 (s3rver)              ${cloud.s3Endpoint}   buckets ${ARTICLES_BUCKET}, ${SITE_BUCKET}`,
+    `  DynamoDB (dynalite)      ${cloud.dynamoEndpoint}   tables ${STORY_TABLE}, ${EMAIL_TABLE}`,
+    `  SES (aws-ses-v2-local)   ${cloud.sesEndpoint}   its mail viewer: open ${cloud.sesEndpoint}/ in a browser`,
+    `  site and subscribe API   ${site}   (${site}api/*)`,
+    `  data                     ${dataDir} (delete it to start afresh; sent mail is not kept)`,
     '',
     `s3rver accepts only the access key ${accessKeyId} with the secret ${secretAccessKey}. In the shell you upload from:`,
     `  export AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} AWS_DEFAULT_REGION=${REGION} AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED`,
@@ -398,9 +466,33 @@ export function usage(
     'Remove one:',
     `  ${aws} s3 rm s3://${ARTICLES_BUCKET}/${ARTICLES_PREFIX}article.txt`,
     '',
-    `Then open ${cloud.siteUrl} or: curl ${cloud.siteUrl}feed.xml`,
+    `Then open ${site} or: curl ${site}feed.xml`,
+    '',
+    'Email subscribers (the home page has the form too):',
+    `  curl -d email=${you} ${site}api/subscribe`,
+    'Every mail sent, as JSON (?to= filters by recipient):',
+    `  curl '${site}_dev/mail?to=${you}'`,
+    `The links in mails start with ${cloud.mailSiteUrl}: mail must carry an https List-Unsubscribe URL`,
+    '(RFC 8058), so the mail functions refuse an http site, and nothing here speaks TLS. Each entry of',
+    '/_dev/mail has them as devLinks on this http server. Confirm (GET):',
+    `  curl "$(curl -s '${site}_dev/mail?to=${you}' | grep -o '${site}api/confirm?token=[A-Za-z0-9_-]*' | tail -n 1)"`,
+    'Start an edition now, as the schedule does on AWS (the stories first published since the previous',
+    'edition, to everyone confirmed before now); it answers with the outcome and who was mailed:',
+    `  curl -X POST ${site}_dev/edition`,
+    `  (one edition per minute, as on AWS: add ?at=<ISO time>, e.g. ?at=${exampleMinute()}, for another)`,
+    'Unsubscribe in one click, as a mail client does (a GET of devLinks.unsubscribe shows the button):',
+    `  curl -X POST "$(curl -s '${site}_dev/mail?to=${you}' | grep -o '${site}api/unsubscribe?token=[A-Za-z0-9_-]*' | tail -n 1)"`,
+    'Limits as on AWS: 3 confirmation mails per address per day, 20 subscribe requests per hour from one address.',
+    'Tokens are signed with a fixed, public development secret (DEV_KEYRING_JSON): never use it in production.',
+    '',
     'Ctrl-C stops.',
   ].join('\n');
+}
+
+/** The next whole minute, as an example `?at=`: a time the current minute's edition does not have. */
+function exampleMinute(now = new Date()): string {
+  const next = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 60_000);
+  return `${next.toISOString().slice(0, 16)}:00Z`;
 }
 
 /** A port from the environment: unset means the default, 0 a free port. */
@@ -420,7 +512,8 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       'Usage: npm run dev:cloud [-- --seed]\n\n  --seed   upload articles/* into the articles bucket at start\n\n' +
-        `Environment: S3_PORT (default ${DEFAULT_S3_PORT}), SITE_PORT (default ${DEFAULT_SITE_PORT}); 0 picks a free port.`,
+        `Environment: S3_PORT (default ${DEFAULT_S3_PORT}), SITE_PORT (default ${DEFAULT_SITE_PORT}), ` +
+        `SES_PORT (default ${DEFAULT_SES_PORT}); 0 picks a free port.`,
     );
     return;
   }
@@ -432,15 +525,18 @@ async function main(): Promise<void> {
     cloud = await startDevCloud({
       s3Port: portFromEnv('S3_PORT', DEFAULT_S3_PORT),
       sitePort: portFromEnv('SITE_PORT', DEFAULT_SITE_PORT),
+      sesPort: portFromEnv('SES_PORT', DEFAULT_SES_PORT),
       seed: values.seed,
       dataDir,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
-      code === 'EADDRINUSE'
-        ? `${(error as Error).message}: another program uses the port; set S3_PORT or SITE_PORT (0 = any free port)`
-        : ((error as Error).stack ?? String(error));
+      code === 'EADDRINUSE' || error instanceof SesListenError
+        ? `${(error as Error).message}: another program uses the port; set S3_PORT, SITE_PORT or SES_PORT (0 = any free port)`
+        : error instanceof DevCloudStaleDataError
+          ? error.message
+          : ((error as Error).stack ?? String(error));
     console.error(`dev:cloud could not start: ${message}`);
     process.exitCode = 1;
     return;

@@ -216,6 +216,40 @@ export async function createEmailTable(
 }
 
 /** Even with createTableMs 0, dynalite turns a table ACTIVE on a later tick. */
+/** Creates the email table unless a persisted dynalite already has it. Returns whether it was created. */
+export async function ensureEmailTable(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  name: string,
+): Promise<boolean> {
+  if (await tableExists(client as DynamoDBClient, name)) return false;
+  await createEmailTable(client, name);
+  return true;
+}
+
+/**
+ * The global secondary indexes of `indexes` that the table lacks: a table persisted by an older
+ * version of the code keeps its old schema, and a query on a missing index fails far from the cause.
+ */
+export async function missingIndexes(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  name: string,
+  indexes: readonly string[],
+): Promise<string[]> {
+  const { Table } = await (client as DynamoDBClient).send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  return indexes.filter((index) => !present.has(index));
+}
+
+async function tableExists(client: DynamoDBClient, name: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: name }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
 async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
@@ -248,10 +282,17 @@ export interface SesEmulator {
 export interface SesEmulatorOptions {
   /** What `GetAccount` reports as `SendQuota.MaxSendRate`. @default 14 */
   maxSendRate?: number;
+  /** @default 0 (a free port) */
+  port?: number;
+}
+
+/** aws-ses-v2-local did not start listening; it does not say why, and a port in use is the usual cause. */
+export class SesListenError extends Error {
+  override name = 'SesListenError';
 }
 
 /**
- * aws-ses-v2-local on 127.0.0.1, a free port. Its mail store and its `GetAccount` answer are
+ * aws-ses-v2-local on 127.0.0.1 (a free port unless told). Its mail store and its `GetAccount` answer are
  * process-wide (a module variable and `process.env.AWS_SES_ACCOUNT`): one emulator per test file.
  */
 export async function startSes(options: SesEmulatorOptions = {}): Promise<SesEmulator> {
@@ -272,10 +313,12 @@ export async function startSes(options: SesEmulatorOptions = {}): Promise<SesEmu
     SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
   });
   const start = (require('aws-ses-v2-local') as { default: SesServerFactory }).default;
-  const server = await start({ host: '127.0.0.1', port: 0 });
+  const port = options.port ?? 0;
+  const server = await start({ host: '127.0.0.1', port });
   const address = server.address();
+  // It resolves even when listening failed, and drops the error: no address is all that is left of it.
   if (!address || typeof address === 'string')
-    throw new Error('aws-ses-v2-local did not report a TCP address');
+    throw new SesListenError(`aws-ses-v2-local could not listen on 127.0.0.1:${port} (is the port in use?)`);
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {
     endpoint,
