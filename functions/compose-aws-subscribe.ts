@@ -98,11 +98,11 @@ export function composeSubscribeApi(options: SubscribeComposeOptions = {}): Subs
 /**
  * The API's pages link back to the site. Behind the CloudFront domain (no siteUrl or custom
  * domain configured), the stack cannot tell this function its own site URL without a dependency
- * cycle (the distribution's origin is this function), so it sets SITE_URL_HEADER: the pages are
- * then served from the site's own origin under /api/, and root-relative links reach the site.
+ * cycle (the distribution's origin is this function), so it sets SITE_LINKS=root-relative: the
+ * pages are served from the site's own origin under /api/, and root-relative links reach the site.
  */
 function apiSiteUrl(config: SiteConfig, env: NodeJS.ProcessEnv): string {
-  return env.SITE_URL_HEADER?.trim() ? '/' : config.siteUrl;
+  return env.SITE_LINKS?.trim() === 'root-relative' ? '/' : config.siteUrl;
 }
 
 /**

@@ -7,11 +7,7 @@ import {
   CacheHeaderBehavior,
   CachePolicy,
   CacheQueryStringBehavior,
-  Function as CloudFrontFunction,
   Distribution,
-  FunctionCode,
-  FunctionEventType,
-  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -31,7 +27,6 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { CustomDomain } from '../config.js';
 import { PrivateBucket } from './private-bucket.js';
-import { FORWARDED_HOST_HEADER } from './subscribe-api.js';
 
 /** Feeds change whenever a story lands: readers polling every few minutes should see it soon. */
 export const SITE_DEFAULT_TTL = Duration.minutes(5);
@@ -39,14 +34,13 @@ export const SITE_MAX_TTL = Duration.days(1);
 
 /**
  * Viewer headers an API behavior passes to its origin. Never `Host`: a Lambda function URL only
- * answers to its own host name, so CloudFront's `FORWARDED_HOST_HEADER` carries the viewer's.
+ * answers to its own host name.
  */
 export const API_FORWARDED_HEADERS = [
   'CloudFront-Viewer-Address',
   'Content-Type',
   'Accept',
   'Origin',
-  FORWARDED_HOST_HEADER,
 ] as const;
 
 export interface StaticSiteProps {
@@ -69,7 +63,6 @@ export class StaticSite extends Construct {
   /** Absolute URL of the site root, ending in `/` (a token when it is the CloudFront domain). */
   readonly url: string;
   private apiRequestPolicy?: OriginRequestPolicy;
-  private forwardHost?: CloudFrontFunction;
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
@@ -171,24 +164,10 @@ export class StaticSite extends Construct {
   /** The behavior of a dynamic origin; see `StaticSiteProps.apiOrigins`. */
   private apiBehavior(origin: IOrigin, responseHeadersPolicy: IResponseHeadersPolicy): BehaviorOptions {
     this.apiRequestPolicy ??= new OriginRequestPolicy(this, 'ApiRequestPolicy', {
-      comment: 'API: the query string, the viewer address and host, the body type; no cookies, never Host',
+      comment: 'API: the query string, the viewer address, the body type; no cookies, never Host',
       queryStringBehavior: OriginRequestQueryStringBehavior.all(),
       headerBehavior: OriginRequestHeaderBehavior.allowList(...API_FORWARDED_HEADERS),
       cookieBehavior: OriginRequestCookieBehavior.none(),
-    });
-    this.forwardHost ??= new CloudFrontFunction(this, 'ForwardHost', {
-      comment: `Copies the viewer Host into ${FORWARDED_HOST_HEADER} for API origins`,
-      runtime: FunctionRuntime.JS_2_0,
-      // Overwrites whatever the viewer sent under that name: the origin can trust it.
-      code: FunctionCode.fromInline(
-        [
-          'function handler(event) {',
-          '  var request = event.request;',
-          `  request.headers['${FORWARDED_HOST_HEADER}'] = { value: request.headers.host.value };`,
-          '  return request;',
-          '}',
-        ].join('\n'),
-      ),
     });
     return {
       origin,
@@ -199,7 +178,6 @@ export class StaticSite extends Construct {
       originRequestPolicy: this.apiRequestPolicy,
       responseHeadersPolicy,
       compress: true,
-      functionAssociations: [{ function: this.forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }],
     };
   }
 }

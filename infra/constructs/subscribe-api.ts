@@ -17,12 +17,6 @@ export const CONFIRM_BATCHING_WINDOW = Duration.seconds(1);
 /** Receives before a confirmation request is parked: SES throttling passes, a poison message surfaces. */
 export const SUBSCRIBE_MAX_RECEIVE_COUNT = 5;
 
-/**
- * The header CloudFront sets on `/api/*` from the viewer's Host (`StaticSite`). A function URL
- * only answers to its own host name, so the viewer's Host cannot be forwarded itself.
- */
-export const FORWARDED_HOST_HEADER = 'x-forwarded-host';
-
 export interface SubscribeApiProps {
   table: EmailTable;
   keyring: TokenKeyring;
@@ -32,8 +26,8 @@ export interface SubscribeApiProps {
   /**
    * False when the site is only reachable at the CloudFront domain: the distribution routes
    * `/api/*` to this function, so the function cannot also be given the distribution's domain
-   * (CloudFormation would see a cycle). The function then reads the public host from
-   * `FORWARDED_HOST_HEADER` and is told so by `SITE_URL_HEADER`.
+   * (CloudFormation would see a cycle). Its pages, served from the site's own origin under `/api/`,
+   * then link the site root-relative (`SITE_LINKS=root-relative`).
    */
   siteUrlKnown: boolean;
   listId: string;
@@ -86,7 +80,7 @@ export class SubscribeApi extends Construct {
         LIST_ID: props.listId,
         SITE_CONFIG: props.siteConfigJson,
         SUBSCRIBES_PER_SOURCE_PER_HOUR: String(props.subscribesPerSourcePerHour),
-        ...(!props.siteUrlKnown && { SITE_URL_HEADER: FORWARDED_HOST_HEADER }),
+        ...(!props.siteUrlKnown && { SITE_LINKS: 'root-relative' }),
       },
     });
     // No IAM auth: the site's form and mail clients' one-click POST (RFC 8058) carry no credentials,

@@ -427,41 +427,23 @@ describe('subscribe API', () => {
     );
   });
 
-  it('forwards the query string, the viewer address and host, never Host or cookies', () => {
+  it('forwards the query string and the viewer address, never Host or cookies', () => {
     const policy = props(template, (api.OriginRequestPolicyId as { Ref: string }).Ref)
       .OriginRequestPolicyConfig as Record<string, unknown>;
     expect(policy.QueryStringsConfig).toEqual({ QueryStringBehavior: 'all' });
     expect(policy.CookiesConfig).toEqual({ CookieBehavior: 'none' });
     const headers = policy.HeadersConfig as { HeaderBehavior: string; Headers: string[] };
     expect(headers.HeaderBehavior).toBe('whitelist');
-    expect(headers.Headers).toEqual(
-      expect.arrayContaining(['CloudFront-Viewer-Address', 'Content-Type', 'x-forwarded-host']),
-    );
+    expect(headers.Headers).toEqual(expect.arrayContaining(['CloudFront-Viewer-Address', 'Content-Type']));
     expect(headers.Headers.map((h) => h.toLowerCase())).not.toContain('host');
   });
 
-  it('has CloudFront copy the viewer Host into x-forwarded-host on every API request', () => {
-    const associations = api.FunctionAssociations as { EventType: string; FunctionARN: unknown }[];
-    expect(associations).toHaveLength(1);
-    expect(associations[0]?.EventType).toBe('viewer-request');
-    const functionId = (associations[0]!.FunctionARN as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
-    const code = props(template, functionId).FunctionCode as string;
-    // Run the CloudFront function's code on a sample event, as CloudFront would.
-    const handler = new Function(`${code}; return handler;`)() as (event: unknown) => {
-      headers: Record<string, { value: string }>;
-    };
-    const request = handler({
-      request: {
-        headers: {
-          host: { value: 'd111111abcdef8.cloudfront.net' },
-          'x-forwarded-host': { value: 'evil.example' },
-        },
-      },
-    });
-    expect(request.headers['x-forwarded-host']).toEqual({ value: 'd111111abcdef8.cloudfront.net' });
+  it('runs no CloudFront function on API requests', () => {
+    expect(api.FunctionAssociations).toBeUndefined();
+    expect(Object.keys(template.findResources('AWS::CloudFront::Function'))).toEqual([]);
   });
 
-  it('gets the contract environment, and the public host header when the site URL is only known at deploy time', () => {
+  it('gets the contract environment, and root-relative site links when the site URL is only known at deploy time', () => {
     expect(ownEnvKeys(template, ids.api)).toEqual(
       [
         'EMAIL_TABLE',
@@ -470,7 +452,7 @@ describe('subscribe API', () => {
         'LIST_ID',
         'SITE_CONFIG',
         'SUBSCRIBES_PER_SOURCE_PER_HOUR',
-        'SITE_URL_HEADER',
+        'SITE_LINKS',
       ].sort(),
     );
     const env = envOf(template, ids.api);
@@ -480,16 +462,16 @@ describe('subscribe API', () => {
       TOKEN_SECRET_ARN: { Ref: ids.secret },
       LIST_ID: 'digest',
       SUBSCRIBES_PER_SOURCE_PER_HOUR: '20',
-      SITE_URL_HEADER: 'x-forwarded-host',
+      SITE_LINKS: 'root-relative',
     });
     // The distribution routes to this function, so its SITE_CONFIG cannot name the distribution.
     expect(flatten(env.SITE_CONFIG)).not.toContain(ids.distribution);
     expect(JSON.parse(flatten(env.SITE_CONFIG)).siteUrl).toBe(SITE_URL_FROM_REQUEST);
   });
 
-  it('gets the configured site URL, and no host header, when the site URL is known at synth time', () => {
+  it('gets the configured site URL, and absolute links, when the site URL is known at synth time', () => {
     const env = envOf(full.template, fullIds.api);
-    expect(env.SITE_URL_HEADER).toBeUndefined();
+    expect(env.SITE_LINKS).toBeUndefined();
     expect(JSON.parse(flatten(env.SITE_CONFIG))).toMatchObject({
       siteUrl: 'https://news.example.org/',
       subscribeUrl: 'https://news.example.org/api/subscribe',

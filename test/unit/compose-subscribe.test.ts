@@ -19,6 +19,6 @@ describe('composeSubscribeApi site links', () => {
   });
 
   it('links root-relative when the site URL comes from the request (CloudFront domain, no cycle)', () => {
-    expect(composeSubscribeApi(options({ SITE_URL_HEADER: 'x-forwarded-host' })).site.siteUrl).toBe('/');
+    expect(composeSubscribeApi(options({ SITE_LINKS: 'root-relative' })).site.siteUrl).toBe('/');
   });
 });
