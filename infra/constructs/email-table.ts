@@ -1,8 +1,5 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { grantItemRead, grantItemReadWrite } from './item-grants.js';
+import { KeyedTable } from './keyed-table.js';
 
 /** Confirmed subscribers, oldest confirmation first (`gsi1pk` = `CONFIRMED`, `gsi1sk` = `<confirmedAt>#<id>`). */
 export const BY_CONFIRMED_INDEX = 'byConfirmed';
@@ -16,33 +13,11 @@ export const EMAIL_TTL_ATTRIBUTE = 'expiresAt';
  * handles articles can read it, and its writes never wake the publisher through the story stream.
  * Retained and deletion-protected like the story table: losing it loses every subscriber's consent.
  */
-export class EmailTable extends Table {
+export class EmailTable extends KeyedTable {
   constructor(scope: Construct, id: string) {
     super(scope, id, {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
+      indexes: [{ name: BY_CONFIRMED_INDEX, prefix: 'gsi1' }],
       timeToLiveAttribute: EMAIL_TTL_ATTRIBUTE,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.addGlobalSecondaryIndex({
-      indexName: BY_CONFIRMED_INDEX,
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-  }
-
-  /** Item reads on the table and its one index, which is named exactly (no `index/*`). */
-  grantItemRead(grantee: IGrantable): void {
-    grantItemRead(grantee, this.tableArn, [BY_CONFIRMED_INDEX]);
-  }
-
-  /** Item reads and writes; writes only target the table. */
-  grantItemReadWrite(grantee: IGrantable): void {
-    grantItemReadWrite(grantee, this.tableArn, [BY_CONFIRMED_INDEX]);
   }
 }

@@ -1,15 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import {
-  AttributeType,
-  BillingMode,
-  ProjectionType,
-  StreamViewType,
-  Table,
-  TableEncryption,
-} from 'aws-cdk-lib/aws-dynamodb';
+import { StreamViewType } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { grantItemRead, grantItemReadWrite } from './item-grants.js';
+import { KeyedTable } from './keyed-table.js';
 
 /** The global secondary index listing stories by date (`gsi1pk`, `gsi1sk`). */
 export const BY_DATE_INDEX = 'byDate';
@@ -32,40 +24,17 @@ export const DIRTY_KEY = 'DIRTY';
  * The single-table index of articles, fingerprints and stories. On-demand (traffic is a trickle
  * of uploads), point-in-time recovery on, and its stream drives publishing.
  */
-export class StoryTable extends Table {
+export class StoryTable extends KeyedTable {
   constructor(scope: Construct, id: string) {
     super(scope, id, {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
+      indexes: [
+        { name: BY_DATE_INDEX, prefix: 'gsi1' },
+        { name: BY_CREATED_INDEX, prefix: 'gsi2' },
+      ],
+      // Only the edition function queries byCreated (`grantEditionAccess`); the pipeline reads byDate.
+      grantedIndexes: [BY_DATE_INDEX],
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.addGlobalSecondaryIndex({
-      indexName: BY_DATE_INDEX,
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-    this.addGlobalSecondaryIndex({
-      indexName: BY_CREATED_INDEX,
-      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-  }
-
-  /** Item reads on the table and the `byDate` index (the one the pipeline queries). */
-  grantItemRead(grantee: IGrantable): void {
-    grantItemRead(grantee, this.tableArn, [BY_DATE_INDEX]);
-  }
-
-  /** Item reads and writes; see `grantItemRead`. Writes only target the table (indexes are read-only). */
-  grantItemReadWrite(grantee: IGrantable): void {
-    grantItemReadWrite(grantee, this.tableArn, [BY_DATE_INDEX]);
   }
 
   /**
