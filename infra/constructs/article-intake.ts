@@ -3,10 +3,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
-import { FailureQueue } from './failure-queue.js';
+import { type FailureQueue, workQueue } from './failure-queue.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import type { StoryTable } from './story-table.js';
@@ -36,22 +36,14 @@ export class ArticleIntake extends Construct {
 
   constructor(scope: Construct, id: string, props: ArticleIntakeProps) {
     super(scope, id);
-    this.deadLetters = new FailureQueue(this, 'DeadLetters', {
-      holds: `Article events that failed ingestion ${INGEST_MAX_RECEIVE_COUNT} times`,
+    ({ queue: this.queue, deadLetters: this.deadLetters } = workQueue(this, {
+      id: 'Queue',
+      holds: 'Article events',
       alarmTopic: props.alarmTopic,
-      isRedriveTarget: true,
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // AWS's rule for SQS event sources: at least 6 × the function timeout, plus the batching
-      // window, so a message is not redelivered while a retried invocation still holds it.
-      visibilityTimeout: Duration.seconds(
-        6 * INGEST_TIMEOUT.toSeconds() + INGEST_BATCHING_WINDOW.toSeconds(),
-      ),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: INGEST_MAX_RECEIVE_COUNT,
+      consumerTimeout: INGEST_TIMEOUT,
+      batchingWindow: INGEST_BATCHING_WINDOW,
+    }));
 
     const notify = new SqsDestination(this.queue);
     for (const event of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {

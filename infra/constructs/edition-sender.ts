@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EmailTable } from './email-table.js';
-import { FailureQueue } from './failure-queue.js';
+import { type FailureQueue, workQueue } from './failure-queue.js';
 import type { MailSending } from './mail-sending.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
@@ -47,19 +47,13 @@ export class EditionSender extends Construct {
 
   constructor(scope: Construct, id: string, props: EditionSenderProps) {
     super(scope, id);
-    this.deadLetters = new FailureQueue(this, 'DeadLetters', {
-      holds: `Edition recipient chunks that failed ${OUTBOX_MAX_RECEIVE_COUNT} times`,
+    ({ queue: this.outbox, deadLetters: this.deadLetters } = workQueue(this, {
+      id: 'Outbox',
+      holds: 'Edition recipient chunks',
       alarmTopic: props.alarmTopic,
-      isRedriveTarget: true,
-    });
-    this.outbox = new Queue(this, 'Outbox', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // At least 6 × the sender's timeout (AWS's rule for SQS event sources; no batching window).
-      visibilityTimeout: Duration.seconds(6 * SENDER_TIMEOUT.toSeconds()),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: OUTBOX_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: OUTBOX_MAX_RECEIVE_COUNT,
+      consumerTimeout: SENDER_TIMEOUT,
+    }));
 
     // A mapping cannot go below 2 concurrent invocations, so a concurrency of 1 is enforced by
     // reserving exactly 1 (the second poller's invocation is throttled and its chunk comes back).

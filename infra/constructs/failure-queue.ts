@@ -51,3 +51,41 @@ export class FailureQueue extends Construct {
     if (!props.isRedriveTarget) Validations.of(this.queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
   }
 }
+
+export interface WorkQueueProps {
+  /** Construct id of the work queue in `scope` (the dead-letter queue is `DeadLetters`). */
+  id: string;
+  /** What a dead letter is, for the alarm, e.g. "Article events". */
+  holds: string;
+  alarmTopic: ITopic;
+  maxReceiveCount: number;
+  /** The consuming function's timeout and its mapping's batching window. */
+  consumerTimeout: Duration;
+  batchingWindow?: Duration;
+}
+
+/**
+ * A queue consumed by a Lambda event source mapping, with its dead-letter queue (and alarm) in
+ * `scope`. Visibility follows AWS's rule for SQS event sources: at least 6 × the function timeout
+ * plus the batching window, so a message is not redelivered while a retried invocation holds it.
+ */
+export function workQueue(
+  scope: Construct,
+  props: WorkQueueProps,
+): { queue: Queue; deadLetters: FailureQueue } {
+  const deadLetters = new FailureQueue(scope, 'DeadLetters', {
+    holds: `${props.holds} that failed ${props.maxReceiveCount} times`,
+    alarmTopic: props.alarmTopic,
+    isRedriveTarget: true,
+  });
+  const queue = new Queue(scope, props.id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout: Duration.seconds(
+      6 * props.consumerTimeout.toSeconds() + (props.batchingWindow?.toSeconds() ?? 0),
+    ),
+    retentionPeriod: Duration.days(4),
+    deadLetterQueue: { queue: deadLetters.queue, maxReceiveCount: props.maxReceiveCount },
+  });
+  return { queue, deadLetters };
+}

@@ -3,10 +3,10 @@ import type { IOrigin } from 'aws-cdk-lib/aws-cloudfront';
 import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EmailTable } from './email-table.js';
-import { FailureQueue } from './failure-queue.js';
+import { type FailureQueue, workQueue } from './failure-queue.js';
 import { ProjectFunction } from './project-function.js';
 import type { TokenKeyring } from './token-keyring.js';
 
@@ -51,21 +51,14 @@ export class SubscribeApi extends Construct {
 
   constructor(scope: Construct, id: string, props: SubscribeApiProps) {
     super(scope, id);
-    this.deadLetters = new FailureQueue(this, 'DeadLetters', {
-      holds: `Confirmation requests that failed ${SUBSCRIBE_MAX_RECEIVE_COUNT} times`,
+    ({ queue: this.queue, deadLetters: this.deadLetters } = workQueue(this, {
+      id: 'Queue',
+      holds: 'Confirmation requests',
       alarmTopic: props.alarmTopic,
-      isRedriveTarget: true,
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // At least 6 × the consumer's timeout plus its batching window (AWS's rule for SQS event sources).
-      visibilityTimeout: Duration.seconds(
-        6 * CONFIRM_MAILER_TIMEOUT.toSeconds() + CONFIRM_BATCHING_WINDOW.toSeconds(),
-      ),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: SUBSCRIBE_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: SUBSCRIBE_MAX_RECEIVE_COUNT,
+      consumerTimeout: CONFIRM_MAILER_TIMEOUT,
+      batchingWindow: CONFIRM_BATCHING_WINDOW,
+    }));
 
     this.function = new ProjectFunction(this, 'Handler', {
       entry: 'functions/handlers/subscribe-api.ts',
