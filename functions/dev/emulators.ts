@@ -20,6 +20,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsClients, createAwsClients, createSesClient } from '../adapters/aws/clients.js';
 import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../adapters/aws/dynamo-store.js';
 import { encodeS3Key } from '../adapters/aws/sqs-enqueue.js';
+import { BY_CONFIRMED_INDEX } from '../adapters/aws/subscriber-store.js';
 
 const require = createRequire(import.meta.url);
 
@@ -204,8 +205,7 @@ export async function ensureStoryTable(
   return true;
 }
 
-/** The email table's index of confirmed subscribers (`infra/` declares the same). */
-export const BY_CONFIRMED_INDEX = 'byConfirmed';
+export { BY_CONFIRMED_INDEX };
 
 /** The key schema and index of the email table (subscribers, rate counters, editions, send ledger). */
 export async function createEmailTable(

@@ -14,6 +14,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DIGESTS_PREFIX } from '../../functions/core/email/edition-content.js';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
 import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
@@ -22,8 +23,6 @@ import { ProjectFunction } from './project-function.js';
 import type { StoryTable } from './story-table.js';
 import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
 
-/** Editions are archived here in the site bucket, `digests/<editionId>.html`. */
-export const DIGESTS_PREFIX = 'digests/';
 /** Scheduler retries a failed delivery this often, within `EDITION_MAX_EVENT_AGE`. */
 export const EDITION_RETRY_ATTEMPTS = 3;
 /** An edition started hours late still carries the right stories (its id comes from the scheduled time). */

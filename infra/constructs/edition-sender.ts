@@ -75,7 +75,6 @@ export class EditionSender extends Construct {
         SITE_CONFIG: props.siteConfigJson,
         SEND_CONCURRENCY: String(props.sendConcurrency),
       },
-      // It sends stored editions and renders nothing today; shipped so a future per-subscriber part can.
     });
     this.function.addEventSource(
       new SqsEventSource(this.outbox, {

@@ -1,8 +1,12 @@
 import type { Construct } from 'constructs';
+import { BY_CONFIRMED_INDEX } from '../../functions/adapters/aws/subscriber-store.js';
 import { KeyedTable } from './keyed-table.js';
 
-/** Confirmed subscribers, oldest confirmation first (`gsi1pk` = `CONFIRMED`, `gsi1sk` = `<confirmedAt>#<id>`). */
-export const BY_CONFIRMED_INDEX = 'byConfirmed';
+/**
+ * Confirmed subscribers, oldest confirmation first (`gsi1pk` = `CONFIRMED`, `gsi1sk` =
+ * `<confirmedAt>#<id>`); the name comes from the adapter that queries it.
+ */
+export { BY_CONFIRMED_INDEX };
 
 /** Epoch seconds after which DynamoDB deletes an item (rate-limit counters). */
 export const EMAIL_TTL_ATTRIBUTE = 'expiresAt';

@@ -1,18 +1,17 @@
 import { StreamViewType } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../../functions/adapters/aws/dynamo-store.js';
 import { KeyedTable } from './keyed-table.js';
 
-/** The global secondary index listing stories by date (`gsi1pk`, `gsi1sk`). */
-export const BY_DATE_INDEX = 'byDate';
-
-/**
- * The sparse index of stories by first publication (`gsi2pk` = `CREATED`, `gsi2sk` =
- * `<createdAt>#<storyId>`): an edition takes the stories created since the previous one, and an
- * updated story keeps its place. Always present, email or not: it costs one index entry per story,
- * and turning email on later then needs no backfill before the first edition.
+/*
+ * Index names come from the adapter that queries them, so the table and the code cannot disagree.
+ * `byDate` lists stories by date (`gsi1pk`, `gsi1sk`). `byCreated` is the sparse index of stories by
+ * first publication (`gsi2pk` = `CREATED`, `gsi2sk` = `<createdAt>#<storyId>`): an edition takes the
+ * stories created since the previous one, and an updated story keeps its place. Always present,
+ * email or not: it costs one index entry per story, and turning email on later needs no backfill.
  */
-export const BY_CREATED_INDEX = 'byCreated';
+export { BY_CREATED_INDEX, BY_DATE_INDEX };
 
 /** The keys the publish function reacts to; other items (articles, fingerprints, bookkeeping) do not republish. */
 export const STORY_KEY_PREFIX = 'STORY#';

@@ -22,7 +22,7 @@ import {
   CloudFrontInvalidator,
   MAX_LISTED_PATHS,
 } from '../../functions/adapters/aws/cloudfront-invalidator.js';
-import { BY_DATE_INDEX, DynamoStore, POSTING_CAP } from '../../functions/adapters/aws/dynamo-store.js';
+import { DynamoStore, POSTING_CAP } from '../../functions/adapters/aws/dynamo-store.js';
 import {
   DocChunksMissingError,
   FEATURE_CHUNK_BYTES,
@@ -44,7 +44,6 @@ import type { DocItem, ObjectRecord, StoryItem } from '../../functions/core/clou
 import { type ObjectEvent, parseS3Event } from '../../functions/core/cloud/s3-events.js';
 import { encodePack } from '../../functions/core/pipeline/shingle-pack.js';
 import { compareStories } from '../../functions/core/pipeline/story-view.js';
-import { BY_DATE_INDEX as INFRA_BY_DATE_INDEX } from '../../infra/constructs/story-table.js';
 import {
   createStoryTable,
   type DynamoEmulator,
@@ -138,10 +137,6 @@ function makeStoryItem(id: string, date: string, overrides: Partial<StoryItem> =
 }
 
 describe('DynamoStore against dynalite', () => {
-  it('names the same date index as the CDK table', () => {
-    expect(BY_DATE_INDEX).toBe(INFRA_BY_DATE_INDEX);
-  });
-
   it('compare-and-sets object records: a stale previous writes nothing', async () => {
     const { store } = await freshStore();
     const first: ObjectRecord = {

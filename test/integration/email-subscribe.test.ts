@@ -18,11 +18,7 @@ import type {
 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
-import {
-  BY_CONFIRMED_INDEX,
-  DynamoRateLimiter,
-  DynamoSubscriberStore,
-} from '../../functions/adapters/aws/subscriber-store.js';
+import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
 import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
 import { readTemplates } from '../../functions/adapters/local/templates.js';
 import {
@@ -44,7 +40,6 @@ import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.
 import {
   createEmailTable,
   type DynamoEmulator,
-  BY_CONFIRMED_INDEX as EMULATOR_BY_CONFIRMED_INDEX,
   REGION,
   type SesEmulator,
   type StoredMail,
@@ -623,8 +618,4 @@ describe('bounce and complaint events through SNS', () => {
     const w = await world({ EMAIL_TABLE: 'no-such-table' });
     await expect(w.bounces(snsEvent(sample('complaint')))).rejects.toBeInstanceOf(BounceBatchError);
   });
-});
-
-it('names the index as the emulator helper and the infrastructure do', () => {
-  expect(BY_CONFIRMED_INDEX).toBe(EMULATOR_BY_CONFIRMED_INDEX);
 });

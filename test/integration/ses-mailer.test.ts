@@ -80,18 +80,25 @@ describe('classifySendError', () => {
     });
 
   it.each([
-    ['TooManyRequestsException', 429, SendThrottledError],
-    ['LimitExceededException', 400, SendThrottledError],
-    ['MessageRejected', 400, SendRejectedError],
-    ['BadRequestException', 400, SendRejectedError],
-    ['AccountSuspendedException', 400, SendUnavailableError],
-    ['SendingPausedException', 400, SendUnavailableError],
-    ['MailFromDomainNotVerifiedException', 400, SendUnavailableError],
-    ['InternalFailure', 500, SendOutcomeUnknownError],
-  ])('%s (%i) → %o', (name, status, expected) => {
-    const mapped = classifySendError(sdkError(name, status));
+    ['TooManyRequestsException', 429, SendThrottledError, 'SES throttled'],
+    ['LimitExceededException', 400, SendThrottledError, 'SES throttled'],
+    ['MessageRejected', 400, SendRejectedError, 'SES rejected the message: MessageRejected'],
+    ['BadRequestException', 400, SendRejectedError, 'SES rejected the message: BadRequestException'],
+    ['AccountSuspendedException', 400, SendUnavailableError, 'SES cannot send: AccountSuspendedException'],
+    ['SendingPausedException', 400, SendUnavailableError, 'SES cannot send: SendingPausedException'],
+    [
+      'MailFromDomainNotVerifiedException',
+      400,
+      SendUnavailableError,
+      'SES cannot send: MailFromDomainNotVerifiedException',
+    ],
+    ['InternalFailure', 500, SendOutcomeUnknownError, 'SES send outcome unknown: InternalFailure'],
+  ])('%s (%i) → %o', (name, status, expected, prefix) => {
+    const original = sdkError(name, status);
+    const mapped = classifySendError(original);
     expect(mapped).toBeInstanceOf(expected);
-    expect(mapped.message).toContain(name === 'TooManyRequestsException' ? 'throttled' : '');
+    expect(mapped.message.startsWith(prefix)).toBe(true);
+    expect(mapped.cause).toBe(original);
   });
 
   it('treats a network failure with no answer as an unknown outcome', () => {

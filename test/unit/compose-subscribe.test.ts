@@ -4,7 +4,7 @@ import { composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
 
 const env = (extra: Record<string, string> = {}) => ({
   EMAIL_TABLE: 'email',
-  SITE_CONFIG: JSON.stringify({ title: 'Wire', siteUrl: 'https://site-url-from-request.invalid/' }),
+  SITE_CONFIG: JSON.stringify({ title: 'Wire', siteUrl: 'https://news.example.org/' }),
   ...extra,
 });
 const options = (extra: Record<string, string> = {}) => ({
@@ -15,7 +15,7 @@ const options = (extra: Record<string, string> = {}) => ({
 
 describe('composeSubscribeApi site links', () => {
   it('uses the configured site URL when the stack knows it', () => {
-    expect(composeSubscribeApi(options()).site.siteUrl).toBe('https://site-url-from-request.invalid/');
+    expect(composeSubscribeApi(options()).site.siteUrl).toBe('https://news.example.org/');
   });
 
   it('links root-relative when the site URL comes from the request (CloudFront domain, no cycle)', () => {

@@ -46,7 +46,7 @@ import { batchWriteAll, type WriteRequest } from './batch-write.js';
 import { mapLimit } from './concurrency.js';
 import { DocChunksMissingError, joinFeatures, splitFeatures } from './feature-chunks.js';
 
-/** The index listing stories by date; same name as in `infra/constructs/story-table.ts`. */
+/** The index listing stories by date; `infra/constructs/story-table.ts` imports it. */
 export const BY_DATE_INDEX = 'byDate';
 /** The index listing stories by first publication (`createdAt`), for the email editions. */
 export const BY_CREATED_INDEX = 'byCreated';

@@ -24,7 +24,7 @@ import type { Recipient, RecipientDirectory, Subscriber } from '../../core/email
 import type { RateCounter, RateLimiter, SubscriberStore } from '../../core/email/subscriptions.js';
 import { sleep } from './concurrency.js';
 
-/** Same name as the table definition in infra and in the emulator helper. */
+/** The email table's index of confirmed subscribers; `infra/` and the emulator helper import it. */
 export const BY_CONFIRMED_INDEX = 'byConfirmed';
 export const CONFIRMED_PARTITION = 'CONFIRMED';
 /** DynamoDB's limit of keys per BatchGetItem call. */

@@ -17,7 +17,9 @@ export interface DigestRender {
   render(edition: Edition, links: DigestLinks): DigestParts;
 }
 
-export const archivePathFor = (editionId: string) => `digests/${editionId}.html`;
+/** Where editions are archived on the site; the stack grants the edition function writes under it. */
+export const DIGESTS_PREFIX = 'digests/';
+export const archivePathFor = (editionId: string) => `${DIGESTS_PREFIX}${editionId}.html`;
 
 /**
  * A URL-shaped placeholder (so Handlebars leaves it alone: no `=`, `&` or quotes) on a reserved
