@@ -1,6 +1,6 @@
 /**
- * What the edition and sender composition roots share. Apart from both, so that the sender's
- * bundle carries no MJML and no templates (only the edition function renders).
+ * What the email composition roots (subscribe, edition, sender) share. Apart from them, so that
+ * no bundle carries another's renderer: only the edition and confirmation functions compile MJML.
  */
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -8,10 +8,14 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createSecretsClient, createSesClient } from './adapters/aws/clients.js';
+import { SecretsKeyring } from './adapters/aws/secrets-keyring.js';
+import { SesMailer } from './adapters/aws/ses-mailer.js';
 import { resolveConfig } from './core/config.js';
 import type { Outbox, Sleep } from './core/email/edition-ports.js';
 import type { KeyringSource, MailSender, RecipientDirectory, SendQuotaSource } from './core/email/ports.js';
 import type { SendLog } from './core/email/send-chunk.js';
+import { type SenderIdentity, senderIdentity } from './core/email/send-message.js';
 import type { SiteConfig } from './core/model.js';
 import type { Clock } from './core/ports.js';
 import { getStringFromEnv } from './env.js';
@@ -54,4 +58,41 @@ export class EmailConfigError extends Error {
 export const siteConfigOf = (env: NodeJS.ProcessEnv): SiteConfig =>
   resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
 export const listIdOf = (env: NodeJS.ProcessEnv) => env.LIST_ID?.trim() || DEFAULT_LIST_ID;
-export const realSleep: Sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/** FROM_ADDRESS (`news@example.org` or `Name <news@example.org>`), named FROM_NAME or the site title. */
+export const senderOf = (env: NodeJS.ProcessEnv, config: SiteConfig): SenderIdentity =>
+  senderIdentity(getStringFromEnv('FROM_ADDRESS', env), env.FROM_NAME?.trim() || config.title);
+
+/**
+ * The site URL mail links are built on. RFC 8058: the one-click List-Unsubscribe URL every mail
+ * carries must be https, so a function that mails refuses to start without one (rather than
+ * failing, and dead-lettering, every message).
+ */
+export function mailSiteUrlOf(config: SiteConfig): string {
+  if (!config.siteUrl.startsWith('https://')) {
+    throw new EmailConfigError(
+      `SITE_CONFIG siteUrl must be https for List-Unsubscribe, got ${config.siteUrl}`,
+    );
+  }
+  return config.siteUrl;
+}
+
+/** The token keyring: the injected one, else the Secrets Manager secret TOKEN_SECRET_ARN. */
+export function keyringOf(
+  options: { keyring?: KeyringSource; clients?: { secrets?: SecretsManagerClient } },
+  env: NodeJS.ProcessEnv,
+): KeyringSource {
+  return (
+    options.keyring ??
+    new SecretsKeyring(
+      options.clients?.secrets ?? createSecretsClient(),
+      getStringFromEnv('TOKEN_SECRET_ARN', env),
+    )
+  );
+}
+
+/** SES, with the configuration set whose bounce and complaint events reach the bounce function. */
+export function sesMailerOf(client: SESv2Client | undefined, env: NodeJS.ProcessEnv): SesMailer {
+  const configurationSet = env.CONFIGURATION_SET?.trim();
+  return new SesMailer(client ?? createSesClient(), configurationSet ? { configurationSet } : {});
+}

@@ -3,29 +3,26 @@
  * renderer: the edition function stored each edition's finished parts.
  */
 import { randomUUID } from 'node:crypto';
-import { createDocumentClient, createSecretsClient, createSesClient } from './adapters/aws/clients.js';
+import { createDocumentClient } from './adapters/aws/clients.js';
+import { sleep as realSleep } from './adapters/aws/concurrency.js';
 import { DynamoEditionStore } from './adapters/aws/edition-store.js';
-import { SecretsKeyring } from './adapters/aws/secrets-keyring.js';
 import { DynamoSendLedger } from './adapters/aws/send-ledger.js';
-import { SesMailer } from './adapters/aws/ses-mailer.js';
 import { DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
 import {
   DEFAULT_SEND_CONCURRENCY,
   type EditionComposeOptions,
-  EmailConfigError,
+  keyringOf,
   listIdOf,
-  realSleep,
+  mailSiteUrlOf,
+  senderOf,
+  sesMailerOf,
   siteConfigOf,
 } from './compose-aws-email.js';
 import type { EditionContent } from './core/email/edition-ports.js';
 import type { SenderDeps } from './core/email/send-chunk.js';
-import { senderIdentity } from './core/email/send-message.js';
 import { SendPacer } from './core/email/send-pacer.js';
-import type { Clock } from './core/ports.js';
+import { systemClock } from './core/ports.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
-
-/** Not imported from `compose-aws.ts`, which would pull the S3 adapters into this bundle. */
-const systemClock: Clock = { now: () => new Date() };
 
 /** Editions the sender keeps in memory: they are immutable once queued. */
 const CONTENT_CACHE_SIZE = 4;
@@ -35,22 +32,10 @@ export function composeSender(options: EditionComposeOptions = {}): SenderDeps {
   const dynamo = options.clients?.dynamo ?? createDocumentClient();
   const emailTable = getStringFromEnv('EMAIL_TABLE', env);
   const config = siteConfigOf(env);
-  // RFC 8058: the one-click unsubscribe URL is built on the site URL and must be https.
-  if (!config.siteUrl.startsWith('https://')) {
-    throw new EmailConfigError(
-      `SITE_CONFIG siteUrl must be https for List-Unsubscribe, got ${config.siteUrl}`,
-    );
-  }
+  const siteUrl = mailSiteUrlOf(config);
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? realSleep;
-  const configurationSet = env.CONFIGURATION_SET?.trim();
-  const ses =
-    options.mailer && options.quota
-      ? undefined
-      : new SesMailer(
-          options.clients?.ses ?? createSesClient(),
-          configurationSet ? { configurationSet } : {},
-        );
+  const ses = options.mailer && options.quota ? undefined : sesMailerOf(options.clients?.ses, env);
   const editions = new DynamoEditionStore(dynamo, emailTable);
   return {
     directory: options.directory ?? new DynamoSubscriberStore(dynamo, emailTable),
@@ -64,19 +49,14 @@ export function composeSender(options: EditionComposeOptions = {}): SenderDeps {
       clock,
       sleep,
     }),
-    keyring:
-      options.keyring ??
-      new SecretsKeyring(
-        options.clients?.secrets ?? createSecretsClient(),
-        getStringFromEnv('TOKEN_SECRET_ARN', env),
-      ),
+    keyring: keyringOf(options, env),
     clock,
     sleep,
     random: options.random ?? Math.random,
     newAttemptId: randomUUID,
-    from: senderIdentity(getStringFromEnv('FROM_ADDRESS', env), env.FROM_NAME?.trim() || config.title),
+    from: senderOf(env, config),
     listId: listIdOf(env),
-    siteUrl: config.siteUrl,
+    siteUrl,
     ...(options.log ? { log: options.log } : {}),
   };
 }

@@ -8,31 +8,29 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  createDocumentClient,
-  createSecretsClient,
-  createSesClient,
-  createSqsClient,
-} from './adapters/aws/clients.js';
-import { SecretsKeyring } from './adapters/aws/secrets-keyring.js';
-import { SesMailer } from './adapters/aws/ses-mailer.js';
+import { createDocumentClient, createSqsClient } from './adapters/aws/clients.js';
 import { SqsSubscribeQueue } from './adapters/aws/sqs-subscribe-queue.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
-import { resolveConfig } from './core/config.js';
+import {
+  DEFAULT_LIST_ID,
+  keyringOf,
+  listIdOf,
+  mailSiteUrlOf,
+  senderOf,
+  sesMailerOf,
+  siteConfigOf,
+} from './compose-aws-email.js';
 import type { BounceDeps } from './core/email/bounces.js';
 import type { KeyringSource, MailSender } from './core/email/ports.js';
 import type { SubscribeApiDeps } from './core/email/subscribe-http.js';
 import type { ConfirmMailerDeps } from './core/email/subscribe-mailer.js';
 import type { SubscribeQueue } from './core/email/subscriptions.js';
 import type { SiteConfig } from './core/model.js';
-import type { Clock } from './core/ports.js';
+import { type Clock, systemClock } from './core/ports.js';
 import type { ConfirmationRender } from './core/render/confirmation.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 
-/** Not imported from `compose-aws.ts`, which would pull the S3 adapters into these bundles. */
-const systemClock: Clock = { now: () => new Date() };
-
-export const DEFAULT_LIST_ID = 'digest';
+export { DEFAULT_LIST_ID };
 export const DEFAULT_SUBSCRIBES_PER_SOURCE_PER_HOUR = 20;
 export const DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3;
 
@@ -53,20 +51,6 @@ export interface SubscribeComposeOptions {
   queue?: SubscribeQueue;
   /** Instead of SES. */
   mailer?: MailSender;
-}
-
-const siteConfigOf = (env: NodeJS.ProcessEnv): SiteConfig =>
-  resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
-const listIdOf = (env: NodeJS.ProcessEnv) => env.LIST_ID?.trim() || DEFAULT_LIST_ID;
-
-function keyringOf(options: SubscribeComposeOptions, env: NodeJS.ProcessEnv): KeyringSource {
-  return (
-    options.keyring ??
-    new SecretsKeyring(
-      options.clients?.secrets ?? createSecretsClient(),
-      getStringFromEnv('TOKEN_SECRET_ARN', env),
-    )
-  );
 }
 
 export function composeSubscribeApi(options: SubscribeComposeOptions = {}): SubscribeApiDeps {
@@ -123,18 +107,16 @@ export async function composeConfirmMailer(
   const dynamo = options.clients?.dynamo ?? createDocumentClient();
   const table = getStringFromEnv('EMAIL_TABLE', env);
   const config = siteConfigOf(env);
-  const configurationSet = env.CONFIGURATION_SET?.trim();
+  const siteUrl = mailSiteUrlOf(config);
   return {
     store: new DynamoSubscriberStore(dynamo, table),
     limiter: new DynamoRateLimiter(dynamo, table),
-    mailer:
-      options.mailer ??
-      new SesMailer(options.clients?.ses ?? createSesClient(), configurationSet ? { configurationSet } : {}),
+    mailer: options.mailer ?? sesMailerOf(options.clients?.ses, env),
     keyring: keyringOf(options, env),
     renderer: await createRenderer(resolve(env.TEMPLATES_DIR ?? 'templates'), config),
-    from: getStringFromEnv('FROM_ADDRESS', env),
+    from: senderOf(env, config),
     listId: listIdOf(env),
-    siteUrl: config.siteUrl,
+    siteUrl,
     perAddressPerDay: getIntFromEnv(
       'CONFIRMATIONS_PER_ADDRESS_PER_DAY',
       DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY,

@@ -15,10 +15,10 @@ import { S3ArticleSource, S3ObjectReader } from './adapters/aws/s3-articles.js';
 import { sqsEnqueuer } from './adapters/aws/sqs-enqueue.js';
 import type { IngestDeps } from './core/cloud/ingest.js';
 import type { ReconcileDeps } from './core/cloud/reconcile.js';
-import type { Clock } from './core/ports.js';
+import { type Clock, systemClock } from './core/ports.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock };
 
 export interface CloudOptions<C extends Partial<AwsClients> = AwsClients> {
   clients?: C;

@@ -48,3 +48,6 @@ export interface Progress {
 }
 
 export const silentProgress: Progress = { update() {}, done() {} };
+
+/** The real time (the Lambda handlers'; the local CLI's honours SOURCE_DATE_EPOCH, see `compose.ts`). */
+export const systemClock: Clock = { now: () => new Date() };

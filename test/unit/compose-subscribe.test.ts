@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
-import { composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
+import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
 
 const env = (extra: Record<string, string> = {}) => ({
   EMAIL_TABLE: 'email',
@@ -20,5 +20,31 @@ describe('composeSubscribeApi site links', () => {
 
   it('links root-relative when the site URL comes from the request (CloudFront domain, no cycle)', () => {
     expect(composeSubscribeApi(options({ SITE_LINKS: 'root-relative' })).site.siteUrl).toBe('/');
+  });
+});
+
+describe('composeConfirmMailer sender and site URL', () => {
+  const mailerOptions = (extra: Record<string, string>) => ({
+    ...options({ FROM_ADDRESS: 'news@example.org', TEMPLATES_DIR: 'templates', ...extra }),
+    mailer: { send: async () => ({ messageId: 'm' }) },
+  });
+  const noRenderer = async () => ({ render: () => ({ subject: '', html: '', text: '' }) });
+
+  it('names the sender FROM_NAME, as the digests do (else the site title)', async () => {
+    const named = await composeConfirmMailer(noRenderer, mailerOptions({ FROM_NAME: 'Harbour Desk' }));
+    expect(named.from).toEqual({ name: 'Harbour Desk', address: 'news@example.org' });
+    const untitled = await composeConfirmMailer(noRenderer, mailerOptions({}));
+    expect(untitled.from).toEqual({ name: 'Wire', address: 'news@example.org' });
+  });
+
+  it('refuses to start on an http site URL: every mail needs an https one-click link', async () => {
+    await expect(
+      composeConfirmMailer(
+        noRenderer,
+        mailerOptions({
+          SITE_CONFIG: JSON.stringify({ title: 'Wire', siteUrl: 'http://news.example.org/' }),
+        }),
+      ),
+    ).rejects.toThrow(/siteUrl must be https/);
   });
 });

@@ -22,7 +22,8 @@ import {
   SendUnavailableError,
 } from '../../functions/core/email/ports.js';
 import { ChunkRetryError, type SenderDeps, sendChunk } from '../../functions/core/email/send-chunk.js';
-import { senderIdentity, unsubscribeUrlFor } from '../../functions/core/email/send-message.js';
+import { senderIdentity } from '../../functions/core/email/send-message.js';
+import { unsubscribeUrl } from '../../functions/core/email/subscribe-links.js';
 import { perSenderRate, SendPacer } from '../../functions/core/email/send-pacer.js';
 import { type TokenKeyring, verifyToken } from '../../functions/core/email/tokens.js';
 
@@ -189,7 +190,7 @@ describe('sendChunk', () => {
     expect(raw).not.toContain('unsubscribe.invalid');
     // Quoted-printable may break long lines: the token is in both parts once soft breaks are undone.
     const decoded = raw.replace(/=\r\n/g, '').replace(/=3D/g, '=');
-    expect(decoded.split(unsubscribeUrlFor('https://news.example.org/', token)).length - 1).toBe(3);
+    expect(decoded.split(unsubscribeUrl('https://news.example.org/', token)).length - 1).toBe(3);
   });
 
   it('retries a throttled send after a backoff, and gives the claim back when throttling lasts', async () => {

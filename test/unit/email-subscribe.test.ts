@@ -485,7 +485,7 @@ describe('confirm mailer', () => {
       mailer,
       keyring: keyringSource,
       renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
-      from: 'Panjshir Wire <news@news.example.org>',
+      from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
       listId: LIST,
       siteUrl: CONFIG.siteUrl,
       perAddressPerDay: 3,
@@ -503,8 +503,10 @@ describe('confirm mailer', () => {
       transientBounces: 0,
     });
     const mail = mailer.sent[0]!;
-    expect(mail).toMatchObject({ to: address, from: deps.from, tags: { kind: 'confirm' } });
+    // SES gets the bare address; the From header carries the display name.
+    expect(mail).toMatchObject({ to: address, from: 'news@news.example.org', tags: { kind: 'confirm' } });
     const parsed = await simpleParser(mail.raw);
+    expect(parsed.from?.value).toEqual([{ name: 'Panjshir Wire', address: 'news@news.example.org' }]);
     expect(parsed.subject).toBe('Confirm your subscription to Panjshir Wire');
     const link = /https:\/\/news\.example\.org\/api\/confirm\?token=[A-Za-z0-9_-]+/.exec(
       String(parsed.text),

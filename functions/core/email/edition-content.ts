@@ -3,9 +3,11 @@
  * placeholder where each subscriber's unsubscribe URL goes, then personalised per recipient by a
  * plain string replacement, never by rendering again.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { Edition, SiteConfig, Story } from '../model.js';
 import type { DigestLinks, DigestParts } from '../render/digest.js';
+import { escapeHtml } from '../render/html.js';
 import type { EditionContent } from './edition-ports.js';
 
 /** The template lost its unsubscribe link: such a digest must not be sent (RFC 8058 aside, it is the law). */
@@ -76,13 +78,4 @@ export function fillUnsubscribe(
  */
 export function publicCopy(content: EditionContent, siteUrl: string): string {
   return fillUnsubscribe(content, `${siteUrl}index.html#subscribe`).html;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;');
 }

@@ -9,7 +9,13 @@ import type { CacheInvalidator, StoryItem } from '../cloud/ports.js';
 import type { SiteConfig, Story } from '../model.js';
 import { compareStories } from '../pipeline/story-view.js';
 import type { Clock, SiteSink } from '../ports.js';
-import { type DigestRender, newPlaceholder, publicCopy, renderEditionContent } from './edition-content.js';
+import {
+  archivePathFor,
+  type DigestRender,
+  newPlaceholder,
+  publicCopy,
+  renderEditionContent,
+} from './edition-content.js';
 import { scheduledEdition } from './edition-id.js';
 import type { EditionRecord, EditionStore, Outbox, SiteRefresh, StoryFeed } from './edition-ports.js';
 import { fanOut } from './fan-out.js';
@@ -52,11 +58,6 @@ export type EditionOutcome =
       archived: string;
     };
 
-/** The edition's content is missing although its status says it was stored: the table was edited by hand. */
-export class EditionContentMissingError extends Error {
-  override name = 'EditionContentMissingError';
-}
-
 export async function runEdition(deps: EditionDeps, scheduledTimeInput: unknown): Promise<EditionOutcome> {
   const { editionId, scheduledTime } = scheduledEdition(scheduledTimeInput);
   const fresh: EditionRecord = {
@@ -93,10 +94,8 @@ export async function runEdition(deps: EditionDeps, scheduledTimeInput: unknown)
     // Another run got there first and is queueing recipients: one of us is enough.
     if (!moved) return overtaken(deps, editionId);
   } else {
-    const content = await deps.editions.getContent(editionId);
-    if (!content)
-      throw new EditionContentMissingError(`edition ${editionId} is ${record.status} but has no content`);
-    archived = content.archivedPath;
+    // Resuming: the parts were stored before `sending`; the sender fails loudly if they were not.
+    archived = archivePathFor(editionId);
   }
 
   // The stored time: a second firing within the same minute names the same edition, not a later bound.

@@ -23,21 +23,17 @@ export async function fanOut(
   deps: { directory: Pick<RecipientDirectory, 'confirmedBefore'>; outbox: Outbox },
   editionId: string,
   scheduledTime: string,
-  recipientsPerMessage = MAX_RECIPIENTS_PER_MESSAGE,
 ): Promise<FanOutResult> {
-  if (recipientsPerMessage > MAX_RECIPIENTS_PER_MESSAGE) {
-    throw new RangeError(`at most ${MAX_RECIPIENTS_PER_MESSAGE} recipients per message`);
-  }
   // A page boundary that moves under a concurrent confirm could list someone twice.
   const seen = new Set<string>();
   let pending: string[] = [];
   let messages = 0;
   const flush = async (all: boolean) => {
-    const batchIds = recipientsPerMessage * MESSAGES_PER_FLUSH;
+    const batchIds = MAX_RECIPIENTS_PER_MESSAGE * MESSAGES_PER_FLUSH;
     while (pending.length >= batchIds || (all && pending.length > 0)) {
       const ids = pending.slice(0, batchIds);
       pending = pending.slice(ids.length);
-      const batch: EditionSendMessage[] = chunk(ids, recipientsPerMessage).map((subscriberIds) => ({
+      const batch: EditionSendMessage[] = chunk(ids, MAX_RECIPIENTS_PER_MESSAGE).map((subscriberIds) => ({
         kind: 'edition',
         editionId,
         subscriberIds,

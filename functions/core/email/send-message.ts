@@ -6,7 +6,8 @@ import { fillUnsubscribe } from './edition-content.js';
 import type { EditionContent } from './edition-ports.js';
 import { buildRawMessage } from './mime.js';
 import type { OutgoingMail, Recipient } from './ports.js';
-import { signToken, type TokenKeyring } from './tokens.js';
+import { unsubscribeToken, unsubscribeUrl } from './subscribe-links.js';
+import type { TokenKeyring } from './tokens.js';
 
 export interface SenderIdentity {
   /** The bare sending address (SES `FromEmailAddress`). */
@@ -25,9 +26,9 @@ export function senderIdentity(configured: string, defaultName?: string): Sender
   return defaultName ? { address: configured.trim(), name: defaultName } : { address: configured.trim() };
 }
 
-/** The RFC 8058 endpoint: GET shows a confirmation page, POST unsubscribes. */
-export function unsubscribeUrlFor(siteUrl: string, token: string): string {
-  return `${siteUrl}api/unsubscribe?token=${token}`;
+/** The From header's mailbox: `Name <address>`, or the bare address. */
+export function formatMailbox(identity: SenderIdentity): string {
+  return identity.name ? `${identity.name} <${identity.address}>` : identity.address;
 }
 
 export function personalMail(
@@ -36,21 +37,19 @@ export function personalMail(
   context: { from: SenderIdentity; listId: string; siteUrl: string; keyring: TokenKeyring; date: Date },
 ): OutgoingMail {
   // Unsubscribe tokens never expire: the link in an old edition must keep working.
-  const token = signToken(context.keyring, {
-    purpose: 'unsubscribe',
-    subscriberId: recipient.id,
-    list: context.listId,
-  });
-  const unsubscribeUrl = unsubscribeUrlFor(context.siteUrl, token);
-  const parts = fillUnsubscribe(content, unsubscribeUrl);
+  const link = unsubscribeUrl(
+    context.siteUrl,
+    unsubscribeToken(context.keyring, recipient.id, context.listId),
+  );
+  const parts = fillUnsubscribe(content, link);
   const { from } = context;
   const raw = buildRawMessage({
-    from: from.name ? `${from.name} <${from.address}>` : from.address,
+    from: formatMailbox(from),
     to: recipient.address,
     subject: content.subject,
     html: parts.html,
     text: parts.text,
-    listUnsubscribeUrl: unsubscribeUrl,
+    listUnsubscribeUrl: link,
     date: context.date,
     headers: { 'X-Edition': content.editionId },
   });

@@ -16,6 +16,7 @@ import {
   SendUnavailableError,
   type Subscriber,
 } from './ports.js';
+import { formatMailbox, type SenderIdentity } from './send-message.js';
 import { confirmToken, confirmUrl, unsubscribeToken, unsubscribeUrl } from './subscribe-links.js';
 import { confirmationCounter } from './subscribe-rate.js';
 import { subscriberIdFor } from './subscriber-id.js';
@@ -33,8 +34,7 @@ export interface ConfirmMailerDeps {
   mailer: MailSender;
   keyring: KeyringSource;
   renderer: ConfirmationRender;
-  /** `news@example.org` or `Name <news@example.org>`. */
-  from: string;
+  from: SenderIdentity;
   listId: string;
   /** Absolute, ending in `/`. */
   siteUrl: string;
@@ -86,7 +86,7 @@ export async function sendConfirmation(
 
   const raw = buildRawMessage({
     ...(await confirmationMail(deps, subscriberId, address, now)),
-    from: deps.from,
+    from: formatMailbox(deps.from),
     to: address,
     date: now,
   });
@@ -104,7 +104,7 @@ export async function sendConfirmation(
   }
   try {
     const { messageId } = await deps.mailer.send({
-      from: deps.from,
+      from: deps.from.address,
       to: address,
       raw,
       tags: { kind: 'confirm' },
