@@ -12,11 +12,11 @@ import {
   createSqsClient,
 } from './adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from './adapters/aws/cloudfront-invalidator.js';
+import { DynamoStore } from './adapters/aws/dynamo-store.js';
 import { DynamoEditionStore } from './adapters/aws/edition-store.js';
 import { S3ArticleSource } from './adapters/aws/s3-articles.js';
 import { S3SiteSink } from './adapters/aws/s3-site-sink.js';
 import { SqsOutbox } from './adapters/aws/sqs-outbox.js';
-import { DynamoStoryFeed } from './adapters/aws/story-feed.js';
 import { DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
 import { readTemplates } from './adapters/local/templates.js';
 import { prefixOf, systemClock } from './compose-aws.js';
@@ -38,7 +38,8 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
   const config = siteConfigOf(env);
   const clock = options.clock ?? systemClock;
   const templates = await readTemplates(resolve(env.TEMPLATES_DIR ?? 'templates'));
-  const feed = new DynamoStoryFeed(dynamo, getStringFromEnv('STORY_TABLE', env));
+  // The story table: the stories an edition lists, and the home page render it asks for once sent.
+  const feed = new DynamoStore(dynamo, getStringFromEnv('STORY_TABLE', env));
   const distributionId = env.DISTRIBUTION_ID?.trim();
   return {
     editions: new DynamoEditionStore(dynamo, emailTable),

@@ -11,7 +11,8 @@
  *   DOC#<docId>   FEAT#<n>    part: chunk n of the packed features (only for docs over ~350 KB packed)
  *   FP#<8 hex>    <docId>     (nothing: a posting of the doc under one fingerprint)
  *   STORY#<id>    STORY       the StoryItem fields; gsi1pk 'STORY', gsi1sk '<date>#<id>';
- *                             gsi2pk 'CREATED', gsi2sk '<createdAt>#<id>' (index `byCreated`, for editions)
+ *                             gsi2pk 'CREATED', gsi2sk '<createdAt>#<id>' (index `byCreated`, for editions);
+ *                             digestEdition? (the edition that last asked for a home page render)
  *   DIRTY         <storyId>   token, previous? {slug, date}                         (for the publisher)
  *   COUNTER       SEQ         n
  *   LEASE         DEDUP       owner, expiresAt (epoch ms)
@@ -39,11 +40,13 @@ import type {
   PublishStore,
   StoryItem,
 } from '../../core/cloud/ports.js';
+import type { SiteRefresh, StoryFeed } from '../../core/email/edition-ports.js';
 import type { Diagnostic } from '../../core/model.js';
 import { decodePack, encodePack } from '../../core/pipeline/shingle-pack.js';
 import { compareStories } from '../../core/pipeline/story-view.js';
 import { batchWriteAll, type WriteRequest } from './batch-write.js';
 import { mapLimit } from './concurrency.js';
+import { applied } from './conditional.js';
 import { DocChunksMissingError, joinFeatures, splitFeatures } from './feature-chunks.js';
 
 /** The index listing stories by date; `infra/constructs/story-table.ts` imports it. */
@@ -62,9 +65,6 @@ export interface QuarantinedObject {
   code: string;
   message: string;
 }
-
-const isConditionFailed = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 const fingerprintKey = (fp: number) => `FP#${fp.toString(16).padStart(8, '0')}`;
 const docKey = (docId: string) => `DOC#${docId}`;
@@ -111,7 +111,8 @@ function storedFeatures(docId: string, head: Item, items: Item[]): Uint8Array {
   return joinFeatures(docId, parts, Number(head.chunks ?? 0), Number(head.featBytes ?? 0));
 }
 
-export class DynamoStore implements IngestStore, PublishStore {
+/** The edition function uses it as `StoryFeed` and `SiteRefresh`: it reads and nudges the story table too. */
+export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRefresh {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -124,10 +125,10 @@ export class DynamoStore implements IngestStore, PublishStore {
     return item && toObjectRecord(item);
   }
 
-  async putObjectIf(record: ObjectRecord, previous: ObjectRecord | undefined): Promise<boolean> {
+  putObjectIf(record: ObjectRecord, previous: ObjectRecord | undefined): Promise<boolean> {
     const { key, ...fields } = record;
-    try {
-      await this.client.send(
+    return applied(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: 'OBJ', sk: key, ...fields },
@@ -139,12 +140,8 @@ export class DynamoStore implements IngestStore, PublishStore {
               }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Every object record (for the reconciler). */
@@ -343,8 +340,8 @@ export class DynamoStore implements IngestStore, PublishStore {
   }
 
   async clearDirty(mark: DirtyMark): Promise<void> {
-    try {
-      await this.client.send(
+    await applied(
+      this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { pk: 'DIRTY', sk: mark.storyId },
@@ -352,10 +349,31 @@ export class DynamoStore implements IngestStore, PublishStore {
           ExpressionAttributeNames: { '#token': 'token' },
           ExpressionAttributeValues: { ':token': mark.token },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+      ),
+    );
+  }
+
+  /**
+   * The publisher renders the home page when a story is marked dirty, and wakes on writes to story
+   * items (its stream filter): so a dirty mark for the edition's lead story, then a touch of that
+   * story item (an attribute naming the edition, which no page shows). The mark is the one `putStory`
+   * writes, and any `previous` already there is kept.
+   */
+  async requestIndexRender(storyId: string, editionId: string): Promise<void> {
+    await this.markDirty(storyId, undefined);
+    // False when the story was deleted since: its deletion woke the publisher, which will see our mark.
+    await applied(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: storyKey(storyId),
+          UpdateExpression: 'SET #edition = :edition',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#edition': 'digestEdition' },
+          ExpressionAttributeValues: { ':edition': editionId },
+        }),
+      ),
+    );
   }
 
   // --- story listings (the byDate index) ------------------------------------------------------
@@ -460,9 +478,9 @@ export class DynamoStore implements IngestStore, PublishStore {
     return Number(Attributes?.n);
   }
 
-  async acquireLease(owner: string, ttlMs: number, now: Date): Promise<boolean> {
-    try {
-      await this.client.send(
+  acquireLease(owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    return applied(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: 'LEASE', sk: 'DEDUP', owner, expiresAt: now.getTime() + ttlMs },
@@ -470,17 +488,14 @@ export class DynamoStore implements IngestStore, PublishStore {
           ExpressionAttributeNames: { '#expires': 'expiresAt', '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': now.getTime(), ':me': owner },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async releaseLease(owner: string): Promise<void> {
-    try {
-      await this.client.send(
+    // False when someone else holds it now (ours expired): theirs must stay.
+    await applied(
+      this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { pk: 'LEASE', sk: 'DEDUP' },
@@ -488,11 +503,8 @@ export class DynamoStore implements IngestStore, PublishStore {
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':me': owner },
         }),
-      );
-    } catch (error) {
-      // Someone else holds it now (ours expired): theirs must stay.
-      if (!isConditionFailed(error)) throw error;
-    }
+      ),
+    );
   }
 
   async getRenderKey(): Promise<string | undefined> {

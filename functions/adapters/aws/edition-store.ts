@@ -24,6 +24,7 @@ import type {
   EditionStatus,
   EditionStore,
 } from '../../core/email/edition-ports.js';
+import { applied } from './conditional.js';
 
 type Item = Record<string, unknown>;
 
@@ -31,9 +32,6 @@ const EDITIONS = 'EDITION';
 const contentKey = (editionId: string) => ({ pk: `EDITION#${editionId}`, sk: 'CONTENT' });
 /** Editions read per page while looking back for one of a given status. */
 const LOOKBACK_PAGE = 25;
-
-const isConditionFailed = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 function toRecord(item: Item): EditionRecord {
   const record: EditionRecord = {
@@ -57,18 +55,16 @@ export class DynamoEditionStore implements EditionStore {
 
   async create(record: EditionRecord): Promise<CreateEditionResult> {
     const { id, ...fields } = record;
-    try {
-      await this.client.send(
+    const created = await applied(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: EDITIONS, sk: id, ...fields },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return { created: true };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+      ),
+    );
+    if (created) return { created: true };
     const existing = await this.get(id);
     // Editions are never deleted, so the one that failed the condition is there to read.
     if (!existing) throw new Error(`edition ${id} exists but could not be read`);
@@ -139,7 +135,7 @@ export class DynamoEditionStore implements EditionStore {
   }
 
   /** Sets the status and fields only if the edition is still in `from`. */
-  private async transition(
+  private transition(
     editionId: string,
     from: EditionStatus,
     to: EditionStatus,
@@ -161,13 +157,7 @@ export class DynamoEditionStore implements EditionStore {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
-    try {
-      await this.client.send(new UpdateCommand(input));
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    return applied(this.client.send(new UpdateCommand(input)));
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, SendLedger, SendRecord, SendState } from '../../core/email/edition-ports.js';
+import { applied } from './conditional.js';
 
 /**
  * Ledger items expire (DynamoDB TTL) long after any copy of their outbox message can come back:
@@ -28,9 +29,6 @@ const ledgerKey = (editionId: string, subscriberId: string) => ({
   pk: `SEND#${editionId}#${subscriberId}`,
   sk: 'SEND',
 });
-
-const isConditionFailed = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 function toRecord(item: Record<string, unknown>): SendRecord {
   const record: SendRecord = {
@@ -55,8 +53,8 @@ export class DynamoSendLedger implements SendLedger {
   async claim(editionId: string, subscriberId: string, attemptId: string, at: string): Promise<ClaimResult> {
     const expiresAt = Math.floor(Date.parse(at) / 1000) + LEDGER_TTL_DAYS * 86_400;
     for (let i = 0; i < CLAIM_TRIES; i++) {
-      try {
-        await this.client.send(
+      const claimed = await applied(
+        this.client.send(
           new PutCommand({
             TableName: this.tableName,
             Item: {
@@ -70,11 +68,9 @@ export class DynamoSendLedger implements SendLedger {
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return { claimed: true };
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+        ),
+      );
+      if (claimed) return { claimed: true };
       const existing = await this.get(editionId, subscriberId);
       if (existing) return { claimed: false, existing };
     }
@@ -133,9 +129,9 @@ export class DynamoSendLedger implements SendLedger {
     });
   }
 
-  async release(editionId: string, subscriberId: string, attemptId: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  release(editionId: string, subscriberId: string, attemptId: string): Promise<boolean> {
+    return applied(
+      this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: ledgerKey(editionId, subscriberId),
@@ -143,15 +139,11 @@ export class DynamoSendLedger implements SendLedger {
           ExpressionAttributeNames: { '#attempt': 'attemptId' },
           ExpressionAttributeValues: { ':attempt': attemptId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
-  private async update(
+  private update(
     editionId: string,
     subscriberId: string,
     attemptId: string,
@@ -159,8 +151,8 @@ export class DynamoSendLedger implements SendLedger {
     { names, values }: { names: Record<string, string>; values: Record<string, unknown> },
     extraCondition?: string,
   ): Promise<boolean> {
-    try {
-      await this.client.send(
+    return applied(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: ledgerKey(editionId, subscriberId),
@@ -169,11 +161,7 @@ export class DynamoSendLedger implements SendLedger {
           ExpressionAttributeNames: { ...names, '#attempt': 'attemptId' },
           ExpressionAttributeValues: { ...values, ':attempt': attemptId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -12,7 +12,6 @@
  * unsubscribe or a suppression removes the index attributes in the same write that changes the status.
  */
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -22,14 +21,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Recipient, RecipientDirectory, Subscriber } from '../../core/email/ports.js';
 import type { RateCounter, RateLimiter, SubscriberStore } from '../../core/email/subscriptions.js';
-import { sleep } from './concurrency.js';
+import { batchGetAll } from './batch-write.js';
+import { applied } from './conditional.js';
 
 /** The email table's index of confirmed subscribers; `infra/` and the emulator helper import it. */
 export const BY_CONFIRMED_INDEX = 'byConfirmed';
 export const CONFIRMED_PARTITION = 'CONFIRMED';
-/** DynamoDB's limit of keys per BatchGetItem call. */
-const BATCH_GET_SIZE = 100;
-const BATCH_GET_ATTEMPTS = 8;
 const DEFAULT_PAGE_SIZE = 500;
 
 type Item = Record<string, unknown>;
@@ -38,32 +35,15 @@ export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
-export class UnprocessedKeysError extends Error {
-  override name = 'UnprocessedKeysError';
-}
-
 const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
 const rateKey = (c: Pick<RateCounter, 'scope' | 'key' | 'window'>) => ({
   pk: `RATE#${c.scope}#${c.key}#${c.window}`,
   sk: 'RATE',
 });
 
-const isConditionFailed = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 /** Runs a conditional update; false when its condition did not hold. */
-async function conditionalUpdate(
-  client: DynamoDBDocumentClient,
-  input: UpdateCommandInput,
-): Promise<boolean> {
-  try {
-    await client.send(new UpdateCommand(input));
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-}
+const conditionalUpdate = (client: DynamoDBDocumentClient, input: UpdateCommandInput) =>
+  applied(client.send(new UpdateCommand(input)));
 
 function toSubscriber(item: Item): Subscriber {
   const subscriber: Subscriber = {
@@ -108,20 +88,16 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
     return Item ? toSubscriber(Item) : undefined;
   }
 
-  async createPending(subscriber: Subscriber): Promise<boolean> {
-    try {
-      await this.client.send(
+  createPending(subscriber: Subscriber): Promise<boolean> {
+    return applied(
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...profileKey(subscriber.id), ...subscriber, status: 'pending' },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   reopen(id: string, at: string): Promise<boolean> {
@@ -213,25 +189,10 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
   }
 
   async stillConfirmed(ids: readonly string[]): Promise<Map<string, Recipient>> {
+    const items = await batchGetAll(this.client, this.table, [...new Set(ids)].map(profileKey));
     const found = new Map<string, Recipient>();
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_SIZE) {
-      let keys: Item[] = unique.slice(start, start + BATCH_GET_SIZE).map(profileKey);
-      for (let attempt = 1; keys.length > 0; attempt++) {
-        if (attempt > BATCH_GET_ATTEMPTS) {
-          throw new UnprocessedKeysError(
-            `${keys.length} profiles still unread after ${BATCH_GET_ATTEMPTS} attempts`,
-          );
-        }
-        if (attempt > 1) await sleep(Math.min(25 * 2 ** attempt, 2000) * (0.5 + Math.random() / 2));
-        const result = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.table] ?? []) {
-          if (item.status === 'confirmed') found.set(String(item.id), toRecipient(item));
-        }
-        keys = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
-      }
+    for (const item of items) {
+      if (item.status === 'confirmed') found.set(String(item.id), toRecipient(item));
     }
     return found;
   }
