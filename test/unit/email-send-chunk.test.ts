@@ -23,8 +23,8 @@ import {
 } from '../../functions/core/email/ports.js';
 import { ChunkRetryError, type SenderDeps, sendChunk } from '../../functions/core/email/send-chunk.js';
 import { senderIdentity } from '../../functions/core/email/send-message.js';
-import { unsubscribeUrl } from '../../functions/core/email/subscribe-links.js';
 import { perSenderRate, SendPacer } from '../../functions/core/email/send-pacer.js';
+import { unsubscribeUrl } from '../../functions/core/email/subscribe-links.js';
 import { type TokenKeyring, verifyToken } from '../../functions/core/email/tokens.js';
 
 const EDITION = 'e-2026-11-25T0700Z';
