@@ -1,27 +1,22 @@
+import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EmailTable } from './email-table.js';
-import type { MailSending } from './mail-sending.js';
+import { grantMailer, type MailerProps, mailerEnvironment } from './mailer-function.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
-import { CONFIRM_BATCHING_WINDOW, CONFIRM_MAILER_TIMEOUT } from './subscribe-api.js';
 import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
-import type { TokenKeyring } from './token-keyring.js';
+
+/** The consumer's timeout and batching window; the subscribe queue's visibility follows from them. */
+export const CONFIRM_MAILER_TIMEOUT = Duration.seconds(30);
+export const CONFIRM_BATCHING_WINDOW = Duration.seconds(1);
 
 /** Confirmations are rare: small batches, two at a time, leave SES's send rate to the editions. */
 export const CONFIRM_BATCH_SIZE = 5;
 
-export interface ConfirmationMailerProps {
+export interface ConfirmationMailerProps extends MailerProps {
   /** The subscribe API's queue of confirmation requests. */
   queue: IQueue;
-  table: EmailTable;
-  keyring: TokenKeyring;
-  sending: MailSending;
-  /** The sender's address and display name. */
-  from: { address: string; name: string };
-  siteConfigJson: string;
-  listId: string;
   confirmationsPerAddressPerDay: number;
 }
 
@@ -38,13 +33,7 @@ export class ConfirmationMailer extends Construct {
       timeout: CONFIRM_MAILER_TIMEOUT,
       memorySize: 1024,
       environment: {
-        EMAIL_TABLE: props.table.tableName,
-        TOKEN_SECRET_ARN: props.keyring.secret.secretArn,
-        LIST_ID: props.listId,
-        FROM_ADDRESS: props.from.address,
-        FROM_NAME: props.from.name,
-        CONFIGURATION_SET: props.sending.configurationSet.configurationSetName,
-        SITE_CONFIG: props.siteConfigJson,
+        ...mailerEnvironment(props),
         TEMPLATES_DIR,
         CONFIRMATIONS_PER_ADDRESS_PER_DAY: String(props.confirmationsPerAddressPerDay),
       },
@@ -58,9 +47,7 @@ export class ConfirmationMailer extends Construct {
         maxConcurrency: 2,
       }),
     );
-    props.table.grantItemReadWrite(this.function);
-    props.keyring.grantRead(this.function);
-    props.sending.grantSend(this.function);
+    grantMailer(this.function, props);
 
     acknowledgeSqsConsumer(this.function, 'subscribe queue');
   }

@@ -3,12 +3,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EmailTable } from './email-table.js';
 import { type FailureQueue, workQueue } from './failure-queue.js';
-import type { MailSending } from './mail-sending.js';
+import { grantMailer, type MailerProps, mailerEnvironment } from './mailer-function.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
-import type { TokenKeyring } from './token-keyring.js';
 
 /**
  * One outbox message holds at most 50 recipients; at the SES sandbox rate (1 message/s) shared by
@@ -23,13 +21,7 @@ export const OUTBOX_MAX_RECEIVE_COUNT = 10;
 /** SQS event source mappings accept no lower `maxConcurrency`. */
 const MIN_MAPPING_CONCURRENCY = 2;
 
-export interface EditionSenderProps {
-  table: EmailTable;
-  keyring: TokenKeyring;
-  sending: MailSending;
-  from: { address: string; name: string };
-  siteConfigJson: string;
-  listId: string;
+export interface EditionSenderProps extends MailerProps {
   /** Concurrent sender invocations; each paces itself at `MaxSendRate / sendConcurrency`. */
   sendConcurrency: number;
   alarmTopic: ITopic;
@@ -66,13 +58,7 @@ export class EditionSender extends Construct {
       memorySize: 512,
       ...(serial && { reservedConcurrentExecutions: 1 }),
       environment: {
-        EMAIL_TABLE: props.table.tableName,
-        TOKEN_SECRET_ARN: props.keyring.secret.secretArn,
-        LIST_ID: props.listId,
-        FROM_ADDRESS: props.from.address,
-        FROM_NAME: props.from.name,
-        CONFIGURATION_SET: props.sending.configurationSet.configurationSetName,
-        SITE_CONFIG: props.siteConfigJson,
+        ...mailerEnvironment(props),
         SEND_CONCURRENCY: String(props.sendConcurrency),
       },
     });
@@ -83,9 +69,7 @@ export class EditionSender extends Construct {
         maxConcurrency: Math.max(props.sendConcurrency, MIN_MAPPING_CONCURRENCY),
       }),
     );
-    props.table.grantItemReadWrite(this.function);
-    props.keyring.grantRead(this.function);
-    props.sending.grantSend(this.function);
+    grantMailer(this.function, props);
 
     acknowledgeSqsConsumer(this.function, 'outbox');
   }

@@ -5,15 +5,13 @@ import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CONFIRM_BATCHING_WINDOW, CONFIRM_MAILER_TIMEOUT } from './confirmation-mailer.js';
 import type { EmailTable } from './email-table.js';
 import { type FailureQueue, workQueue } from './failure-queue.js';
 import { ProjectFunction } from './project-function.js';
 import type { TokenKeyring } from './token-keyring.js';
 
 export const SUBSCRIBE_API_TIMEOUT = Duration.seconds(10);
-/** Matches the confirm mailer's batching window; see `CONFIRM_MAILER_TIMEOUT`. */
-export const CONFIRM_MAILER_TIMEOUT = Duration.seconds(30);
-export const CONFIRM_BATCHING_WINDOW = Duration.seconds(1);
 /** Receives before a confirmation request is parked: SES throttling passes, a poison message surfaces. */
 export const SUBSCRIBE_MAX_RECEIVE_COUNT = 5;
 
