@@ -2,6 +2,8 @@
  * Local emulators for the cloud adapters' tests. The start-up code lives in `functions/dev/emulators.ts`
  * (shared with `npm run dev:cloud`); this re-exports it under the names the tests use.
  */
+import type { StoredMail } from '../../functions/dev/emulators.js';
+
 export {
   BY_CONFIRMED_INDEX,
   createEmailTable,
@@ -19,3 +21,7 @@ export {
   startS3,
   startSes,
 } from '../../functions/dev/emulators.js';
+
+/** The mails in an SES emulator's store (`ses.store()`) addressed to `address`. */
+export const mailsTo = (store: StoredMail[], address: string): StoredMail[] =>
+  store.filter((mail) => mail.destination.to.includes(address));

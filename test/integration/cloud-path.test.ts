@@ -15,7 +15,6 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +34,7 @@ import {
   startS3,
   testClients,
 } from '../helpers/emulators.js';
+import { sqsEvent, sqsRecord } from '../helpers/lambda-events.js';
 import { parseWithFeedparser } from '../helpers/readers.js';
 
 const SEEDS = [
@@ -101,26 +101,8 @@ function seedRecords(): unknown[] {
   return [...byKey.values()];
 }
 
-function sqsRecord(body: unknown, id: string = randomUUID()): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'AIDA',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-    awsRegion: 'us-east-1',
-  };
-}
-
-const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records });
+/** The body S3 sends to the queue for one record (the keys as s3rver gave them). */
+const s3Body = (record: unknown): string => JSON.stringify({ Records: [record] });
 
 async function storiesIn(env: NodeJS.ProcessEnv) {
   const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
@@ -146,7 +128,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
 
     const env = await freshEnv();
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
-    const response = await ingest(sqsEvent(seedRecords().map((record) => sqsRecord({ Records: [record] }))));
+    const response = await ingest(sqsEvent(seedRecords().map(s3Body)));
     expect(response.batchItemFailures).toEqual([]);
     const publish = makePublishHandler(() => composePublish({ clients, env, clock: FIXED_NOW }));
     const published = await publish();
@@ -195,7 +177,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
           const sizes = batchSizes[Symbol.iterator]();
           for (let i = 0; i < deliveries.length; ) {
             const size = sizes.next().value as number;
-            const batch = deliveries.slice(i, i + size).map((record) => sqsRecord({ Records: [record] }));
+            const batch = deliveries.slice(i, i + size).map(s3Body);
             i += size;
             expect((await ingest(sqsEvent(batch))).batchItemFailures).toEqual([]);
           }
@@ -220,8 +202,8 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     const a = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
     const b = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
     const [ra, rb] = await Promise.all([
-      a(sqsEvent([sqsRecord({ Records: [copy(SEEDS[0]!)] })])),
-      b(sqsEvent([sqsRecord({ Records: [copy(SEEDS[1]!)] })])),
+      a(sqsEvent([s3Body(copy(SEEDS[0]!))])),
+      b(sqsEvent([s3Body(copy(SEEDS[1]!))])),
     ]);
     expect([...ra.batchItemFailures, ...rb.batchItemFailures]).toEqual([]);
     const stories = await storiesIn(env);
@@ -232,9 +214,9 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
   it('reports only a poison message as failed; the good ones in its batch are ingested', async () => {
     const env = await freshEnv();
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
-    const good = seedRecords().map((record) => sqsRecord({ Records: [record] }));
-    const poison = sqsRecord('{"Records": [{"eventName": "ObjectCreated:Put", "s3": {}}]}', 'poison-1');
-    const response = await ingest(sqsEvent([good[0]!, poison, ...good.slice(1)]));
+    const good = seedRecords().map((record, i) => sqsRecord(`good-${i}`, s3Body(record)));
+    const poison = sqsRecord('poison-1', '{"Records": [{"eventName": "ObjectCreated:Put", "s3": {}}]}');
+    const response = await ingest({ Records: [good[0]!, poison, ...good.slice(1)] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison-1' }]);
     expect(await storiesIn(env)).toHaveLength(4);
   });
@@ -250,9 +232,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     );
     const record = s3.events.findLast((r) => JSON.stringify(r).includes('broken.txt'))!;
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
-    const response = await ingest(
-      sqsEvent([...seedRecords(), record].map((r) => sqsRecord({ Records: [r] }))),
-    );
+    const response = await ingest(sqsEvent([...seedRecords(), record].map(s3Body)));
     expect(response.batchItemFailures).toEqual([]);
     const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
     const quarantined = await store.quarantined();
@@ -266,7 +246,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     const env = await freshEnv();
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
     const [dropped, ...delivered] = seedRecords();
-    await ingest(sqsEvent(delivered.map((record) => sqsRecord({ Records: [record] }))));
+    await ingest(sqsEvent(delivered.map(s3Body)));
     expect(await storiesIn(env)).toHaveLength(4); // 000 and 001 are one story: dropping one changes the members only
 
     const sqs = new SQSClient({ region: 'us-east-1' });
@@ -282,7 +262,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
       .commandCalls(SendMessageBatchCommand)
       .flatMap((call) => call.args[0].input.Entries ?? []);
     expect(bodies).toHaveLength(1);
-    await ingest(sqsEvent(bodies.map((entry) => sqsRecord(entry.MessageBody!))));
+    await ingest(sqsEvent(bodies.map((entry) => entry.MessageBody!)));
     const stories = await storiesIn(env);
     expect(stories.map((s) => s.members.join('|')).sort()).toEqual(
       localStories.map((s) => s.members.join('|')).sort(),
@@ -294,14 +274,14 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
   it('removes what only a deleted object contributed', async () => {
     const env = await freshEnv();
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
-    await ingest(sqsEvent(seedRecords().map((record) => sqsRecord({ Records: [record] }))));
+    await ingest(sqsEvent(seedRecords().map(s3Body)));
     const publish = makePublishHandler(() => composePublish({ clients, env, clock: FIXED_NOW }));
     await publish();
     await clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: `articles/${SEEDS[4]}` }));
     const removal = s3.events.findLast(
       (r) => JSON.stringify(r).includes(SEEDS[4]!) && JSON.stringify(r).includes('ObjectRemoved'),
     )!;
-    expect((await ingest(sqsEvent([sqsRecord({ Records: [removal] })]))).batchItemFailures).toEqual([]);
+    expect((await ingest(sqsEvent([s3Body(removal)]))).batchItemFailures).toEqual([]);
     expect(await storiesIn(env)).toHaveLength(3);
     const result = await publish();
     expect(result.removed).toBeGreaterThan(0);

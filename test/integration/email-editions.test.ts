@@ -12,12 +12,10 @@
  * in test/unit/email-send-ses-request.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
-import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { DynamoEditionStore } from '../../functions/adapters/aws/edition-store.js';
 import { S3SiteSink } from '../../functions/adapters/aws/s3-site-sink.js';
 import { DynamoSendLedger } from '../../functions/adapters/aws/send-ledger.js';
@@ -35,17 +33,19 @@ import { verifyToken } from '../../functions/core/email/tokens.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
+import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
   createEmailTable,
   createStoryTable,
+  mailsTo,
   type S3Emulator,
   type SesEmulator,
-  type StoredMail,
   startDynamo,
   startS3,
   startSes,
   testClients,
 } from '../helpers/emulators.js';
+import { sqsRecord } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const ARTICLES = 'articles-bucket';
@@ -148,9 +148,7 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
     for (let next = queue.shift(); next; next = queue.shift()) {
       next.receives++;
       invocations++;
-      const event = {
-        Records: [{ messageId: next.messageId, body: next.body, eventSource: 'aws:sqs' }],
-      } as unknown as SQSEvent;
+      const event = { Records: [sqsRecord(next.messageId, next.body)] };
       // Powertools throws when every record of the batch failed (here: the one): SQS redelivers either way.
       const failed = await sender(event).then(
         (response) => response.batchItemFailures.some((failure) => failure.itemIdentifier === next.messageId),
@@ -163,7 +161,6 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
     return invocations;
   }
 
-  const stories = new DynamoStore(clients.dynamo, storyTable);
   const subscribers = new DynamoSubscriberStore(clients.dynamo, emailTable);
   return {
     env,
@@ -184,28 +181,19 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
       now = Date.parse(iso);
     },
     /** A story as ingest writes it, with its article in the articles bucket. */
-    async story(id: string, createdAt: string, date = createdAt.slice(0, 10)) {
-      const key = `${id}.md`;
-      await clients.s3.send(
-        new PutObjectCommand({
-          Bucket: ARTICLES,
-          Key: `${storyTable}/${key}`,
-          Body: `---\ntitle: Headline ${id}\ndate: ${date}\nsummary: Summary of ${id}\n---\n\nThe body of story ${id}, with enough words to be an article.\n`,
-        }),
-      );
-      await stories.putStory({
-        id,
-        createdAt,
-        slug: `headline-${id}`,
-        canonical: key,
-        members: [key],
-        date: `${date}T00:00:00.000Z`,
-        updated: `${date}T00:00:00.000Z`,
-        title: `Headline ${id}`,
-        evidence: {},
-        createdBuild: 1,
-      });
-    },
+    story: (id: string, createdAt: string, date?: string) =>
+      putStoryWithArticle(
+        clients,
+        { storyTable, articlesBucket: ARTICLES, prefix: `${storyTable}/` },
+        {
+          id,
+          createdAt,
+          date,
+          title: `Headline ${id}`,
+          summary: `Summary of ${id}`,
+          text: `The body of story ${id}, with enough words to be an article.`,
+        },
+      ),
     async storyAttribute(id: string, name: string): Promise<unknown> {
       const { Item } = await clients.dynamo.send(
         new GetCommand({ TableName: storyTable, Key: { pk: `STORY#${id}`, sk: 'STORY' } }),
@@ -235,9 +223,6 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
     },
   };
 }
-
-const mailsTo = (store: StoredMail[], address: string) =>
-  store.filter((mail) => mail.destination.to.includes(address));
 
 async function siteObject(site: string, key: string): Promise<string | undefined> {
   try {

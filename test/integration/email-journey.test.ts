@@ -11,11 +11,10 @@
  * on the SDK request in test/unit/email-send-ses-request.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
-import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { outboxBody } from '../../functions/adapters/aws/sqs-outbox.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
 import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
@@ -31,9 +30,11 @@ import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-maile
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
+import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
   createEmailTable,
   createStoryTable,
+  mailsTo,
   type S3Emulator,
   type SesEmulator,
   type StoredMail,
@@ -42,6 +43,7 @@ import {
   startSes,
   testClients,
 } from '../helpers/emulators.js';
+import { functionUrlEvent, sqsEvent } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const SITE_URL = 'https://news.example.org/';
@@ -60,27 +62,16 @@ afterAll(async () => {
   await Promise.all([s3?.close(), dynamo?.close(), ses?.close()]);
 });
 
-const sqsEvent = (bodies: string[]): SQSEvent =>
-  ({
-    Records: bodies.map((body) => ({ messageId: randomUUID(), body, eventSource: 'aws:sqs' })),
-  }) as unknown as SQSEvent;
-
-function request(method: string, pathAndQuery: string, body?: string): APIGatewayProxyEventV2 {
-  const [rawPath, rawQueryString = ''] = pathAndQuery.split('?') as [string, string?];
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
+/** A form request through CloudFront, from one viewer. */
+const request = (method: string, pathAndQuery: string, body?: string): APIGatewayProxyEventV2 =>
+  functionUrlEvent(method, pathAndQuery, {
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       'cloudfront-viewer-address': '198.51.100.7:50000',
     },
-    requestContext: { http: { method, path: rawPath, sourceIp: '130.176.0.1' } },
-    isBase64Encoded: body !== undefined,
-    ...(body === undefined ? {} : { body: Buffer.from(body).toString('base64') }),
-  } as unknown as APIGatewayProxyEventV2;
-}
+    body,
+    sourceIp: '130.176.0.1',
+  });
 
 /** The path and query of the first `https://news.example.org/api/<kind>?token=…` link in a text part. */
 function apiLink(mail: StoredMail | undefined, kind: 'confirm' | 'unsubscribe'): string {
@@ -149,7 +140,6 @@ async function journeyWorld() {
   const sender = makeSenderHandler(() =>
     composeSender({ ...common, clients: { dynamo: clients.dynamo, ses: ses.client }, sleep }),
   );
-  const stories = new DynamoStore(clients.dynamo, env.STORY_TABLE);
   return {
     env,
     subscribers: new DynamoSubscriberStore(clients.dynamo, env.EMAIL_TABLE),
@@ -170,33 +160,20 @@ async function journeyWorld() {
       return outcome;
     },
     /** A story as ingest leaves it: the article in the bucket, the story item first published at `createdAt`. */
-    async story(id: string, createdAt: string) {
-      const key = `${id}.md`;
-      await clients.s3.send(
-        new PutObjectCommand({
-          Bucket: env.ARTICLES_BUCKET,
-          Key: `articles/${key}`,
-          Body: `---\ntitle: Harbour story ${id}\ndate: ${createdAt.slice(0, 10)}\nsummary: What happened in ${id}.\n---\n\nThe full text of story ${id}, long enough to be an article of its own.\n`,
-        }),
-      );
-      await stories.putStory({
-        id,
-        createdAt,
-        slug: `harbour-story-${id}`,
-        canonical: key,
-        members: [key],
-        date: `${createdAt.slice(0, 10)}T00:00:00.000Z`,
-        updated: `${createdAt.slice(0, 10)}T00:00:00.000Z`,
-        title: `Harbour story ${id}`,
-        evidence: {},
-        createdBuild: 1,
-      });
-    },
+    story: (id: string, createdAt: string) =>
+      putStoryWithArticle(
+        clients,
+        { storyTable: env.STORY_TABLE, articlesBucket: env.ARTICLES_BUCKET, prefix: env.ARTICLES_PREFIX },
+        {
+          id,
+          createdAt,
+          title: `Harbour story ${id}`,
+          summary: `What happened in ${id}.`,
+          text: `The full text of story ${id}, long enough to be an article of its own.`,
+        },
+      ),
   };
 }
-
-const mailsTo = (store: StoredMail[], address: string) =>
-  store.filter((mail) => mail.destination.to.includes(address));
 
 describe('a subscriber’s journey', () => {
   it('subscribe → confirm by mail link → one edition mail each → one-click unsubscribe → skipped next time', async () => {

@@ -19,7 +19,6 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
@@ -32,6 +31,7 @@ import { fanOut, MAX_RECIPIENTS_PER_MESSAGE } from '../../functions/core/email/f
 import type { Recipient, RecipientDirectory } from '../../functions/core/email/ports.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { createEmailTable, startDynamo, testClients } from '../helpers/emulators.js';
+import { sqsRecord } from '../helpers/lambda-events.js';
 
 const RECIPIENTS = 10_000;
 const MAX_SEND_RATE = 14;
@@ -220,8 +220,8 @@ describe('sending 10,000 recipients', () => {
         containers.map((handler) =>
           time.run(async () => {
             for (let next = queue.shift(); next; next = queue.shift()) {
-              const record = { messageId: next.messageId, body: next.body, eventSource: 'aws:sqs' };
-              const failed = await handler({ Records: [record] } as unknown as SQSEvent).then(
+              const record = sqsRecord(next.messageId, next.body);
+              const failed = await handler({ Records: [record] }).then(
                 (response) => response.batchItemFailures.length > 0,
                 () => true,
               );

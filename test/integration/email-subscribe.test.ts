@@ -10,12 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  SNSEvent,
-  SQSEvent,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
@@ -32,20 +27,23 @@ import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http
 import { unsubscribeToken } from '../../functions/core/email/subscribe-links.js';
 import { confirmationCounter } from '../../functions/core/email/subscribe-rate.js';
 import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
-import type { SubscribeQueue, SubscribeRequest } from '../../functions/core/email/subscriptions.js';
+import type { SubscribeRequest } from '../../functions/core/email/subscriptions.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { BounceBatchError, makeBouncesHandler } from '../../functions/handlers/bounces.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
+import { MemoryQueue, recording } from '../helpers/email-fakes.js';
 import {
   createEmailTable,
   type DynamoEmulator,
+  mailsTo,
   REGION,
   type SesEmulator,
   type StoredMail,
   startDynamo,
   startSes,
 } from '../helpers/emulators.js';
+import { functionUrlEvent, snsEvent, sqsEvent } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const KEYRING_JSON = JSON.stringify({ current: 1, keys: { '1': 'k'.repeat(48) } });
@@ -69,14 +67,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([dynamo?.close(), ses?.close()]);
 });
-
-/** The API's queue, drained by hand into the confirm mailer (no SQS emulator: see the header). */
-class MemoryQueue implements SubscribeQueue {
-  readonly requests: SubscribeRequest[] = [];
-  async enqueue(request: SubscribeRequest) {
-    this.requests.push(request);
-  }
-}
 
 interface World {
   table: string;
@@ -121,85 +111,21 @@ async function world(
     api: makeSubscribeApiHandler(() => wrap(composeSubscribeApi(options))),
     bounces: makeBouncesHandler(() => composeBounces(options)),
     async drain() {
-      const records = queue.requests
-        .splice(0)
-        .map((request, i) => sqsRecord(`msg-${i}`, JSON.stringify(request)));
-      const result = await mailer({ Records: records });
+      const bodies = queue.requests.splice(0).map((request) => JSON.stringify(request));
+      const result = await mailer(sqsEvent(bodies));
       return result.batchItemFailures.map((failure) => failure.itemIdentifier);
     },
   };
 }
 
-function sqsRecord(messageId: string, body: string): SQSEvent['Records'][number] {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'AIDA',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:subscribe',
-    awsRegion: REGION,
-  };
-}
-
-/** A Function URL event (payload 2.0) as Lambda builds it; form bodies arrive base64-encoded. */
-function urlEvent(
-  method: string,
-  pathAndQuery: string,
-  options: { headers?: Record<string, string>; body?: string; base64?: boolean; sourceIp?: string } = {},
-): APIGatewayProxyEventV2 {
-  const [rawPath, rawQueryString = ''] = pathAndQuery.split('?') as [string, string?];
-  const base64 = options.base64 ?? true;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: options.headers ?? {},
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'url-id',
-      domainName: 'url-id.lambda-url.us-east-1.on.aws',
-      domainPrefix: 'url-id',
-      http: {
-        method,
-        path: rawPath,
-        protocol: 'HTTP/1.1',
-        sourceIp: options.sourceIp ?? '130.176.1.1',
-        userAgent: 'Amazon CloudFront',
-      },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: '25/Nov/2026:07:30:00 +0000',
-      timeEpoch: 0,
-    },
-    isBase64Encoded: options.body !== undefined && base64,
-    ...(options.body === undefined
-      ? {}
-      : { body: base64 ? Buffer.from(options.body, 'utf8').toString('base64') : options.body }),
-  };
-}
-
 const subscribeEvent = (address: string, viewer = '198.51.100.20') =>
-  urlEvent('POST', '/api/subscribe', {
+  functionUrlEvent('POST', '/api/subscribe', {
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       'cloudfront-viewer-address': `${viewer}:40000`,
     },
     body: new URLSearchParams({ email: address }).toString(),
   });
-
-async function mailsTo(address: string): Promise<StoredMail[]> {
-  return (await ses.store()).filter((mail) => mail.destination.to.includes(address));
-}
 
 /** The confirm link of a stored confirmation mail, as path and query for the API. */
 function confirmLinkOf(mail: StoredMail): string {
@@ -232,7 +158,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(await w.store.get(id)).toBeUndefined();
     expect(await w.drain()).toEqual([]);
 
-    const [mail, ...more] = await mailsTo(address);
+    const [mail, ...more] = mailsTo(await ses.store(), address);
     expect(more).toHaveLength(0);
     expect(mail!.subject).toBe('Confirm your subscription to Panjshir Wire');
     expect(mail!.from).toContain('<news@news.example.org>');
@@ -243,7 +169,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(await w.store.get(id)).toMatchObject({ status: 'pending', address });
 
     const before = new Date().toISOString();
-    const page = await w.api(urlEvent('GET', path));
+    const page = await w.api(functionUrlEvent('GET', path));
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('You are subscribed');
     const confirmed = (await w.store.get(id))!;
@@ -262,7 +188,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.store.confirmedBefore(confirmed.confirmedAt!)).recipients).toEqual([]);
     expect([...(await w.store.stillConfirmed([id, subscriberIdFor('x@example.org')])).keys()]).toEqual([id]);
 
-    const again = await w.api(urlEvent('GET', path));
+    const again = await w.api(functionUrlEvent('GET', path));
     expect(again.statusCode).toBe(200);
     expect((await w.store.get(id))!.confirmedAt).toBe(confirmed.confirmedAt);
   });
@@ -274,19 +200,19 @@ describe('subscribe → confirmation mail → confirm', () => {
     await w.api(subscribeEvent(address));
     await w.api(subscribeEvent(address));
     expect(await w.drain()).toEqual([]);
-    const pendingMails = await mailsTo(address);
+    const pendingMails = mailsTo(await ses.store(), address);
     expect(pendingMails).toHaveLength(2);
     expect((await w.store.get(id))!.status).toBe('pending');
 
-    expect((await w.api(urlEvent('GET', confirmLinkOf(pendingMails[0]!)))).statusCode).toBe(200);
+    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(pendingMails[0]!)))).statusCode).toBe(200);
     const firstConfirmedAt = (await w.store.get(id))!.confirmedAt!;
     await w.api(subscribeEvent(address));
     await w.drain();
-    expect(await mailsTo(address)).toHaveLength(2);
+    expect(mailsTo(await ses.store(), address)).toHaveLength(2);
     expect((await w.store.get(id))!.status).toBe('confirmed');
 
     const unsubscribed = await w.api(
-      urlEvent('POST', await unsubscribePath(id), {
+      functionUrlEvent('POST', await unsubscribePath(id), {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'List-Unsubscribe=One-Click',
       }),
@@ -298,16 +224,16 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.store.stillConfirmed([id])).size).toBe(0);
 
     // An old confirm link does not undo the unsubscribe.
-    const stale = await w.api(urlEvent('GET', confirmLinkOf(pendingMails[1]!)));
+    const stale = await w.api(functionUrlEvent('GET', confirmLinkOf(pendingMails[1]!)));
     expect(stale.statusCode).toBe(409);
     expect((await w.store.get(id))!.status).toBe('unsubscribed');
 
     await w.api(subscribeEvent(address));
     await w.drain();
-    const mails = await mailsTo(address);
+    const mails = mailsTo(await ses.store(), address);
     expect(mails).toHaveLength(3);
     expect((await w.store.get(id))!.status).toBe('pending');
-    expect((await w.api(urlEvent('GET', confirmLinkOf(mails[2]!)))).statusCode).toBe(200);
+    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(mails[2]!)))).statusCode).toBe(200);
     const back = (await w.store.get(id))!;
     expect(back.status).toBe('confirmed');
     expect(back.confirmedAt! > firstConfirmedAt).toBe(true);
@@ -318,12 +244,12 @@ describe('subscribe → confirmation mail → confirm', () => {
     const address = 'bombed@example.org';
     for (let i = 0; i < 5; i++) expect((await w.api(subscribeEvent(address))).statusCode).toBe(202);
     expect(await w.drain()).toEqual([]);
-    expect(await mailsTo(address)).toHaveLength(3);
+    expect(mailsTo(await ses.store(), address)).toHaveLength(3);
     const counter = confirmationCounter(subscriberIdFor(address), 3, new Date());
     expect(await new DynamoRateLimiter(doc, w.table).count(counter)).toBe(3);
     await w.api(subscribeEvent('other@example.org'));
     await w.drain();
-    expect(await mailsTo('other@example.org')).toHaveLength(1);
+    expect(mailsTo(await ses.store(), 'other@example.org')).toHaveLength(1);
   });
 
   it('limits subscribe requests per source and hour (429), keyed by the CloudFront viewer address', async () => {
@@ -338,7 +264,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.api(subscribeEvent('s3@example.org', '192.0.2.8'))).statusCode).toBe(202);
     // Without the CloudFront header, the peer address is the source, counted in the same window.
     const direct = (sourceIp: string) =>
-      urlEvent('POST', '/subscribe', {
+      functionUrlEvent('POST', '/subscribe', {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'email=d%40example.org',
         sourceIp,
@@ -367,7 +293,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     });
     w.queue.requests.push({ kind: 'nonsense' } as unknown as SubscribeRequest);
     expect(await w.drain()).toEqual(['msg-1']);
-    expect(await mailsTo('good@example.org')).toHaveLength(1);
+    expect(mailsTo(await ses.store(), 'good@example.org')).toHaveLength(1);
   });
 });
 
@@ -384,8 +310,8 @@ describe('tokens against the real store', () => {
     await w.api(subscribeEvent(a));
     await w.api(subscribeEvent(b));
     await w.drain();
-    confirmPathA = confirmLinkOf((await mailsTo(a))[0]!);
-    await w.api(urlEvent('GET', confirmLinkOf((await mailsTo(b))[0]!)));
+    confirmPathA = confirmLinkOf(mailsTo(await ses.store(), a)[0]!);
+    await w.api(functionUrlEvent('GET', confirmLinkOf(mailsTo(await ses.store(), b)[0]!)));
   });
 
   it('rejects the confirm link with any one character of the token changed, and changes nothing', async () => {
@@ -395,7 +321,7 @@ describe('tokens against the real store', () => {
     for (let i = 0; i < token.length; i++) {
       const swapped = alphabet[(alphabet.indexOf(token[i]!) + 17) % 64]!;
       const response = await w.api(
-        urlEvent('GET', `${path}?token=${token.slice(0, i)}${swapped}${token.slice(i + 1)}`),
+        functionUrlEvent('GET', `${path}?token=${token.slice(0, i)}${swapped}${token.slice(i + 1)}`),
       );
       expect(response.statusCode, `position ${i}`).toBe(400);
     }
@@ -403,13 +329,13 @@ describe('tokens against the real store', () => {
   });
 
   it("unsubscribes only the subscriber the token names: A's token never touches B", async () => {
-    await w.api(urlEvent('GET', confirmPathA));
+    await w.api(functionUrlEvent('GET', confirmPathA));
     const bBefore = await rawItem(w.table, idB);
-    const response = await w.api(urlEvent('POST', await unsubscribePath(idA)));
+    const response = await w.api(functionUrlEvent('POST', await unsubscribePath(idA)));
     expect(response.statusCode).toBe(200);
     expect((await w.store.get(idA))!.status).toBe('unsubscribed');
     expect(await rawItem(w.table, idB)).toEqual(bBefore);
-    const again = await w.api(urlEvent('POST', await unsubscribePath(idA)));
+    const again = await w.api(functionUrlEvent('POST', await unsubscribePath(idA)));
     expect(again.statusCode).toBe(200);
     expect((await w.store.confirmedBefore('2100-01-01T00:00:00Z')).recipients.map((r) => r.id)).toEqual([
       idB,
@@ -420,7 +346,7 @@ describe('tokens against the real store', () => {
     const before = await rawItem(w.table, idB);
     const path = await unsubscribePath(idB);
     for (const prefix of ['', '/api']) {
-      const response = await w.api(urlEvent('GET', path.replace('/api', prefix)));
+      const response = await w.api(functionUrlEvent('GET', path.replace('/api', prefix)));
       expect(response.statusCode).toBe(200);
       expect(response.headers!['content-type']).toBe('text/html; charset=utf-8');
       expect(response.headers!['x-frame-options']).toBe('DENY');
@@ -498,54 +424,9 @@ describe('the API does the same work whatever the state of the address', () => {
   });
 });
 
-/** Wraps each port so every call is logged as `port.method`. */
-function recording(deps: SubscribeApiDeps, log: string[]): SubscribeApiDeps {
-  const wrap = <T extends object>(name: string, port: T): T =>
-    new Proxy(port, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          log.push(`${name}.${String(property)}`);
-          return value.apply(target, args);
-        };
-      },
-    });
-  return {
-    ...deps,
-    store: wrap('store', deps.store),
-    limiter: wrap('limiter', deps.limiter),
-    queue: wrap('queue', deps.queue),
-    keyring: wrap('keyring', deps.keyring),
-  };
-}
-
 describe('bounce and complaint events through SNS', () => {
   const sample = (name: string) =>
     readFileSync(new URL(`../fixtures/ses-events/${name}.json`, import.meta.url), 'utf8');
-
-  function snsEvent(...messages: string[]): SNSEvent {
-    return {
-      Records: messages.map((Message, i) => ({
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:us-east-1:111122223333:ses-events:sub',
-        Sns: {
-          Type: 'Notification',
-          MessageId: `sns-${i}`,
-          TopicArn: 'arn:aws:sns:us-east-1:111122223333:ses-events',
-          Subject: '',
-          Message,
-          Timestamp: '2026-11-25T07:01:00.000Z',
-          SignatureVersion: '1',
-          Signature: '',
-          SigningCertUrl: '',
-          UnsubscribeUrl: '',
-          MessageAttributes: {},
-        },
-      })),
-    };
-  }
 
   async function confirmedSubscriber(w: World, address: string) {
     const id = subscriberIdFor(address);
@@ -568,14 +449,14 @@ describe('bounce and complaint events through SNS', () => {
     const full = await confirmedSubscriber(w, 'Full.Box@example.com');
     const annoyed = await confirmedSubscriber(w, 'annoyed@example.org');
     await w.bounces(
-      snsEvent(
+      snsEvent([
         sample('permanent-bounce'),
         sample('transient-bounce'),
         sample('complaint'),
         sample('identity-notification-bounce'),
         sample('delivery'),
         'not json at all',
-      ),
+      ]),
     );
     expect(await w.store.get(gone)).toMatchObject({
       status: 'suppressed',
@@ -594,7 +475,7 @@ describe('bounce and complaint events through SNS', () => {
     ]);
 
     // SNS delivers at least once: the same transient notice again is not counted twice.
-    await w.bounces(snsEvent(sample('transient-bounce')));
+    await w.bounces(snsEvent([sample('transient-bounce')]));
     expect((await w.store.get(full))!.transientBounces).toBe(1);
   });
 
@@ -603,12 +484,12 @@ describe('bounce and complaint events through SNS', () => {
     const address = 'gone@example.net';
     await w.api(subscribeEvent(address));
     await w.drain();
-    const link = confirmLinkOf((await mailsTo(address))[0]!);
-    await w.bounces(snsEvent(sample('permanent-bounce')));
+    const link = confirmLinkOf(mailsTo(await ses.store(), address)[0]!);
+    await w.bounces(snsEvent([sample('permanent-bounce')]));
     await w.api(subscribeEvent(address));
     await w.drain();
-    expect(await mailsTo(address)).toHaveLength(1);
-    const response = await w.api(urlEvent('GET', link));
+    expect(mailsTo(await ses.store(), address)).toHaveLength(1);
+    const response = await w.api(functionUrlEvent('GET', link));
     expect(response.statusCode).toBe(409);
     expect(response.body).toContain('We cannot send to this address');
     expect((await w.store.get(subscriberIdFor(address)))!.status).toBe('suppressed');
@@ -616,6 +497,6 @@ describe('bounce and complaint events through SNS', () => {
 
   it('fails the invocation when the table cannot be written, so Lambda retries it', async () => {
     const w = await world({ EMAIL_TABLE: 'no-such-table' });
-    await expect(w.bounces(snsEvent(sample('complaint')))).rejects.toBeInstanceOf(BounceBatchError);
+    await expect(w.bounces(snsEvent([sample('complaint')]))).rejects.toBeInstanceOf(BounceBatchError);
   });
 });

@@ -29,7 +29,6 @@ import {
   savePng,
   screenshot,
 } from '../helpers/chromium.js';
-import { loadTemplates } from '../helpers/templates.js';
 // The subscription ports in memory: these tests look at the pages the API answers with, not at storage.
 import {
   fixedClock,
@@ -38,7 +37,8 @@ import {
   MemoryQueue,
   MemoryStore,
   RING,
-} from '../unit/email-subscribe-fakes.js';
+} from '../helpers/email-fakes.js';
+import { loadTemplates } from '../helpers/templates.js';
 
 const config = makeConfig({ copyright: '© 2021 Test Wire' });
 let dir = '';

@@ -10,7 +10,7 @@ import { BounceMessageError, parseBounceNotice } from '../../functions/core/emai
 import { applyBounceNotice } from '../../functions/core/email/bounces.js';
 import type { Subscriber } from '../../functions/core/email/ports.js';
 import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
-import { fixedClock, MemoryStore } from './email-subscribe-fakes.js';
+import { fixedClock, MemoryStore } from '../helpers/email-fakes.js';
 
 const sample = (name: string) =>
   readFileSync(new URL(`../fixtures/ses-events/${name}.json`, import.meta.url), 'utf8');

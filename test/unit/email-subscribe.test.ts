@@ -1,7 +1,7 @@
 /**
  * The subscription core without a network: ids, rate windows and sources, the HTTP layer (routes,
  * status codes, headers, negotiation), tokens, the confirm mailer's decisions and the confirmation
- * email. The ports are in-memory fakes (`email-subscribe-fakes.ts`); the DynamoDB and SES adapters are
+ * email. The ports are in-memory fakes (`test/helpers/email-fakes.ts`); the DynamoDB and SES adapters are
  * exercised against dynalite and aws-ses-v2-local in `test/integration/email-subscribe.test.ts`.
  */
 import { createHash } from 'node:crypto';
@@ -36,7 +36,6 @@ import { SubscribeMessageError } from '../../functions/core/email/subscriptions.
 import { renderApiPage } from '../../functions/core/render/api-pages.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { TemplateError } from '../../functions/core/render/templates.js';
-import { loadTemplates } from '../helpers/templates.js';
 import {
   fixedClock,
   keyringSource,
@@ -45,7 +44,9 @@ import {
   MemoryQueue,
   MemoryStore,
   RING,
-} from './email-subscribe-fakes.js';
+  recording,
+} from '../helpers/email-fakes.js';
+import { loadTemplates } from '../helpers/templates.js';
 
 const NOW = '2026-11-25T07:30:00.000Z';
 const LIST = 'digest';
@@ -338,28 +339,6 @@ describe('subscribe API: POST /subscribe', () => {
     expect(new Set(bodies).size).toBe(1);
   });
 });
-
-/** Wraps every port so each call is logged as `port.method`. */
-function recording(deps: SubscribeApiDeps, log: string[]): SubscribeApiDeps {
-  const wrap = <T extends object>(name: string, port: T): T =>
-    new Proxy(port, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          log.push(`${name}.${String(property)}`);
-          return value.apply(target, args);
-        };
-      },
-    });
-  return {
-    ...deps,
-    store: wrap('store', deps.store),
-    limiter: wrap('limiter', deps.limiter),
-    queue: wrap('queue', deps.queue),
-    keyring: wrap('keyring', deps.keyring),
-  };
-}
 
 describe('subscribe API: tokens', () => {
   let h: Harness;

@@ -1,6 +1,7 @@
 /**
- * In-memory stand-ins for the subscription ports, for unit tests of the core (no network). They keep
- * the same conditions as the DynamoDB adapter, which the integration test checks against dynalite.
+ * In-memory stand-ins for the subscription ports: for unit tests of the core (no network), for tests
+ * that look at pages rather than storage, and for the subscribe queue, which has no emulator. The store
+ * keeps the same conditions as the DynamoDB adapter, which the integration test checks against dynalite.
  */
 import type {
   KeyringSource,
@@ -8,6 +9,7 @@ import type {
   OutgoingMail,
   Subscriber,
 } from '../../functions/core/email/ports.js';
+import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
 import type {
   RateCounter,
   RateLimiter,
@@ -126,5 +128,27 @@ export function fixedClock(iso: string) {
     set(next: string) {
       now = new Date(next);
     },
+  };
+}
+
+/** Wraps each port of the subscribe API so every call is logged as `port.method`. */
+export function recording(deps: SubscribeApiDeps, log: string[]): SubscribeApiDeps {
+  const wrap = <T extends object>(name: string, port: T): T =>
+    new Proxy(port, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          log.push(`${name}.${String(property)}`);
+          return value.apply(target, args);
+        };
+      },
+    });
+  return {
+    ...deps,
+    store: wrap('store', deps.store),
+    limiter: wrap('limiter', deps.limiter),
+    queue: wrap('queue', deps.queue),
+    keyring: wrap('keyring', deps.keyring),
   };
 }
