@@ -108,10 +108,11 @@ function makeDoc(docId: string, shingles: number, overrides: Partial<DocItem> = 
     seq: 7,
     date: '2021-08-23T00:00:00.000Z',
     title: `Title of ${docId}`,
-    shingles: words(shingles, shingles + 1),
-    lead: words(16, 3),
-    pairs: words(40, 5),
+    tokens: words(shingles, shingles + 1),
+    lineEnds: Uint32Array.of(Math.floor(shingles / 2), shingles),
     fps: words(12, 9),
+    entities: words(5, 3),
+    flags: 1,
     ...overrides,
   };
 }
@@ -227,26 +228,32 @@ describe('DynamoStore against dynalite', () => {
     expect(() => joinFeatures('x', all, parts.length - 1, packed.length)).toThrow(DocChunksMissingError);
   });
 
-  it('adds, finds and removes postings, capped per fingerprint', async () => {
+  it('adds, finds and removes postings, counting shared fingerprints and skipping frequent ones', async () => {
     const { store } = await freshStore();
-    await store.addPostings('d1', Uint32Array.of(1, 2, 3, 3));
-    await store.addPostings('d2', Uint32Array.of(3, 0xffffffff));
-    expect(await store.candidates(Uint32Array.of(3))).toEqual(['d1', 'd2']);
-    expect(await store.candidates(Uint32Array.of(1, 0xffffffff))).toEqual(['d1', 'd2']);
-    expect(await store.candidates(Uint32Array.of(42))).toEqual([]);
+    const ids = async (fps: Uint32Array) => (await store.candidates(fps)).map((hit) => hit.docId);
+    await store.addPostings('d1', Uint32Array.of(1, 2, 3, 3), 3);
+    await store.addPostings('d2', Uint32Array.of(3, 0xffffffff), 2);
+    expect(await ids(Uint32Array.of(3))).toEqual(['d1', 'd2']);
+    expect(await ids(Uint32Array.of(1, 0xffffffff))).toEqual(['d1', 'd2']);
+    expect(await store.candidates(Uint32Array.of(1, 2, 3))).toEqual([
+      { docId: 'd1', shared: 3, keys: 3 },
+      { docId: 'd2', shared: 1, keys: 2 },
+    ]);
+    expect(await ids(Uint32Array.of(42))).toEqual([]);
     await store.removePostings('d1', Uint32Array.of(1, 2, 3));
-    expect(await store.candidates(Uint32Array.of(1, 2, 3, 0xffffffff))).toEqual(['d2']);
+    expect(await ids(Uint32Array.of(1, 2, 3, 0xffffffff))).toEqual(['d2']);
 
     // More fingerprints than one batch write (25) and more lookups than are in flight at once (16).
     const many = Uint32Array.from({ length: 60 }, (_, i) => 1000 + i);
-    await store.addPostings('d3', many);
-    expect(await store.candidates(many)).toEqual(['d3']);
+    await store.addPostings('d3', many, 60);
+    expect(await store.candidates(many)).toEqual([{ docId: 'd3', shared: 60, keys: 60 }]);
 
-    const ids = Array.from({ length: POSTING_CAP + 6 }, (_, i) => `doc${String(i).padStart(3, '0')}`);
-    for (const id of ids) await store.addPostings(id, Uint32Array.of(77));
-    const found = await store.candidates(Uint32Array.of(77));
-    expect(found).toHaveLength(POSTING_CAP);
-    expect(ids).toEqual(expect.arrayContaining(found));
+    // A fingerprint carried by more docs than the cap is frequent: it finds nothing.
+    const carriers = Array.from({ length: POSTING_CAP }, (_, i) => `doc${String(i).padStart(3, '0')}`);
+    for (const id of carriers) await store.addPostings(id, Uint32Array.of(77), 1);
+    expect(await ids(Uint32Array.of(77))).toHaveLength(POSTING_CAP);
+    await store.addPostings('one-more', Uint32Array.of(77), 1);
+    expect(await ids(Uint32Array.of(77))).toEqual([]);
   });
 
   it('marks a put story dirty, keeps the first previous version, and clears only an unchanged mark', async () => {

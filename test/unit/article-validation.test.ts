@@ -146,31 +146,35 @@ describe('rejected files', () => {
 });
 
 describe('warnings on published files', () => {
-  it('future-date: a date more than a day after now is dropped', () => {
+  it('a future date is kept as it is (the pipeline holds the article until then), with no warning', () => {
     const { article, warnings } = parseArticle(
       'future.txt',
       encode(' date 2021-09-04 Banks reopen today.'),
       OPTIONS,
     );
-    expect(article.date).toBeUndefined();
-    expect(warnings).toEqual([
-      {
-        source: 'future.txt',
-        severity: 'warning',
-        code: 'future-date',
-        message:
-          'future.txt: date 2021-09-04T00:00:00.000Z is in the future (the build runs at 2021-09-02T12:00:00.000Z); ' +
-          'the first-seen time is used instead',
-      },
-    ]);
-    const tomorrow = parseArticle('soon.txt', encode(' date 2021-09-03 Banks reopen today.'), OPTIONS);
-    expect(tomorrow.article.date).toBe('2021-09-03T00:00:00.000Z');
-    expect(tomorrow.warnings).toEqual([]);
+    expect(article.date).toBe('2021-09-04T00:00:00.000Z');
+    expect(warnings).toEqual([]);
+    const text = '---\ndate: 2021-09-05T08:00:00Z\n---\nBanks reopen today.';
+    expect(parseArticle('future.md', encode(text), OPTIONS).article.date).toBe('2021-09-05T08:00:00.000Z');
   });
 
-  it('future-date: also for a front matter date-time', () => {
-    const text = '---\ndate: 2021-09-05T08:00:00Z\n---\nBanks reopen today.';
-    expect(warningsFor('future.md', text).map((w) => w.code)).toEqual(['future-date']);
+  it('far-future-date: a date more than a year ahead is kept and reported as a probable typo', () => {
+    const { article, warnings } = parseArticle(
+      'typo.txt',
+      encode(' date 2921-09-04 Banks reopen today.'),
+      OPTIONS,
+    );
+    expect(article.date).toBe('2921-09-04T00:00:00.000Z');
+    expect(warnings).toEqual([
+      {
+        source: 'typo.txt',
+        severity: 'warning',
+        code: 'far-future-date',
+        message:
+          'typo.txt: date 2921-09-04T00:00:00.000Z is more than a year after the build (2021-09-02T12:00:00.000Z): ' +
+          'a typo? The article is held until then',
+      },
+    ]);
   });
 
   it('invalid-date: an impossible calendar date is dropped, the text after it is kept', () => {

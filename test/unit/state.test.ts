@@ -20,6 +20,7 @@ const sample = () => {
     date: '2021-08-23T00:00:00.000Z',
     title: 'Ünïcode — “quotes”',
     size: 10,
+    keys: 3,
     seg: 0,
     off: 0,
     len: 64,
@@ -61,20 +62,24 @@ describe('shingle pack', () => {
   it('round-trips each doc, alone and inside a segment of several', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(arrays, arrays, arrays, arrays), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(arrays, arrays, arrays, arrays, fc.nat({ max: 0xffffffff })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         (docs) => {
-          const encoded = docs.map(([shingles, lead, pairs, fps]) =>
-            encodeDoc({ shingles, lead, pairs, fps }),
+          const encoded = docs.map(([tokens, lineEnds, fps, entities, flags]) =>
+            encodeDoc({ tokens, lineEnds, fps, entities, flags }),
           );
           const segment = concatBytes(encoded);
           let at = 0;
-          docs.forEach(([shingles, lead, pairs, fps], i) => {
+          docs.forEach(([tokens, lineEnds, fps, entities, flags], i) => {
             const doc = decodeDoc(segment.subarray(at, at + encoded[i]!.length));
             at += encoded[i]!.length;
-            expect([...doc.shingles]).toEqual([...shingles]);
-            expect([...doc.lead]).toEqual([...lead]);
-            expect([...doc.pairs]).toEqual([...pairs]);
+            expect([...doc.tokens]).toEqual([...tokens]);
+            expect([...doc.lineEnds]).toEqual([...lineEnds]);
             expect([...doc.fps]).toEqual([...fps]);
+            expect([...doc.entities]).toEqual([...entities]);
+            expect(doc.flags).toBe(flags);
           });
         },
       ),
@@ -83,10 +88,11 @@ describe('shingle pack', () => {
 
   it('reports a truncated pack instead of reading past its end', () => {
     const bytes = encodeDoc({
-      shingles: Uint32Array.of(1, 2, 3),
-      lead: Uint32Array.of(1),
-      pairs: Uint32Array.of(),
+      tokens: Uint32Array.of(1, 2, 3),
+      lineEnds: Uint32Array.of(3),
       fps: Uint32Array.of(2),
+      entities: Uint32Array.of(),
+      flags: 1,
     });
     expect(() => decodePack(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/);
   });

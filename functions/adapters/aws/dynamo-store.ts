@@ -42,6 +42,7 @@ import type {
 } from '../../core/cloud/ports.js';
 import type { SiteRefresh, StoryFeed } from '../../core/email/edition-ports.js';
 import type { Diagnostic } from '../../core/model.js';
+import type { CandidateHit } from '../../core/pipeline/assign-stories.js';
 import { decodePack, encodePack } from '../../core/pipeline/shingle-pack.js';
 import { compareStories } from '../../core/pipeline/story-view.js';
 import { batchWriteAll, type WriteRequest } from './batch-write.js';
@@ -193,12 +194,14 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
       ...features,
     };
     if (typeof head.storyId === 'string') doc.storyId = head.storyId;
+    if (head.undated === true) doc.undated = true;
+    if (typeof head.version === 'string') doc.version = head.version;
     return doc;
   }
 
   async putDoc(doc: DocItem): Promise<void> {
-    const { shingles, lead, pairs, fps } = doc;
-    const packed = encodePack(new Map([[0, { shingles, lead, pairs, fps }]]));
+    const { tokens, lineEnds, fps, entities, flags } = doc;
+    const packed = encodePack(new Map([[0, { tokens, lineEnds, fps, entities, flags }]]));
     const head: Item = {
       pk: docKey(doc.docId),
       sk: 'DOC',
@@ -208,6 +211,8 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
       date: doc.date,
       title: doc.title,
     };
+    if (doc.undated) head.undated = true;
+    if (doc.version !== undefined) head.version = doc.version;
     const parts = splitFeatures(packed);
     if (parts.length) {
       // Chunks first: the head names how many to read, so it must never point at missing ones.
@@ -247,9 +252,9 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
 
   // --- postings -------------------------------------------------------------------------------
 
-  async addPostings(docId: string, fps: Uint32Array): Promise<void> {
+  async addPostings(docId: string, fps: Uint32Array, keys: number): Promise<void> {
     const requests = [...new Set(fps)].map(
-      (fp): WriteRequest => ({ PutRequest: { Item: { pk: fingerprintKey(fp), sk: docId } } }),
+      (fp): WriteRequest => ({ PutRequest: { Item: { pk: fingerprintKey(fp), sk: docId, keys } } }),
     );
     await batchWriteAll(this.client, this.tableName, requests);
   }
@@ -261,22 +266,31 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
     await batchWriteAll(this.client, this.tableName, requests);
   }
 
-  async candidates(fps: Uint32Array): Promise<string[]> {
-    const found = new Set<string>();
+  async candidates(fps: Uint32Array): Promise<CandidateHit[]> {
+    const found = new Map<string, CandidateHit>();
     await mapLimit([...new Set(fps)], CANDIDATE_QUERIES_IN_FLIGHT, async (fp) => {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': fingerprintKey(fp) },
-          ProjectionExpression: 'sk',
-          Limit: POSTING_CAP,
+          ProjectionExpression: 'sk, #keys',
+          ExpressionAttributeNames: { '#keys': 'keys' },
+          Limit: POSTING_CAP + 1,
           ConsistentRead: true,
         }),
       );
-      for (const item of page.Items ?? []) found.add(String(item.sk));
+      const items = page.Items ?? [];
+      // A fingerprint carried by more docs than the cap is frequent: evidence of nothing.
+      if (items.length > POSTING_CAP) return;
+      for (const item of items) {
+        const docId = String(item.sk);
+        const hit = found.get(docId);
+        if (hit) hit.shared++;
+        else found.set(docId, { docId, shared: 1, keys: Number(item.keys ?? 0) });
+      }
     });
-    return [...found].sort();
+    return [...found.values()].sort((a, b) => (a.docId < b.docId ? -1 : 1));
   }
 
   // --- stories and dirty marks ----------------------------------------------------------------

@@ -13,7 +13,7 @@ export { ArticleRejectedError } from './diagnostics.js';
 
 export interface ParseOptions {
   maxBytes: number;
-  /** the build's "now", to detect future dates */
+  /** the build's "now", to report dates implausibly far ahead */
   now: Date;
 }
 
@@ -24,8 +24,8 @@ export interface ParseResult {
 
 /** More control characters than this share of the text means the file is not text at all. */
 const BINARY_CONTROL_SHARE = 0.1;
-/** Dates up to a day ahead are time zones, not mistakes. */
-const FUTURE_TOLERANCE_MS = 86_400_000;
+/** A date this far ahead is held like any embargo, and also reported as a probable typo. */
+const FAR_FUTURE_MS = 366 * 86_400_000;
 const MARKDOWN_SOURCE = /\.(?:md|markdown)$/i;
 
 function resolveDate(source: string, value: unknown, now: Date, warnings: Diagnostic[]): string | undefined {
@@ -41,16 +41,16 @@ function resolveDate(source: string, value: unknown, now: Date, warnings: Diagno
     );
     return undefined;
   }
-  if (Date.parse(date.iso) > now.getTime() + FUTURE_TOLERANCE_MS) {
+  if (Date.parse(date.iso) > now.getTime() + FAR_FUTURE_MS) {
     warnings.push(
       articleWarning(
         source,
-        'future-date',
-        `date ${date.iso} is in the future (the build runs at ${now.toISOString()}); the first-seen time is used instead`,
+        'far-future-date',
+        `date ${date.iso} is more than a year after the build (${now.toISOString()}): a typo? The article is held until then`,
       ),
     );
-    return undefined;
   }
+  // A future date is kept: the pipeline holds the article until then (an embargo).
   return date.iso;
 }
 

@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
+import { contentFeatures } from '../dedup/doc-features.js';
 import type { Diagnostic } from '../model.js';
 import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../pipeline/assign-stories.js';
+import { contentKeys } from '../pipeline/local-ingest.js';
 import { articleId, type PreparedDoc, prepareArticle } from '../pipeline/prepare.js';
 import { type MemberInfo, storyRecordFromCluster } from '../pipeline/story-record.js';
 import type { Clock } from '../ports.js';
@@ -130,7 +132,7 @@ function storeView(store: IngestStore): DedupView {
     features: async (docId) => {
       const doc = await store.getDoc(docId);
       if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
-      return doc;
+      return contentFeatures(doc);
     },
   };
 }
@@ -165,16 +167,20 @@ export async function applyEvent(deps: IngestDeps, prepared: PreparedEvent): Pro
         key,
         seq: old?.seq ?? (await store.nextSeq()),
         date: doc.date ?? firstSeen,
+        version: event.version,
         title: doc.title,
-        shingles: doc.shingles,
-        lead: doc.lead,
-        pairs: doc.pairs,
+        tokens: doc.tokens,
+        lineEnds: doc.lineEnds,
         fps: doc.fps,
+        entities: doc.entities,
+        flags: doc.flags,
       };
+      if (!doc.date) item.undated = true;
       if (old?.storyId) item.storyId = old.storyId;
       await store.putDoc(item);
-      await store.addPostings(docId, doc.fps);
-      const assign: AddedDoc = { docId, seq: item.seq, features: item, fps: doc.fps };
+      await store.addPostings(docId, doc.fps, doc.fps.length);
+      const features = contentFeatures(item);
+      const assign: AddedDoc = { docId, seq: item.seq, features, fps: contentKeys(item, features) };
       if (old?.storyId) assign.storyId = old.storyId;
       added.push(assign);
       await store.releaseQuarantine(key);
@@ -196,10 +202,19 @@ export async function applyEvent(deps: IngestDeps, prepared: PreparedEvent): Pro
         if (doc) docs.set(member, doc);
       }
       const info = new Map<string, MemberInfo>(
-        [...docs].map(([id, d]) => [id, { key: d.key, date: d.date, title: d.title }]),
+        [...docs].map(([id, d]) => [
+          id,
+          {
+            key: d.key,
+            date: d.date,
+            title: d.title,
+            version: d.version ?? '',
+            ...(d.undated ? { undated: true } : {}),
+          },
+        ]),
       );
       const old = await store.getStory(cluster.storyId);
-      const record = storyRecordFromCluster(cluster, info, old, 0);
+      const record = storyRecordFromCluster(cluster, info, old, 0, now);
       const story: StoryItem = { ...record, id: cluster.storyId, createdAt: old?.createdAt ?? now };
       if (!old || !isDeepStrictEqual({ ...old }, story)) await store.putStory(story);
       for (const doc of docs.values()) {

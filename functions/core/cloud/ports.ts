@@ -3,7 +3,9 @@
  * `functions/adapters/aws/dynamo-store.ts` implements them over one DynamoDB table with conditional
  * writes only (no transactions); tests run the same adapter against dynalite.
  */
+import type { StoredFeatures } from '../dedup/doc-features.js';
 import type { Diagnostic } from '../model.js';
+import type { CandidateHit } from '../pipeline/assign-stories.js';
 import type { StoryRecord } from '../pipeline/state.js';
 
 /** What was last applied for one object key. */
@@ -23,18 +25,18 @@ export interface ObjectRecord {
 }
 
 /** One stored article: what deduplication verifies against, without re-reading the object. */
-export interface DocItem {
+export interface DocItem extends StoredFeatures {
   docId: string;
   key: string;
   seq: number;
   storyId?: string;
   /** Member date: the article's date, else first seen. */
   date: string;
+  /** The article has no date of its own (`date` is when it was first seen). */
+  undated?: boolean;
+  /** Version of the object the doc was read from. */
+  version?: string;
   title: string;
-  shingles: Uint32Array;
-  lead: Uint32Array;
-  pairs: Uint32Array;
-  fps: Uint32Array;
 }
 
 export interface StoryItem extends StoryRecord {
@@ -56,11 +58,14 @@ export interface IngestStore {
   getDoc(docId: string): Promise<DocItem | undefined>;
   putDoc(doc: DocItem): Promise<void>;
   deleteDoc(docId: string): Promise<void>;
-  /** Adds the doc to the postings of each fingerprint. */
-  addPostings(docId: string, fps: Uint32Array): Promise<void>;
+  /** Adds the doc to the postings of each fingerprint; `keys` is its number of fingerprints. */
+  addPostings(docId: string, fps: Uint32Array, keys: number): Promise<void>;
   removePostings(docId: string, fps: Uint32Array): Promise<void>;
-  /** Docs sharing a fingerprint, at most a fixed number per fingerprint (the posting cap). */
-  candidates(fps: Uint32Array): Promise<string[]>;
+  /**
+   * Docs sharing fingerprints, with how many each shares; fingerprints carried by more docs than the
+   * posting cap are frequent and not counted.
+   */
+  candidates(fps: Uint32Array): Promise<CandidateHit[]>;
 
   getStory(id: string): Promise<StoryItem | undefined>;
   /** Writes the story and marks it for the publisher. */

@@ -15,6 +15,8 @@
  */
 
 export const DEFAULT_POSTING_CAP = 64;
+/** For indexes that must know every doc under a key (line and entity statistics). */
+export const UNCAPPED = 0xffffffff;
 
 /** Pending additions that trigger a merge at least: the log is then allowed to grow as large as the base. */
 const MIN_PENDING_BEFORE_MERGE = 1 << 20;
@@ -186,17 +188,33 @@ export class CandidateIndex {
     else if (this.inBaseDocs(docNum)) this.removedDocs.add(docNum);
   }
 
-  /** docNum → number of the given fingerprints it shares, for docs sharing at least `minShared`. */
-  candidates(fps: Uint32Array, minShared = 1): Map<number, number> {
+  /**
+   * docNum → number of the given fingerprints it shares, for docs sharing at least `minShared`.
+   * Fingerprints indexed under more than `maxPosting` docs are skipped: a phrase that common is
+   * evidence of nothing (an outlet's template, a stock phrase), and visiting it would cost the most.
+   */
+  candidates(fps: Uint32Array, minShared = 1, maxPosting = Number.POSITIVE_INFINITY): Map<number, number> {
     const counts = new Map<number, number>();
     const count = (docNum: number) => {
       counts.set(docNum, (counts.get(docNum) ?? 0) + 1);
     };
-    for (const fp of fps) this.visitPosting(fp, count);
+    for (const fp of fps) {
+      if (maxPosting !== Number.POSITIVE_INFINITY && this.count(fp) > maxPosting) continue;
+      this.visitPosting(fp, count);
+    }
     if (minShared > 1) {
       for (const [docNum, shared] of counts) if (shared < minShared) counts.delete(docNum);
     }
     return counts;
+  }
+
+  /** How many docs are indexed under one key (at most `postingCap`), without visiting them. */
+  count(fp: number): number {
+    const list = this.edited.get(fp);
+    if (list) return list.length;
+    const [baseFrom, baseTo] = this.baseRange(fp);
+    const [pendingFrom, pendingTo] = this.pendingRange(fp);
+    return Math.min(this.postingCap, baseTo - baseFrom + pendingTo - pendingFrom);
   }
 
   /** The docNums indexed under one fingerprint, ascending, at most `postingCap`. */

@@ -10,7 +10,7 @@ import { assignStoryIds } from './story-ids.js';
 import type { Cluster, DedupDoc, MergeEvidence } from './types.js';
 
 /** A doc as the clustering takes it: the contract's fields, plus the optional verification features. */
-export type ClusterDoc = DedupDoc & Pick<DedupFeatures, 'lead' | 'pairs'>;
+export type ClusterDoc = DedupDoc & DedupFeatures;
 
 export class DuplicateDocIdError extends Error {
   constructor(docId: string) {

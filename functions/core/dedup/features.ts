@@ -1,29 +1,23 @@
-/** Everything deduplication stores about one text, from a single tokenization. */
-import { winnow } from './fingerprints.js';
-import { shingleSequenceOfTokens } from './shingle-sequence.js';
-import type { DedupFeatures } from './similarity.js';
-import { sortedUnique } from './sorted-sets.js';
-import { tokenHashes } from './tokens.js';
+/** Everything deduplication compares about one text, from a single tokenization. */
+import { type ContentFeatures, LEAD_SHINGLES, textFeatures } from './doc-features.js';
 
-/**
- * Shingles in the opening: ~28 words, the length of a typical first sentence. Long enough that sharing
- * it is not a coincidence of a stock phrase, short enough that a two-paragraph teaser contains it.
- */
-export const LEAD_SHINGLES = 24;
+export { LEAD_SHINGLES };
 
-export interface TextFeatures extends Required<DedupFeatures> {
+export interface TextFeatures extends ContentFeatures {
   /** Index keys: `fingerprints(text)`. */
   fingerprints: Uint32Array;
 }
 
-/** `shingleSet`, `fingerprints`, the opening's shingles and the word-pair set of `text`. */
+/**
+ * `shingleSet`, `fingerprints`, the opening's shingles, the word-pair set and the opening lines of
+ * `text` (lines separated by "\n"), read as a text without a headline.
+ */
 export function dedupFeatures(text: string): TextFeatures {
-  const tokens = tokenHashes(text);
-  const sequence = shingleSequenceOfTokens(tokens);
-  return {
-    shingles: sortedUnique(sequence),
-    fingerprints: sortedUnique(winnow(sequence)),
-    lead: sortedUnique(sequence.subarray(0, LEAD_SHINGLES)),
-    pairs: sortedUnique(shingleSequenceOfTokens(tokens, 2)),
-  };
+  return headlinedFeatures(text, false);
+}
+
+/** `dedupFeatures`, with `headline` saying whether the first line is an author-written headline. */
+export function headlinedFeatures(text: string, headline: boolean): TextFeatures {
+  const { stored: _stored, ...features } = textFeatures(text, headline);
+  return features;
 }

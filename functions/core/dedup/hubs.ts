@@ -5,7 +5,8 @@
  *
  * The rule: a part of a doc X is a smaller doc that X contains (containment ≥ the duplicate
  * threshold) but that is not a copy of X, i.e. covers less than `HUB_PART_MAX_COVERAGE` of it and is
- * not a truncated copy of it (which starts the way X starts). X is a hub when two of its parts are not
+ * not a truncated copy of it (which starts the way X starts) nor the article X carries under its own
+ * headline (a story page). X is a hub when two of its parts are not
  * duplicates of each other; a hub then merges with none of its parts (it may still merge with its own
  * copies, e.g. the same roundup syndicated elsewhere).
  */
@@ -28,7 +29,7 @@ export function hubParts(count: number, pairs: PairTable): Set<number>[] {
       if (
         facts.similarity.containment >= DUPLICATE_THRESHOLDS.containment &&
         facts.similarity.coverage < HUB_PART_MAX_COVERAGE &&
-        !facts.truncation
+        !facts.partialCopy
       ) {
         parts.push(part);
       }

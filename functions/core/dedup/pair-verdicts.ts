@@ -2,11 +2,20 @@
  * Every pairwise fact the clustering needs, computed once per pair of a small affected set:
  * n(n−1)/2 exact verifications, nothing more.
  */
-import { type DedupFeatures, type DuplicateVerdict, isDuplicate, isTruncation } from './similarity.js';
+import {
+  type DedupFeatures,
+  type DuplicateVerdict,
+  isDuplicate,
+  isStoryPage,
+  isTruncation,
+} from './similarity.js';
 
 export interface PairFacts extends DuplicateVerdict {
-  /** The smaller text is a truncated copy of the larger (opening included). */
-  truncation: boolean;
+  /**
+   * The smaller text is a copy that covers little of the larger: a truncated copy (opening included)
+   * or the article a story page carries under its headline. Such a text is never a hub's part.
+   */
+  partialCopy: boolean;
 }
 
 /** Symmetric table of pair facts over docs in a fixed order. */
@@ -19,10 +28,11 @@ export class PairTable {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         const verdict = isDuplicate(docs[i]!, docs[j]!);
-        this.facts[this.slot(i, j)] = {
-          ...verdict,
-          truncation: isTruncation(docs[i]!, docs[j]!, verdict.similarity),
-        };
+        const partialCopy =
+          verdict.veto === undefined &&
+          (isTruncation(docs[i]!, docs[j]!, verdict.similarity) ||
+            isStoryPage(docs[i]!, docs[j]!, verdict.similarity));
+        this.facts[this.slot(i, j)] = { ...verdict, partialCopy };
       }
     }
   }

@@ -30,7 +30,7 @@ export function similarity(a: Uint32Array, b: Uint32Array): Similarity {
 
 /**
  * What the verification knows of one text. Only `shingles` is required; the optional features
- * (computed by `dedupFeatures`) enable the truncation and rewording rules when both texts carry them.
+ * (computed by `dedupFeatures` and `contentFeatures`) enable the other rules when both texts carry them.
  */
 export interface DedupFeatures {
   /** `shingleSet(text)`. */
@@ -39,6 +39,12 @@ export interface DedupFeatures {
   lead?: Uint32Array;
   /** Sorted unique hashes of the word 2-shingles: survive rewording far better than 5-shingles. */
   pairs?: Uint32Array;
+  /** Sorted unique word pairs of the first substantial lines (see `OPENING_LINES`). */
+  opening?: Uint32Array;
+  /** Token hashes of the author-written headline. */
+  headline?: Uint32Array;
+  /** Token hashes of the first lines, where a story page carries another text's headline. */
+  topLines?: readonly Uint32Array[];
 }
 
 /**
@@ -77,9 +83,28 @@ export const DUPLICATE_THRESHOLDS = {
   pairCoverage: 0.5,
   /** …and some verbatim 5-word runs remain (rewording 20 % leaves 0.13–0.35; unrelated texts 0–0.01). */
   rewordedContainment: 0.1,
+  /**
+   * Veto "different openings": copies of every kind keep the smaller text's opening lines somewhere in
+   * the larger one (a teaser, a story page, a live blog or an update all carry them), so when neither
+   * text holds this share of the other's opening word pairs, the two are different articles however
+   * much else they share: an outlet's page template, a quote, background paragraphs.
+   */
+  openingShared: 0.45,
+  /**
+   * Rule "story page": the larger text is a page headed by the smaller one's headline (words may be
+   * added around it, case may change) that contains the smaller text whole, whatever else the page
+   * carries (related-coverage blocks, pieces of other stories) and so whatever the coverage.
+   */
+  storyPageContainment: 0.85,
+  /** A headline of fewer words is too unspecific to tell a page by. */
+  headlineMinWords: 3,
+  /** Words a page may add around the headline ("LIVE:", "– as it happened", the outlet's name). */
+  headlineExtraWords: 8,
+  /** Lines above the page's headline may be this short at most (a byline, a kicker, a button row). */
+  aboveHeadlineMaxWords: 6,
 } as const;
 
-export type DuplicateRule = 'containment' | 'truncation' | 'rewording';
+export type DuplicateRule = 'containment' | 'story-page' | 'truncation' | 'rewording';
 
 export interface DuplicateVerdict {
   duplicate: boolean;
@@ -87,6 +112,8 @@ export interface DuplicateVerdict {
   similarity: Similarity;
   /** The first rule that matched, when `duplicate`. */
   rule?: DuplicateRule;
+  /** Why the pair was refused whatever its overlap. */
+  veto?: 'different-openings';
 }
 
 /**
@@ -131,9 +158,59 @@ function asFeatures(value: Uint32Array | DedupFeatures): DedupFeatures {
   return value instanceof Uint32Array ? { shingles: value } : value;
 }
 
+/** Share of `a`'s opening word pairs found in `b`'s word pairs; undefined when either lacks them. */
+export function openingShare(a: DedupFeatures, b: DedupFeatures): number | undefined {
+  if (!a.opening || a.opening.length === 0 || !b.pairs) return undefined;
+  return intersectionSize(a.opening, b.pairs) / a.opening.length;
+}
+
+/** Whether neither text holds the other's opening: the veto of `DUPLICATE_THRESHOLDS.openingShared`. */
+export function openingsDiffer(a: DedupFeatures, b: DedupFeatures): boolean {
+  const ab = openingShare(a, b);
+  const ba = openingShare(b, a);
+  if (ab === undefined || ba === undefined) return false;
+  return Math.max(ab, ba) < DUPLICATE_THRESHOLDS.openingShared;
+}
+
+/** Whether `needle` occurs as a contiguous run in `line`. */
+function containsRun(line: Uint32Array, needle: Uint32Array): boolean {
+  outer: for (let start = 0; start + needle.length <= line.length; start++) {
+    for (let i = 0; i < needle.length; i++) if (line[start + i] !== needle[i]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Whether `page` is headed by `article`'s headline: one of the page's first lines holds the headline
+ * with at most `headlineExtraWords` words around it, and only short lines stand above it.
+ */
+export function headedBy(page: DedupFeatures, article: DedupFeatures): boolean {
+  const t = DUPLICATE_THRESHOLDS;
+  const headline = article.headline;
+  if (!headline || headline.length < t.headlineMinWords || !page.topLines) return false;
+  for (const line of page.topLines) {
+    if (line.length <= headline.length + t.headlineExtraWords && containsRun(line, headline)) return true;
+    if (line.length > t.aboveHeadlineMaxWords) return false;
+  }
+  return false;
+}
+
+/** Whether the larger text is a story page carrying the smaller one whole under its headline. */
+export function isStoryPage(
+  a: DedupFeatures,
+  b: DedupFeatures,
+  sim: Similarity = similarity(a.shingles, b.shingles),
+): boolean {
+  if (sim.containment < DUPLICATE_THRESHOLDS.storyPageContainment) return false;
+  const [smaller, larger] = a.shingles.length <= b.shingles.length ? [a, b] : [b, a];
+  return headedBy(larger, smaller) || (a.shingles.length === b.shingles.length && headedBy(smaller, larger));
+}
+
 /**
  * Whether two texts are copies of one story. Symmetric in its arguments. Shingle sets alone decide by
- * the containment rule; features with `lead` and `pairs` also catch truncated and reworded copies.
+ * the containment rule; features with `lead`, `pairs`, `opening` and `headline` also catch truncated,
+ * reworded and story-page copies, and refuse texts whose openings differ.
  */
 export function isDuplicate(
   a: Uint32Array | DedupFeatures,
@@ -143,9 +220,11 @@ export function isDuplicate(
   const fb = asFeatures(b);
   const sim = similarity(fa.shingles, fb.shingles);
   const t = DUPLICATE_THRESHOLDS;
+  if (openingsDiffer(fa, fb)) return { duplicate: false, similarity: sim, veto: 'different-openings' };
   if (sim.containment >= t.containment && sim.coverage >= t.coverage) {
     return { duplicate: true, similarity: sim, rule: 'containment' };
   }
+  if (isStoryPage(fa, fb, sim)) return { duplicate: true, similarity: sim, rule: 'story-page' };
   if (isTruncation(fa, fb, sim)) {
     return { duplicate: true, similarity: sim, rule: 'truncation' };
   }

@@ -9,21 +9,35 @@ export interface AssignDoc {
   storyId?: string;
 }
 
+/** A stored doc sharing index keys with a doc being placed. */
+export interface CandidateHit {
+  docId: string;
+  /** Index keys shared (keys indexed under more than `FREQUENT_KEY_DOCS` docs are not counted). */
+  shared: number;
+  /** The candidate's own number of index keys. */
+  keys: number;
+}
+
 /**
  * What the assignment reads of the stored corpus. The local state answers from memory; the cloud
- * answers from DynamoDB. The fingerprint index must already hold the added docs and no longer hold
+ * answers from DynamoDB. The fingerprint index must already hold the placed docs and no longer hold
  * the removed ones.
  */
 export interface DedupView {
-  /** Stored docs sharing at least one fingerprint with `fps` (from the candidate index, never a scan). */
-  candidates(fps: Uint32Array): Promise<string[]>;
+  /** Stored docs sharing at least one rare fingerprint with `fps` (from the candidate index, never a scan). */
+  candidates(fps: Uint32Array): Promise<CandidateHit[]>;
   /** A current doc, or undefined when it no longer exists. */
   doc(docId: string): Promise<AssignDoc | undefined>;
   /** Members of a story as it was before this run. */
   storyMembers(storyId: string): Promise<readonly string[]>;
+  /** What the rules compare: the doc's text with the learned template lines left out. */
   features(docId: string): Promise<DedupFeatures>;
 }
 
+/**
+ * A doc to place: new or changed, or one whose content changed because lines it carries became (or
+ * stopped being) template. `fps` are its index keys, `features` what the rules compare.
+ */
 export type AddedDoc = AssignDoc & { features: DedupFeatures; fps: Uint32Array };
 
 export interface AssignResult {
@@ -34,6 +48,19 @@ export interface AssignResult {
   /** How many candidate pairs were verified exactly. */
   verified: number;
 }
+
+/** Index keys shared by more docs than this carry no evidence (see `CandidateIndex.candidates`). */
+export const FREQUENT_KEY_DOCS = 64;
+/**
+ * At most this many candidates are verified exactly per placed doc: the best by share of rare keys
+ * in common. Near-copies of one article share most of their keys; a doc has few of those.
+ */
+export const MAX_VERIFIED_PER_DOC = 12;
+/**
+ * Candidates whose rare keys in common are less than this share of the smaller doc's keys are not
+ * verified: every rule needs more overlap (a reworded copy keeps about a third of its 5-word runs).
+ */
+export const MIN_KEY_SHARE = 0.08;
 
 /** Union-find over docIds. */
 class Components {
@@ -75,10 +102,23 @@ class Components {
 }
 
 /**
+ * The candidates worth verifying: those whose rare keys in common are at least `MIN_KEY_SHARE` of
+ * the smaller doc's keys, best first, at most `MAX_VERIFIED_PER_DOC`. The share is symmetric in the
+ * two docs, so a pair is chosen the same way from either side.
+ */
+export function bestCandidates(docId: string, keys: number, hits: readonly CandidateHit[]): CandidateHit[] {
+  const share = (hit: CandidateHit) => hit.shared / Math.max(1, Math.min(keys, hit.keys));
+  return hits
+    .filter((hit) => hit.docId !== docId && share(hit) >= MIN_KEY_SHARE)
+    .sort((a, b) => share(b) - share(a) || b.shared - a.shared || (a.docId < b.docId ? -1 : 1))
+    .slice(0, MAX_VERIFIED_PER_DOC);
+}
+
+/**
  * Re-clusters the part of the corpus a run touches. Candidates come from the fingerprint index (no
- * all-pairs comparison), every candidate pair is verified exactly on the stored shingle sets, and the
- * connected groups of verified pairs, together with the stories they touch, are clustered again.
- * The index must already hold the added docs and no longer hold the removed ones.
+ * all-pairs comparison), the best few of each placed doc are verified exactly on the stored
+ * features, and the connected groups of verified pairs, together with the stories they touch, are
+ * clustered again.
  */
 export async function assignStories(
   view: DedupView,
@@ -87,7 +127,6 @@ export async function assignStories(
 ): Promise<AssignResult> {
   const components = new Components();
   const addedById = new Map(added.map((doc) => [doc.docId, doc]));
-  const addedOrder = new Map(added.map((doc, i) => [doc.docId, i]));
   const docCache = new Map<string, AssignDoc | undefined>();
   const docOf = async (docId: string) => {
     const fresh = addedById.get(docId);
@@ -111,21 +150,22 @@ export async function assignStories(
   };
 
   let verified = 0;
+  const checked = new Set<string>();
   for (const doc of added) {
     components.add(doc.docId);
     await touchStory(doc.storyId, doc.docId);
-    for (const candidateId of await view.candidates(doc.fps)) {
-      if (candidateId === doc.docId) continue;
-      // Pairs of two added docs are verified once, from the later one.
-      const order = addedOrder.get(candidateId);
-      if (order !== undefined && order > addedOrder.get(doc.docId)!) continue;
-      const candidate = await docOf(candidateId);
+    for (const hit of bestCandidates(doc.docId, doc.fps.length, await view.candidates(doc.fps))) {
+      // A pair of two placed docs may be chosen from both sides: verify it once.
+      const pair = doc.docId < hit.docId ? `${doc.docId} ${hit.docId}` : `${hit.docId} ${doc.docId}`;
+      if (checked.has(pair)) continue;
+      checked.add(pair);
+      const candidate = await docOf(hit.docId);
       if (!candidate) continue;
       verified++;
-      const { duplicate } = isDuplicate(doc.features, await featuresOf(candidateId));
+      const { duplicate } = isDuplicate(doc.features, await featuresOf(hit.docId));
       if (!duplicate) continue;
-      components.union(doc.docId, candidateId);
-      await touchStory(candidate.storyId, candidateId);
+      components.union(doc.docId, hit.docId);
+      await touchStory(candidate.storyId, hit.docId);
     }
   }
   const affectedStories = new Set<string>();
@@ -141,16 +181,12 @@ export async function assignStories(
 
   const clusters: Cluster[] = [];
   for (const group of components.groups()) {
-    const docs: DedupDoc[] = [];
+    const docs: (DedupDoc & DedupFeatures)[] = [];
     for (const docId of group) {
       const doc = (await docOf(docId))!;
       if (doc.storyId) affectedStories.add(doc.storyId);
-      const { shingles, lead, pairs } = await featuresOf(docId);
-      const dedupDoc: DedupDoc = { docId, seq: doc.seq, shingles };
-      if (lead) dedupDoc.lead = lead;
-      if (pairs) dedupDoc.pairs = pairs;
-      if (doc.storyId) dedupDoc.storyId = doc.storyId;
-      docs.push(dedupDoc);
+      const features = await featuresOf(docId);
+      docs.push({ ...features, docId, seq: doc.seq, ...(doc.storyId ? { storyId: doc.storyId } : {}) });
     }
     clusters.push(...clusterDocs(docs));
   }

@@ -1,23 +1,18 @@
 import { parseArticle } from '../article/parse-article.js';
-import { CandidateIndex } from '../dedup/candidate-index.js';
 import type { Diagnostic, Edition, SiteConfig, Story } from '../model.js';
 import type { ArticleSource, BlobStore, Clock, Progress, SiteSink, SourceEntry } from '../ports.js';
 import type { DigestRenderer } from '../render/digest.js';
 import type { SiteRenderer } from '../render/site.js';
-import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from './assign-stories.js';
 import { planEdition } from './edition.js';
-import { articleId, type PreparedDoc, type PrepareOptions, type PrepareOutcome } from './prepare.js';
+import { ingest } from './local-ingest.js';
+import type { PrepareOptions, PrepareOutcome } from './prepare.js';
 import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from './publish-site.js';
-import { concatBytes, decodeDoc, type PackedDoc } from './shingle-pack.js';
-import { type BuildState, decodeState, encodeState, type FileRecord, type StoryRecord } from './state.js';
-import { type MemberInfo, storyRecordFromCluster } from './story-record.js';
+import { type BuildState, decodeState, encodeState, type StoryRecord } from './state.js';
 import { compareStories, storyFromRecord } from './story-view.js';
 
 export const STATE_BLOB = 'state.json';
-/** Docs per shingle-pack segment. */
-export const SEGMENT_DOCS = 5000;
-export const INDEX_BLOB = 'index.bin';
-const packBlob = (seg: number) => `shingles-${seg}.bin`;
+export { INDEX_BLOB } from './corpus-index.js';
+export { SEGMENT_DOCS } from './local-ingest.js';
 
 export interface Renderers {
   site: SiteRenderer;
@@ -124,10 +119,6 @@ export function articlePage(site: SiteRenderer, story: Story) {
   };
 }
 
-function sameRecord(a: StoryRecord | undefined, b: StoryRecord): boolean {
-  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
-}
-
 type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'warnings'>;
 
 /**
@@ -197,16 +188,22 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   const entries = await deps.source.list();
   const listed = new Set(entries.map((entry) => entry.key));
 
+  // An article held until a time still ahead is left alone; one whose time has come is processed.
+  const stillHeld = (key: string, version: string) =>
+    state.held[key]?.version === version && state.held[key]!.until > now;
   const toProcess = entries
     .filter(
       (entry) =>
         state.files[entry.key]?.version !== entry.version &&
-        state.rejected[entry.key]?.version !== entry.version,
+        state.rejected[entry.key]?.version !== entry.version &&
+        !stillHeld(entry.key, entry.version),
     )
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const gone = [...Object.keys(state.files), ...Object.keys(state.rejected)].filter(
-    (key) => !listed.has(key),
-  );
+  const gone = [
+    ...Object.keys(state.files),
+    ...Object.keys(state.rejected),
+    ...Object.keys(state.held),
+  ].filter((key) => !listed.has(key));
   const sitePresent = (await deps.sink.exists('feed.xml')) && (await deps.sink.exists('index.html'));
   const rerenderAll = state.renderKey !== options.renderKey || !sitePresent;
 
@@ -228,160 +225,20 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     );
   }
 
-  // Ingest in its own scope: the features of every new article are garbage once the index and
-  // the shingle pack hold them, and must not stay alive while the pages are written.
-  const { changedStories, removedStories, build } = await (async () => {
-    // --- Prepare what is new or changed.
-    deps.progress.update('reading', 0, toProcess.length);
-    const outcomes = toProcess.length
-      ? await deps.prepare(toProcess, { maxBytes: config.maxArticleBytes, now })
-      : [];
-    const index = await loadIndex(deps.state, state);
-    const packedDoc = async (record: FileRecord): Promise<PackedDoc> =>
-      decodeDoc(await deps.state.getRange(packBlob(record.seg), record.off, record.len));
-
-    // --- Remove what is gone, changed, or now rejected.
-    const removed: AssignDoc[] = [];
-    const accepted = outcomes.filter((o): o is { ok: true; doc: PreparedDoc } => o.ok).map((o) => o.doc);
-    const acceptedKeys = new Set(accepted.map((doc) => doc.key));
-    const leaving = [...gone, ...toProcess.map((entry) => entry.key)].filter((key) => state.files[key]);
-    const previous = new Map<string, FileRecord>();
-    for (const key of leaving) {
-      const record = state.files[key]!;
-      const { fps } = await packedDoc(record);
-      index.remove(record.docNum, fps);
-      previous.set(key, record);
-      if (!acceptedKeys.has(key))
-        removed.push({ docId: record.docId, seq: record.seq, storyId: record.story });
-      delete state.files[key];
-    }
-    for (const key of gone) delete state.rejected[key];
-
-    const rejected: Diagnostic[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.ok) {
-        delete state.rejected[outcome.doc.key];
-      } else {
-        rejected.push(outcome.diagnostic);
-        state.rejected[outcome.key] = {
-          version: outcome.version,
-          code: outcome.diagnostic.code,
-          message: outcome.diagnostic.message,
-        };
-      }
-    }
-
-    // --- Add the accepted docs. First-seen order within one run is by date, then key, so it never
-    // depends on the order in which the files were listed.
-    const memberDate = (doc: PreparedDoc, firstSeen: string) => doc.date ?? firstSeen;
-    accepted.sort((a, b) => {
-      const da = memberDate(a, previous.get(a.key)?.firstSeen ?? now);
-      const db = memberDate(b, previous.get(b.key)?.firstSeen ?? now);
-      return da !== db ? (da < db ? -1 : 1) : a.key < b.key ? -1 : 1;
-    });
-    // New features go to fresh segments of at most SEGMENT_DOCS docs, each doc encoded on its own so
-    // that verifying a candidate later reads only that doc's bytes.
-    const segments: Uint8Array[][] = [];
-    let segmentBytes = 0;
-    const added: AddedDoc[] = [];
-    for (const doc of accepted) {
-      const before = previous.get(doc.key);
-      const firstSeen = before?.firstSeen ?? now;
-      const record: FileRecord = {
-        docId: doc.docId,
-        docNum: before?.docNum ?? state.nextDocNum++,
-        seq: before?.seq ?? state.nextSeq++,
-        version: doc.version,
-        firstSeen,
-        date: memberDate(doc, firstSeen),
-        title: doc.title,
-        size: doc.shingles.length,
-        seg: 0,
-        off: 0,
-        len: 0,
-        story: before?.story ?? '',
-      };
-      if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
-      state.files[doc.key] = record;
-      const { encoded } = doc;
-      const packed: PackedDoc = { shingles: doc.shingles, lead: doc.lead, pairs: doc.pairs, fps: doc.fps };
-      let segment = segments[segments.length - 1];
-      if (!segment || segment.length >= SEGMENT_DOCS) {
-        segment = [];
-        segments.push(segment);
-        segmentBytes = 0;
-      }
-      record.seg = state.nextSeg + segments.length - 1;
-      record.off = segmentBytes;
-      record.len = encoded.length;
-      segment.push(encoded);
-      segmentBytes += encoded.length;
-      index.add(record.docNum, packed.fps);
-      const assign: AddedDoc = { docId: record.docId, seq: record.seq, features: packed, fps: packed.fps };
-      if (before?.story) assign.storyId = before.story;
-      added.push(assign);
-    }
-
-    // --- Deduplicate.
-    deps.progress.update('deduplicating', 0, added.length);
-    const keyById = new Map<string, string>();
-    const recordById = new Map<string, FileRecord>();
-    const idByNum = new Map<number, string>();
-    for (const [key, record] of Object.entries(state.files)) {
-      keyById.set(record.docId, key);
-      recordById.set(record.docId, record);
-      idByNum.set(record.docNum, record.docId);
-    }
-    const membersBefore = (storyId: string) =>
-      (state.stories[storyId]?.members ?? []).map(
-        (key) => state.files[key]?.docId ?? previous.get(key)?.docId ?? articleId(key),
-      );
-    const view: DedupView = {
-      candidates: async (fps) =>
-        [...index.candidates(fps).keys()].map((num) => idByNum.get(num)!).filter(Boolean),
-      doc: async (docId) => {
-        const record = recordById.get(docId);
-        if (!record) return undefined;
-        return record.story ? { docId, seq: record.seq, storyId: record.story } : { docId, seq: record.seq };
-      },
-      storyMembers: async (storyId) => membersBefore(storyId),
-      features: async (docId) => packedDoc(recordById.get(docId)!),
-    };
-    const assignment = await assignStories(view, added, removed);
-
-    // --- Turn clusters into story records.
-    const changedStories = new Map<string, StoryRecord>();
-    const removedStories = new Map<string, StoryRecord>();
-    const build = state.build + 1;
-    for (const id of assignment.retired) {
-      const old = state.stories[id];
-      if (old) removedStories.set(id, old);
-      delete state.stories[id];
-    }
-    for (const cluster of assignment.clusters) {
-      const memberInfo = new Map<string, MemberInfo>();
-      for (const docId of cluster.members) {
-        const key = keyById.get(docId)!;
-        const file = state.files[key]!;
-        memberInfo.set(docId, { key, date: file.date, title: file.title });
-      }
-      const record = storyRecordFromCluster(cluster, memberInfo, state.stories[cluster.storyId], build);
-      for (const key of record.members) state.files[key]!.story = cluster.storyId;
-      const old = state.stories[cluster.storyId];
-      if (old && old.slug !== record.slug) record.slug = old.slug;
-      if (!sameRecord(old, record)) changedStories.set(cluster.storyId, record);
-      state.stories[cluster.storyId] = record;
-    }
-
-    // --- Persist the dedup data before rendering, so a crash while writing pages loses no ingest work.
-    for (const segment of segments) {
-      await deps.state.put(packBlob(state.nextSeg), concatBytes(segment));
-      state.nextSeg++;
-    }
-    await deps.state.put(INDEX_BLOB, index.serialize());
-
-    return { changedStories, removedStories, build };
-  })();
+  // --- Prepare what is new or changed, and ingest it.
+  deps.progress.update('reading', 0, toProcess.length);
+  const outcomes = toProcess.length
+    ? await deps.prepare(toProcess, { maxBytes: config.maxArticleBytes, now })
+    : [];
+  const build = state.build + 1;
+  deps.progress.update('deduplicating', 0, toProcess.length);
+  const { changedStories, removedStories } = await ingest(deps.state, state, {
+    gone,
+    processed: toProcess.map((entry) => entry.key),
+    outcomes,
+    now,
+    build,
+  });
 
   // --- Render.
   const written = await render(deps, options, state, {
@@ -412,13 +269,6 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     },
     state,
   );
-}
-
-async function loadIndex(store: BlobStore, state: BuildState): Promise<CandidateIndex> {
-  if (Object.keys(state.files).length === 0) return new CandidateIndex();
-  const bytes = await store.get(INDEX_BLOB);
-  if (!bytes) throw new Error(`state is missing ${INDEX_BLOB}; delete the state folder to rebuild`);
-  return CandidateIndex.deserialize(bytes);
 }
 
 interface RenderPlan {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { articleText } from '../article/article-text.js';
 import { ArticleRejectedError, parseArticle } from '../article/parse-article.js';
-import { dedupFeatures } from '../dedup/features.js';
+import { type StoredFeatures, storedFeatures } from '../dedup/doc-features.js';
+import { entityHashes } from '../dedup/entities.js';
 import type { Diagnostic, ParsedArticle } from '../model.js';
 import type { SourceEntry } from '../ports.js';
 import { concatBytes, decodeDoc, encodeDoc } from './shingle-pack.js';
@@ -12,21 +13,14 @@ export function articleId(key: string): string {
 }
 
 /** What deduplication and the state need of one article; the body itself is re-read when a page is rendered. */
-export interface PreparedDoc {
+export interface PreparedDoc extends StoredFeatures {
   key: string;
   version: string;
   docId: string;
   title: string;
-  /** The article's own date (ISO), when it has a usable one. */
+  /** The article's own date (ISO), when it has a usable one; it may be in the future (an embargo). */
   date?: string;
-  shingles: Uint32Array;
-  /** Shingles of the opening: enables the truncated-copy rule. */
-  lead: Uint32Array;
-  /** Word 2-shingles: enable the reworded-copy rule. */
-  pairs: Uint32Array;
-  /** Fingerprints: the candidate index keys. */
-  fps: Uint32Array;
-  /** The four feature arrays packed (`encodeDoc`); the arrays above are views into it. */
+  /** The feature arrays packed (`encodeDoc`); the arrays above are views into it. */
   encoded: Uint8Array;
   warnings: Diagnostic[];
 }
@@ -56,13 +50,8 @@ export function prepareArticle(
     }
     throw error;
   }
-  const features = dedupFeatures(articleText(parsed.article));
-  const encoded = encodeDoc({
-    shingles: features.shingles,
-    lead: features.lead,
-    pairs: features.pairs,
-    fps: features.fingerprints,
-  });
+  const lines = articleText(parsed.article).split('\n');
+  const encoded = encodeDoc(storedFeatures(lines, !parsed.article.titleDerived, entityHashes(lines)));
   const doc: PreparedDoc = {
     key: entry.key,
     version: entry.version,

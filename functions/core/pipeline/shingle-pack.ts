@@ -4,27 +4,28 @@
  * append-only (one per build); the state records which segment holds each doc.
  *
  * Layout (little-endian uint32): count, then per doc a header (docNum and the length of each array),
- * then the arrays back to back in header order.
+ * then the arrays back to back in header order. `flags` travels as a one-word array.
  */
+import type { StoredFeatures } from '../dedup/doc-features.js';
 
-export interface PackedDoc {
-  shingles: Uint32Array;
-  lead: Uint32Array;
-  pairs: Uint32Array;
-  fps: Uint32Array;
-}
+export type PackedDoc = StoredFeatures;
 
-const FIELDS = ['shingles', 'lead', 'pairs', 'fps'] as const;
+type Arrays = Omit<StoredFeatures, 'flags'> & { meta: Uint32Array };
+const FIELDS = ['tokens', 'lineEnds', 'fps', 'entities', 'meta'] as const;
 const HEADER = 1 + FIELDS.length;
+
+const arraysOf = (doc: PackedDoc): Arrays => ({ ...doc, meta: Uint32Array.of(doc.flags) });
 
 export function encodePack(docs: ReadonlyMap<number, PackedDoc>): Uint8Array {
   let words = 1 + docs.size * HEADER;
-  for (const doc of docs.values()) for (const field of FIELDS) words += doc[field].length;
+  for (const doc of docs.values())
+    words += doc.tokens.length + doc.lineEnds.length + doc.fps.length + doc.entities.length + 1;
   const out = new Uint32Array(words);
   out[0] = docs.size;
   let header = 1;
   let body = 1 + docs.size * HEADER;
-  for (const [docNum, doc] of docs) {
+  for (const [docNum, packed] of docs) {
+    const doc = arraysOf(packed);
     out[header++] = docNum;
     for (const field of FIELDS) {
       out[header++] = doc[field].length;
@@ -58,8 +59,14 @@ export function decodePack(bytes: Uint8Array): Map<number, PackedDoc> {
       arrays.push(words.subarray(body, body + length));
       body += length;
     }
-    const [shingles, lead, pairs, fps] = arrays as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
-    docs.set(words[base]!, { shingles, lead, pairs, fps });
+    const [tokens, lineEnds, fps, entities, meta] = arrays as [
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+    ];
+    docs.set(words[base]!, { tokens, lineEnds, fps, entities, flags: meta[0] ?? 0 });
   }
   return docs;
 }

@@ -3,7 +3,7 @@
  * the editions. Plain JSON; the dedup index and the shingle sets are binary blobs beside it.
  */
 
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 
 export interface FileRecord {
   /** Stable article id, derived from the key. */
@@ -17,9 +17,13 @@ export interface FileRecord {
   firstSeen: string;
   /** The member date: the article's own date, else `firstSeen`. */
   date: string;
+  /** The article has no date of its own (`date` is `firstSeen`). */
+  undated?: true;
   title: string;
-  /** Number of shingles: how complete the article is. */
+  /** Number of tokens: how long the article is. */
   size: number;
+  /** Number of index keys (fingerprints): what a candidate's share of keys is measured against. */
+  keys: number;
   /** Shingle-pack segment holding its dedup features, and where in it (bytes). */
   seg: number;
   off: number;
@@ -27,6 +31,13 @@ export interface FileRecord {
   story: string;
   /** Warnings reported when it was parsed, kept so that a rebuild reports them without re-parsing. */
   warnings?: string[];
+}
+
+/** An article dated in the future: held, unpublished, until its date (an embargo). */
+export interface HeldRecord {
+  version: string;
+  /** ISO time from which it is published. */
+  until: string;
 }
 
 export interface RejectedRecord {
@@ -39,11 +50,13 @@ export interface StoryRecord {
   slug: string;
   /** Source key of the most complete member. */
   canonical: string;
+  /** The version of the canonical member the content was read from. */
+  canonicalVersion?: string;
   /** Source keys, canonical first. */
   members: string[];
-  /** Earliest member date. */
+  /** Earliest date a member carries (first-seen times only when no member has a date). */
   date: string;
-  /** Newest member date. */
+  /** When the content (the canonical member) last changed; see `storyRecordFromCluster`. */
   updated: string;
   title: string;
   /** Containment of each non-canonical member in the canonical, keyed by source. */
@@ -72,6 +85,7 @@ export interface BuildState {
   renderKey: string;
   files: Record<string, FileRecord>;
   rejected: Record<string, RejectedRecord>;
+  held: Record<string, HeldRecord>;
   stories: Record<string, StoryRecord>;
   editions: EditionRecord[];
 }
@@ -86,6 +100,7 @@ export function emptyState(): BuildState {
     renderKey: '',
     files: {},
     rejected: {},
+    held: {},
     stories: {},
     editions: [],
   };
@@ -123,11 +138,12 @@ export function decodeState(bytes: Uint8Array | undefined): BuildState {
  */
 export function* encodeState(state: BuildState): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  const { files, rejected, stories, ...rest } = state;
+  const { files, rejected, held, stories, ...rest } = state;
   yield encoder.encode(JSON.stringify(rest).slice(0, -1));
   const maps: Array<[string, Record<string, unknown>]> = [
     ['files', files],
     ['rejected', rejected],
+    ['held', held],
     ['stories', stories],
   ];
   for (const [name, map] of maps) {

@@ -7,18 +7,31 @@ export interface MemberInfo {
   key: string;
   /** Member date: the article's own date, else when it was first seen. */
   date: string;
+  /** The article carries no date of its own: `date` is when it was first seen. */
+  undated?: boolean;
+  /** The version of the file or object the member was read from. */
+  version: string;
   title: string;
 }
 
+const max = (a: string, b: string) => (a > b ? a : b);
+
 /**
- * The record of a clustered story: members by source key, the canonical member's title, the earliest
- * member date, and the slug it was first published under (slugs never change once published).
+ * The record of a clustered story: members by source key, the canonical member's title, and the
+ * slug it was first published under (slugs never change once published).
+ *
+ * Dates are honest: `date` is the earliest date a member carries (first-seen times count only when
+ * no member has a date of its own), so an undated copy never moves a dated story. `updated` is when
+ * the content (the canonical member) last changed: at first publication, the canonical's own date
+ * when it is later than `date`; afterwards it moves only when a run changes the canonical member or
+ * its version, to that member's own date, or, when it has none, to `now`.
  */
 export function storyRecordFromCluster(
   cluster: Cluster,
   members: ReadonlyMap<string, MemberInfo>,
   old: StoryRecord | undefined,
   createdBuild: number,
+  now: string,
 ): StoryRecord {
   const member = (docId: string) => {
     const info = members.get(docId);
@@ -26,8 +39,19 @@ export function storyRecordFromCluster(
     return info;
   };
   const keys = cluster.members.map((docId) => member(docId).key);
-  const dates = cluster.members.map((docId) => member(docId).date).sort();
+  const infos = cluster.members.map(member);
+  const dated = infos.filter((info) => !info.undated).map((info) => info.date);
+  const date = (dated.length ? dated : infos.map((info) => info.date)).sort()[0]!;
   const canonical = member(cluster.canonical);
+  const own = canonical.undated ? undefined : canonical.date;
+  let updated: string;
+  if (!old) updated = max(date, own ?? date);
+  else if (
+    old.canonical !== canonical.key ||
+    (old.canonicalVersion ?? canonical.version) !== canonical.version
+  )
+    updated = max(max(old.updated, date), own ?? now);
+  else updated = max(old.updated, date);
   const evidence: StoryRecord['evidence'] = {};
   // Sorted by key: records compare equal whatever order the clustering listed the members in.
   const ordered = [...cluster.evidence].sort((a, b) => {
@@ -44,9 +68,10 @@ export function storyRecordFromCluster(
   return {
     slug: old?.slug ?? slugify(canonical.title, cluster.storyId),
     canonical: canonical.key,
+    canonicalVersion: canonical.version,
     members: keys,
-    date: dates[0]!,
-    updated: dates[dates.length - 1]!,
+    date,
+    updated,
     title: canonical.title,
     evidence,
     createdBuild: old?.createdBuild ?? createdBuild,

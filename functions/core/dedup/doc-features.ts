@@ -1,0 +1,179 @@
+/**
+ * What deduplication stores about one article, and what it compares.
+ *
+ * Stored (`StoredFeatures`): the article's word-token hashes with its line structure, its index
+ * fingerprints and its named-entity hashes. Everything the rules need is derived from these on
+ * demand, because the derived sets depend on which lines the corpus has since learned to be an
+ * outlet's page template (`contentFeatures` leaves those lines out), and that changes as the
+ * corpus grows.
+ *
+ * Lines are the lines of `articleText`: the headline (when the author wrote one), the standfirst,
+ * then one line per body block. A line's hash is the hash of its token sequence, so the same line
+ * reached through other typography, entities or Unicode forms hashes the same.
+ */
+import { winnow } from './fingerprints.js';
+import { combineTokenHashes } from './hash.js';
+import { SHINGLE_WORDS, shingleSequenceOfTokens } from './shingle-sequence.js';
+import { sortedUnique } from './sorted-sets.js';
+import { tokenHashes } from './tokens.js';
+
+/**
+ * Shingles in the opening: ~28 words, the length of a typical first sentence. Long enough that sharing
+ * it is not a coincidence of a stock phrase, short enough that a two-paragraph teaser contains it.
+ */
+export const LEAD_SHINGLES = 24;
+/** Lines of fewer words do not count as an opening line (bylines, kickers, button rows, datelines). */
+export const OPENING_LINE_MIN_TOKENS = 6;
+/** How many substantial lines make the opening. */
+export const OPENING_LINES = 3;
+
+/** Bit flags of `StoredFeatures.flags`. */
+export const HAS_HEADLINE = 1;
+
+export interface StoredFeatures {
+  /** Token hashes of the whole text, in order (see `tokenHashes`). */
+  tokens: Uint32Array;
+  /** End offset (exclusive) in `tokens` of each line, ascending; the last equals `tokens.length`. */
+  lineEnds: Uint32Array;
+  /** Sorted unique index keys: winnowed 5-shingle hashes of the whole text. */
+  fps: Uint32Array;
+  /** Sorted unique hashes of the named entities (see `entityHashes`). */
+  entities: Uint32Array;
+  /** `HAS_HEADLINE` when the first line is a headline the author wrote. */
+  flags: number;
+}
+
+/** One line of a stored doc. */
+export interface DocLine {
+  /** Hash of the line's token sequence; 0 only for a line without tokens. */
+  hash: number;
+  start: number;
+  end: number;
+}
+
+/** The lines of a stored doc, with their hashes. Lines without tokens are left out. */
+export function docLines(doc: Pick<StoredFeatures, 'tokens' | 'lineEnds'>): DocLine[] {
+  const lines: DocLine[] = [];
+  let start = 0;
+  for (const end of doc.lineEnds) {
+    if (end > start) lines.push({ hash: combineTokenHashes(doc.tokens, start, end) || 1, start, end });
+    start = end;
+  }
+  return lines;
+}
+
+/** Sorted unique line hashes of a stored doc. */
+export function lineHashSet(doc: Pick<StoredFeatures, 'tokens' | 'lineEnds'>): Uint32Array {
+  return sortedUnique(docLines(doc).map((line) => line.hash));
+}
+
+/**
+ * Features of an article given as its lines (`articleText(article).split('\n')`). `headline` says
+ * whether the first line is an author-written headline.
+ */
+export function storedFeatures(
+  lines: readonly string[],
+  headline: boolean,
+  entities: Uint32Array,
+): StoredFeatures {
+  const parts: Uint32Array[] = [];
+  const lineEnds = new Uint32Array(lines.length);
+  let total = 0;
+  lines.forEach((line, i) => {
+    const tokens = tokenHashes(line);
+    parts.push(tokens);
+    total += tokens.length;
+    lineEnds[i] = total;
+  });
+  const tokens = new Uint32Array(total);
+  let at = 0;
+  for (const part of parts) {
+    tokens.set(part, at);
+    at += part.length;
+  }
+  return {
+    tokens,
+    lineEnds,
+    fps: sortedUnique(winnow(shingleSequenceOfTokens(tokens))),
+    entities,
+    flags: headline ? HAS_HEADLINE : 0,
+  };
+}
+
+/** What the verification rules compare (see `similarity.ts`); derived from stored features. */
+export interface ContentFeatures {
+  /** Sorted unique 5-shingle hashes. */
+  shingles: Uint32Array;
+  /** Sorted unique hashes of the first `LEAD_SHINGLES` shingles: how the text opens. */
+  lead: Uint32Array;
+  /** Sorted unique word 2-shingles: survive rewording far better than 5-shingles. */
+  pairs: Uint32Array;
+  /** Sorted unique word pairs of the first `OPENING_LINES` lines of at least `OPENING_LINE_MIN_TOKENS` words. */
+  opening: Uint32Array;
+  /** Token hashes of the author-written headline, when there is one and it is content. */
+  headline?: Uint32Array;
+  /** Token hashes of the first content lines, for finding another text's headline among them. */
+  topLines: Uint32Array[];
+}
+
+/** Content features of a plain token sequence with its line ends, all lines kept. */
+function deriveFeatures(tokens: Uint32Array, lines: readonly DocLine[], headline: boolean): ContentFeatures {
+  const sequence = shingleSequenceOfTokens(tokens);
+  const openingPairs: number[] = [];
+  let openingLines = 0;
+  for (const line of lines) {
+    if (openingLines === OPENING_LINES) break;
+    if (line.end - line.start < OPENING_LINE_MIN_TOKENS) continue;
+    openingLines++;
+    for (let i = line.start; i + 1 < line.end; i++) openingPairs.push(combineTokenHashes(tokens, i, i + 2));
+  }
+  const features: ContentFeatures = {
+    shingles: sortedUnique(sequence),
+    lead: sortedUnique(sequence.subarray(0, LEAD_SHINGLES)),
+    pairs: sortedUnique(shingleSequenceOfTokens(tokens, 2)),
+    opening: sortedUnique(openingPairs),
+    topLines: lines.slice(0, 3).map((line) => tokens.slice(line.start, line.end)),
+  };
+  const first = lines[0];
+  if (headline && first) features.headline = tokens.slice(first.start, first.end);
+  return features;
+}
+
+/**
+ * The features of a doc with the lines `isBoilerplate` names left out: the text as if the outlet's
+ * page template had never been there. Shingles run across the removed lines' gaps, as across any
+ * line break.
+ */
+export function contentFeatures(
+  doc: StoredFeatures,
+  isBoilerplate: (lineHash: number) => boolean = () => false,
+): ContentFeatures {
+  const all = docLines(doc);
+  const kept = all.filter((line) => !isBoilerplate(line.hash));
+  if (kept.length === all.length) return deriveFeatures(doc.tokens, all, (doc.flags & HAS_HEADLINE) !== 0);
+  let size = 0;
+  for (const line of kept) size += line.end - line.start;
+  const tokens = new Uint32Array(size);
+  const lines: DocLine[] = [];
+  let at = 0;
+  for (const line of kept) {
+    tokens.set(doc.tokens.subarray(line.start, line.end), at);
+    lines.push({ hash: line.hash, start: at, end: at + line.end - line.start });
+    at += line.end - line.start;
+  }
+  // The headline survives only if it was the first line and is not template (a byline parsed as a headline).
+  const headline = (doc.flags & HAS_HEADLINE) !== 0 && kept[0] === all[0];
+  return deriveFeatures(tokens, lines, headline);
+}
+
+/** Stored and content features of a text whose lines are separated by "\n", plus its fingerprints. */
+export function textFeatures(
+  text: string,
+  headline = false,
+): ContentFeatures & { fingerprints: Uint32Array; stored: StoredFeatures } {
+  const stored = storedFeatures(text.split('\n'), headline, new Uint32Array(0));
+  return { ...contentFeatures(stored), fingerprints: stored.fps, stored };
+}
+
+/** Words in a shingle: re-exported for callers that size things in shingles. */
+export { SHINGLE_WORDS };

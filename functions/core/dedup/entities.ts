@@ -1,0 +1,108 @@
+/**
+ * Named entities, cheaply: runs of capitalised words (people, places, organisations, groups). They
+ * tell which different articles report one event (related coverage), where shared 5-word runs do
+ * not: two reports of one battle share "Panjshir", "Baghlan" and "Ahmad Massoud", rarely a sentence.
+ *
+ * A heuristic, not a tagger: a capitalised word that only ever starts a sentence ("Fighters", "Last")
+ * is not an entity; function words, weekdays and months never are.
+ */
+import { fmix32, fnv1a } from './hash.js';
+import { normalizeForComparison } from './normalize-text.js';
+import { sortedUnique } from './sorted-sets.js';
+
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*/gu;
+const CAPITALISED = /^\p{Lu}/u;
+/** Joins two capitalised words into one name: "Bank of England", "Amir al Momineen". */
+const CONNECTORS = new Set(['of', 'al', 'el', 'bin', 'de', 'da', 'van', 'von', 'la', 'le', 'du', 'del']);
+const NOT_NAMES = new Set(
+  (
+    'a an the this that these those there here it its he she his her they them their we our you your i ' +
+    'in on at by to of for from with as and or but if when while after before since until during about ' +
+    'over under into onto than then so yet not no nor also mr mrs ms dr prof sir more most some many all ' +
+    'monday tuesday wednesday thursday friday saturday sunday january february march april may june july ' +
+    'august september october november december today yesterday tomorrow according however meanwhile ' +
+    'update updated read share listen save advertisement sponsored correction live breaking'
+  ).split(' '),
+);
+const SENTENCE_END = /[.!?…:"“”]\s*$/u;
+
+interface Word {
+  text: string;
+  capital: boolean;
+  sentenceStart: boolean;
+  /** Only spaces separate it from the word before: a name runs on only across spaces. */
+  joined: boolean;
+  /** "Afghanistan's": a name ends here. */
+  possessive: boolean;
+}
+
+/** A line with most words capitalised (a headline in title case) says nothing about which words are names. */
+const TITLE_CASE_SHARE = 0.6;
+
+function wordsOf(line: string): Word[] {
+  const words: Word[] = [];
+  let last = 0;
+  for (const match of line.matchAll(WORD)) {
+    const possessive = /['’]s$/u.test(match[0]);
+    const text = possessive ? match[0].slice(0, -2) : match[0];
+    const before = line.slice(last, match.index);
+    words.push({
+      text,
+      capital: CAPITALISED.test(text),
+      sentenceStart: words.length === 0 || SENTENCE_END.test(before),
+      joined: words.length > 0 && /^\s+$/u.test(before),
+      possessive,
+    });
+    last = match.index + match[0].length;
+  }
+  const capitals = words.filter((word) => word.capital).length;
+  return words.length >= 4 && capitals >= words.length * TITLE_CASE_SHARE ? [] : words;
+}
+
+const key = (text: string) => normalizeForComparison(text).replace(/’/g, "'");
+
+/** The entity names of some lines, normalised (lower case, NFKC), each once, in order of appearance. */
+export function entityNames(lines: readonly string[]): string[] {
+  const parsed = lines.map(wordsOf);
+  // Words seen capitalised away from a sentence start are names wherever they stand.
+  const named = new Set<string>();
+  for (const words of parsed) {
+    for (const word of words) if (word.capital && !word.sentenceStart) named.add(key(word.text));
+  }
+  const out = new Set<string>();
+  for (const words of parsed) {
+    let run: Word[] = [];
+    const flush = () => {
+      while (run.length && !run[run.length - 1]!.capital) run.pop();
+      const names = run.filter((word) => word.capital && !NOT_NAMES.has(key(word.text)));
+      if (names.length > 0) {
+        const single = run.length === 1;
+        const text = key(run.map((word) => word.text).join(' '));
+        if (!single || !run[0]!.sentenceStart || named.has(text)) {
+          if (!(single && NOT_NAMES.has(text))) out.add(text);
+        }
+      }
+      run = [];
+    };
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      const lower = key(word.text);
+      if (run.length && (!word.joined || run[run.length - 1]!.possessive)) flush();
+      if (word.capital && !(run.length === 0 && NOT_NAMES.has(lower))) {
+        if (word.sentenceStart && run.length) flush();
+        run.push(word);
+      } else if (run.length && CONNECTORS.has(lower) && words[i + 1]?.capital && words[i + 1]?.joined) {
+        run.push(word);
+      } else {
+        flush();
+      }
+    }
+    flush();
+  }
+  return [...out];
+}
+
+/** Sorted unique 32-bit hashes of `entityNames(lines)`. */
+export function entityHashes(lines: readonly string[]): Uint32Array {
+  return sortedUnique(entityNames(lines).map((name) => fmix32(fnv1a(name))));
+}

@@ -1,0 +1,89 @@
+/**
+ * Learning each outlet's page template from the corpus. A line (byline, button row, advertisement
+ * marker, newsletter plug, list of other headlines, copyright footer) that recurs across many
+ * articles that are not copies of each other is template, not content: deduplication leaves it out.
+ * No phrase list: an outlet never seen before is learned after `TEMPLATE_WITNESSES` of its articles.
+ *
+ * The test, for a line h (after Kohlschütter et al. and Alonso, Fetterly and Manasse, adapted to
+ * lines): take the articles carrying h (a sample of at most `TEMPLATE_SAMPLE`, chosen by a key that
+ * does not depend on arrival order). Their *frame* is the lines most of them carry (h and the rest
+ * of the template). What each article has outside the frame, leaving out lines that are themselves
+ * common in the corpus, is its own content. h is template when at least `TEMPLATE_WITNESSES` of those
+ * articles have own content that no other of them shares: different articles wrapped in one frame.
+ *
+ * Copies of one story do not pass: outside the story's lines they carry their outlets' templates,
+ * which are common lines and so not own content, or the same additions (live-blog updates). A quote
+ * or background paragraph repeated by several different articles does pass, which is right too:
+ * sharing it says nothing about whether two articles are copies.
+ *
+ * The verdict depends only on the articles carrying h and on which lines are common, so it is the
+ * same whatever order the articles arrived in; `affectedByCommonness` says what to re-test when a line
+ * becomes common or stops being common.
+ */
+
+/** Own-content witnesses a line needs to be template. */
+export const TEMPLATE_WITNESSES = 3;
+/** Witnesses a long line (a paragraph: `LONG_LINE_TOKENS` words or more) needs: more evidence before dropping prose. */
+export const TEMPLATE_WITNESSES_LONG = 5;
+export const LONG_LINE_TOKENS = 20;
+/** A line carried by this many articles is common: it is never an article's own content. */
+export const COMMON_LINE_DOCS = 3;
+/** At most this many carriers are examined per line. */
+export const TEMPLATE_SAMPLE = 24;
+/** Own content must include a line of at least this many words (not a date or a one-word label). */
+const OWN_LINE_MIN_TOKENS = 3;
+
+/** One article carrying the line under test. */
+export interface CarrierDoc {
+  /** Order-independent sampling key (derived from the article id). */
+  rank: number;
+  /** Tie-break for equal ranks. */
+  docNum: number;
+  /** Its lines: hash → number of words. */
+  lines: ReadonlyMap<number, number>;
+}
+
+/** The carriers to examine: the `TEMPLATE_SAMPLE` with the lowest (rank, docNum). */
+export function templateSample<T extends Pick<CarrierDoc, 'rank' | 'docNum'>>(carriers: readonly T[]): T[] {
+  const sorted = [...carriers].sort((a, b) => a.rank - b.rank || a.docNum - b.docNum);
+  return sorted.slice(0, TEMPLATE_SAMPLE);
+}
+
+/** Witness count of line `hash` among its sampled carriers (see the file header). */
+export function templateWitnesses(
+  hash: number,
+  sample: readonly CarrierDoc[],
+  isCommon: (lineHash: number) => boolean,
+): number {
+  if (sample.length < TEMPLATE_WITNESSES) return 0;
+  const carriedBy = new Map<number, number>();
+  for (const doc of sample)
+    for (const line of doc.lines.keys()) carriedBy.set(line, (carriedBy.get(line) ?? 0) + 1);
+  const frameMin = Math.ceil(sample.length / 2);
+  const claimed = new Set<number>();
+  let witnesses = 0;
+  for (const doc of sample) {
+    const own: number[] = [];
+    let substantial = false;
+    for (const [line, words] of doc.lines) {
+      if (line === hash || carriedBy.get(line)! >= frameMin || isCommon(line)) continue;
+      own.push(line);
+      if (words >= OWN_LINE_MIN_TOKENS) substantial = true;
+    }
+    if (!substantial || own.some((line) => claimed.has(line))) continue;
+    for (const line of own) claimed.add(line);
+    witnesses++;
+  }
+  return witnesses;
+}
+
+/** Whether line `hash` (of `words` words) is template, given its sampled carriers. */
+export function isTemplateLine(
+  hash: number,
+  words: number,
+  sample: readonly CarrierDoc[],
+  isCommon: (lineHash: number) => boolean,
+): boolean {
+  const needed = words >= LONG_LINE_TOKENS ? TEMPLATE_WITNESSES_LONG : TEMPLATE_WITNESSES;
+  return sample.length >= needed && templateWitnesses(hash, sample, isCommon) >= needed;
+}

@@ -1,0 +1,288 @@
+/**
+ * The ingest step of the local build: takes the prepared new and changed articles and the keys that
+ * went away, updates the stored features and indexes, relearns the template lines they touch,
+ * deduplicates what changed, and turns the clusters into story records. Everything it writes is
+ * persisted before the pages are rendered, so a crash while rendering loses no ingest work.
+ */
+import { contentFeatures, docLines, type StoredFeatures } from '../dedup/doc-features.js';
+import type { DedupFeatures } from '../dedup/similarity.js';
+import { intersect } from '../dedup/sorted-sets.js';
+import type { Diagnostic } from '../model.js';
+import type { BlobStore } from '../ports.js';
+import {
+  type AddedDoc,
+  type AssignDoc,
+  assignStories,
+  type DedupView,
+  FREQUENT_KEY_DOCS,
+} from './assign-stories.js';
+import { CorpusIndex } from './corpus-index.js';
+import { articleId, type PreparedDoc, type PrepareOutcome } from './prepare.js';
+import { concatBytes, decodeDoc } from './shingle-pack.js';
+import type { BuildState, FileRecord, StoryRecord } from './state.js';
+import { type MemberInfo, storyRecordFromCluster } from './story-record.js';
+import { rankOfDocId, updateTemplates } from './template-update.js';
+
+/** Docs per shingle-pack segment. */
+export const SEGMENT_DOCS = 5000;
+export const packBlob = (seg: number) => `shingles-${seg}.bin`;
+
+export interface IngestInput {
+  /** Keys listed before and now gone. */
+  gone: string[];
+  /** Keys (re)processed this run, with what preparing each gave. */
+  processed: string[];
+  outcomes: PrepareOutcome[];
+  /** ISO time of the build. */
+  now: string;
+  build: number;
+}
+
+export interface IngestResult {
+  changedStories: Map<string, StoryRecord>;
+  removedStories: Map<string, StoryRecord>;
+  /** Pairs verified exactly, and docs placed (new, changed, or touched by a template change). */
+  verified: number;
+  placed: number;
+}
+
+/** The content index keys of a doc: its fingerprints that are shingles of its content. */
+export function contentKeys(doc: StoredFeatures, features: DedupFeatures): Uint32Array {
+  return intersect(doc.fps, features.shingles);
+}
+
+/** Reads the stored features of docs, a doc's bytes at a time, with a cache for one run. */
+class FeatureReader {
+  private readonly cache = new Map<number, StoredFeatures>();
+  constructor(
+    private readonly store: BlobStore,
+    private readonly fresh: ReadonlyMap<number, StoredFeatures>,
+  ) {}
+  async get(record: FileRecord): Promise<StoredFeatures> {
+    const known = this.fresh.get(record.docNum) ?? this.cache.get(record.docNum);
+    if (known) return known;
+    const doc = decodeDoc(await this.store.getRange(packBlob(record.seg), record.off, record.len));
+    this.cache.set(record.docNum, doc);
+    return doc;
+  }
+}
+
+/** Updates `state` (files, rejected, held, stories) and the stored indexes for one run. */
+export async function ingest(store: BlobStore, state: BuildState, input: IngestInput): Promise<IngestResult> {
+  const { now } = input;
+  const index = await CorpusIndex.load(store, Object.keys(state.files).length === 0);
+  const accepted = input.outcomes.filter((o): o is { ok: true; doc: PreparedDoc } => o.ok).map((o) => o.doc);
+  const fresh = new Map<number, StoredFeatures>();
+  const reader = new FeatureReader(store, fresh);
+  const touchedLines = new Map<number, number>();
+  const touchLines = (doc: StoredFeatures) => {
+    for (const line of docLines(doc)) {
+      if (!touchedLines.has(line.hash)) touchedLines.set(line.hash, index.lines.count(line.hash));
+    }
+  };
+
+  // --- Remove what is gone, changed, or now rejected or held.
+  const removed: AssignDoc[] = [];
+  const staying = new Set(accepted.filter((doc) => !isHeld(doc, now)).map((doc) => doc.key));
+  const previous = new Map<string, FileRecord>();
+  for (const key of [...input.gone, ...input.processed]) {
+    const record = state.files[key];
+    if (!record) continue;
+    const doc = await reader.get(record);
+    touchLines(doc);
+    index.remove(record.docNum, doc);
+    previous.set(key, record);
+    if (!staying.has(key)) removed.push({ docId: record.docId, seq: record.seq, storyId: record.story });
+    delete state.files[key];
+  }
+  for (const key of input.gone) {
+    delete state.rejected[key];
+    delete state.held[key];
+  }
+  for (const outcome of input.outcomes) {
+    const key = outcome.ok ? outcome.doc.key : outcome.key;
+    delete state.held[key];
+    if (outcome.ok) delete state.rejected[key];
+    else
+      state.rejected[key] = {
+        version: outcome.version,
+        code: outcome.diagnostic.code,
+        message: outcome.diagnostic.message,
+      };
+  }
+
+  // --- Add the accepted docs; hold those dated in the future. First-seen order within one run is by
+  // date, then key, so it never depends on the order in which the files were listed.
+  const firstSeenOf = (doc: PreparedDoc) => previous.get(doc.key)?.firstSeen ?? now;
+  const memberDate = (doc: PreparedDoc) => doc.date ?? firstSeenOf(doc);
+  accepted.sort((a, b) => {
+    const da = memberDate(a);
+    const db = memberDate(b);
+    return da !== db ? (da < db ? -1 : 1) : a.key < b.key ? -1 : 1;
+  });
+  const segments: Uint8Array[][] = [];
+  let segmentBytes = 0;
+  const newDocs: { record: FileRecord; doc: PreparedDoc }[] = [];
+  for (const doc of accepted) {
+    if (isHeld(doc, now)) {
+      state.held[doc.key] = { version: doc.version, until: doc.date! };
+      continue;
+    }
+    const before = previous.get(doc.key);
+    const record: FileRecord = {
+      docId: doc.docId,
+      docNum: before?.docNum ?? state.nextDocNum++,
+      seq: before?.seq ?? state.nextSeq++,
+      version: doc.version,
+      firstSeen: firstSeenOf(doc),
+      date: memberDate(doc),
+      title: doc.title,
+      size: doc.tokens.length,
+      keys: doc.fps.length,
+      seg: 0,
+      off: 0,
+      len: 0,
+      story: before?.story ?? '',
+    };
+    if (!doc.date) record.undated = true;
+    if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
+    state.files[doc.key] = record;
+    let segment = segments[segments.length - 1];
+    if (!segment || segment.length >= SEGMENT_DOCS) {
+      segment = [];
+      segments.push(segment);
+      segmentBytes = 0;
+    }
+    record.seg = state.nextSeg + segments.length - 1;
+    record.off = segmentBytes;
+    record.len = doc.encoded.length;
+    segment.push(doc.encoded);
+    segmentBytes += doc.encoded.length;
+    touchLines(doc);
+    index.add(record.docNum, doc);
+    fresh.set(record.docNum, doc);
+    newDocs.push({ record, doc });
+  }
+
+  // --- Relearn the template lines the run touched.
+  const recordByNum = new Map<number, FileRecord>();
+  const keyById = new Map<string, string>();
+  for (const [key, record] of Object.entries(state.files)) {
+    recordByNum.set(record.docNum, record);
+    keyById.set(record.docId, key);
+  }
+  const lineCache = new Map<number, Map<number, number>>();
+  const flipped = await updateTemplates(
+    {
+      lines: index.lines,
+      templates: index.templates,
+      rankOf: (docNum) => rankOfDocId(recordByNum.get(docNum)!.docId),
+      linesOf: async (docNum) => {
+        let lines = lineCache.get(docNum);
+        if (!lines) {
+          lines = new Map();
+          for (const line of docLines(await reader.get(recordByNum.get(docNum)!))) {
+            lines.set(line.hash, line.end - line.start);
+          }
+          lineCache.set(docNum, lines);
+        }
+        return lines;
+      },
+    },
+    touchedLines,
+  );
+
+  // --- Deduplicate: the new docs, and the old ones whose content a template change altered.
+  const featureCache = new Map<number, DedupFeatures>();
+  const featuresOf = async (record: FileRecord) => {
+    let features = featureCache.get(record.docNum);
+    if (!features) {
+      features = contentFeatures(await reader.get(record), index.isTemplate);
+      featureCache.set(record.docNum, features);
+    }
+    return features;
+  };
+  const placed = new Map<number, FileRecord>();
+  for (const { record } of newDocs) placed.set(record.docNum, record);
+  for (const line of flipped) {
+    for (const docNum of index.lines.posting(line)) placed.set(docNum, recordByNum.get(docNum)!);
+  }
+  const added: AddedDoc[] = [];
+  for (const record of [...placed.values()].sort((a, b) => a.seq - b.seq)) {
+    const features = await featuresOf(record);
+    const doc: AddedDoc = {
+      docId: record.docId,
+      seq: record.seq,
+      features,
+      fps: contentKeys(await reader.get(record), features),
+    };
+    if (record.story) doc.storyId = record.story;
+    added.push(doc);
+  }
+  const recordById = (docId: string) => {
+    const key = keyById.get(docId);
+    return key === undefined ? undefined : state.files[key];
+  };
+  const membersBefore = (storyId: string) =>
+    (state.stories[storyId]?.members ?? []).map(
+      (key) => state.files[key]?.docId ?? previous.get(key)?.docId ?? articleId(key),
+    );
+  const view: DedupView = {
+    candidates: async (fps) => {
+      const hits = [];
+      for (const [docNum, shared] of index.fps.candidates(fps, 1, FREQUENT_KEY_DOCS)) {
+        const record = recordByNum.get(docNum);
+        if (record) hits.push({ docId: record.docId, shared, keys: record.keys });
+      }
+      return hits;
+    },
+    doc: async (docId) => {
+      const record = recordById(docId);
+      if (!record) return undefined;
+      return record.story ? { docId, seq: record.seq, storyId: record.story } : { docId, seq: record.seq };
+    },
+    storyMembers: async (storyId) => membersBefore(storyId),
+    features: async (docId) => featuresOf(recordById(docId)!),
+  };
+  const assignment = await assignStories(view, added, removed);
+
+  // --- Turn clusters into story records.
+  const changedStories = new Map<string, StoryRecord>();
+  const removedStories = new Map<string, StoryRecord>();
+  for (const id of assignment.retired) {
+    const old = state.stories[id];
+    if (old) removedStories.set(id, old);
+    delete state.stories[id];
+  }
+  for (const cluster of assignment.clusters) {
+    const memberInfo = new Map<string, MemberInfo>();
+    for (const docId of cluster.members) {
+      const key = keyById.get(docId)!;
+      const file = state.files[key]!;
+      const info: MemberInfo = { key, date: file.date, title: file.title, version: file.version };
+      if (file.undated) info.undated = true;
+      memberInfo.set(docId, info);
+    }
+    const old = state.stories[cluster.storyId];
+    const record = storyRecordFromCluster(cluster, memberInfo, old, input.build, now);
+    for (const key of record.members) state.files[key]!.story = cluster.storyId;
+    if (old && old.slug !== record.slug) record.slug = old.slug;
+    if (!old || JSON.stringify(old) !== JSON.stringify(record)) changedStories.set(cluster.storyId, record);
+    state.stories[cluster.storyId] = record;
+  }
+
+  // --- Persist the dedup data before rendering.
+  for (const segment of segments) {
+    await store.put(packBlob(state.nextSeg), concatBytes(segment));
+    state.nextSeg++;
+  }
+  await index.save(store);
+  return { changedStories, removedStories, verified: assignment.verified, placed: added.length };
+}
+
+/** Dated after the build: held until then. */
+export function isHeld(doc: Pick<PreparedDoc, 'date'>, now: string): boolean {
+  return doc.date !== undefined && doc.date > now;
+}
+
+export type { Diagnostic };

@@ -1,0 +1,76 @@
+/**
+ * Keeps the set of template lines right as articles come and go: after the line index has taken a
+ * run's additions and removals, every line whose verdict could have changed is tested again, and
+ * the lines whose verdict flipped are returned (their carriers must be deduplicated again: a merge
+ * made only because a template was not yet known is undone once it is).
+ *
+ * A verdict (see `template-lines.ts`) depends on the line's carriers and on which lines are common,
+ * so a line is tested again when its carriers changed, or when a line carried by the same articles
+ * became common or stopped being common. That is what makes the template set, and so the stories,
+ * the same whatever order the articles arrived in.
+ */
+import type { CandidateIndex } from '../dedup/candidate-index.js';
+import {
+  COMMON_LINE_DOCS,
+  isTemplateLine,
+  TEMPLATE_WITNESSES,
+  templateSample,
+} from '../dedup/template-lines.js';
+
+export interface TemplateUpdateContext {
+  /** Line hash → docNums, already updated for the run. */
+  lines: CandidateIndex;
+  /** The template lines; updated in place. */
+  templates: Set<number>;
+  /** A doc's lines: hash → number of words. */
+  linesOf(docNum: number): Promise<ReadonlyMap<number, number>>;
+  /** The doc's order-independent sampling key. */
+  rankOf(docNum: number): number;
+}
+
+const isCommon = (lines: CandidateIndex) => (line: number) => lines.count(line) >= COMMON_LINE_DOCS;
+
+/** Whether `line` is template now. */
+export async function testLine(ctx: TemplateUpdateContext, line: number): Promise<boolean> {
+  if (ctx.lines.count(line) < TEMPLATE_WITNESSES) return false;
+  const picked = templateSample(
+    ctx.lines.posting(line).map((docNum) => ({ docNum, rank: ctx.rankOf(docNum) })),
+  );
+  const sample = [];
+  for (const carrier of picked) sample.push({ ...carrier, lines: await ctx.linesOf(carrier.docNum) });
+  const words = sample[0]?.lines.get(line) ?? 0;
+  return isTemplateLine(line, words, sample, isCommon(ctx.lines));
+}
+
+/**
+ * Tests again the lines `touched` (each with its carrier count before the run) and those affected
+ * through commonness; returns the lines whose verdict flipped, ascending.
+ */
+export async function updateTemplates(
+  ctx: TemplateUpdateContext,
+  touched: ReadonlyMap<number, number>,
+): Promise<number[]> {
+  const recheck = new Set(touched.keys());
+  for (const [line, before] of touched) {
+    const after = ctx.lines.count(line);
+    if (before >= COMMON_LINE_DOCS === after >= COMMON_LINE_DOCS) continue;
+    for (const docNum of ctx.lines.posting(line)) {
+      for (const other of (await ctx.linesOf(docNum)).keys()) recheck.add(other);
+    }
+  }
+  const flipped: number[] = [];
+  for (const line of Uint32Array.from(recheck).sort()) {
+    const was = ctx.templates.has(line);
+    const now = await testLine(ctx, line);
+    if (now === was) continue;
+    if (now) ctx.templates.add(line);
+    else ctx.templates.delete(line);
+    flipped.push(line);
+  }
+  return flipped;
+}
+
+/** The sampling key of a doc: the first 32 bits of its id (a hash of its key), so no arrival order. */
+export function rankOfDocId(docId: string): number {
+  return Number.parseInt(docId.slice(0, 8), 16) >>> 0;
+}
