@@ -7,6 +7,7 @@ import { composeLocal } from './compose.js';
 import { ConfigError } from './core/config.js';
 import { type BuildReport, build } from './core/pipeline/build.js';
 import type { Progress } from './core/ports.js';
+import { explainCommand, formatReport } from './explain-command.js';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -20,6 +21,7 @@ Options:
   --config FILE    JSON config file (default: site.config.json when present)
   --templates DIR  templates folder (default: templates)
   --workers N      worker threads for large runs (default: number of cores)
+  --explain A B    explain whether articles A and B are one story, and why (after a build)
   --json           print a machine-readable summary
   --quiet          print nothing but errors
   -h, --help       show this help
@@ -62,6 +64,8 @@ export function humanSummary(report: BuildReport): string {
     lines.push(
       `Digest ${report.edition.id}: "${report.edition.subject}" (${report.edition.stories} stories)`,
     );
+  for (const held of report.held)
+    lines.push(`held: ${held.source} until ${held.until} (dated in the future)`);
   for (const warning of report.warnings) lines.push(`warning: ${warning.message}`);
   for (const error of report.rejected) lines.push(`rejected: ${error.message}`);
   return lines.join('\n');
@@ -80,10 +84,12 @@ export async function main(argv: string[]): Promise<number> {
         templates: { type: 'string', default: 'templates' },
         workers: { type: 'string' },
         json: { type: 'boolean', default: false },
+        explain: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
+      allowPositionals: true,
     });
   try {
     args = parse(argv);
@@ -91,10 +97,31 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  const { values } = args;
+  const { values, positionals } = args;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (values.explain || positionals.length > 0) {
+    if (!values.explain || positionals.length !== 2) {
+      process.stderr.write('--explain takes two article files: npm start -- --explain FILE_A FILE_B\n');
+      return 2;
+    }
+    try {
+      const report = await explainCommand({
+        files: positionals,
+        articlesDir: values.articles,
+        stateDir: values.state,
+        ...(values.config ? { configPath: values.config } : {}),
+      });
+      process.stdout.write(
+        values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`,
+      );
+      return 0;
+    } catch (error) {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      return 2;
+    }
   }
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {

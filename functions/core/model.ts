@@ -61,6 +61,19 @@ export interface Story {
   blocks: Block[];
   /** Source keys of every member, canonical first. */
   members: string[];
+  /** Ids of other stories on the same event (related coverage), best first. */
+  relatedIds: string[];
+  /** Those stories as links, when the page shows them (article pages). */
+  relatedLinks?: RelatedLink[];
+}
+
+/** A related story as a page links it. */
+export interface RelatedLink {
+  id: string;
+  title: string;
+  slug: string;
+  /** ISO date of the story. */
+  date: string;
 }
 
 /** Channel metadata and build options; see `config.ts` for defaults and validation. */

@@ -26,6 +26,12 @@ export const LEAD_SHINGLES = 24;
 export const OPENING_LINE_MIN_TOKENS = 6;
 /** How many substantial lines make the opening. */
 export const OPENING_LINES = 3;
+/**
+ * The opening is compared in 3-word shingles: they survive a copy-editor's pass and a 20 % rewording
+ * (about half remain) yet two unrelated news texts share few of them (measured: 0.06–0.12 of an
+ * opening; word pairs share 0.10–0.24, through "of the", "in the", "said the").
+ */
+export const OPENING_SHINGLE_WORDS = 3;
 
 /** Bit flags of `StoredFeatures.flags`. */
 export const HAS_HEADLINE = 1;
@@ -108,7 +114,9 @@ export interface ContentFeatures {
   lead: Uint32Array;
   /** Sorted unique word 2-shingles: survive rewording far better than 5-shingles. */
   pairs: Uint32Array;
-  /** Sorted unique word pairs of the first `OPENING_LINES` lines of at least `OPENING_LINE_MIN_TOKENS` words. */
+  /** Sorted unique word 3-shingles: what an opening is looked for in. */
+  triples: Uint32Array;
+  /** Sorted unique word 3-shingles of the first `OPENING_LINES` lines of at least `OPENING_LINE_MIN_TOKENS` words. */
   opening: Uint32Array;
   /** Token hashes of the author-written headline, when there is one and it is content. */
   headline?: Uint32Array;
@@ -119,19 +127,22 @@ export interface ContentFeatures {
 /** Content features of a plain token sequence with its line ends, all lines kept. */
 function deriveFeatures(tokens: Uint32Array, lines: readonly DocLine[], headline: boolean): ContentFeatures {
   const sequence = shingleSequenceOfTokens(tokens);
-  const openingPairs: number[] = [];
+  const triples = shingleSequenceOfTokens(tokens, OPENING_SHINGLE_WORDS);
+  const openingTriples: number[] = [];
   let openingLines = 0;
   for (const line of lines) {
     if (openingLines === OPENING_LINES) break;
     if (line.end - line.start < OPENING_LINE_MIN_TOKENS) continue;
     openingLines++;
-    for (let i = line.start; i + 1 < line.end; i++) openingPairs.push(combineTokenHashes(tokens, i, i + 2));
+    // Shingles inside the line only: the opening is these lines, wherever the other text has them.
+    for (let i = line.start; i + OPENING_SHINGLE_WORDS <= line.end; i++) openingTriples.push(triples[i]!);
   }
   const features: ContentFeatures = {
     shingles: sortedUnique(sequence),
     lead: sortedUnique(sequence.subarray(0, LEAD_SHINGLES)),
     pairs: sortedUnique(shingleSequenceOfTokens(tokens, 2)),
-    opening: sortedUnique(openingPairs),
+    triples: sortedUnique(triples),
+    opening: sortedUnique(openingTriples),
     topLines: lines.slice(0, 3).map((line) => tokens.slice(line.start, line.end)),
   };
   const first = lines[0];

@@ -1,5 +1,5 @@
 import { parseArticle } from '../article/parse-article.js';
-import type { Diagnostic, Edition, SiteConfig, Story } from '../model.js';
+import type { Diagnostic, Edition, RelatedLink, SiteConfig, Story } from '../model.js';
 import type { ArticleSource, BlobStore, Clock, Progress, SiteSink, SourceEntry } from '../ports.js';
 import type { DigestRenderer } from '../render/digest.js';
 import type { SiteRenderer } from '../render/site.js';
@@ -25,6 +25,8 @@ export type PageWriter = (jobs: PageJob[]) => Promise<number>;
 export interface PageJob {
   id: string;
   record: StoryRecord;
+  /** The related stories the page links, resolved by the caller (a worker has no catalog). */
+  related?: RelatedLink[];
 }
 
 export interface BuildDeps {
@@ -51,6 +53,8 @@ export interface StorySummary {
   date: string;
   slug: string;
   members: string[];
+  /** Ids of other stories on the same event. */
+  related: string[];
 }
 
 export interface MergeReport {
@@ -59,6 +63,12 @@ export interface MergeReport {
   into: string;
   containment: number;
   coverage: number;
+}
+
+export interface HeldReport {
+  source: string;
+  /** ISO time from which the article is published. */
+  until: string;
 }
 
 export interface BuildReport {
@@ -76,6 +86,8 @@ export interface BuildReport {
   stories: StorySummary[];
   merges: MergeReport[];
   rejected: Diagnostic[];
+  /** Articles dated after the build: held, unpublished, until then (an embargo). */
+  held: HeldReport[];
   warnings: Diagnostic[];
   edition?: { id: string; subject: string; stories: number };
 }
@@ -87,10 +99,11 @@ export async function loadStory(
   now: Date,
   id: string,
   record: StoryRecord,
+  related?: RelatedLink[],
 ): Promise<Story> {
   const bytes = await source.read(record.canonical);
   const { article } = parseArticle(record.canonical, bytes, { maxBytes: config.maxArticleBytes, now });
-  return storyFromRecord(id, record, article);
+  return storyFromRecord(id, record, article, related);
 }
 
 /** The default page writer: one page after another, in this thread. */
@@ -104,7 +117,7 @@ export function sequentialPageWriter(
   return async (jobs) => {
     let written = 0;
     for (const job of jobs) {
-      const story = await loadStory(source, config, now, job.id, job.record);
+      const story = await loadStory(source, config, now, job.id, job.record, job.related ?? []);
       if (await sink.write(articlePage(site, story))) written++;
     }
     return written;
@@ -119,7 +132,7 @@ export function articlePage(site: SiteRenderer, story: Story) {
   };
 }
 
-type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'warnings'>;
+type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'held' | 'warnings'>;
 
 /**
  * The report's lists, computed from the state on first use: a build of a large folder that prints
@@ -140,6 +153,7 @@ function withStateReport<T extends object>(report: T, state: BuildState): T & St
         date: record.date,
         slug: record.slug,
         members: record.members,
+        related: record.related ?? [],
       });
       for (const [source, figures] of Object.entries(record.evidence)) {
         merges.push({ source, story: id, into: record.canonical, ...figures });
@@ -158,9 +172,12 @@ function withStateReport<T extends object>(report: T, state: BuildState): T & St
         });
       }
     }
-    lists = { stories, merges, rejected, warnings };
+    lists = { stories, merges, rejected, held, warnings };
     return lists;
   };
+  const held: HeldReport[] = Object.entries(state.held)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([source, record]) => ({ source, until: record.until }));
   const rejected: Diagnostic[] = Object.entries(state.rejected)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([source, r]) => ({ source, severity: 'error', code: r.code, message: r.message }));
@@ -172,6 +189,7 @@ function withStateReport<T extends object>(report: T, state: BuildState): T & St
     stories: lazy('stories'),
     merges: lazy('merges'),
     rejected: { enumerable: true, value: rejected },
+    held: { enumerable: true, value: held },
     warnings: lazy('warnings'),
   }) as T & StateReport;
 }
@@ -271,6 +289,16 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   );
 }
 
+/** The related stories that still exist, as links. */
+export function relatedLinksOf(state: BuildState, ids: readonly string[]): RelatedLink[] {
+  const links: RelatedLink[] = [];
+  for (const id of ids) {
+    const record = state.stories[id];
+    if (record) links.push({ id, title: record.title, slug: record.slug, date: record.date });
+  }
+  return links;
+}
+
 interface RenderPlan {
   now: Date;
   changedStories: Map<string, StoryRecord>;
@@ -324,7 +352,10 @@ async function render(
   };
 
   // The digest first: the home page links to the edition it may create.
-  const fresh = catalog.ordered.filter(({ record }) => record.createdBuild === plan.build);
+  // New this build and never mailed, under this id or another (see `mailed.ts`).
+  const fresh = catalog.ordered.filter(
+    ({ record }) => record.createdBuild === plan.build && record.mailed === undefined,
+  );
   let edition: { id: string; subject: string; stories: number } | undefined;
   const writeDigest = async (number: number, picked: CatalogEntry[]) => {
     const stories: Story[] = [];
@@ -352,6 +383,13 @@ async function render(
       storyIds: picked.map(({ id }) => id),
       build: plan.build,
     });
+    for (const { record } of picked) {
+      record.mailed = number;
+      for (const key of record.members) {
+        const docId = state.files[key]?.docId;
+        if (docId) state.mailedDocs[docId] ??= number;
+      }
+    }
     edition = { id: next.id, subject, stories: picked.length };
   } else if (plan.rerenderAll && lastEdition) {
     // Templates changed or the site was deleted: show the last edition again, with what is left of it.
@@ -368,6 +406,7 @@ async function render(
       config,
       writePages: deps.writePages ?? sequentialPageWriter(deps.source, deps.sink, site, config, plan.now),
       loadStory: full,
+      relatedLinks: async (ids) => relatedLinksOf(state, ids),
       ...(last ? { latestDigest: { path: 'digest.html', subject: last.subject } } : {}),
     },
     catalog,

@@ -17,7 +17,9 @@ import {
   FREQUENT_KEY_DOCS,
 } from './assign-stories.js';
 import { CorpusIndex } from './corpus-index.js';
+import { MailedMemory } from './mailed.js';
 import { articleId, type PreparedDoc, type PrepareOutcome } from './prepare.js';
+import { updateRelated } from './related-update.js';
 import { concatBytes, decodeDoc } from './shingle-pack.js';
 import type { BuildState, FileRecord, StoryRecord } from './state.js';
 import { type MemberInfo, storyRecordFromCluster } from './story-record.js';
@@ -58,7 +60,7 @@ class FeatureReader {
     private readonly store: BlobStore,
     private readonly fresh: ReadonlyMap<number, StoredFeatures>,
   ) {}
-  async get(record: FileRecord): Promise<StoredFeatures> {
+  async get(record: Pick<FileRecord, 'docNum' | 'seg' | 'off' | 'len'>): Promise<StoredFeatures> {
     const known = this.fresh.get(record.docNum) ?? this.cache.get(record.docNum);
     if (known) return known;
     const doc = decodeDoc(await this.store.getRange(packBlob(record.seg), record.off, record.len));
@@ -71,6 +73,7 @@ class FeatureReader {
 export async function ingest(store: BlobStore, state: BuildState, input: IngestInput): Promise<IngestResult> {
   const { now } = input;
   const index = await CorpusIndex.load(store, Object.keys(state.files).length === 0);
+  const mailed = await MailedMemory.load(store, state);
   const accepted = input.outcomes.filter((o): o is { ok: true; doc: PreparedDoc } => o.ok).map((o) => o.doc);
   const fresh = new Map<number, StoredFeatures>();
   const reader = new FeatureReader(store, fresh);
@@ -92,7 +95,10 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     touchLines(doc);
     index.remove(record.docNum, doc);
     previous.set(key, record);
-    if (!staying.has(key)) removed.push({ docId: record.docId, seq: record.seq, storyId: record.story });
+    if (!staying.has(key)) {
+      removed.push({ docId: record.docId, seq: record.seq, storyId: record.story });
+      mailed.leave(record, doc);
+    }
     delete state.files[key];
   }
   for (const key of input.gone) {
@@ -267,9 +273,46 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     const record = storyRecordFromCluster(cluster, memberInfo, old, input.build, now);
     for (const key of record.members) state.files[key]!.story = cluster.storyId;
     if (old && old.slug !== record.slug) record.slug = old.slug;
+    if (old?.related) record.related = old.related;
+    if (!old) {
+      const members = [];
+      for (const docId of cluster.members) {
+        const file = recordById(docId)!;
+        const features = await featuresOf(file);
+        members.push({ docId, features, keys: contentKeys(await reader.get(file), features) });
+      }
+      const edition = await mailed.mailedIn(members, async (ghost) =>
+        contentFeatures(await reader.get(ghost), index.isTemplate),
+      );
+      if (edition !== undefined) record.mailed = edition;
+    }
     if (!old || JSON.stringify(old) !== JSON.stringify(record)) changedStories.set(cluster.storyId, record);
     state.stories[cluster.storyId] = record;
   }
+
+  // --- Related coverage of what changed, and of its neighbours.
+  await updateRelated(
+    {
+      stories: state.stories,
+      lookup: {
+        docs: (entity) => index.entities.count(entity),
+        stories: async (entity) => {
+          const ids: string[] = [];
+          for (const docNum of index.entities.posting(entity)) {
+            const story = recordByNum.get(docNum)?.story;
+            if (story) ids.push(story);
+          }
+          return ids;
+        },
+      },
+      entitiesOf: async (record) => {
+        const file = state.files[record.canonical];
+        return file ? (await reader.get(file)).entities : new Uint32Array(0);
+      },
+    },
+    changedStories,
+    assignment.retired,
+  );
 
   // --- Persist the dedup data before rendering.
   for (const segment of segments) {
@@ -277,6 +320,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     state.nextSeg++;
   }
   await index.save(store);
+  await mailed.save(store);
   return { changedStories, removedStories, verified: assignment.verified, placed: added.length };
 }
 

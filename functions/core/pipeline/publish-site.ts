@@ -1,4 +1,4 @@
-import type { SiteConfig, Story } from '../model.js';
+import type { RelatedLink, SiteConfig, Story } from '../model.js';
 import type { SiteSink } from '../ports.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
 import type { SiteRenderer } from '../render/site.js';
@@ -38,6 +38,8 @@ export interface PublishSiteDeps {
   writePages: PageWriter;
   /** Loads a story's full content (by re-reading its canonical member). */
   loadStory(id: string, record: StoryRecord): Promise<Story>;
+  /** The related stories an article page links: those of `ids` that exist. */
+  relatedLinks?(ids: readonly string[]): Promise<RelatedLink[]>;
   latestDigest?: { path: string; subject: string };
 }
 
@@ -86,10 +88,16 @@ export async function publishSite(
     if (slugs.get(id) !== record.slug) await remove(`articles/${record.slug}.html`);
   }
 
-  let jobs: PageJob[] = changes.changed;
+  let entries: CatalogEntry[] = changes.changed;
   if (changes.rerenderAll) {
-    jobs = [];
-    for (const { month } of months) jobs.push(...(await catalog.month(month)));
+    entries = [];
+    for (const { month } of months) entries.push(...(await catalog.month(month)));
+  }
+  const jobs: PageJob[] = [];
+  for (const { id, record } of entries) {
+    const related =
+      record.related?.length && deps.relatedLinks ? await deps.relatedLinks(record.related) : [];
+    jobs.push({ id, record, related });
   }
   const pagesWritten = await deps.writePages(jobs);
   written += pagesWritten;

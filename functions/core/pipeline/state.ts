@@ -3,6 +3,8 @@
  * the editions. Plain JSON; the dedup index and the shingle sets are binary blobs beside it.
  */
 
+import type { GhostRecord } from './mailed.js';
+
 export const STATE_FORMAT = 3;
 
 export interface FileRecord {
@@ -63,6 +65,10 @@ export interface StoryRecord {
   evidence: Record<string, { containment: number; coverage: number }>;
   /** The build that first published the story. */
   createdBuild: number;
+  /** Ids of other stories on the same event (related coverage), best first; see `dedup/related.ts`. */
+  related?: string[];
+  /** The edition its content went out in (possibly as another story, see `mailed.ts`): never mailed again. */
+  mailed?: number;
 }
 
 export interface EditionRecord {
@@ -88,6 +94,10 @@ export interface BuildState {
   held: Record<string, HeldRecord>;
   stories: Record<string, StoryRecord>;
   editions: EditionRecord[];
+  /** Every article that was a member of a mailed story → the edition (see `mailed.ts`). */
+  mailedDocs: Record<string, number>;
+  /** Mailed articles that left the corpus, by doc id. */
+  ghosts: Record<string, GhostRecord>;
 }
 
 export function emptyState(): BuildState {
@@ -103,6 +113,8 @@ export function emptyState(): BuildState {
     held: {},
     stories: {},
     editions: [],
+    mailedDocs: {},
+    ghosts: {},
   };
 }
 
@@ -138,13 +150,15 @@ export function decodeState(bytes: Uint8Array | undefined): BuildState {
  */
 export function* encodeState(state: BuildState): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  const { files, rejected, held, stories, ...rest } = state;
+  const { files, rejected, held, stories, mailedDocs, ghosts, ...rest } = state;
   yield encoder.encode(JSON.stringify(rest).slice(0, -1));
   const maps: Array<[string, Record<string, unknown>]> = [
     ['files', files],
     ['rejected', rejected],
     ['held', held],
     ['stories', stories],
+    ['mailedDocs', mailedDocs],
+    ['ghosts', ghosts],
   ];
   for (const [name, map] of maps) {
     yield encoder.encode(`,${JSON.stringify(name)}:`);

@@ -75,5 +75,6 @@ export function storyRecordFromCluster(
     title: canonical.title,
     evidence,
     createdBuild: old?.createdBuild ?? createdBuild,
+    ...(old?.mailed !== undefined ? { mailed: old.mailed } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { ParsedArticle, Story } from '../model.js';
+import type { ParsedArticle, RelatedLink, Story } from '../model.js';
 import { blocksToText } from '../render/html.js';
 import type { StoryRecord } from './state.js';
 
@@ -21,7 +21,12 @@ export function summarize(article: ParsedArticle): string {
 }
 
 /** The full story as the renderers see it: the record's identity and dates, the canonical member's content. */
-export function storyFromRecord(id: string, record: StoryRecord, canonical: ParsedArticle): Story {
+export function storyFromRecord(
+  id: string,
+  record: StoryRecord,
+  canonical: ParsedArticle,
+  relatedLinks?: RelatedLink[],
+): Story {
   const story: Story = {
     id,
     slug: record.slug,
@@ -32,7 +37,9 @@ export function storyFromRecord(id: string, record: StoryRecord, canonical: Pars
     tags: canonical.tags,
     blocks: canonical.blocks,
     members: record.members,
+    relatedIds: record.related ?? [],
   };
+  if (relatedLinks) story.relatedLinks = relatedLinks;
   if (canonical.author) story.author = canonical.author;
   if (canonical.link) story.link = canonical.link;
   return story;
@@ -50,6 +57,7 @@ export function listingStory(id: string, record: StoryRecord): Story {
     tags: [],
     blocks: [],
     members: record.members,
+    relatedIds: record.related ?? [],
   };
 }
 

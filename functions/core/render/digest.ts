@@ -40,6 +40,8 @@ const TEXT_WIDTH = 72;
 
 interface DigestStoryView {
   number: number;
+  /** "Also: 3 related reports", when the story has related coverage. */
+  related: string | null;
   title: string;
   url: string;
   date: string;
@@ -115,6 +117,10 @@ export class DigestRenderer {
   private storyView(story: Story, index: number): DigestStoryView {
     return {
       number: index + 1,
+      related:
+        story.relatedIds.length > 0
+          ? `Also: ${story.relatedIds.length} related ${story.relatedIds.length === 1 ? 'report' : 'reports'}`
+          : null,
       title: singleLine(story.title),
       url: `${this.config.siteUrl}articles/${story.slug}.html`,
       date: formatDisplayDate(story.date),

@@ -19,6 +19,8 @@ function item(story: Story, config: SiteConfig): Record<string, unknown> {
   };
   if (story.author !== undefined) out.authors = [{ name: story.author }];
   if (story.tags.length > 0) out.tags = [...story.tags];
+  // An extension object (JSON Feed 1.1: keys starting with "_" are ignored by readers that do not know them).
+  if (story.relatedIds.length > 0) out._newsfeed = { related: [...story.relatedIds] };
   return out;
 }
 

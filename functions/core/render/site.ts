@@ -61,6 +61,8 @@ interface ArticleContext extends PageContext {
     standfirst: string | null;
     originalLink: string | null;
     otherVersions: string | null;
+    /** Other stories on the same event (related coverage). */
+    related: { title: string; url: string; date: string; isoDate: string }[];
   };
 }
 
@@ -159,6 +161,12 @@ export class SiteRenderer {
           originalLink: story.link !== undefined && isHttpUrl(story.link) ? story.link : null,
           otherVersions:
             others > 0 ? `Also published as ${others} other ${others === 1 ? 'version' : 'versions'}.` : null,
+          related: (story.relatedLinks ?? []).map((link) => ({
+            title: link.title,
+            url: `${link.slug}.html`,
+            date: formatDisplayDate(link.date),
+            isoDate: link.date,
+          })),
         },
       }),
     );
