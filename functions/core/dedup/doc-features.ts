@@ -124,30 +124,77 @@ export interface ContentFeatures {
   topLines: Uint32Array[];
 }
 
-/** Content features of a plain token sequence with its line ends, all lines kept. */
-function deriveFeatures(tokens: Uint32Array, lines: readonly DocLine[], headline: boolean): ContentFeatures {
-  const sequence = shingleSequenceOfTokens(tokens);
-  const triples = shingleSequenceOfTokens(tokens, OPENING_SHINGLE_WORDS);
-  const openingTriples: number[] = [];
-  let openingLines = 0;
-  for (const line of lines) {
-    if (openingLines === OPENING_LINES) break;
-    if (line.end - line.start < OPENING_LINE_MIN_TOKENS) continue;
-    openingLines++;
-    // Shingles inside the line only: the opening is these lines, wherever the other text has them.
-    for (let i = line.start; i + OPENING_SHINGLE_WORDS <= line.end; i++) openingTriples.push(triples[i]!);
+/**
+ * Content features of a token sequence with its lines, each set computed on first use: most docs a
+ * run touches are compared with nothing, or only on their shingles.
+ */
+class LazyFeatures implements ContentFeatures {
+  private cache: Partial<Record<'shingles' | 'lead' | 'pairs' | 'triples' | 'opening', Uint32Array>> = {};
+  private sequence: Uint32Array | undefined;
+  private tripleSequence: Uint32Array | undefined;
+  readonly headline?: Uint32Array;
+  readonly topLines: Uint32Array[];
+
+  constructor(
+    private readonly tokens: Uint32Array,
+    private readonly lines: readonly DocLine[],
+    headline: boolean,
+  ) {
+    this.topLines = lines.slice(0, 3).map((line) => tokens.subarray(line.start, line.end));
+    const first = lines[0];
+    if (headline && first) this.headline = tokens.subarray(first.start, first.end);
   }
-  const features: ContentFeatures = {
-    shingles: sortedUnique(sequence),
-    lead: sortedUnique(sequence.subarray(0, LEAD_SHINGLES)),
-    pairs: sortedUnique(shingleSequenceOfTokens(tokens, 2)),
-    triples: sortedUnique(triples),
-    opening: sortedUnique(openingTriples),
-    topLines: lines.slice(0, 3).map((line) => tokens.slice(line.start, line.end)),
-  };
-  const first = lines[0];
-  if (headline && first) features.headline = tokens.slice(first.start, first.end);
-  return features;
+
+  private shingleSequence(): Uint32Array {
+    this.sequence ??= shingleSequenceOfTokens(this.tokens);
+    return this.sequence;
+  }
+
+  private triplesSequence(): Uint32Array {
+    this.tripleSequence ??= shingleSequenceOfTokens(this.tokens, OPENING_SHINGLE_WORDS);
+    return this.tripleSequence;
+  }
+
+  get shingles(): Uint32Array {
+    this.cache.shingles ??= sortedUnique(this.shingleSequence());
+    return this.cache.shingles;
+  }
+
+  get lead(): Uint32Array {
+    this.cache.lead ??= sortedUnique(this.shingleSequence().subarray(0, LEAD_SHINGLES));
+    return this.cache.lead;
+  }
+
+  get pairs(): Uint32Array {
+    this.cache.pairs ??= sortedUnique(shingleSequenceOfTokens(this.tokens, 2));
+    return this.cache.pairs;
+  }
+
+  get triples(): Uint32Array {
+    this.cache.triples ??= sortedUnique(this.triplesSequence());
+    return this.cache.triples;
+  }
+
+  get opening(): Uint32Array {
+    if (!this.cache.opening) {
+      const triples = this.triplesSequence();
+      const opening: number[] = [];
+      let openingLines = 0;
+      for (const line of this.lines) {
+        if (openingLines === OPENING_LINES) break;
+        if (line.end - line.start < OPENING_LINE_MIN_TOKENS) continue;
+        openingLines++;
+        // Shingles inside the line only: the opening is these lines, wherever the other text has them.
+        for (let i = line.start; i + OPENING_SHINGLE_WORDS <= line.end; i++) opening.push(triples[i]!);
+      }
+      this.cache.opening = sortedUnique(opening);
+    }
+    return this.cache.opening;
+  }
+}
+
+function deriveFeatures(tokens: Uint32Array, lines: readonly DocLine[], headline: boolean): ContentFeatures {
+  return new LazyFeatures(tokens, lines, headline);
 }
 
 /**
@@ -177,13 +224,27 @@ export function contentFeatures(
   return deriveFeatures(tokens, lines, headline);
 }
 
+/** Every content feature computed, as a plain object (safe to spread or copy). */
+export function materialized(features: ContentFeatures): ContentFeatures {
+  const out: ContentFeatures = {
+    shingles: features.shingles,
+    lead: features.lead,
+    pairs: features.pairs,
+    triples: features.triples,
+    opening: features.opening,
+    topLines: features.topLines,
+  };
+  if (features.headline) out.headline = features.headline;
+  return out;
+}
+
 /** Stored and content features of a text whose lines are separated by "\n", plus its fingerprints. */
 export function textFeatures(
   text: string,
   headline = false,
 ): ContentFeatures & { fingerprints: Uint32Array; stored: StoredFeatures } {
   const stored = storedFeatures(text.split('\n'), headline, new Uint32Array(0));
-  return { ...contentFeatures(stored), fingerprints: stored.fps, stored };
+  return { ...materialized(contentFeatures(stored)), fingerprints: stored.fps, stored };
 }
 
 /** Words in a shingle: re-exported for callers that size things in shingles. */

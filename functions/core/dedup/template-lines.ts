@@ -77,13 +77,8 @@ export function templateWitnesses(
   return witnesses;
 }
 
-/** Whether line `hash` (of `words` words) is template, given its sampled carriers. */
-export function isTemplateLine(
-  hash: number,
-  words: number,
-  sample: readonly CarrierDoc[],
-  isCommon: (lineHash: number) => boolean,
-): boolean {
+/** Whether a line of `words` words is template, given how many carriers were sampled and how many witness. */
+export function isTemplateLine(words: number, sampled: number, witnesses: number): boolean {
   const needed = words >= LONG_LINE_TOKENS ? TEMPLATE_WITNESSES_LONG : TEMPLATE_WITNESSES;
-  return sample.length >= needed && templateWitnesses(hash, sample, isCommon) >= needed;
+  return sampled >= needed && witnesses >= needed;
 }

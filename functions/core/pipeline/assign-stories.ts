@@ -185,8 +185,10 @@ export async function assignStories(
     for (const docId of group) {
       const doc = (await docOf(docId))!;
       if (doc.storyId) affectedStories.add(doc.storyId);
-      const features = await featuresOf(docId);
-      docs.push({ ...features, docId, seq: doc.seq, ...(doc.storyId ? { storyId: doc.storyId } : {}) });
+      // The features are lazy (computed on first use): delegate to them rather than copy them.
+      const clusterDoc = Object.create(await featuresOf(docId)) as DedupDoc & DedupFeatures;
+      Object.assign(clusterDoc, { docId, seq: doc.seq }, doc.storyId ? { storyId: doc.storyId } : {});
+      docs.push(clusterDoc);
     }
     clusters.push(...clusterDocs(docs));
   }

@@ -48,8 +48,16 @@ export interface IngestResult {
   placed: number;
 }
 
-/** The content index keys of a doc: its fingerprints that are shingles of its content. */
-export function contentKeys(doc: StoredFeatures, features: DedupFeatures): Uint32Array {
+/**
+ * The content index keys of a doc: its fingerprints that are shingles of its content (all of them
+ * when no line of it is template, without computing its shingles).
+ */
+export function contentKeys(
+  doc: StoredFeatures,
+  features: DedupFeatures,
+  isTemplate: (line: number) => boolean = () => false,
+): Uint32Array {
+  if (!docLines(doc).some((line) => isTemplate(line.hash))) return doc.fps;
   return intersect(doc.fps, features.shingles);
 }
 
@@ -220,7 +228,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       docId: record.docId,
       seq: record.seq,
       features,
-      fps: contentKeys(await reader.get(record), features),
+      fps: contentKeys(await reader.get(record), features, index.isTemplate),
     };
     if (record.story) doc.storyId = record.story;
     added.push(doc);
@@ -279,7 +287,11 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       for (const docId of cluster.members) {
         const file = recordById(docId)!;
         const features = await featuresOf(file);
-        members.push({ docId, features, keys: contentKeys(await reader.get(file), features) });
+        members.push({
+          docId,
+          features,
+          keys: contentKeys(await reader.get(file), features, index.isTemplate),
+        });
       }
       const edition = await mailed.mailedIn(members, async (ghost) =>
         contentFeatures(await reader.get(ghost), index.isTemplate),

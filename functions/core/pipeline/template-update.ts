@@ -15,6 +15,7 @@ import {
   isTemplateLine,
   TEMPLATE_WITNESSES,
   templateSample,
+  templateWitnesses,
 } from '../dedup/template-lines.js';
 
 export interface TemplateUpdateContext {
@@ -30,8 +31,16 @@ export interface TemplateUpdateContext {
 
 const isCommon = (lines: CandidateIndex) => (line: number) => lines.count(line) >= COMMON_LINE_DOCS;
 
-/** Whether `line` is template now. */
-export async function testLine(ctx: TemplateUpdateContext, line: number): Promise<boolean> {
+/**
+ * Whether `line` is template now. `witnessMemo` holds witness counts by sample: every line of one
+ * template (or of one article copied many times) has the same carriers, so one count serves them all
+ * (the count does not depend on which frame line is tested: all carriers carry it).
+ */
+export async function testLine(
+  ctx: TemplateUpdateContext,
+  line: number,
+  witnessMemo: Map<string, number> = new Map(),
+): Promise<boolean> {
   if (ctx.lines.count(line) < TEMPLATE_WITNESSES) return false;
   const picked = templateSample(
     ctx.lines.posting(line).map((docNum) => ({ docNum, rank: ctx.rankOf(docNum) })),
@@ -39,7 +48,13 @@ export async function testLine(ctx: TemplateUpdateContext, line: number): Promis
   const sample = [];
   for (const carrier of picked) sample.push({ ...carrier, lines: await ctx.linesOf(carrier.docNum) });
   const words = sample[0]?.lines.get(line) ?? 0;
-  return isTemplateLine(line, words, sample, isCommon(ctx.lines));
+  const key = picked.map((carrier) => carrier.docNum).join(',');
+  let witnesses = witnessMemo.get(key);
+  if (witnesses === undefined) {
+    witnesses = templateWitnesses(line, sample, isCommon(ctx.lines));
+    witnessMemo.set(key, witnesses);
+  }
+  return isTemplateLine(words, sample.length, witnesses);
 }
 
 /**
@@ -59,9 +74,10 @@ export async function updateTemplates(
     }
   }
   const flipped: number[] = [];
+  const witnessMemo = new Map<string, number>();
   for (const line of Uint32Array.from(recheck).sort()) {
     const was = ctx.templates.has(line);
-    const now = await testLine(ctx, line);
+    const now = await testLine(ctx, line, witnessMemo);
     if (now === was) continue;
     if (now) ctx.templates.add(line);
     else ctx.templates.delete(line);
