@@ -2,31 +2,64 @@
  * The local CLI: builds an articles folder into a static site with feeds and a digest preview.
  * Thin by design: parse arguments, compose the local adapters, run the pipeline, print, exit.
  */
-import { parseArgs } from 'node:util';
-import { composeLocal } from './compose.js';
+import { join } from 'node:path';
+import { ARTICLE_EXTENSIONS } from './adapters/local/file-source.js';
+import { FolderError, requireReadableFolder, requireWritableFolder } from './adapters/local/folders.js';
+import { defineCommand, EXIT_OK, EXIT_PARTIAL, runCommand, UsageError, UserError } from './cli-support.js';
 import { ConfigError } from './core/config.js';
-import { type BuildReport, build } from './core/pipeline/build.js';
+import { CandidateIndexFormatError } from './core/dedup/candidate-index.js';
+import type { BuildReport } from './core/pipeline/build.js';
+import { PackFormatError } from './core/pipeline/shingle-pack.js';
+import { StateFormatError } from './core/pipeline/state.js';
 import type { Progress } from './core/ports.js';
-import { explainCommand, formatReport } from './explain-command.js';
 
-const USAGE = `Usage: npm start -- [options]
-
-Builds every article in the articles folder into a deduplicated site with RSS, Atom and JSON feeds
-and the next email digest. Only files added, changed or removed since the last run are processed.
-
-Options:
-  --articles DIR   articles folder (default: articles)
-  --out DIR        output folder (default: public)
-  --state DIR      state folder (default: .state)
-  --config FILE    JSON config file (default: site.config.json when present)
-  --templates DIR  templates folder (default: templates)
-  --workers N      worker threads for large runs (default: number of cores)
-  --explain A B    explain whether articles A and B are one story, and why (after a build)
-  --json           print a machine-readable summary
-  --quiet          print nothing but errors
-  -h, --help       show this help
-
-Exit status: 0 when every article was published, 1 when any was rejected, 2 on a fatal error.`;
+/** One entry per option: the parser and `--help` both read this table. */
+const BUILD_COMMAND = defineCommand({
+  invocation: 'npm start --',
+  synopsis: 'npm start -- [options]    or    npm start -- [options] --explain FILE_A FILE_B',
+  description: `Builds every article in the articles folder into a deduplicated site with RSS, Atom and JSON feeds
+and the next email digest. Only files added, changed or removed since the last run are processed.`,
+  options: {
+    articles: {
+      type: 'string',
+      default: 'articles',
+      value: 'DIR',
+      help: 'articles folder (default: articles)',
+    },
+    out: { type: 'string', default: 'public', value: 'DIR', help: 'output folder (default: public)' },
+    state: { type: 'string', default: '.state', value: 'DIR', help: 'state folder (default: .state)' },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: 'JSON config file (default: site.config.json when present)',
+    },
+    templates: {
+      type: 'string',
+      default: 'templates',
+      value: 'DIR',
+      help: 'templates folder (default: templates)',
+    },
+    workers: {
+      type: 'string',
+      value: 'N',
+      help: 'worker threads for large runs (default: number of cores)',
+    },
+    json: { type: 'boolean', default: false, help: 'print a machine-readable summary' },
+    explain: {
+      type: 'boolean',
+      default: false,
+      help: 'with two article files after it: whether they are one story, and why (run a build first)',
+    },
+    quiet: {
+      type: 'boolean',
+      default: false,
+      help: 'print nothing but errors, rejected files and an empty-folder warning',
+    },
+  },
+  epilogue: 'Exit status: 0 when every article was published, 1 when any was rejected, 2 on a fatal error.',
+  positionals: true,
+  userErrors: [ConfigError, FolderError],
+});
 
 function terminalProgress(enabled: boolean): Progress {
   let last = 0;
@@ -46,6 +79,9 @@ function terminalProgress(enabled: boolean): Progress {
   };
 }
 
+/** Merges listed in the human summary; `--json` lists them all. */
+export const MERGES_SHOWN = 20;
+
 export function humanSummary(report: BuildReport): string {
   const { counts } = report;
   const lines: string[] = [];
@@ -54,12 +90,13 @@ export function humanSummary(report: BuildReport): string {
     `${counts.files} files read, ${counts.processed} processed, ${counts.merged} merged as duplicates, ` +
       `${counts.stories} stories published, ${counts.rejected} rejected; ${counts.written} files written, ${counts.removed} removed.`,
   );
-  const MERGES_SHOWN = 20;
   for (const merge of report.merges.slice(0, MERGES_SHOWN)) {
     lines.push(
       `  merged ${merge.source} into ${merge.into} (story ${merge.story}, containment ${merge.containment.toFixed(2)}, coverage ${merge.coverage.toFixed(2)})`,
     );
   }
+  const more = report.merges.length - MERGES_SHOWN;
+  if (more > 0) lines.push(`  … and ${more} more merge${more === 1 ? '' : 's'} (--json lists them all)`);
   if (report.edition)
     lines.push(
       `Digest ${report.edition.id}: "${report.edition.subject}" (${report.edition.stories} stories)`,
@@ -71,43 +108,27 @@ export function humanSummary(report: BuildReport): string {
   return lines.join('\n');
 }
 
+function workerCount(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const workers = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!(workers >= 1)) throw new UsageError(`--workers takes a whole number of at least 1, not "${raw}"`);
+  return workers;
+}
+
+/** The stored state cannot be decoded: a rebuild from scratch is the fix. */
+const isDamagedState = (error: unknown) =>
+  error instanceof StateFormatError ||
+  error instanceof PackFormatError ||
+  error instanceof CandidateIndexFormatError;
+
 export async function main(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  const parse = (list: string[]) =>
-    parseArgs({
-      args: list,
-      options: {
-        articles: { type: 'string', default: 'articles' },
-        out: { type: 'string', default: 'public' },
-        state: { type: 'string', default: '.state' },
-        config: { type: 'string' },
-        templates: { type: 'string', default: 'templates' },
-        workers: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        explain: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  try {
-    args = parse(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = args;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (values.explain || positionals.length > 0) {
-    if (!values.explain || positionals.length !== 2) {
-      process.stderr.write('--explain takes two article files: npm start -- --explain FILE_A FILE_B\n');
-      return 2;
-    }
-    try {
+  return runCommand(BUILD_COMMAND, argv, async (values, positionals) => {
+    if (values.explain || positionals.length > 0) {
+      if (!values.explain)
+        throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --explain A B?)`);
+      if (positionals.length !== 2)
+        throw new UsageError('--explain takes two article files: npm start -- --explain FILE_A FILE_B');
+      const { explainCommand, formatReport } = await import('./explain-command.js');
       const report = await explainCommand({
         files: positionals,
         articlesDir: values.articles,
@@ -117,40 +138,69 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(
         values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`,
       );
-      return 0;
-    } catch (error) {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
-      return 2;
+      return EXIT_OK;
     }
-  }
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
-    process.stderr.write('--workers must be a whole number of at least 1\n');
-    return 2;
-  }
-  let local: Awaited<ReturnType<typeof composeLocal>> | undefined;
-  try {
-    local = await composeLocal({
-      articlesDir: values.articles,
-      outDir: values.out,
-      stateDir: values.state,
-      templatesDir: values.templates,
-      ...(values.config ? { configPath: values.config } : {}),
-      ...(workers ? { workers } : {}),
-      progress: terminalProgress(!values.json && !values.quiet && process.stderr.isTTY === true),
+    const workers = workerCount(values.workers);
+    requireReadableFolder(values.articles, {
+      what: 'articles folder',
+      fix: 'pass --articles DIR',
+      ifMissing: 'create it and put articles in it, or pass --articles DIR',
     });
-    const report = await build(local.deps, local.options);
-    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else if (!values.quiet) process.stdout.write(`${humanSummary(report)}\n`);
-    else for (const error of report.rejected) process.stderr.write(`rejected: ${error.message}\n`);
-    return report.rejected.length ? 1 : 0;
-  } catch (error) {
-    const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
-    process.stderr.write(`error: ${message}\n`);
-    return 2;
-  } finally {
-    await local?.close();
-  }
+    requireReadableFolder(values.templates, {
+      what: 'templates folder',
+      fix: 'pass --templates DIR',
+      ifMissing: "pass --templates DIR (this project's templates/ folder has every template)",
+    });
+    requireWritableFolder(values.out, { what: 'output folder', fix: 'pass --out DIR' });
+    requireWritableFolder(values.state, { what: 'state folder', fix: 'pass --state DIR' });
+    // Loaded once the arguments and folders are known to be good: --help and a mistake answer at once.
+    const [{ composeLocal }, { build }, { TemplateError }] = await Promise.all([
+      import('./compose.js'),
+      import('./core/pipeline/build.js'),
+      import('./core/render/templates.js'),
+    ]);
+    let local: Awaited<ReturnType<typeof composeLocal>> | undefined;
+    try {
+      local = await composeLocal({
+        articlesDir: values.articles,
+        outDir: values.out,
+        stateDir: values.state,
+        templatesDir: values.templates,
+        ...(values.config ? { configPath: values.config } : {}),
+        ...(workers ? { workers } : {}),
+        progress: terminalProgress(!values.json && !values.quiet && process.stderr.isTTY === true),
+      });
+      const report = await build(local.deps, local.options);
+      if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else if (!values.quiet) process.stdout.write(`${humanSummary(report)}\n`);
+      else for (const error of report.rejected) process.stderr.write(`rejected: ${error.message}\n`);
+      // Most likely a wrong folder (or one not mounted): said even under --quiet, on stderr.
+      if (report.counts.files === 0)
+        process.stderr.write(
+          `warning: articles folder ${values.articles} has no articles (${ARTICLE_EXTENSIONS.join(', ')} files): ` +
+            'nothing to publish; put articles in it, or pass --articles DIR\n',
+        );
+      return report.rejected.length ? EXIT_PARTIAL : EXIT_OK;
+    } catch (error) {
+      // The renderers know the template's file name only: the folder makes it a path to open.
+      if (error instanceof TemplateError)
+        throw new UserError(
+          error.message.replace(
+            `template ${error.template}`,
+            `template ${join(values.templates, error.template)}`,
+          ),
+          { cause: error },
+        );
+      if (isDamagedState(error))
+        throw new UserError(
+          `the state in ${values.state} is damaged (${(error as Error).message}): delete that folder and run again to rebuild`,
+          { cause: error },
+        );
+      throw error;
+    } finally {
+      await local?.close();
+    }
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

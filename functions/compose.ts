@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { FileBlobStore } from './adapters/local/file-blob-store.js';
 import { FileSiteSink } from './adapters/local/file-sink.js';
 import { FileArticleSource } from './adapters/local/file-source.js';
+import { describeFsError } from './adapters/local/folders.js';
 import { readTemplates } from './adapters/local/templates.js';
 import { bundleWorker, WorkerPool } from './adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from './core/config.js';
@@ -62,13 +63,26 @@ export async function loadConfig(configPath: string | undefined): Promise<SiteCo
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (!configPath && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolveConfig({});
-    throw new ConfigError(`config file ${path} cannot be read: ${(error as Error).message}`, path);
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem =
+      code === 'ENOENT'
+        ? 'does not exist: check the path given to --config'
+        : `cannot be read: ${describeFsError(error) ?? (error as Error).message}: ` +
+          (code === 'EACCES' || code === 'EPERM'
+            ? 'fix its permissions, or pass --config FILE'
+            : 'pass --config FILE');
+    throw new ConfigError(`config file ${path} ${problem}`, path);
   }
+  if (text.trim() === '')
+    throw new ConfigError(`config file ${path} is empty: write a JSON object in it, {} at the least`, path);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, path);
+    throw new ConfigError(
+      `config file ${path} is not valid JSON: ${jsonProblem(text, error as Error)}`,
+      path,
+    );
   }
   try {
     return resolveConfig(raw);
@@ -76,6 +90,16 @@ export async function loadConfig(configPath: string | undefined): Promise<SiteCo
     if (error instanceof ConfigError) throw new ConfigError(`${path}: ${error.message}`, error.key);
     throw error;
   }
+}
+
+/** V8's JSON error with the offset it gives as a line and column, which an editor can go to. */
+function jsonProblem(text: string, error: Error): string {
+  const match = /^(.*?)\s+in JSON at position (\d+)(?: \(line \d+ column \d+\))?$/s.exec(error.message);
+  if (!match) return error.message;
+  const before = text.slice(0, Number(match[2]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${match[1]} at line ${line}, column ${column}`;
 }
 
 export interface LocalBuild {

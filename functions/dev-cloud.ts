@@ -7,18 +7,19 @@
  * replaced: by in-process queues (one batch at a time), a debounced publish, a development keyring
  * and `POST /_dev/edition`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from './adapters/aws/clients.js';
 import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from './adapters/aws/dynamo-store.js';
 import { isMissingObject } from './adapters/aws/s3-errors.js';
+import { FolderError, requireReadableFolder, requireWritableFolder } from './adapters/local/folders.js';
+import { defineCommand, EXIT_OK, runCommand, UserError } from './cli-support.js';
 import { composeIngest } from './compose-aws.js';
 import { composePublish } from './compose-aws-publish.js';
 import { type EmailPath, startEmailPath } from './dev/email-path.js';
@@ -495,64 +496,146 @@ function exampleMinute(now = new Date()): string {
   return `${next.toISOString().slice(0, 16)}:00Z`;
 }
 
+/** A port environment variable that is not a port number. */
+export class PortEnvError extends RangeError {
+  override name = 'PortEnvError';
+}
+
 /** A port from the environment: unset means the default, 0 a free port. */
 export function portFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new RangeError(`${name} must be a port number from 0 to 65535, not "${raw}"`);
+    throw new PortEnvError(
+      `${name} must be a port number from 0 to 65535 (0 picks a free one), not "${raw}"`,
+    );
   return port;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { seed: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    console.log(
-      'Usage: npm run dev:cloud [-- --seed]\n\n  --seed   upload articles/* into the articles bucket at start\n\n' +
-        `Environment: S3_PORT (default ${DEFAULT_S3_PORT}), SITE_PORT (default ${DEFAULT_SITE_PORT}), ` +
-        `SES_PORT (default ${DEFAULT_SES_PORT}); 0 picks a free port.`,
-    );
-    return;
-  }
-  // The handlers' JSON logs repeat what the one-line summaries say; warnings and errors still show.
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const dataDir = join(REPO_ROOT, '.dev-cloud');
-  let cloud: DevCloud;
-  try {
-    cloud = await startDevCloud({
-      s3Port: portFromEnv('S3_PORT', DEFAULT_S3_PORT),
-      sitePort: portFromEnv('SITE_PORT', DEFAULT_SITE_PORT),
-      sesPort: portFromEnv('SES_PORT', DEFAULT_SES_PORT),
-      seed: values.seed,
-      dataDir,
-    });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === 'EADDRINUSE' || error instanceof SesListenError
-        ? `${(error as Error).message}: another program uses the port; set S3_PORT, SITE_PORT or SES_PORT (0 = any free port)`
-        : error instanceof DevCloudStaleDataError
-          ? error.message
-          : ((error as Error).stack ?? String(error));
-    console.error(`dev:cloud could not start: ${message}`);
-    process.exitCode = 1;
-    return;
-  }
-  console.log(usage(cloud, dataDir));
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    await cloud.close();
-    // Anything still holding the event loop (a stray keep-alive socket) must not keep the terminal.
-    setTimeout(() => process.exit(0), 2000).unref();
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+/** Another dev:cloud runs on the same data folder. */
+export class DataFolderInUseError extends Error {
+  override name = 'DataFolderInUseError';
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * One dev:cloud per data folder, through a pid file: a second one's dynalite fails on the
+ * database lock with an exception it throws outside any caller. Returns the release.
+ */
+export function claimDataFolder(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'dev-cloud.pid');
+  let other = Number.NaN;
+  try {
+    other = Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    // No pid file: nobody has it.
+  }
+  if (Number.isInteger(other) && other > 0 && other !== process.pid && isRunning(other))
+    throw new DataFolderInUseError(
+      `the data folder ${dataDir} is in use by another dev:cloud (process ${other}): stop it, or pass --data DIR`,
+    );
+  writeFileSync(file, `${process.pid}\n`);
+  return () => rmSync(file, { force: true });
+}
+
+/** One entry per option: the parser and `--help` both read this table. */
+const DEV_CLOUD_COMMAND = defineCommand({
+  invocation: 'npm run dev:cloud --',
+  synopsis: 'npm run dev:cloud -- [options]',
+  description: `Runs the cloud path (feeds and email) on local S3, DynamoDB and SES emulators, with the real
+handlers, and serves the site and the subscribe API over HTTP. Ctrl-C stops.`,
+  options: {
+    seed: { type: 'boolean', default: false, help: 'upload articles/* into the articles bucket at start' },
+    data: {
+      type: 'string',
+      value: 'DIR',
+      help: 'where the buckets and tables are kept between runs (default: .dev-cloud)',
+    },
+  },
+  epilogue: `Environment: S3_PORT (default ${DEFAULT_S3_PORT}), SITE_PORT (default ${DEFAULT_SITE_PORT}), SES_PORT (default ${DEFAULT_SES_PORT}); 0 picks a free port.
+
+Exit status: 0 after Ctrl-C, 2 when it cannot start (a bad option or port, a port in use, a data folder
+that is old or in use).`,
+  userErrors: [PortEnvError, DevCloudStaleDataError, DataFolderInUseError, FolderError],
+});
+
+/** Why the emulators or the site server could not start, in a line that says what to change; undefined if unknown. */
+function startProblem(error: unknown, ports: Record<string, number>): string | undefined {
+  const failed = error as NodeJS.ErrnoException & { port?: number };
+  const variable = (port: number | undefined) => Object.entries(ports).find(([, p]) => p === port)?.[0];
+  if (error instanceof SesListenError) {
+    return `port ${ports.SES_PORT} (SES_PORT) cannot be used by the SES emulator, most likely another program has it: set SES_PORT to another port, or 0 for any free port`;
+  }
+  if (failed?.code === 'EADDRINUSE' || (failed?.code === 'EACCES' && failed.syscall === 'listen')) {
+    const name = variable(failed.port);
+    const which = `port ${failed.port ?? '?'}${name ? ` (${name})` : ''}`;
+    const why =
+      failed.code === 'EADDRINUSE'
+        ? 'is in use by another program'
+        : 'cannot be used: permission denied (ports below 1024 need root)';
+    return `${which} ${why}: set ${name ?? 'S3_PORT, SITE_PORT or SES_PORT'} to another port, or 0 for any free port`;
+  }
+  return undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  return runCommand(DEV_CLOUD_COMMAND, argv, async (values) => {
+    const ports = {
+      S3_PORT: portFromEnv('S3_PORT', DEFAULT_S3_PORT),
+      SITE_PORT: portFromEnv('SITE_PORT', DEFAULT_SITE_PORT),
+      SES_PORT: portFromEnv('SES_PORT', DEFAULT_SES_PORT),
+    };
+    const dataDir = resolve(values.data ?? join(REPO_ROOT, '.dev-cloud'));
+    requireWritableFolder(dataDir, { what: 'data folder', fix: 'pass --data DIR' });
+    if (values.seed)
+      requireReadableFolder(join(REPO_ROOT, 'articles'), {
+        what: 'articles folder',
+        fix: 'start without --seed',
+      });
+    const release = claimDataFolder(dataDir);
+    // The handlers' JSON logs repeat what the one-line summaries say; warnings and errors still show.
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    let cloud: DevCloud;
+    try {
+      cloud = await startDevCloud({
+        s3Port: ports.S3_PORT,
+        sitePort: ports.SITE_PORT,
+        sesPort: ports.SES_PORT,
+        seed: values.seed,
+        dataDir,
+      });
+    } catch (error) {
+      release();
+      const problem = startProblem(error, ports);
+      if (problem) throw new UserError(`dev:cloud could not start: ${problem}`, { cause: error });
+      throw error;
+    }
+    console.log(usage(cloud, dataDir));
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping…`);
+      await cloud.close();
+      release();
+      // Anything still holding the event loop (a stray keep-alive socket) must not keep the terminal.
+      setTimeout(() => process.exit(0), 2000).unref();
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    return EXIT_OK;
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  process.exitCode = await main(process.argv.slice(2));

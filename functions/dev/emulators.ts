@@ -6,7 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -92,6 +92,9 @@ export async function startS3(options: S3EmulatorOptions = {}): Promise<S3Emulat
   });
   const events: S3EventRecord[] = [];
   server.on('event', (notification) => events.push(...notification.Records));
+  // s3rver leaves its listen error unhandled, which ends the process with a stack trace: a port
+  // in use is found here first, as the usual error (code EADDRINUSE, with the port).
+  if (options.port) await portFree(options.port);
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -102,6 +105,15 @@ export async function startS3(options: S3EmulatorOptions = {}): Promise<S3Emulat
       if (temporary) rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves when `port` on 127.0.0.1 can be listened on; rejects with the listen error otherwise. */
+function portFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }
 
 /** The queue message body S3 itself would send for these records: keys URL-encoded, spaces as `+`. */

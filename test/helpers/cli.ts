@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,6 +74,56 @@ export function runCli(ws: Workspace, extra: string[] = [], env: Record<string, 
     throw new Error(`CLI printed no JSON (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, report };
+}
+
+export interface ToolRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** The first line of stderr: where every command puts its one-line error. */
+  error: string;
+}
+
+/** What an error must never show without `--debug`: a stack frame. */
+export const STACK_FRAME = '    at ';
+
+/**
+ * Runs one of the commands (`cli.ts`, `send-test.ts`, `dev-cloud.ts`) in a child process with pipes,
+ * so no TTY, exactly as the user's arguments are given (no `--json` added).
+ */
+export function runTool(
+  script: 'cli.ts' | 'send-test.ts' | 'dev-cloud.ts',
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; user?: { uid: number; gid: number } },
+): ToolRun {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', TSX_LOADER, join(REPO, 'functions', script), ...args],
+    {
+      cwd: options.cwd,
+      encoding: 'utf8',
+      env: { ...process.env, SOURCE_DATE_EPOCH: String(FIXED_EPOCH), ...options.env },
+      timeout: 120_000,
+      ...options.user,
+    },
+  );
+  if (result.error) throw result.error;
+  return {
+    status: result.status ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    error: result.stderr.split('\n')[0] ?? '',
+  };
+}
+
+/**
+ * A user for whom file permissions apply. Root ignores them, so when the tests run as root the
+ * command runs as `nobody`, and the workspace is opened to it (mkdtemp makes it private).
+ */
+export function unprivilegedUser(ws: Workspace): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  chmodSync(ws.root, 0o755);
+  return { uid: 65534, gid: 65534 };
 }
 
 /** Every file under `dir` with its bytes and mtime, keyed by relative path. */

@@ -5,14 +5,15 @@
  * keeps every header, so the unsubscribe headers are checked on what arrived.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXED_EPOCH, REPO, runCli, TSX_LOADER, workspace } from '../helpers/cli.js';
+import { FIXED_EPOCH, REPO, runCli, runTool, STACK_FRAME, TSX_LOADER, workspace } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 
@@ -85,10 +86,13 @@ describe('npm run send-test', () => {
       '--smtp',
       `smtp://127.0.0.1:${port}`,
     ]);
-    // The fixture's bad line is reported with its line number, and the others are still sent.
+    // The fixture's bad line is reported with its line number, and the others are still sent; the
+    // tally counts it, so it agrees with the exit status (it said "3 of 3 sent" and exited 1).
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/subscribers\.txt:5: bad address "not-an-address"/);
-    expect(result.stdout).toContain('3 of 3 test messages sent');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^3 of 4 test messages sent \(1 bad address skipped: see above\): "/,
+    );
 
     expect(received.map((r) => r.envelopeTo).sort()).toEqual([
       ['Desk@example.net'],
@@ -154,5 +158,88 @@ describe('npm run send-test', () => {
     const mail = received[0]!.mail;
     expect(mail.headerLines.some((line) => line.key === 'list-unsubscribe-post')).toBe(false);
     expect(mail.text).toContain('Unsubscribe: mailto:news@example.org?subject=unsubscribe');
+  });
+});
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port: free } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return free;
+}
+
+describe('npm run send-test: a mistake is one line naming the thing and the fix', () => {
+  const ws = workspace(false);
+  /** Synchronous: only for runs that never reach this process's SMTP server. */
+  const sendTestSync = (args: string[], env: Record<string, string> = {}) =>
+    runTool('send-test.ts', args, { cwd: ws.root, env: { SMTP_URL: '', ...env } });
+  const expectFatal = (run: ReturnType<typeof runTool>, line: string) => {
+    expect(run.error).toBe(line);
+    expect(run.status).toBe(2);
+    expect(run.stderr).not.toContain(STACK_FRAME);
+  };
+
+  it('an unknown option, with the one probably meant', () => {
+    expectFatal(
+      sendTestSync(['--subscriber', 'list.txt']),
+      'error: unknown option --subscriber: did you mean --subscribers? (npm run send-test -- --help lists the options)',
+    );
+  });
+
+  it('a subscribers file that does not exist', () => {
+    expectFatal(
+      sendTestSync(['--subscribers', 'editors.txt'], { SMTP_URL: 'smtp://127.0.0.1:25' }),
+      'error: subscribers file editors.txt does not exist: check the path given to --subscribers',
+    );
+  });
+
+  it('a config file that is not JSON', () => {
+    const config = join(ws.root, 'site.config.json');
+    writeFileSync(config, '{ "title": "Harbour Wire", }');
+    const run = sendTestSync(['--to', 'ana@example.org'], { SMTP_URL: 'smtp://127.0.0.1:25' });
+    expectFatal(
+      run,
+      'error: config file site.config.json is not valid JSON: Expected double-quoted property name at line 1, column 28',
+    );
+    writeFileSync(config, '{}');
+  });
+
+  it('an SMTP server that cannot be reached stops at the first message; --debug adds the stack', async () => {
+    const preview = workspace();
+    expect(runCli(preview).status).toBe(0);
+    const port = await closedPort();
+    const args = [
+      '--out',
+      preview.out,
+      '--to',
+      'ana@example.org',
+      '--to',
+      'desk@example.net',
+      '--from',
+      'news@example.org',
+    ];
+    const env = { SMTP_URL: `smtp://editor:secret@127.0.0.1:${port}` };
+    const run = runTool('send-test.ts', args, { cwd: preview.root, env });
+    expectFatal(
+      run,
+      `error: cannot reach the SMTP server 127.0.0.1:${port}: connection refused (is the server running on that port?): check --smtp or SMTP_URL`,
+    );
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toContain('secret');
+    const debug = runTool('send-test.ts', [...args, '--debug'], { cwd: preview.root, env });
+    expect(debug.error).toBe(run.error);
+    expect(debug.stderr).toContain(STACK_FRAME);
+  });
+
+  it('--version and --help', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    expect(sendTestSync(['--version']).stdout).toBe(`newsfeed-generator ${pkg.version}\n`);
+    const help = sendTestSync(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout.split('\n')[0]).toBe(
+      'Usage: npm run send-test -- --to ADDRESS [--to ADDRESS …] [--subscribers FILE] [options]',
+    );
   });
 });
