@@ -16,7 +16,7 @@ import type { Progress } from './core/ports.js';
 /** One entry per option: the parser and `--help` both read this table. */
 const BUILD_COMMAND = defineCommand({
   invocation: 'npm start --',
-  synopsis: 'npm start -- [options]    or    npm start -- [options] --explain FILE_A FILE_B',
+  synopsis: 'npm start -- [options]',
   description: `Builds every article in the articles folder into a deduplicated site with RSS, Atom and JSON feeds
 and the next email digest. Only files added, changed or removed since the last run are processed.`,
   options: {
