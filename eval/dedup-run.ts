@@ -32,6 +32,8 @@ export interface DedupOutcome {
   /** story id → related story ids. */
   related: Map<string, string[]>;
   state: BuildState;
+  /** The stored state (indexes, template lines, features). */
+  store: MemoryBlobStore;
   seconds: number;
   verified: number;
 }
@@ -72,7 +74,7 @@ export async function dedupArticles(
   for (const [key, record] of Object.entries(state.files)) storyOf.set(key, record.story);
   const related = new Map<string, string[]>();
   for (const [id, record] of Object.entries(state.stories)) related.set(id, record.related ?? []);
-  return { storyOf, related, state, seconds: (performance.now() - started) / 1000, verified };
+  return { storyOf, related, state, store, seconds: (performance.now() - started) / 1000, verified };
 }
 
 export interface KindScore {

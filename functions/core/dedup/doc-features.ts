@@ -120,8 +120,8 @@ export interface ContentFeatures {
   opening: Uint32Array;
   /** Token hashes of the author-written headline, when there is one and it is content. */
   headline?: Uint32Array;
-  /** Token hashes of the first content lines, for finding another text's headline among them. */
-  topLines: Uint32Array[];
+  /** Token hashes of each content line, for finding another text's headline among them. */
+  lines: Uint32Array[];
 }
 
 /**
@@ -133,14 +133,15 @@ class LazyFeatures implements ContentFeatures {
   private sequence: Uint32Array | undefined;
   private tripleSequence: Uint32Array | undefined;
   readonly headline?: Uint32Array;
-  readonly topLines: Uint32Array[];
+  readonly lines: Uint32Array[];
 
   constructor(
     private readonly tokens: Uint32Array,
-    private readonly lines: readonly DocLine[],
+    private readonly docLines: readonly DocLine[],
     headline: boolean,
   ) {
-    this.topLines = lines.slice(0, 3).map((line) => tokens.subarray(line.start, line.end));
+    const lines = docLines;
+    this.lines = lines.map((line) => tokens.subarray(line.start, line.end));
     const first = lines[0];
     if (headline && first) this.headline = tokens.subarray(first.start, first.end);
   }
@@ -180,7 +181,7 @@ class LazyFeatures implements ContentFeatures {
       const triples = this.triplesSequence();
       const opening: number[] = [];
       let openingLines = 0;
-      for (const line of this.lines) {
+      for (const line of this.docLines) {
         if (openingLines === OPENING_LINES) break;
         if (line.end - line.start < OPENING_LINE_MIN_TOKENS) continue;
         openingLines++;
@@ -232,7 +233,7 @@ export function materialized(features: ContentFeatures): ContentFeatures {
     pairs: features.pairs,
     triples: features.triples,
     opening: features.opening,
-    topLines: features.topLines,
+    lines: features.lines,
   };
   if (features.headline) out.headline = features.headline;
   return out;

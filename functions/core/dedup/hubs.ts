@@ -5,10 +5,10 @@
  *
  * The rule: a part of a doc X is a smaller doc that X contains (containment ≥ the duplicate
  * threshold) but that is not a copy of X, i.e. covers less than `HUB_PART_MAX_COVERAGE` of it and is
- * not a truncated copy of it (which starts the way X starts) nor the article X carries under its own
- * headline (a story page). X is a hub when two of its parts are not
- * duplicates of each other; a hub then merges with none of its parts (it may still merge with its own
- * copies, e.g. the same roundup syndicated elsewhere).
+ * not a truncated copy of it (which starts the way X starts). X is a hub when two of its parts are
+ * not duplicates of each other; a hub then merges with none of its parts (it may still merge with its
+ * own copies, e.g. the same roundup syndicated elsewhere). A story page carries one article whole and
+ * only pieces of others, so it has one part; a roundup carries several briefs whole.
  */
 import type { PairTable } from './pair-verdicts.js';
 import { DUPLICATE_THRESHOLDS } from './similarity.js';

@@ -2,18 +2,12 @@
  * Every pairwise fact the clustering needs, computed once per pair of a small affected set:
  * n(n−1)/2 exact verifications, nothing more.
  */
-import {
-  type DedupFeatures,
-  type DuplicateVerdict,
-  isDuplicate,
-  isStoryPage,
-  isTruncation,
-} from './similarity.js';
+import { type DedupFeatures, type DuplicateVerdict, isDuplicate, isTruncation } from './similarity.js';
 
 export interface PairFacts extends DuplicateVerdict {
   /**
-   * The smaller text is a copy that covers little of the larger: a truncated copy (opening included)
-   * or the article a story page carries under its headline. Such a text is never a hub's part.
+   * The smaller text is a truncated copy of the larger (opening included): never a hub's part. (The
+   * article a story page carries is a part: a page carrying two whole articles is a roundup.)
    */
   partialCopy: boolean;
 }
@@ -29,9 +23,7 @@ export class PairTable {
       for (let j = i + 1; j < n; j++) {
         const verdict = isDuplicate(docs[i]!, docs[j]!);
         const partialCopy =
-          verdict.veto === undefined &&
-          (isTruncation(docs[i]!, docs[j]!, verdict.similarity) ||
-            isStoryPage(docs[i]!, docs[j]!, verdict.similarity));
+          verdict.veto === undefined && isTruncation(docs[i]!, docs[j]!, verdict.similarity);
         this.facts[this.slot(i, j)] = { ...verdict, partialCopy };
       }
     }

@@ -45,8 +45,8 @@ export interface DedupFeatures {
   opening?: Uint32Array;
   /** Token hashes of the author-written headline. */
   headline?: Uint32Array;
-  /** Token hashes of the first lines, where a story page carries another text's headline. */
-  topLines?: readonly Uint32Array[];
+  /** Token hashes of each line, where a story page carries another text's headline. */
+  lines?: readonly Uint32Array[];
 }
 
 /**
@@ -94,17 +94,16 @@ export const DUPLICATE_THRESHOLDS = {
    */
   openingShared: 0.3,
   /**
-   * Rule "story page": the larger text is a page headed by the smaller one's headline (words may be
+   * Rule "story page": the larger text is a page carrying the smaller one's headline (words may be
    * added around it, case may change) that contains the smaller text whole, whatever else the page
-   * carries (related-coverage blocks, pieces of other stories) and so whatever the coverage.
+   * carries (related-coverage blocks, pieces of other stories) and so whatever the coverage. A page
+   * carrying several whole articles so is a roundup: the hub rule keeps it apart from all of them.
    */
   storyPageContainment: 0.85,
   /** A headline of fewer words is too unspecific to tell a page by. */
   headlineMinWords: 3,
   /** Words a page may add around the headline ("LIVE:", "– as it happened", the outlet's name). */
   headlineExtraWords: 8,
-  /** Lines above the page's headline may be this short at most (a byline, a kicker, a button row). */
-  aboveHeadlineMaxWords: 6,
 } as const;
 
 export type DuplicateRule = 'containment' | 'story-page' | 'truncation' | 'rewording';
@@ -185,16 +184,18 @@ function containsRun(line: Uint32Array, needle: Uint32Array): boolean {
 }
 
 /**
- * Whether `page` is headed by `article`'s headline: one of the page's first lines holds the headline
- * with at most `headlineExtraWords` words around it, and only short lines stand above it.
+ * Whether `page` carries `article` under its headline: a line of the page holds the headline, with at
+ * most `headlineExtraWords` words around it ("LIVE:", "— what we know"), in any case. The line may
+ * stand anywhere: a story page may open with pieces of other stories.
  */
 export function headedBy(page: DedupFeatures, article: DedupFeatures): boolean {
   const t = DUPLICATE_THRESHOLDS;
   const headline = article.headline;
-  if (!headline || headline.length < t.headlineMinWords || !page.topLines) return false;
-  for (const line of page.topLines) {
-    if (line.length <= headline.length + t.headlineExtraWords && containsRun(line, headline)) return true;
-    if (line.length > t.aboveHeadlineMaxWords) return false;
+  if (!headline || headline.length < t.headlineMinWords || !page.lines) return false;
+  for (const line of page.lines) {
+    if (line.length >= headline.length && line.length <= headline.length + t.headlineExtraWords) {
+      if (containsRun(line, headline)) return true;
+    }
   }
   return false;
 }
