@@ -100,8 +100,14 @@ export async function prepareEvent(deps: IngestDeps, event: ObjectEvent): Promis
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long the dedup lease lives unless released: longer than the ingest function's timeout, so only a
+ * holder that died (a timeout, a crash) ever loses it (checked against the stack in test/infra).
+ */
+export const LEASE_TTL_MS = 60_000;
+
 async function withLease<T>(deps: IngestDeps, key: string, work: () => Promise<T>): Promise<T> {
-  const ttl = deps.leaseTtlMs ?? 60_000;
+  const ttl = deps.leaseTtlMs ?? LEASE_TTL_MS;
   const deadline = Date.now() + (deps.leaseWaitMs ?? 20_000);
   let delay = 20;
   while (!(await deps.store.acquireLease(deps.owner, ttl, deps.clock.now()))) {

@@ -72,7 +72,10 @@ export interface IngestStore {
   nextSeq(): Promise<number>;
   /**
    * A lease serialising deduplication: conditional put that succeeds when no lease is held or the
-   * held one expired. Production runs ingest with reserved concurrency 1, so it is uncontended there.
+   * held one expired. Production runs at most two ingest batches at once (the SQS mapping's maximum
+   * concurrency, the lowest it accepts) and no reserved concurrency: the lease, not the function's
+   * concurrency, keeps them apart. Its time to live exceeds the function timeout
+   * (`infra/constructs/article-intake.ts`), so a live holder never loses it.
    */
   acquireLease(owner: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(owner: string): Promise<void>;
