@@ -43,6 +43,28 @@ export interface StoryItem extends StoryRecord {
   createdAt: string;
 }
 
+/**
+ * Every change one event makes to the stories, its doc and its object record, decided before any is
+ * made and stored first: an ingest that dies part way leaves it behind, and the next holder of the
+ * lease makes those changes again (each is idempotent) before anything else. The object record comes
+ * last, so it moves on only once the stories agree with the docs.
+ */
+export interface IngestPlan {
+  key: string;
+  /** Stored last, compare-and-set against `previous`. */
+  record: ObjectRecord;
+  previous?: ObjectRecord;
+  /** Stories to write (and mark for the publisher), then stories to delete. */
+  stories: StoryItem[];
+  retired: StoryItem[];
+  /** Docs whose story changes. */
+  docStories: Array<{ docId: string; storyId: string }>;
+  /** The key's doc, when the event takes it out (a removal, or a version that is rejected). */
+  removeDoc?: string;
+  /** A rejected version's reason; without it the key's quarantine entry is cleared. */
+  quarantine?: { version: string; diagnostic: Diagnostic };
+}
+
 export interface IngestStore {
   getObject(key: string): Promise<ObjectRecord | undefined>;
   /**
@@ -55,6 +77,8 @@ export interface IngestStore {
 
   getDoc(docId: string): Promise<DocItem | undefined>;
   putDoc(doc: DocItem): Promise<void>;
+  /** Sets the story of a stored doc, leaving its features alone; nothing when the doc is gone. */
+  setDocStory(docId: string, storyId: string): Promise<void>;
   deleteDoc(docId: string): Promise<void>;
   /** Adds the doc to the postings of each fingerprint. */
   addPostings(docId: string, fps: Uint32Array): Promise<void>;
@@ -79,6 +103,12 @@ export interface IngestStore {
    */
   acquireLease(owner: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(owner: string): Promise<void>;
+
+  /** The plan of an event whose changes may not all have been made (at most one: the lease). */
+  getPlan(): Promise<IngestPlan | undefined>;
+  /** Replaces any stored plan. */
+  putPlan(plan: IngestPlan): Promise<void>;
+  deletePlan(): Promise<void>;
 }
 
 /** A story the publisher has to (re)render or remove. */
