@@ -1,15 +1,16 @@
 /**
  * One event's changes, in two steps that each survive dying at any point (a Lambda timeout):
  *
- * 1. `planEvent` brings the key's doc and postings up to date, re-clusters the stories they touch
- *    and returns every story, doc-story and record change as a plan, without making any. It can be
- *    run again from any point a previous run died at: the doc stored under the key is what the key
- *    contributes now, whichever attempt wrote it; postings leave before the doc they came from
- *    changes and arrive after (so they never name features the doc lacks); and a removed doc stays,
- *    hidden from the clustering, until the plan that takes it out of its story is carried out.
- * 2. `carryOut` makes the plan's changes (each idempotent), the object record last, then deletes the
- *    plan. The plan is stored before the first change, and the next holder of the lease carries out a
- *    plan it finds before anything else: a story change is never half made.
+ * 1. `planEvent` stores a new version's doc and postings (the clustering reads them), re-clusters
+ *    the stories they touch and returns every other change as a plan, without making any. A removal
+ *    writes nothing here: its doc stays, hidden from the clustering, until the plan takes it out of
+ *    its story. Planning can start again from any point a previous attempt died at: the doc stored
+ *    under the key is what the key contributes now, whichever attempt wrote it, and postings leave
+ *    before the doc they came from changes and arrive after, so they never name features it lacks.
+ * 2. `carryOut` makes the plan's changes, each idempotent, deletes the plan, and stores the object
+ *    record last. The plan is stored before its first change, and the next holder of the lease
+ *    carries out a plan it finds before anything else: a story change is never left half made, and
+ *    the record moves on only once the stories agree with the docs.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../pipeline/assign-stories.js';
@@ -26,19 +27,44 @@ export class ObjectRecordChangedError extends Error {
   }
 }
 
+/**
+ * Docs and stories read once per planning: the clustering and the story records ask for the same ones
+ * several times, and nothing writes them while an event is planned (the lease).
+ */
+class PlanningReads {
+  private readonly docs = new Map<string, Promise<DocItem | undefined>>();
+  private readonly stories = new Map<string, Promise<StoryItem | undefined>>();
+  constructor(private readonly store: IngestStore) {}
+
+  doc(docId: string): Promise<DocItem | undefined> {
+    return once(this.docs, docId, () => this.store.getDoc(docId));
+  }
+
+  story(id: string): Promise<StoryItem | undefined> {
+    return once(this.stories, id, () => this.store.getStory(id));
+  }
+}
+
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const pending = read();
+  cache.set(key, pending);
+  return pending;
+}
+
 /** The store as the assignment reads it; `leaving` is a doc being removed, hidden before it is deleted. */
-function storeView(store: IngestStore, leaving: string | undefined): DedupView {
+function storeView(store: IngestStore, reads: PlanningReads, leaving: string | undefined): DedupView {
   return {
     candidates: async (fps) => (await store.candidates(fps)).filter((docId) => docId !== leaving),
     doc: async (docId) => {
-      const doc = docId === leaving ? undefined : await store.getDoc(docId);
+      const doc = docId === leaving ? undefined : await reads.doc(docId);
       if (!doc) return undefined;
       return doc.storyId ? { docId, seq: doc.seq, storyId: doc.storyId } : { docId, seq: doc.seq };
     },
-    storyMembers: async (storyId) =>
-      (await store.getStory(storyId))?.members.map((key) => articleId(key)) ?? [],
+    storyMembers: async (storyId) => (await reads.story(storyId))?.members.map((key) => articleId(key)) ?? [],
     features: async (docId) => {
-      const doc = docId === leaving ? undefined : await store.getDoc(docId);
+      const doc = docId === leaving ? undefined : await reads.doc(docId);
       if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
       return doc;
     },
@@ -97,12 +123,12 @@ export async function planEvent(
     if (item.storyId) assign.storyId = item.storyId;
     added.push(assign);
   } else if (old) {
-    await store.removePostings(docId, old.fps);
     removed.push(old.storyId ? { docId, seq: old.seq, storyId: old.storyId } : { docId, seq: old.seq });
   }
 
   const leaving = removed.length ? docId : undefined;
-  const assignment = await assignStories(storeView(store, leaving), added, removed);
+  const reads = new PlanningReads(store);
+  const assignment = await assignStories(storeView(store, reads, leaving), added, removed);
   const status = prepared.kind === 'doc' ? 'active' : prepared.kind === 'rejected' ? 'rejected' : 'deleted';
   const plan: IngestPlan = {
     key,
@@ -127,20 +153,20 @@ export async function planEvent(
   }
 
   for (const id of assignment.retired) {
-    const story = await store.getStory(id);
+    const story = await reads.story(id);
     if (story) plan.retired.push(story);
   }
   let storyId: string | undefined;
   for (const cluster of assignment.clusters) {
     const docs = new Map<string, DocItem>();
     for (const member of cluster.members) {
-      const doc = await store.getDoc(member);
+      const doc = await reads.doc(member);
       if (doc) docs.set(member, doc);
     }
     const info = new Map<string, MemberInfo>(
       [...docs].map(([id, d]) => [id, { key: d.key, date: d.date, title: d.title }]),
     );
-    const before = await store.getStory(cluster.storyId);
+    const before = await reads.story(cluster.storyId);
     const story: StoryItem = {
       ...storyRecordFromCluster(cluster, info, before, 0),
       id: cluster.storyId,
@@ -157,28 +183,27 @@ export async function planEvent(
 }
 
 /**
- * Makes a plan's changes, each idempotent, so a plan carried out twice (its first run died) ends the
- * same: stories written before the ones they replace are deleted (for a moment a merged doc may be
- * listed twice, never in none), the object record last, then the plan goes.
+ * Makes a plan's changes, each idempotent, so a plan carried out again (its first run died) ends the
+ * same. Stories are written before the ones they replace are deleted (for a moment a merged doc may
+ * be listed twice, never in none); a removed doc's postings go before the doc, which names them. The
+ * plan is deleted before the object record is stored: dying between the two leaves the event to be
+ * planned again, from stories that already agree with it.
  */
 export async function carryOut(store: IngestStore, plan: IngestPlan): Promise<void> {
   for (const story of plan.stories) await store.putStory(story);
   for (const story of plan.retired) await store.deleteStory(story);
   for (const { docId, storyId } of plan.docStories) await store.setDocStory(docId, storyId);
-  if (plan.removeDoc) await store.deleteDoc(plan.removeDoc);
+  if (plan.removeDoc) {
+    const doc = await store.getDoc(plan.removeDoc);
+    if (doc) await store.removePostings(doc.docId, doc.fps);
+    await store.deleteDoc(plan.removeDoc);
+  }
   if (plan.quarantine) {
     await store.quarantine(plan.key, plan.quarantine.version, plan.quarantine.diagnostic);
   } else {
     await store.releaseQuarantine(plan.key);
   }
-  if (!(await store.putObjectIf(plan.record, plan.previous))) {
-    // Already stored when an earlier run of this plan died after it.
-    if (!isDeepStrictEqual(await store.getObject(plan.key), plan.record)) {
-      // The stories agree with the docs; the event is retried and planned afresh. Keeping the plan
-      // would fail every later ingest on the same record.
-      await store.deletePlan();
-      throw new ObjectRecordChangedError(plan.key);
-    }
-  }
   await store.deletePlan();
+  // Only false if the lease expired under a live ingest: the other writer's record stands.
+  if (!(await store.putObjectIf(plan.record, plan.previous))) throw new ObjectRecordChangedError(plan.key);
 }

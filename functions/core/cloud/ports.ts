@@ -44,10 +44,10 @@ export interface StoryItem extends StoryRecord {
 }
 
 /**
- * Every change one event makes to the stories, its doc and its object record, decided before any is
+ * The changes one event makes to the stories, the docs and its object record, decided before any is
  * made and stored first: an ingest that dies part way leaves it behind, and the next holder of the
  * lease makes those changes again (each is idempotent) before anything else. The object record comes
- * last, so it moves on only once the stories agree with the docs.
+ * last, so it moves on only once the stories agree with the docs (`core/cloud/ingest-plan.ts`).
  */
 export interface IngestPlan {
   key: string;
@@ -59,7 +59,7 @@ export interface IngestPlan {
   retired: StoryItem[];
   /** Docs whose story changes. */
   docStories: Array<{ docId: string; storyId: string }>;
-  /** The key's doc, when the event takes it out (a removal, or a version that is rejected). */
+  /** The key's doc, when the event takes it out (a removal, or a version that is rejected), with its postings. */
   removeDoc?: string;
   /** A rejected version's reason; without it the key's quarantine entry is cleared. */
   quarantine?: { version: string; diagnostic: Diagnostic };
