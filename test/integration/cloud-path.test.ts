@@ -282,6 +282,64 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     expect(await store.quarantined()).toEqual([]);
   });
 
+  it('publishes a story whose canonical article is gone from another copy, and leaves out one with none left', async () => {
+    const env = await freshEnv();
+    const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
+    expect((await ingest(sqsEvent(seedRecords().map(s3Body)))).batchItemFailures).toEqual([]);
+    const warnings: Array<Record<string, unknown>> = [];
+    const log = {
+      warn: (message: string, fields: Record<string, unknown>) => warnings.push({ message, ...fields }),
+    };
+    const publish = makePublishHandler(() => composePublish({ clients, env, clock: FIXED_NOW, log }));
+    await publish();
+    const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
+    const story = (await store.newest(10)).find((s) => s.members.length === 2)!;
+    const other = story.members.find((key) => key !== story.canonical)!;
+    const guid = `<guid isPermaLink="false">${story.id}</guid>`;
+    const remove = (key: string) =>
+      clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: `articles/${key}` }));
+    try {
+      // Deleted from the bucket, its removal not ingested yet; the story is marked, as a later change to it would.
+      await remove(story.canonical);
+      await store.putStory(story);
+      await publish();
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          message: 'article missing from the articles bucket',
+          key: story.canonical,
+        }),
+      );
+      expect(warnings).toContainEqual(expect.objectContaining({ storyId: story.id, shownFrom: other }));
+      expect(await readSite('feed.xml')).toContain(guid);
+      expect(await readSite(`articles/${story.slug}.html`)).toContain(story.title);
+
+      // No copy left: the story is left out, the rest of the site is still published.
+      await remove(other);
+      await store.putStory(story);
+      const result = await publish();
+      expect(result.stories).toBe(1);
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          message: 'story left out: none of its articles can be read',
+          storyId: story.id,
+        }),
+      );
+      const feed = await readSite('feed.xml');
+      expect(feed).not.toContain(guid);
+      expect(feed.match(/<item>/g)).toHaveLength(3);
+    } finally {
+      for (const key of [story.canonical, other]) {
+        await clients.s3.send(
+          new PutObjectCommand({
+            Bucket: ARTICLES,
+            Key: `articles/${key}`,
+            Body: readFileSync(join(SEEDS_DIR, key)),
+          }),
+        );
+      }
+    }
+  });
+
   it('restores an article whose event was dropped, through the reconciler', async () => {
     const env = await freshEnv();
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
