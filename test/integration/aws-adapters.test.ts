@@ -423,6 +423,18 @@ describe('DynamoStore against dynalite', () => {
     expect(await store.acquireLease('A', 1000, at(1300))).toBe(true);
   });
 
+  it('tells a publish whether the one before it finished', async () => {
+    const { store } = await freshStore();
+    expect(await store.startPublish()).toBe(false);
+    await store.finishPublish();
+    expect(await store.startPublish()).toBe(false);
+    // Never finished: the next one is told.
+    expect(await store.startPublish()).toBe(true);
+    await store.finishPublish();
+    await store.finishPublish();
+    expect(await store.startPublish()).toBe(false);
+  });
+
   it('stores the render key', async () => {
     const { store } = await freshStore();
     expect(await store.getRenderKey()).toBeUndefined();

@@ -20,6 +20,7 @@
  *                             parts, bytes when it is split
  *   PLAN          PART#<planId>#<n>   part: bytes n of a split plan's JSON (only for plans over ~350 KB)
  *   SITE          RENDER      key
+ *   SITE          PUBLISHING  startedAt   (while a publish writes the site; left behind if it died)
  *
  * Reads of the base table are strongly consistent: ingest reads back, within one event, what it has
  * just written (docs, postings, stories), and an eventually consistent read could miss it. The index
@@ -606,6 +607,23 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
 
   async setRenderKey(key: string): Promise<void> {
     await this.put({ pk: 'SITE', sk: 'RENDER', key });
+  }
+
+  async startPublish(): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: 'SITE', sk: 'PUBLISHING', startedAt: new Date().toISOString() },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes !== undefined;
+  }
+
+  async finishPublish(): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: 'SITE', sk: 'PUBLISHING' } }),
+    );
   }
 
   // --- plumbing -------------------------------------------------------------------------------

@@ -131,6 +131,13 @@ export interface PublishStore {
   month(month: string): Promise<StoryItem[]>;
   /** Story counts by month, newest month first. */
   months(): Promise<Array<{ month: string; count: number }>>;
+  /**
+   * Records that a publish is writing the site; true when the previous one never finished (it died
+   * after writing objects it may not have invalidated).
+   */
+  startPublish(): Promise<boolean>;
+  /** Clears that record, once the written paths are invalidated. */
+  finishPublish(): Promise<void>;
 }
 
 /** Invalidates cached copies of changed paths (CloudFront); a no-op locally. */

@@ -66,8 +66,10 @@ const entry = (story: StoryItem): CatalogEntry => ({ id: story.id, record: story
 
 /**
  * Publishes every story marked dirty since the last run. Marks are cleared only after their story is
- * written, and only if unchanged since they were read, so a story changed during a publish is
- * published again by the next run: two publishes never lose a story.
+ * written and invalidated, and only if unchanged since they were read, so a story changed during a
+ * publish is published again by the next run: two publishes never lose a story. A publish that dies
+ * part way leaves its marks: the next one renders the same pages again, writes only the objects
+ * still missing, and invalidates everything the dead one may have written.
  */
 export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<PublishResult> {
   const { store } = deps;
@@ -76,6 +78,10 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
     (await deps.getRenderKey()) !== deps.renderKey || !(await deps.sink.exists('index.html'));
   if (!marks.length && !rerenderAll) return { stories: 0, written: 0, removed: 0, invalidated: [] };
 
+  // A publish that died between writing objects and invalidating them left this record: its objects
+  // already hold the new bytes, so this run would write (and invalidate) none of them. Everything is
+  // invalidated instead (one wildcard path).
+  const interrupted = await store.startPublish();
   const changed: CatalogEntry[] = [];
   const removed: CatalogEntry[] = [];
   for (const mark of marks) {
@@ -122,8 +128,9 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
     { changed, removed, rerenderAll },
   );
   // Feeds are cached by CloudFront with a short TTL too; invalidating makes a publish visible at once.
-  const invalidated = [...new Set(result.paths.map((path) => `/${path}`))].sort();
+  const invalidated = interrupted ? ['/*'] : [...new Set(result.paths.map((path) => `/${path}`))].sort();
   if (invalidated.length) await deps.invalidator.invalidate(invalidated);
+  await store.finishPublish();
   if (rerenderAll) await deps.setRenderKey(deps.renderKey);
   for (const mark of marks) await store.clearDirty(mark);
   return { stories: changed.length, written: result.written, removed: result.removed, invalidated };
