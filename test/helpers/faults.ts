@@ -148,13 +148,14 @@ export async function scanTable(client: DynamoDBDocumentClient, table: string): 
   return items;
 }
 
-/** A new story table holding `items`: each trial starts from the same stored state. */
-export async function storyTableWith(
+/** A new table holding `items` (a story table unless `create` makes another): each trial starts from the same stored state. */
+export async function tableWith(
   client: DynamoDBDocumentClient,
   table: string,
   items: readonly Item[],
+  create: (client: DynamoDBDocumentClient, table: string) => Promise<void> = createStoryTable,
 ): Promise<void> {
-  await createStoryTable(client, table);
+  await create(client, table);
   const requests = items.map((Item) => ({ PutRequest: { Item } }));
   const batches: (typeof requests)[] = [];
   for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));

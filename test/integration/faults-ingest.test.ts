@@ -22,7 +22,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { composeLocal } from '../../functions/compose.js';
 import { composeIngest } from '../../functions/compose-aws.js';
@@ -54,11 +54,15 @@ import {
   printFigures,
   redeliveries,
   scanTable,
-  storyTableWith,
+  tableWith,
 } from '../helpers/faults.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
+// Every injected crash is logged by the handler as an error or a warning: the figures say what matters.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
 const ARTICLES = 'fault-articles';
 const T0 = Date.parse('2025-11-24T12:00:00.000Z');
 /** The ingest queue's visibility timeout: when a crashed batch comes back (the dead holder's lease has expired). */
@@ -220,7 +224,7 @@ async function setUp(batches: Step[][], index: number): Promise<World> {
     const etag = await upload(`${prefix}${name}`, text);
     baseBodies.push(s3MessageBody(s3Record(prefix, { name, at: 0, text }, etag)));
   }
-  await storyTableWith(clients.dynamo, env.TABLE_NAME, []);
+  await tableWith(clients.dynamo, env.TABLE_NAME, []);
   const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: { now: () => new Date(T0) } }));
   expect((await ingest(sqsEvent(baseBodies))).batchItemFailures).toEqual([]);
   const base = (await scanTable(clients.dynamo, env.TABLE_NAME)).filter((item) => item.pk !== 'DIRTY');
@@ -290,7 +294,7 @@ async function run(
   seed: number,
 ): Promise<RunResult> {
   const table = `t-${randomUUID().slice(0, 8)}`;
-  await storyTableWith(clients.dynamo, table, start.items);
+  await tableWith(clients.dynamo, table, start.items);
   const env = { ...world.env, TABLE_NAME: table };
   let now = start.now;
   const clock = { now: () => new Date(now) };

@@ -47,7 +47,7 @@ import {
   type FaultFigures,
   printFigures,
   scanTable,
-  storyTableWith,
+  tableWith,
 } from '../helpers/faults.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
@@ -150,7 +150,7 @@ interface Outcome {
 async function publishRun(items: Record<string, unknown>[], crashAfter?: number): Promise<Outcome> {
   const table = `t-${randomUUID().slice(0, 8)}`;
   const site = `site-${randomUUID().slice(0, 8)}`;
-  await Promise.all([storyTableWith(clients.dynamo, table, items), copySite(BASE_SITE, site)]);
+  await Promise.all([tableWith(clients.dynamo, table, items), copySite(BASE_SITE, site)]);
   const env = envFor(table, site);
   const crasher = new Crasher(crashAfter);
   /** Site writes and invalidations in order: `write path`, `remove path`, `invalidate /a /b`. */
@@ -224,7 +224,7 @@ describe('publish fault suite: a crash after every site write, then the next pub
     for (const seed of SEEDS)
       seedBodies.push(await change(seed, readFileSync(join(SEEDS_DIR, seed), 'utf8')));
     const baseTable = 'publish-base';
-    await storyTableWith(clients.dynamo, baseTable, []);
+    await tableWith(clients.dynamo, baseTable, []);
     const env = envFor(baseTable, BASE_SITE);
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: NOW }));
     expect((await ingest(sqsEvent(seedBodies))).batchItemFailures).toEqual([]);
