@@ -14,13 +14,13 @@ import { S3ArticleSource } from './adapters/aws/s3-articles.js';
 import { S3SiteSink } from './adapters/aws/s3-site-sink.js';
 import { readTemplates } from './adapters/local/templates.js';
 import { type CloudOptions, prefixOf, systemClock } from './compose-aws.js';
-import type { PublishDeps } from './core/cloud/publish.js';
+import type { PublishDeps, PublishLog } from './core/cloud/publish.js';
 import { resolveConfig } from './core/config.js';
 import { SiteRenderer } from './core/render/site.js';
 import { getStringFromEnv } from './env.js';
 
 export async function composePublish(
-  options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> = {},
+  options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> & { log?: PublishLog } = {},
 ): Promise<PublishDeps> {
   const env = options.env ?? process.env;
   const clients = options.clients ?? {
@@ -49,5 +49,6 @@ export async function composePublish(
     getRenderKey: () => store.getRenderKey(),
     setRenderKey: (key) => store.setRenderKey(key),
     ...(editions ? { latestDigest: () => editions.latestSent() } : {}),
+    ...(options.log ? { log: options.log } : {}),
   };
 }

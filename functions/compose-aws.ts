@@ -13,7 +13,7 @@ import {
 import { DynamoStore } from './adapters/aws/dynamo-store.js';
 import { S3ArticleSource, S3ObjectReader } from './adapters/aws/s3-articles.js';
 import { sqsEnqueuer } from './adapters/aws/sqs-enqueue.js';
-import type { IngestDeps } from './core/cloud/ingest.js';
+import type { IngestDeps, IngestLog } from './core/cloud/ingest.js';
 import type { ReconcileDeps } from './core/cloud/reconcile.js';
 import { type Clock, systemClock } from './core/ports.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
@@ -28,7 +28,9 @@ export interface CloudOptions<C extends Partial<AwsClients> = AwsClients> {
 
 export const prefixOf = (env: NodeJS.ProcessEnv) => env.ARTICLES_PREFIX ?? 'articles/';
 
-export function composeIngest(options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo'>> = {}): IngestDeps {
+export function composeIngest(
+  options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo'>> & { log?: IngestLog } = {},
+): IngestDeps {
   const env = options.env ?? process.env;
   // Only the two clients ingest uses: the bundle then carries no SQS or CloudFront client.
   const clients = options.clients ?? { s3: createS3Client(), dynamo: createDocumentClient() };
@@ -39,6 +41,7 @@ export function composeIngest(options: CloudOptions<Pick<AwsClients, 's3' | 'dyn
     prefix: prefixOf(env),
     maxArticleBytes: getIntFromEnv('MAX_ARTICLE_BYTES', 1024 * 1024, env),
     owner: randomUUID(),
+    ...(options.log ? { log: options.log } : {}),
   };
 }
 

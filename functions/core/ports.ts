@@ -15,7 +15,19 @@ export interface SourceEntry {
 
 export interface ArticleSource {
   list(): Promise<SourceEntry[]>;
+  /** Throws `ArticleNotFoundError` when the source no longer holds the article. */
   read(key: string): Promise<Uint8Array>;
+}
+
+/** An article the source no longer holds: deleted since it was listed or ingested. */
+export class ArticleNotFoundError extends Error {
+  constructor(
+    readonly key: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${key}: the article is no longer in the source`, options);
+    this.name = 'ArticleNotFoundError';
+  }
 }
 
 /** Where the published site goes. */

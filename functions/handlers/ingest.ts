@@ -67,4 +67,4 @@ export function makeIngestHandler(compose: () => IngestDeps) {
   };
 }
 
-export const handler = makeIngestHandler(() => composeIngest());
+export const handler = makeIngestHandler(() => composeIngest({ log: logger }));

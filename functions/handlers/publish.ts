@@ -26,4 +26,4 @@ export function makePublishHandler(compose: () => Promise<PublishDeps>) {
   };
 }
 
-export const handler = makePublishHandler(() => composePublish());
+export const handler = makePublishHandler(() => composePublish({ log: logger }));

@@ -16,6 +16,8 @@ export const INGEST_BATCH_SIZE = 10;
 export const INGEST_BATCHING_WINDOW = Duration.seconds(5);
 /** Receives before a message is parked in the DLQ: enough to ride out throttling, few enough to surface a poison file. */
 export const INGEST_MAX_RECEIVE_COUNT = 5;
+/** Concurrent ingest batches; the dedup lease serialises what they write. */
+export const INGEST_MAX_CONCURRENCY = 2;
 
 export interface ArticleIntakeProps {
   articlesBucket: ArticlesBucket;
@@ -68,8 +70,10 @@ export class ArticleIntake extends Construct {
         batchSize: INGEST_BATCH_SIZE,
         maxBatchingWindow: INGEST_BATCHING_WINDOW,
         reportBatchItemFailures: true,
-        // Deduplication runs under a lease in the table: more than two concurrent batches would only wait for it.
-        maxConcurrency: 2,
+        // Deduplication runs under a lease in the table (its TTL outlives INGEST_TIMEOUT): more than two
+        // concurrent batches would only wait for it, and 2 is the lowest a mapping accepts. No reserved
+        // concurrency: below this maximum it would throttle receives and push messages toward the DLQ.
+        maxConcurrency: INGEST_MAX_CONCURRENCY,
       }),
     );
     props.articlesBucket.grantReadArticles(this.function);

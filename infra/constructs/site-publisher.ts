@@ -80,6 +80,9 @@ export class SitePublisher extends Construct {
     );
 
     props.articlesBucket.grantReadArticles(this.function);
+    // Without ListBucket, S3 answers a read of a deleted article with 403, which the publisher could
+    // not tell from a real denial; with it, 404, and the story is shown from another copy or left out.
+    props.articlesBucket.grantListArticles(this.function);
     props.table.grantItemReadWrite(this.function);
     props.emailTable?.grantItemRead(this.function);
     this.function.addToRolePolicy(

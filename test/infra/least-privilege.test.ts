@@ -110,15 +110,20 @@ describe('publish', () => {
     );
   });
 
-  it('reads, writes and deletes site objects, and only reads article objects', () => {
+  it('reads, writes and deletes site objects, and only reads (and lists, under articles/) article objects', () => {
     for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
       expect(statementsAllowing(roles.publish, action).flatMap(resourcesOf)).toContain(`<${site}.Arn>/*`);
     }
     const articleGrants = roles.publish.filter((s) =>
       resourcesOf(s).some((arn) => arn.startsWith(`<${articles}.Arn>`)),
     );
-    expect(articleGrants.flatMap(actionsOf)).toEqual(['s3:GetObject']);
-    expect(articleGrants.flatMap(resourcesOf)).toEqual([`<${articles}.Arn>/articles/*`]);
+    expect(articleGrants.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    const read = articleGrants.find((s) => actionsOf(s).includes('s3:GetObject'))!;
+    expect(resourcesOf(read)).toEqual([`<${articles}.Arn>/articles/*`]);
+    // Listing tells a deleted article (404) from a denied read (403); only under the prefix.
+    const list = articleGrants.find((s) => actionsOf(s).includes('s3:ListBucket'))!;
+    expect(resourcesOf(list)).toEqual([`<${articles}.Arn>`]);
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['articles/', 'articles/*'] } });
   });
 
   it('reads the stream and writes its own bookkeeping to the table', () => {

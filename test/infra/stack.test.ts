@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { LEASE_TTL_MS } from '../../functions/core/cloud/ingest.js';
 import { synthesize } from './synth.js';
 import {
   flatten,
@@ -115,6 +116,13 @@ describe('ingest path', () => {
     });
     expect(mapping.MaximumBatchingWindowInSeconds).toBeGreaterThanOrEqual(1);
     expect(mapping.MaximumBatchingWindowInSeconds).toBeLessThanOrEqual(10);
+  });
+
+  it('at most two batches at once, no reserved concurrency, and a dedup lease that outlives the timeout', () => {
+    // The lease (functions/core/cloud/ingest.ts), not the function's concurrency, serialises deduplication.
+    expect(mappingOf(ids.ingest).ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+    expect(props(template, ids.ingest).ReservedConcurrentExecutions).toBeUndefined();
+    expect(LEASE_TTL_MS).toBeGreaterThan((props(template, ids.ingest).Timeout as number) * 1000);
   });
 
   it('the queue redrives to a DLQ after 5 receives', () => {

@@ -22,7 +22,7 @@ import {
   CloudFrontInvalidator,
   MAX_LISTED_PATHS,
 } from '../../functions/adapters/aws/cloudfront-invalidator.js';
-import { DynamoStore, POSTING_CAP } from '../../functions/adapters/aws/dynamo-store.js';
+import { DynamoStore, PLAN_ITEM_BYTES, POSTING_CAP } from '../../functions/adapters/aws/dynamo-store.js';
 import {
   DocChunksMissingError,
   FEATURE_CHUNK_BYTES,
@@ -40,7 +40,7 @@ import {
   s3NotificationBody,
   sqsEnqueuer,
 } from '../../functions/adapters/aws/sqs-enqueue.js';
-import type { DocItem, ObjectRecord, StoryItem } from '../../functions/core/cloud/ports.js';
+import type { DocItem, IngestPlan, ObjectRecord, StoryItem } from '../../functions/core/cloud/ports.js';
 import { type ObjectEvent, parseS3Event } from '../../functions/core/cloud/s3-events.js';
 import { encodePack } from '../../functions/core/pipeline/shingle-pack.js';
 import { compareStories } from '../../functions/core/pipeline/story-view.js';
@@ -191,6 +191,64 @@ describe('DynamoStore against dynalite', () => {
     expect((await store.getDoc('small'))?.storyId).toBe('s1');
     await store.deleteDoc('small');
     expect(await store.getDoc('small')).toBeUndefined();
+  });
+
+  it("sets a stored doc's story without touching its features, and never creates a doc", async () => {
+    const { store, table } = await freshStore();
+    const big = makeDoc('big', 200_000);
+    await store.putDoc(big);
+    await store.setDocStory('big', 'story-1');
+    expect(await store.getDoc('big')).toEqual({ ...big, storyId: 'story-1' });
+    await store.setDocStory('gone', 'story-1');
+    expect(await store.getDoc('gone')).toBeUndefined();
+    expect(await partition(table, 'DOC#gone')).toEqual([]);
+  });
+
+  it('stores one ingest plan, split into parts when it is too large for an item, and deletes it whole', async () => {
+    const { store, table } = await freshStore();
+    expect(await store.getPlan()).toBeUndefined();
+    const record: ObjectRecord = {
+      key: 'a.txt',
+      version: 'v2',
+      etag: 'e2',
+      sequencer: '0B',
+      status: 'rejected',
+      docId: 'd1',
+      firstSeen: '2025-01-01T00:00:00.000Z',
+    };
+    const small: IngestPlan = {
+      key: 'a.txt',
+      record,
+      previous: { ...record, version: 'v1', sequencer: '0A', status: 'active' },
+      stories: [makeStoryItem('s1', '2021-08-01T00:00:00.000Z')],
+      retired: [makeStoryItem('s2', '2021-08-02T00:00:00.000Z')],
+      docStories: [{ docId: 'd2', storyId: 's1' }],
+      removeDoc: 'd1',
+      quarantine: {
+        version: 'v2',
+        diagnostic: { source: 'a.txt', severity: 'error', code: 'binary', message: 'a.txt: binary' },
+      },
+    };
+    await store.putPlan(small);
+    expect(await store.getPlan()).toEqual(small);
+    expect(await partition(table, 'PLAN')).toEqual(['HEAD']);
+
+    // Thousands of members with long keys: over one item, as a very large merge could be.
+    const members = Array.from({ length: 4000 }, (_, i) => `folder/${'ü'.repeat(40)}-${i}.txt`);
+    const large: IngestPlan = {
+      ...small,
+      stories: [makeStoryItem('s1', '2021-08-01T00:00:00.000Z', { members })],
+    };
+    expect(new TextEncoder().encode(JSON.stringify(large)).length).toBeGreaterThan(PLAN_ITEM_BYTES);
+    await store.putPlan(large);
+    expect(await store.getPlan()).toEqual(large);
+    const items = await partition(table, 'PLAN');
+    expect(items.length).toBeGreaterThan(2);
+    expect(items).toContain('HEAD');
+    await store.deletePlan();
+    expect(await store.getPlan()).toBeUndefined();
+    expect(await partition(table, 'PLAN')).toEqual([]);
+    await store.deletePlan();
   });
 
   it('splits a 200,000-shingle doc into chunks under the item limit, and cleans them up', async () => {
@@ -370,6 +428,18 @@ describe('DynamoStore against dynalite', () => {
     expect(await store.acquireLease('A', 1000, at(1200))).toBe(false);
     await store.releaseLease('B');
     expect(await store.acquireLease('A', 1000, at(1300))).toBe(true);
+  });
+
+  it('tells a publish whether the one before it finished', async () => {
+    const { store } = await freshStore();
+    expect(await store.startPublish()).toBe(false);
+    await store.finishPublish();
+    expect(await store.startPublish()).toBe(false);
+    // Never finished: the next one is told.
+    expect(await store.startPublish()).toBe(true);
+    await store.finishPublish();
+    await store.finishPublish();
+    expect(await store.startPublish()).toBe(false);
   });
 
   it('stores the render key', async () => {

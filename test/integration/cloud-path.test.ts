@@ -22,6 +22,8 @@ import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { composeIngest, composeReconcile } from '../../functions/compose-aws.js';
 import { composePublish } from '../../functions/compose-aws-publish.js';
+import { applyEvent, prepareEvent } from '../../functions/core/cloud/ingest.js';
+import type { ObjectEvent } from '../../functions/core/cloud/s3-events.js';
 import { articleId } from '../../functions/core/pipeline/prepare.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
@@ -240,6 +242,102 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     expect(quarantined[0]!.message).toContain('broken.txt');
     expect(await storiesIn(env)).toHaveLength(4);
     await clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: 'articles/broken.txt' }));
+  });
+
+  it('quarantines a rejected version only while it is the newest one applied, and forgets it on removal', async () => {
+    const env = await freshEnv();
+    const deps = composeIngest({ clients, env, clock: FIXED_NOW });
+    const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
+    const key = `articles/${SEEDS[2]}`;
+    const event = (sequencer: string, kind: 'created' | 'removed', size: number): ObjectEvent => ({
+      kind,
+      bucket: ARTICLES,
+      key,
+      size,
+      version: `v${sequencer}`,
+      etag: kind === 'created' ? `etag${sequencer}` : '',
+      sequencer,
+      eventTime: '2025-11-24T11:00:00.000Z',
+    });
+    // An oversized (so rejected) version and a newer good one, both prepared before either is applied,
+    // as two concurrent batches would: the newer one is applied first.
+    const rejected = await prepareEvent(deps, event('0A', 'created', 10 * 1024 * 1024));
+    const good = await prepareEvent(deps, event('0B', 'created', 100));
+    expect([rejected.kind, good.kind]).toEqual(['rejected', 'doc']);
+    expect((await applyEvent(deps, good)).action).toBe('published');
+    expect((await applyEvent(deps, rejected)).action).toBe('stale');
+    expect(await store.quarantined()).toEqual([]);
+
+    // In order, a rejected version is listed, and a removal of the key clears it.
+    expect((await applyEvent(deps, await prepareEvent(deps, event('0C', 'created', 1e8)))).action).toBe(
+      'quarantined',
+    );
+    expect((await store.quarantined()).map((q) => [q.key, q.version, q.code])).toEqual([
+      [SEEDS[2], 'v0C', 'too-large'],
+    ]);
+    expect(await storiesIn(env)).toEqual([]);
+    expect((await applyEvent(deps, await prepareEvent(deps, event('0D', 'removed', 0)))).action).toBe(
+      'removed',
+    );
+    expect(await store.quarantined()).toEqual([]);
+  });
+
+  it('publishes a story whose canonical article is gone from another copy, and leaves out one with none left', async () => {
+    const env = await freshEnv();
+    const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
+    expect((await ingest(sqsEvent(seedRecords().map(s3Body)))).batchItemFailures).toEqual([]);
+    const warnings: Array<Record<string, unknown>> = [];
+    const log = {
+      warn: (message: string, fields: Record<string, unknown>) => warnings.push({ message, ...fields }),
+    };
+    const publish = makePublishHandler(() => composePublish({ clients, env, clock: FIXED_NOW, log }));
+    await publish();
+    const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
+    const story = (await store.newest(10)).find((s) => s.members.length === 2)!;
+    const other = story.members.find((key) => key !== story.canonical)!;
+    const guid = `<guid isPermaLink="false">${story.id}</guid>`;
+    const remove = (key: string) =>
+      clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: `articles/${key}` }));
+    try {
+      // Deleted from the bucket, its removal not ingested yet; the story is marked, as a later change to it would.
+      await remove(story.canonical);
+      await store.putStory(story);
+      await publish();
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          message: 'article missing from the articles bucket',
+          key: story.canonical,
+        }),
+      );
+      expect(warnings).toContainEqual(expect.objectContaining({ storyId: story.id, shownFrom: other }));
+      expect(await readSite('feed.xml')).toContain(guid);
+      expect(await readSite(`articles/${story.slug}.html`)).toContain(story.title);
+
+      // No copy left: the story is left out, the rest of the site is still published.
+      await remove(other);
+      await store.putStory(story);
+      const result = await publish();
+      expect(result.stories).toBe(1);
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          message: 'story left out: none of its articles can be read',
+          storyId: story.id,
+        }),
+      );
+      const feed = await readSite('feed.xml');
+      expect(feed).not.toContain(guid);
+      expect(feed.match(/<item>/g)).toHaveLength(3);
+    } finally {
+      for (const key of [story.canonical, other]) {
+        await clients.s3.send(
+          new PutObjectCommand({
+            Bucket: ARTICLES,
+            Key: `articles/${key}`,
+            Body: readFileSync(join(SEEDS_DIR, key)),
+          }),
+        );
+      }
+    }
   });
 
   it('restores an article whose event was dropped, through the reconciler', async () => {

@@ -16,7 +16,11 @@
  *   DIRTY         <storyId>   token, previous? {slug, date}                         (for the publisher)
  *   COUNTER       SEQ         n
  *   LEASE         DEDUP       owner, expiresAt (epoch ms)
+ *   PLAN          HEAD        plan (the JSON of an `IngestPlan` not yet fully carried out), or planId,
+ *                             parts, bytes when it is split
+ *   PLAN          PART#<planId>#<n>   part: bytes n of a split plan's JSON (only for plans over ~350 KB)
  *   SITE          RENDER      key
+ *   SITE          PUBLISHING  startedAt   (while a publish writes the site; left behind if it died)
  *
  * Reads of the base table are strongly consistent: ingest reads back, within one event, what it has
  * just written (docs, postings, stories), and an eventually consistent read could miss it. The index
@@ -35,6 +39,7 @@ import {
 import type {
   DirtyMark,
   DocItem,
+  IngestPlan,
   IngestStore,
   ObjectRecord,
   PublishStore,
@@ -57,6 +62,15 @@ export const BY_CREATED_INDEX = 'byCreated';
 /** Docs returned per fingerprint: a lookup costs the same however large the corpus grows. */
 export const POSTING_CAP = 64;
 const CANDIDATE_QUERIES_IN_FLIGHT = 16;
+/** Largest plan JSON kept on one item, leaving room under DynamoDB's 400 KB item limit. */
+export const PLAN_ITEM_BYTES = 350 * 1024;
+
+export class PlanPartsMissingError extends Error {
+  constructor(part: number) {
+    super(`the stored ingest plan is incomplete: part ${part} is missing or the parts are the wrong size`);
+    this.name = 'PlanPartsMissingError';
+  }
+}
 
 type Item = Record<string, unknown>;
 
@@ -230,6 +244,22 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
       new PutCommand({ TableName: this.tableName, Item: head, ReturnValues: 'ALL_OLD' }),
     );
     await this.deleteChunks(doc.docId, parts.length, Number(old?.chunks ?? 0));
+  }
+
+  async setDocStory(docId: string, storyId: string): Promise<void> {
+    // Conditional: an update would otherwise create a head without features for a doc deleted since.
+    await applied(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: docKey(docId), sk: 'DOC' },
+          UpdateExpression: 'SET #story = :story',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#story': 'storyId' },
+          ExpressionAttributeValues: { ':story': storyId },
+        }),
+      ),
+    );
   }
 
   async deleteDoc(docId: string): Promise<void> {
@@ -521,6 +551,69 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
     );
   }
 
+  // --- the plan of the ingest in progress ---------------------------------------------------------
+
+  async getPlan(): Promise<IngestPlan | undefined> {
+    const items = await this.queryPartition('PLAN');
+    const head = items.find((item) => item.sk === 'HEAD');
+    if (!head) return undefined;
+    if (typeof head.plan === 'string') return JSON.parse(head.plan) as IngestPlan;
+    const prefix = `PART#${String(head.planId)}#`;
+    const parts = new Map<number, Uint8Array>();
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith(prefix) && item.part instanceof Uint8Array)
+        parts.set(Number(sk.slice(prefix.length)), item.part);
+    }
+    const bytes = Number(head.bytes ?? 0);
+    const json = new Uint8Array(bytes);
+    let offset = 0;
+    for (let n = 0; n < Number(head.parts ?? 0); n++) {
+      const part = parts.get(n);
+      if (!part || offset + part.length > bytes) throw new PlanPartsMissingError(n);
+      json.set(part, offset);
+      offset += part.length;
+    }
+    if (offset !== bytes) throw new PlanPartsMissingError(Number(head.parts ?? 0));
+    return JSON.parse(new TextDecoder().decode(json)) as IngestPlan;
+  }
+
+  /**
+   * One put when the plan fits an item (nearly always); else its parts first and the head naming them
+   * last, so a head never points at missing parts. Parts of a head that was never written (the
+   * writer died between the two) are never read.
+   */
+  async putPlan(plan: IngestPlan): Promise<void> {
+    const json = new TextEncoder().encode(JSON.stringify(plan));
+    if (json.length <= PLAN_ITEM_BYTES) {
+      await this.put({ pk: 'PLAN', sk: 'HEAD', plan: new TextDecoder().decode(json) });
+      return;
+    }
+    const planId = randomUUID();
+    const requests: WriteRequest[] = [];
+    for (let at = 0, n = 0; at < json.length; at += PLAN_ITEM_BYTES, n++) {
+      const part = json.slice(at, at + PLAN_ITEM_BYTES);
+      requests.push({ PutRequest: { Item: { pk: 'PLAN', sk: `PART#${planId}#${n}`, part } } });
+    }
+    await batchWriteAll(this.client, this.tableName, requests);
+    await this.put({ pk: 'PLAN', sk: 'HEAD', planId, parts: requests.length, bytes: json.length });
+  }
+
+  async deletePlan(): Promise<void> {
+    const { Attributes: head } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: 'PLAN', sk: 'HEAD' },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const requests: WriteRequest[] = [];
+    for (let n = 0; n < Number(head?.parts ?? 0); n++) {
+      requests.push({ DeleteRequest: { Key: { pk: 'PLAN', sk: `PART#${String(head?.planId)}#${n}` } } });
+    }
+    if (requests.length) await batchWriteAll(this.client, this.tableName, requests);
+  }
+
   async getRenderKey(): Promise<string | undefined> {
     const item = await this.get({ pk: 'SITE', sk: 'RENDER' });
     return typeof item?.key === 'string' ? item.key : undefined;
@@ -528,6 +621,23 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
 
   async setRenderKey(key: string): Promise<void> {
     await this.put({ pk: 'SITE', sk: 'RENDER', key });
+  }
+
+  async startPublish(): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: 'SITE', sk: 'PUBLISHING', startedAt: new Date().toISOString() },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes !== undefined;
+  }
+
+  async finishPublish(): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: 'SITE', sk: 'PUBLISHING' } }),
+    );
   }
 
   // --- plumbing -------------------------------------------------------------------------------

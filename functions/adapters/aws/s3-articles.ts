@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ObjectReader } from '../../core/cloud/ingest.js';
-import type { ArticleSource, SourceEntry } from '../../core/ports.js';
+import { ArticleNotFoundError, type ArticleSource, type SourceEntry } from '../../core/ports.js';
 import { isMissingObject, s3ErrorStatus } from './s3-errors.js';
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
@@ -45,8 +45,18 @@ export class S3ArticleSource implements ArticleSource {
     return entries;
   }
 
-  read(key: string): Promise<Uint8Array> {
-    return getBytes(this.s3, { Bucket: this.bucket, Key: `${this.prefix}${key}` });
+  /**
+   * A missing key is `ArticleNotFoundError`. S3 answers 404 for it only to a caller that may list the
+   * bucket (403 otherwise): the publisher holds a list grant on the articles prefix for that reason, so
+   * a denied read stays an error rather than passing for a deleted article.
+   */
+  async read(key: string): Promise<Uint8Array> {
+    try {
+      return await getBytes(this.s3, { Bucket: this.bucket, Key: `${this.prefix}${key}` });
+    } catch (error) {
+      if (isMissingObject(error)) throw new ArticleNotFoundError(key, { cause: error });
+      throw error;
+    }
   }
 }
 

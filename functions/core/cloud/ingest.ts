@@ -1,12 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
-import { contentFeatures } from '../dedup/doc-features.js';
 import type { Diagnostic } from '../model.js';
-import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../pipeline/assign-stories.js';
-import { contentKeys } from '../pipeline/local-ingest.js';
-import { articleId, type PreparedDoc, prepareArticle } from '../pipeline/prepare.js';
-import { type MemberInfo, storyRecordFromCluster } from '../pipeline/story-record.js';
+import { type PreparedDoc, prepareArticle } from '../pipeline/prepare.js';
 import type { Clock } from '../ports.js';
-import type { DocItem, IngestStore, ObjectRecord, StoryItem } from './ports.js';
+import { carryOut, planEvent } from './ingest-plan.js';
+import type { IngestStore, ObjectRecord } from './ports.js';
 import { compareSequencers, type ObjectEvent } from './s3-events.js';
 
 /** Reads one object version; undefined when it no longer exists (a later removal event will follow). */
@@ -26,6 +22,11 @@ export interface IngestDeps {
   leaseTtlMs?: number;
   /** How long to wait for the lease before giving up (the message is then retried). */
   leaseWaitMs?: number;
+  log?: IngestLog;
+}
+
+export interface IngestLog {
+  warn(message: string, fields: Record<string, unknown>): void;
 }
 
 export type IngestAction = 'published' | 'removed' | 'quarantined' | 'stale' | 'ignored';
@@ -102,8 +103,14 @@ export async function prepareEvent(deps: IngestDeps, event: ObjectEvent): Promis
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long the dedup lease lives unless released: longer than the ingest function's timeout, so only a
+ * holder that died (a timeout, a crash) ever loses it (checked against the stack in test/infra).
+ */
+export const LEASE_TTL_MS = 60_000;
+
 async function withLease<T>(deps: IngestDeps, key: string, work: () => Promise<T>): Promise<T> {
-  const ttl = deps.leaseTtlMs ?? 60_000;
+  const ttl = deps.leaseTtlMs ?? LEASE_TTL_MS;
   const deadline = Date.now() + (deps.leaseWaitMs ?? 20_000);
   let delay = 20;
   while (!(await deps.store.acquireLease(deps.owner, ttl, deps.clock.now()))) {
@@ -112,133 +119,39 @@ async function withLease<T>(deps: IngestDeps, key: string, work: () => Promise<T
     delay = Math.min(delay * 2, 500);
   }
   try {
+    // An ingest that died part way through its changes left its plan: finish it before anything else.
+    const pending = await deps.store.getPlan();
+    if (pending) {
+      deps.log?.warn('finishing the changes of an interrupted ingest', { key: pending.key });
+      await carryOut(deps.store, pending);
+    }
     return await work();
   } finally {
     await deps.store.releaseLease(deps.owner);
   }
 }
 
-/** The store as the assignment reads it. */
-function storeView(store: IngestStore): DedupView {
-  return {
-    candidates: (fps) => store.candidates(fps),
-    doc: async (docId) => {
-      const doc = await store.getDoc(docId);
-      if (!doc) return undefined;
-      return doc.storyId ? { docId, seq: doc.seq, storyId: doc.storyId } : { docId, seq: doc.seq };
-    },
-    storyMembers: async (storyId) =>
-      (await store.getStory(storyId))?.members.map((key) => articleId(key)) ?? [],
-    features: async (docId) => {
-      const doc = await store.getDoc(docId);
-      if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
-      return contentFeatures(doc);
-    },
-  };
-}
-
 /**
- * Applies one prepared event: under the dedup lease, replaces what the key contributed before,
- * deduplicates the new article against the index, and writes the stories it touches. Idempotent:
- * replaying the same or an older event changes nothing.
+ * Applies one prepared event under the dedup lease: re-checks it is newer than what the key's record
+ * says, plans its changes (`planEvent`: the key's doc and postings are updated, the stories they
+ * touch re-clustered), stores the plan, then carries it out, the object record last. Idempotent and
+ * resumable: replaying the same or an older event changes nothing, and dying at any point leaves
+ * either a plan the next ingest carries out or a state the retried event plans afresh from. A
+ * rejected version is quarantined here too, under the lease and after the re-check, so an older
+ * rejected version never stays listed once a newer one is published.
  */
 export async function applyEvent(deps: IngestDeps, prepared: PreparedEvent): Promise<IngestOutcome> {
   const { key, event } = prepared;
   if (prepared.kind === 'skip') return { key, action: prepared.action };
   const { store } = deps;
-  if (prepared.kind === 'rejected') await store.quarantine(key, event.version, prepared.diagnostic);
 
   return withLease(deps, key, async () => {
     // Re-checked under the lease: a concurrent ingest may have applied a newer event meanwhile.
     const record = await store.getObject(key);
     if (!isNewer(event, record)) return { key, action: 'stale' };
-    const now = deps.clock.now().toISOString();
-    const docId = articleId(key);
-    const old = record?.status === 'active' ? await store.getDoc(docId) : undefined;
-    if (old) await store.removePostings(docId, old.fps);
-
-    const added: AddedDoc[] = [];
-    const removed: AssignDoc[] = [];
-    const firstSeen = record?.firstSeen ?? (event.eventTime || now);
-    if (prepared.kind === 'doc') {
-      const { doc } = prepared;
-      const item: DocItem = {
-        docId,
-        key,
-        seq: old?.seq ?? (await store.nextSeq()),
-        date: doc.date ?? firstSeen,
-        version: event.version,
-        title: doc.title,
-        tokens: doc.tokens,
-        lineEnds: doc.lineEnds,
-        fps: doc.fps,
-        entities: doc.entities,
-        flags: doc.flags,
-      };
-      if (!doc.date) item.undated = true;
-      if (old?.storyId) item.storyId = old.storyId;
-      await store.putDoc(item);
-      await store.addPostings(docId, doc.fps, doc.fps.length);
-      const features = contentFeatures(item);
-      const assign: AddedDoc = { docId, seq: item.seq, features, fps: contentKeys(item, features) };
-      if (old?.storyId) assign.storyId = old.storyId;
-      added.push(assign);
-      await store.releaseQuarantine(key);
-    } else if (old) {
-      await store.deleteDoc(docId);
-      removed.push(old.storyId ? { docId, seq: old.seq, storyId: old.storyId } : { docId, seq: old.seq });
-    }
-
-    const assignment = await assignStories(storeView(store), added, removed);
-    for (const id of assignment.retired) {
-      const story = await store.getStory(id);
-      if (story) await store.deleteStory(story);
-    }
-    let storyId: string | undefined;
-    for (const cluster of assignment.clusters) {
-      const docs = new Map<string, DocItem>();
-      for (const member of cluster.members) {
-        const doc = await store.getDoc(member);
-        if (doc) docs.set(member, doc);
-      }
-      const info = new Map<string, MemberInfo>(
-        [...docs].map(([id, d]) => [
-          id,
-          {
-            key: d.key,
-            date: d.date,
-            title: d.title,
-            version: d.version ?? '',
-            ...(d.undated ? { undated: true } : {}),
-          },
-        ]),
-      );
-      const old = await store.getStory(cluster.storyId);
-      const record = storyRecordFromCluster(cluster, info, old, 0, now);
-      const story: StoryItem = { ...record, id: cluster.storyId, createdAt: old?.createdAt ?? now };
-      if (!old || !isDeepStrictEqual({ ...old }, story)) await store.putStory(story);
-      for (const doc of docs.values()) {
-        if (doc.storyId !== cluster.storyId) await store.putDoc({ ...doc, storyId: cluster.storyId });
-      }
-      if (cluster.members.includes(docId)) storyId = cluster.storyId;
-    }
-
-    const status = prepared.kind === 'doc' ? 'active' : prepared.kind === 'rejected' ? 'rejected' : 'deleted';
-    const next: ObjectRecord = {
-      key,
-      version: event.version,
-      etag: event.etag,
-      // A reconciled event keeps the sequencer it found, so a later real event still applies.
-      sequencer: event.reconciled ? (record?.sequencer ?? '') : event.sequencer,
-      status,
-      docId,
-      firstSeen,
-    };
-    if (!(await store.putObjectIf(next, record))) {
-      // Only possible if the lease expired under us; the other writer's record stands, and this
-      // event is retried and then found stale or re-applied idempotently.
-      throw new Error(`${key}: object record changed during ingest`);
-    }
+    const { plan, storyId } = await planEvent(store, prepared, record, deps.clock.now().toISOString());
+    await store.putPlan(plan);
+    await carryOut(store, plan);
     if (prepared.kind === 'rejected') return { key, action: 'quarantined', diagnostic: prepared.diagnostic };
     if (prepared.kind === 'removed') return { key, action: 'removed' };
     return storyId ? { key, action: 'published', storyId } : { key, action: 'published' };

@@ -45,6 +45,28 @@ export interface StoryItem extends StoryRecord {
   createdAt: string;
 }
 
+/**
+ * The changes one event makes to the stories, the docs and its object record, decided before any is
+ * made and stored first: an ingest that dies part way leaves it behind, and the next holder of the
+ * lease makes those changes again (each is idempotent) before anything else. The object record comes
+ * last, so it moves on only once the stories agree with the docs (`core/cloud/ingest-plan.ts`).
+ */
+export interface IngestPlan {
+  key: string;
+  /** Stored last, compare-and-set against `previous`. */
+  record: ObjectRecord;
+  previous?: ObjectRecord;
+  /** Stories to write (and mark for the publisher), then stories to delete. */
+  stories: StoryItem[];
+  retired: StoryItem[];
+  /** Docs whose story changes. */
+  docStories: Array<{ docId: string; storyId: string }>;
+  /** The key's doc, when the event takes it out (a removal, or a version that is rejected), with its postings. */
+  removeDoc?: string;
+  /** A rejected version's reason; without it the key's quarantine entry is cleared. */
+  quarantine?: { version: string; diagnostic: Diagnostic };
+}
+
 export interface IngestStore {
   getObject(key: string): Promise<ObjectRecord | undefined>;
   /**
@@ -57,6 +79,8 @@ export interface IngestStore {
 
   getDoc(docId: string): Promise<DocItem | undefined>;
   putDoc(doc: DocItem): Promise<void>;
+  /** Sets the story of a stored doc, leaving its features alone; nothing when the doc is gone. */
+  setDocStory(docId: string, storyId: string): Promise<void>;
   deleteDoc(docId: string): Promise<void>;
   /** Adds the doc to the postings of each fingerprint; `keys` is its number of fingerprints. */
   addPostings(docId: string, fps: Uint32Array, keys: number): Promise<void>;
@@ -77,10 +101,19 @@ export interface IngestStore {
   nextSeq(): Promise<number>;
   /**
    * A lease serialising deduplication: conditional put that succeeds when no lease is held or the
-   * held one expired. Production runs ingest with reserved concurrency 1, so it is uncontended there.
+   * held one expired. Production runs at most two ingest batches at once (the SQS mapping's maximum
+   * concurrency, the lowest it accepts) and no reserved concurrency: the lease, not the function's
+   * concurrency, keeps them apart. Its time to live exceeds the function timeout
+   * (`infra/constructs/article-intake.ts`), so a live holder never loses it.
    */
   acquireLease(owner: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(owner: string): Promise<void>;
+
+  /** The plan of an event whose changes may not all have been made (at most one: the lease). */
+  getPlan(): Promise<IngestPlan | undefined>;
+  /** Replaces any stored plan. */
+  putPlan(plan: IngestPlan): Promise<void>;
+  deletePlan(): Promise<void>;
 }
 
 /** A story the publisher has to (re)render or remove. */
@@ -103,6 +136,13 @@ export interface PublishStore {
   month(month: string): Promise<StoryItem[]>;
   /** Story counts by month, newest month first. */
   months(): Promise<Array<{ month: string; count: number }>>;
+  /**
+   * Records that a publish is writing the site; true when the previous one never finished (it died
+   * after writing objects it may not have invalidated).
+   */
+  startPublish(): Promise<boolean>;
+  /** Clears that record, once the written paths are invalidated. */
+  finishPublish(): Promise<void>;
 }
 
 /** Invalidates cached copies of changed paths (CloudFront); a no-op locally. */

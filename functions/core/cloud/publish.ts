@@ -2,7 +2,7 @@ import type { SiteConfig, Story } from '../model.js';
 import { articlePage, loadStory } from '../pipeline/build.js';
 import { type CatalogEntry, publishSite, type StoryCatalog } from '../pipeline/publish-site.js';
 import type { StoryRecord } from '../pipeline/state.js';
-import type { ArticleSource, SiteSink } from '../ports.js';
+import { ArticleNotFoundError, type ArticleSource, type SiteSink } from '../ports.js';
 import type { SiteRenderer } from '../render/site.js';
 import type { CacheInvalidator, PublishStore, StoryItem } from './ports.js';
 
@@ -21,6 +21,38 @@ export interface PublishDeps {
   setRenderKey(key: string): Promise<void>;
   /** The newest sent email edition, linked from the home page (only when email is configured). */
   latestDigest?(): Promise<{ path: string; subject: string } | undefined>;
+  log?: PublishLog;
+}
+
+export interface PublishLog {
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+/**
+ * A story's content from its canonical member, else from the first other member still in the bucket
+ * (the title and dates stay the record's); undefined when none is. An object deleted while its
+ * removal has not reached the stories yet must not fail the whole site: the story is shown from
+ * another copy, or left out until the ingest updates it (which marks it for the next publish).
+ */
+async function readableStory(deps: PublishDeps, id: string, record: StoryRecord): Promise<Story | undefined> {
+  const keys = [record.canonical, ...record.members.filter((key) => key !== record.canonical)];
+  for (const key of keys) {
+    try {
+      const story = await loadStory(deps.source, deps.config, deps.now, id, { ...record, canonical: key });
+      if (key !== record.canonical)
+        deps.log?.warn('story shown from another member: its canonical article is missing', {
+          storyId: id,
+          missing: record.canonical,
+          shownFrom: key,
+        });
+      return story;
+    } catch (error) {
+      if (!(error instanceof ArticleNotFoundError)) throw error;
+      deps.log?.warn('article missing from the articles bucket', { storyId: id, key });
+    }
+  }
+  deps.log?.warn('story left out: none of its articles can be read', { storyId: id, members: keys });
+  return undefined;
 }
 
 export interface PublishResult {
@@ -34,8 +66,10 @@ const entry = (story: StoryItem): CatalogEntry => ({ id: story.id, record: story
 
 /**
  * Publishes every story marked dirty since the last run. Marks are cleared only after their story is
- * written, and only if unchanged since they were read, so a story changed during a publish is
- * published again by the next run: two publishes never lose a story.
+ * written and invalidated, and only if unchanged since they were read, so a story changed during a
+ * publish is published again by the next run: two publishes never lose a story. A publish that dies
+ * part way leaves its marks: the next one renders the same pages again, writes only the objects
+ * still missing, and invalidates everything the dead one may have written.
  */
 export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<PublishResult> {
   const { store } = deps;
@@ -44,6 +78,10 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
     (await deps.getRenderKey()) !== deps.renderKey || !(await deps.sink.exists('index.html'));
   if (!marks.length && !rerenderAll) return { stories: 0, written: 0, removed: 0, invalidated: [] };
 
+  // A publish that died between writing objects and invalidating them left this record: its objects
+  // already hold the new bytes, so this run would write (and invalidate) none of them. Everything is
+  // invalidated instead (one wildcard path).
+  const interrupted = await store.startPublish();
   const changed: CatalogEntry[] = [];
   const removed: CatalogEntry[] = [];
   for (const mark of marks) {
@@ -68,8 +106,7 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
     month: async (month) => (await store.month(month)).map(entry),
     months: () => store.months(),
   };
-  const load = (id: string, record: StoryRecord): Promise<Story> =>
-    loadStory(deps.source, deps.config, deps.now, id, record);
+  const load = (id: string, record: StoryRecord) => readableStory(deps, id, record);
   const latestDigest = await deps.latestDigest?.();
   const result = await publishSite(
     {
@@ -80,8 +117,10 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
       loadStory: load,
       writePages: async (jobs) => {
         let written = 0;
-        for (const job of jobs)
-          if (await deps.sink.write(articlePage(deps.site, await load(job.id, job.record)))) written++;
+        for (const job of jobs) {
+          const story = await load(job.id, job.record);
+          if (story && (await deps.sink.write(articlePage(deps.site, story)))) written++;
+        }
         return written;
       },
     },
@@ -89,8 +128,9 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
     { changed, removed, rerenderAll },
   );
   // Feeds are cached by CloudFront with a short TTL too; invalidating makes a publish visible at once.
-  const invalidated = [...new Set(result.paths.map((path) => `/${path}`))].sort();
+  const invalidated = interrupted ? ['/*'] : [...new Set(result.paths.map((path) => `/${path}`))].sort();
   if (invalidated.length) await deps.invalidator.invalidate(invalidated);
+  await store.finishPublish();
   if (rerenderAll) await deps.setRenderKey(deps.renderKey);
   for (const mark of marks) await store.clearDirty(mark);
   return { stories: changed.length, written: result.written, removed: result.removed, invalidated };

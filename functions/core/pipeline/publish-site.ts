@@ -36,8 +36,11 @@ export interface PublishSiteDeps {
   site: SiteRenderer;
   config: SiteConfig;
   writePages: PageWriter;
-  /** Loads a story's full content (by re-reading its canonical member). */
-  loadStory(id: string, record: StoryRecord): Promise<Story>;
+  /**
+   * Loads a story's full content (by re-reading its canonical member); undefined when none of its
+   * articles can be read any more, and the story is left out of the feeds and the home page.
+   */
+  loadStory(id: string, record: StoryRecord): Promise<Story | undefined>;
   /** The related stories an article page links: those of `ids` that exist. */
   relatedLinks?(ids: readonly string[]): Promise<RelatedLink[]>;
   latestDigest?: { path: string; subject: string };
@@ -118,23 +121,25 @@ export async function publishSite(
   }
 
   const newest = await catalog.newest(Math.max(config.feedSize, INDEX_STORIES));
-  const loaded = new Map<string, Story>();
+  const loaded = new Map<string, Story | undefined>();
   const full = async ({ id, record }: CatalogEntry) => {
-    let story = loaded.get(id);
-    if (!story) {
-      story = await deps.loadStory(id, record);
-      loaded.set(id, story);
-    }
-    return story;
+    if (!loaded.has(id)) loaded.set(id, await deps.loadStory(id, record));
+    return loaded.get(id);
   };
   const feedStories: Story[] = [];
-  for (const entry of newest.slice(0, config.feedSize)) feedStories.push(await full(entry));
+  for (const entry of newest.slice(0, config.feedSize)) {
+    const story = await full(entry);
+    if (story) feedStories.push(story);
+  }
   await write('feed.xml', 'application/rss+xml; charset=utf-8', renderRss(feedStories, config));
   await write('atom.xml', 'application/atom+xml; charset=utf-8', renderAtom(feedStories, config));
   await write('feed.json', 'application/feed+json; charset=utf-8', renderJsonFeed(feedStories, config));
 
   const indexStories: Story[] = [];
-  for (const entry of newest.slice(0, INDEX_STORIES)) indexStories.push(await full(entry));
+  for (const entry of newest.slice(0, INDEX_STORIES)) {
+    const story = await full(entry);
+    if (story) indexStories.push(story);
+  }
   await write(
     'index.html',
     HTML,

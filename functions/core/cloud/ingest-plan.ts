@@ -1,0 +1,224 @@
+/**
+ * One event's changes, in two steps that each survive dying at any point (a Lambda timeout):
+ *
+ * 1. `planEvent` stores a new version's doc and postings (the clustering reads them), re-clusters
+ *    the stories they touch and returns every other change as a plan, without making any. A removal
+ *    writes nothing here: its doc stays, hidden from the clustering, until the plan takes it out of
+ *    its story. Planning can start again from any point a previous attempt died at: the doc stored
+ *    under the key is what the key contributes now, whichever attempt wrote it, and postings leave
+ *    before the doc they came from changes and arrive after, so they never name features it lacks.
+ * 2. `carryOut` makes the plan's changes, each idempotent, deletes the plan, and stores the object
+ *    record last. The plan is stored before its first change, and the next holder of the lease
+ *    carries out a plan it finds before anything else: a story change is never left half made, and
+ *    the record moves on only once the stories agree with the docs.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { contentFeatures } from '../dedup/doc-features.js';
+import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../pipeline/assign-stories.js';
+import { contentKeys } from '../pipeline/local-ingest.js';
+import { articleId } from '../pipeline/prepare.js';
+import { type MemberInfo, storyRecordFromCluster } from '../pipeline/story-record.js';
+import type { PreparedEvent } from './ingest.js';
+import type { DocItem, IngestPlan, IngestStore, ObjectRecord, StoryItem } from './ports.js';
+
+/** Only when the lease expired under a live ingest: the other writer's record stands. */
+export class ObjectRecordChangedError extends Error {
+  constructor(key: string) {
+    super(`${key}: object record changed during ingest; the event will be retried`);
+    this.name = 'ObjectRecordChangedError';
+  }
+}
+
+/**
+ * Docs and stories read once per planning: the clustering and the story records ask for the same ones
+ * several times, and nothing writes them while an event is planned (the lease).
+ */
+class PlanningReads {
+  private readonly docs = new Map<string, Promise<DocItem | undefined>>();
+  private readonly stories = new Map<string, Promise<StoryItem | undefined>>();
+  constructor(private readonly store: IngestStore) {}
+
+  doc(docId: string): Promise<DocItem | undefined> {
+    return once(this.docs, docId, () => this.store.getDoc(docId));
+  }
+
+  story(id: string): Promise<StoryItem | undefined> {
+    return once(this.stories, id, () => this.store.getStory(id));
+  }
+}
+
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const pending = read();
+  cache.set(key, pending);
+  return pending;
+}
+
+/** The store as the assignment reads it; `leaving` is a doc being removed, hidden before it is deleted. */
+function storeView(store: IngestStore, reads: PlanningReads, leaving: string | undefined): DedupView {
+  return {
+    candidates: async (fps) => (await store.candidates(fps)).filter((hit) => hit.docId !== leaving),
+    doc: async (docId) => {
+      const doc = docId === leaving ? undefined : await reads.doc(docId);
+      if (!doc) return undefined;
+      return doc.storyId ? { docId, seq: doc.seq, storyId: doc.storyId } : { docId, seq: doc.seq };
+    },
+    storyMembers: async (storyId) => (await reads.story(storyId))?.members.map((key) => articleId(key)) ?? [],
+    features: async (docId) => {
+      const doc = docId === leaving ? undefined : await reads.doc(docId);
+      if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
+      return contentFeatures(doc);
+    },
+  };
+}
+
+/** Values of `a` that are not in `b`. */
+function without(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const keep = new Set(b);
+  return a.filter((value) => !keep.has(value));
+}
+
+export interface PlannedEvent {
+  plan: IngestPlan;
+  /** The story the key's doc belongs to afterwards. */
+  storyId?: string;
+}
+
+/**
+ * Updates the key's doc and postings, then plans the rest (see the file comment). `record` is the
+ * object record read under the lease, `now` the ISO time new stories are created at.
+ */
+export async function planEvent(
+  store: IngestStore,
+  prepared: Exclude<PreparedEvent, { kind: 'skip' }>,
+  record: ObjectRecord | undefined,
+  now: string,
+): Promise<PlannedEvent> {
+  const { key, event } = prepared;
+  const docId = articleId(key);
+  // Read whatever the record says: an attempt that died before its plan may have left a doc behind.
+  const old = await store.getDoc(docId);
+  const firstSeen = record?.firstSeen ?? (event.eventTime || now);
+
+  const added: AddedDoc[] = [];
+  const removed: AssignDoc[] = [];
+  if (prepared.kind === 'doc') {
+    const { doc } = prepared;
+    const item: DocItem = {
+      docId,
+      key,
+      seq: old?.seq ?? (await store.nextSeq()),
+      date: doc.date ?? firstSeen,
+      version: event.version,
+      title: doc.title,
+      tokens: doc.tokens,
+      lineEnds: doc.lineEnds,
+      fps: doc.fps,
+      entities: doc.entities,
+      flags: doc.flags,
+    };
+    if (!doc.date) item.undated = true;
+    if (old?.storyId) item.storyId = old.storyId;
+    const stale = old ? without(old.fps, doc.fps) : undefined;
+    if (stale?.length) await store.removePostings(docId, stale);
+    if (!old || !isDeepStrictEqual(old, item)) await store.putDoc(item);
+    await store.addPostings(docId, doc.fps, doc.fps.length);
+    const features = contentFeatures(item);
+    const assign: AddedDoc = { docId, seq: item.seq, features, fps: contentKeys(item, features) };
+    if (item.storyId) assign.storyId = item.storyId;
+    added.push(assign);
+  } else if (old) {
+    removed.push(old.storyId ? { docId, seq: old.seq, storyId: old.storyId } : { docId, seq: old.seq });
+  }
+
+  const leaving = removed.length ? docId : undefined;
+  const reads = new PlanningReads(store);
+  const assignment = await assignStories(storeView(store, reads, leaving), added, removed);
+  const status = prepared.kind === 'doc' ? 'active' : prepared.kind === 'rejected' ? 'rejected' : 'deleted';
+  const plan: IngestPlan = {
+    key,
+    record: {
+      key,
+      version: event.version,
+      etag: event.etag,
+      // A reconciled event keeps the sequencer it found, so a later real event still applies.
+      sequencer: event.reconciled ? (record?.sequencer ?? '') : event.sequencer,
+      status,
+      docId,
+      firstSeen,
+    },
+    stories: [],
+    retired: [],
+    docStories: [],
+  };
+  if (record) plan.previous = record;
+  if (leaving) plan.removeDoc = leaving;
+  if (prepared.kind === 'rejected') {
+    plan.quarantine = { version: event.version, diagnostic: prepared.diagnostic };
+  }
+
+  for (const id of assignment.retired) {
+    const story = await reads.story(id);
+    if (story) plan.retired.push(story);
+  }
+  let storyId: string | undefined;
+  for (const cluster of assignment.clusters) {
+    const docs = new Map<string, DocItem>();
+    for (const member of cluster.members) {
+      const doc = await reads.doc(member);
+      if (doc) docs.set(member, doc);
+    }
+    const info = new Map<string, MemberInfo>(
+      [...docs].map(([id, d]) => [
+        id,
+        {
+          key: d.key,
+          date: d.date,
+          title: d.title,
+          version: d.version ?? '',
+          ...(d.undated ? { undated: true } : {}),
+        },
+      ]),
+    );
+    const before = await reads.story(cluster.storyId);
+    const story: StoryItem = {
+      ...storyRecordFromCluster(cluster, info, before, 0, now),
+      id: cluster.storyId,
+      createdAt: before?.createdAt ?? now,
+    };
+    if (!before || !isDeepStrictEqual({ ...before }, story)) plan.stories.push(story);
+    for (const doc of docs.values()) {
+      if (doc.storyId !== cluster.storyId)
+        plan.docStories.push({ docId: doc.docId, storyId: cluster.storyId });
+    }
+    if (cluster.members.includes(docId)) storyId = cluster.storyId;
+  }
+  return storyId ? { plan, storyId } : { plan };
+}
+
+/**
+ * Makes a plan's changes, each idempotent, so a plan carried out again (its first run died) ends the
+ * same. Stories are written before the ones they replace are deleted (for a moment a merged doc may
+ * be listed twice, never in none); a removed doc's postings go before the doc, which names them. The
+ * plan is deleted before the object record is stored: dying between the two leaves the event to be
+ * planned again, from stories that already agree with it.
+ */
+export async function carryOut(store: IngestStore, plan: IngestPlan): Promise<void> {
+  for (const story of plan.stories) await store.putStory(story);
+  for (const story of plan.retired) await store.deleteStory(story);
+  for (const { docId, storyId } of plan.docStories) await store.setDocStory(docId, storyId);
+  if (plan.removeDoc) {
+    const doc = await store.getDoc(plan.removeDoc);
+    if (doc) await store.removePostings(doc.docId, doc.fps);
+    await store.deleteDoc(plan.removeDoc);
+  }
+  if (plan.quarantine) {
+    await store.quarantine(plan.key, plan.quarantine.version, plan.quarantine.diagnostic);
+  } else {
+    await store.releaseQuarantine(plan.key);
+  }
+  await store.deletePlan();
+  // Only false if the lease expired under a live ingest: the other writer's record stands.
+  if (!(await store.putObjectIf(plan.record, plan.previous))) throw new ObjectRecordChangedError(plan.key);
+}
