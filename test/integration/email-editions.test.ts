@@ -332,6 +332,7 @@ describe('digest editions end to end', () => {
       ).toEqual({
         ok: true,
         subscriberId: id,
+        generation: 0,
       });
       expect(mail!.body.html).toContain(`href="${url}"`);
       expect(await w.ledger.get(E2, id)).toMatchObject({ state: 'sent', messageId: mail!.messageId });
