@@ -39,15 +39,18 @@ export class MemoryStore implements SubscriberStore {
     this.writes++;
     return true;
   }
-  async reopen(id: string, at: string) {
+  async reopen(id: string, generation: number, at: string) {
+    if (this.profiles.get(id)?.generation !== generation) return false;
     return this.change(id, ['unsubscribed'], (p) => {
       p.status = 'pending';
+      p.generation = generation + 1;
       delete p.unsubscribedAt;
       delete p.confirmedAt;
       p.updatedAt = at;
     });
   }
-  async confirm(id: string, at: string) {
+  async confirm(id: string, generation: number, at: string) {
+    if (this.profiles.get(id)?.generation !== generation) return false;
     return this.change(id, ['pending'], (p) => {
       p.status = 'confirmed';
       p.confirmedAt = at;

@@ -212,11 +212,12 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
         id,
         address,
         status: 'pending',
+        generation: 0,
         createdAt: at,
         updatedAt: at,
         transientBounces: 0,
       });
-      if (status !== 'pending') expect(await subscribers.confirm(id, confirmedAt)).toBe(true);
+      if (status !== 'pending') expect(await subscribers.confirm(id, 0, confirmedAt)).toBe(true);
       if (status === 'unsubscribed')
         expect(await subscribers.unsubscribe(id, '2026-11-10T00:00:00.000Z')).toBe(true);
       return id;

@@ -28,6 +28,7 @@ import { unsubscribeToken } from '../../functions/core/email/subscribe-links.js'
 import { confirmationCounter } from '../../functions/core/email/subscribe-rate.js';
 import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import type { SubscribeRequest } from '../../functions/core/email/subscriptions.js';
+import { signToken } from '../../functions/core/email/tokens.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { BounceBatchError, makeBouncesHandler } from '../../functions/handlers/bounces.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
@@ -232,7 +233,15 @@ describe('subscribe → confirmation mail → confirm', () => {
     await w.drain();
     const mails = mailsTo(await ses.store(), address);
     expect(mails).toHaveLength(3);
-    expect((await w.store.get(id))!.status).toBe('pending');
+    expect(await w.store.get(id)).toMatchObject({ status: 'pending', generation: 1 });
+    // The links of the first subscription, replayed within their 7 days, do not confirm the second.
+    const reopened = await rawItem(w.table, id);
+    for (const old of [pendingMails[0]!, pendingMails[1]!]) {
+      const replay = await w.api(functionUrlEvent('GET', confirmLinkOf(old)));
+      expect(replay.statusCode).toBe(400);
+      expect(replay.body).toContain('This link has expired');
+    }
+    expect(await rawItem(w.table, id)).toEqual(reopened);
     expect((await w.api(functionUrlEvent('GET', confirmLinkOf(mails[2]!)))).statusCode).toBe(200);
     const back = (await w.store.get(id))!;
     expect(back.status).toBe('confirmed');
@@ -294,6 +303,77 @@ describe('subscribe → confirmation mail → confirm', () => {
     w.queue.requests.push({ kind: 'nonsense' } as unknown as SubscribeRequest);
     expect(await w.drain()).toEqual(['msg-1']);
     expect(mailsTo(await ses.store(), 'good@example.org')).toHaveLength(1);
+  });
+});
+
+describe('profiles stored before generations existed', () => {
+  async function putLegacy(table: string, address: string, status: 'pending' | 'unsubscribed') {
+    const id = subscriberIdFor(address);
+    const at = '2026-10-01T00:00:00.000Z';
+    // As the previous version wrote them: no generation attribute.
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `SUB#${id}`,
+          sk: 'PROFILE',
+          id,
+          address,
+          status,
+          createdAt: at,
+          updatedAt: at,
+          transientBounces: 0,
+          ...(status === 'unsubscribed' ? { unsubscribedAt: at } : {}),
+        },
+      }),
+    );
+    return id;
+  }
+
+  it('read as generation 0: a link mailed before the change still confirms, and a re-subscribe opens generation 1', async () => {
+    const w = await world();
+    const pendingId = await putLegacy(w.table, 'legacy-pending@example.org', 'pending');
+    expect((await w.store.get(pendingId))!.generation).toBe(0);
+    // A confirm token in the old layout (no generation field), as an inbox may still hold.
+    const oldLink = signToken(await keyring.keyring(), {
+      purpose: 'confirm',
+      subscriberId: pendingId,
+      list: 'digest',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    expect((await w.api(functionUrlEvent('GET', `/api/confirm?token=${oldLink}`))).statusCode).toBe(200);
+    expect(await w.store.get(pendingId)).toMatchObject({ status: 'confirmed', generation: 0 });
+
+    const address = 'legacy-gone@example.org';
+    const goneId = await putLegacy(w.table, address, 'unsubscribed');
+    const oldGoneLink = signToken(await keyring.keyring(), {
+      purpose: 'confirm',
+      subscriberId: goneId,
+      list: 'digest',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    await w.api(subscribeEvent(address));
+    expect(await w.drain()).toEqual([]);
+    expect(await rawItem(w.table, goneId)).toMatchObject({ status: 'pending', generation: 1 });
+    expect((await w.api(functionUrlEvent('GET', `/api/confirm?token=${oldGoneLink}`))).statusCode).toBe(400);
+    expect((await w.store.get(goneId))!.status).toBe('pending');
+    const [mail] = mailsTo(await ses.store(), address);
+    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(mail!)))).statusCode).toBe(200);
+    expect(await w.store.get(goneId)).toMatchObject({ status: 'confirmed', generation: 1 });
+  });
+
+  it('the store refuses a confirm or reopen at another generation, and accepts 0 for a missing one only', async () => {
+    const w = await world();
+    const id = await putLegacy(w.table, 'store@example.org', 'unsubscribed');
+    const at = '2026-11-01T00:00:00.000Z';
+    expect(await w.store.reopen(id, 1, at)).toBe(false);
+    expect(await w.store.reopen(id, 0, at)).toBe(true);
+    expect(await w.store.reopen(id, 0, at)).toBe(false);
+    expect(await w.store.confirm(id, 0, at)).toBe(false);
+    expect(await w.store.confirm(id, 2, at)).toBe(false);
+    expect((await w.store.get(id))!.status).toBe('pending');
+    expect(await w.store.confirm(id, 1, at)).toBe(true);
+    expect(await w.store.get(id)).toMatchObject({ status: 'confirmed', generation: 1, confirmedAt: at });
   });
 });
 
@@ -363,7 +443,7 @@ describe('the API does the same work whatever the state of the address', () => {
   function profileIn(address: string, state: (typeof STATES)[number]): Subscriber & Record<string, unknown> {
     const id = subscriberIdFor(address);
     const at = '2026-11-01T00:00:00.000Z';
-    const base = { id, address, createdAt: at, updatedAt: at, transientBounces: 0 };
+    const base = { id, address, generation: 0, createdAt: at, updatedAt: at, transientBounces: 0 };
     if (state === 'confirmed') {
       return { ...base, status: 'confirmed', confirmedAt: at, gsi1pk: 'CONFIRMED', gsi1sk: `${at}#${id}` };
     }
@@ -435,11 +515,12 @@ describe('bounce and complaint events through SNS', () => {
       id,
       address,
       status: 'pending',
+      generation: 0,
       createdAt: at,
       updatedAt: at,
       transientBounces: 0,
     });
-    await w.store.confirm(id, at);
+    await w.store.confirm(id, 0, at);
     return id;
   }
 

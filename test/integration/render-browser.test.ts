@@ -235,7 +235,12 @@ describe('the confirmation email in headless Chromium', () => {
 
   beforeAll(async () => {
     const renderer = await ConfirmationRenderer.create(loadTemplates(), config);
-    const token = confirmToken(RING, subscriberIdFor(address), 'digest', new Date('2021-09-01T07:00:00Z'));
+    const token = confirmToken(
+      RING,
+      { subscriberId: subscriberIdFor(address), generation: 0 },
+      'digest',
+      new Date('2021-09-01T07:00:00Z'),
+    );
     link = confirmUrl(config.siteUrl, token);
     await writeFile(join(dir, 'confirm.html'), renderer.render({ address, confirmUrl: link }).html);
     await writeFile(
@@ -315,11 +320,17 @@ describe('the subscribe API pages in headless Chromium', () => {
       id,
       address,
       status: 'pending',
+      generation: 0,
       createdAt: '2021-09-01T07:00:00.000Z',
       updatedAt: '2021-09-01T07:00:00.000Z',
       transientBounces: 0,
     });
-    const confirm = confirmToken(RING, id, 'digest', new Date('2021-09-01T07:00:00Z'));
+    const confirm = confirmToken(
+      RING,
+      { subscriberId: id, generation: 0 },
+      'digest',
+      new Date('2021-09-01T07:00:00Z'),
+    );
     await call('confirmed', 'GET', `/api/confirm?token=${confirm}`);
     const unsubscribe = unsubscribeToken(RING, id, 'digest');
     await call('unsubscribe', 'GET', `/api/unsubscribe?token=${unsubscribe}`);

@@ -22,6 +22,7 @@ function confirmed(address: string): Subscriber {
     id: subscriberIdFor(address),
     address,
     status: 'confirmed',
+    generation: 0,
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
     confirmedAt: '2026-11-01T00:00:00.000Z',

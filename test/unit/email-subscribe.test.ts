@@ -58,6 +58,7 @@ function profile(address: string, status: Subscriber['status']): Subscriber {
     id: subscriberIdFor(address),
     address,
     status,
+    generation: 0,
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
     transientBounces: 0,
@@ -353,7 +354,7 @@ describe('subscribe API: tokens', () => {
   });
 
   it('rejects a confirm token with any one character changed, and changes nothing', async () => {
-    const token = confirmToken(RING, idA, LIST, new Date(NOW));
+    const token = confirmToken(RING, { subscriberId: idA, generation: 0 }, LIST, new Date(NOW));
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     for (let i = 0; i < token.length; i++) {
       const replacement = alphabet[(alphabet.indexOf(token[i]!) + 1 + (i % 63)) % 64]!;
@@ -371,11 +372,16 @@ describe('subscribe API: tokens', () => {
       (await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${unsubscribeA}`))).response
         .statusCode,
     ).toBe(400);
-    const otherList = confirmToken(RING, idA, 'other-list', new Date(NOW));
+    const otherList = confirmToken(RING, { subscriberId: idA, generation: 0 }, 'other-list', new Date(NOW));
     expect(
       (await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${otherList}`))).response.statusCode,
     ).toBe(400);
-    const old = confirmToken(RING, idA, LIST, new Date('2026-11-18T07:29:59.000Z'));
+    const old = confirmToken(
+      RING,
+      { subscriberId: idA, generation: 0 },
+      LIST,
+      new Date('2026-11-18T07:29:59.000Z'),
+    );
     const expired = await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${old}`));
     expect(expired.response.statusCode).toBe(400);
     expect(expired.response.body).toContain('expired');
@@ -421,7 +427,7 @@ describe('subscribe API: tokens', () => {
   });
 
   it('confirm: pending → confirmed once, then the same page; never re-activates the unsubscribed or suppressed', async () => {
-    const token = confirmToken(RING, idA, LIST, new Date(NOW));
+    const token = confirmToken(RING, { subscriberId: idA, generation: 0 }, LIST, new Date(NOW));
     const first = await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${token}`));
     const again = await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${token}`));
     expect(first.response.statusCode).toBe(200);
@@ -561,6 +567,117 @@ describe('confirm mailer', () => {
       SubscribeMessageError,
     );
     expect(mailer.sent).toHaveLength(0);
+  });
+});
+
+describe('subscription generations: a confirm link belongs to one subscription', () => {
+  const address = 'returning@example.org';
+  const id = subscriberIdFor(address);
+  let h: Harness;
+  let mailer: MemoryMailer;
+  let mailerDeps: ConfirmMailerDeps;
+
+  beforeEach(async () => {
+    h = harness();
+    mailer = new MemoryMailer();
+    mailerDeps = {
+      store: h.store,
+      limiter: h.limiter,
+      mailer,
+      keyring: keyringSource,
+      renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
+      from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
+      listId: LIST,
+      siteUrl: CONFIG.siteUrl,
+      perAddressPerDay: 10,
+      clock: h.clock,
+    };
+  });
+
+  const subscribe = () => sendConfirmation(mailerDeps, { kind: 'subscribe', address, requestedAt: NOW });
+  /** The path and query of the confirm (or unsubscribe) link in the last confirmation mail. */
+  const linkOf = (kind: 'confirm' | 'unsubscribe') => {
+    const raw = mailer.sent.at(-1)!.raw.replace(/=\r\n/g, '');
+    const token = new RegExp(`api/${kind}\\?token(?:=3D|=)([A-Za-z0-9_-]+)`).exec(raw)?.[1];
+    if (!token) throw new Error(`no ${kind} link in the last mail`);
+    return `/api/${kind}?token=${token}`;
+  };
+  const get = async (path: string) => (await handleApiRequest(h.deps, request('GET', path))).response;
+  const post = async (path: string) => (await handleApiRequest(h.deps, request('POST', path))).response;
+
+  it('a re-subscribe advances the generation, and the earlier confirm link then does nothing', async () => {
+    await subscribe();
+    const first = linkOf('confirm');
+    expect((await get(first)).statusCode).toBe(200);
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'confirmed', generation: 0 });
+    expect((await post(linkOf('unsubscribe'))).statusCode).toBe(200);
+
+    h.clock.set('2026-11-26T07:30:00.000Z');
+    expect((await subscribe()).kind).toBe('sent');
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'pending', generation: 1 });
+    const second = linkOf('confirm');
+    expect(second).not.toBe(first);
+
+    // The replay of the first link, well inside its 7 days: the page of an expired link, and no write.
+    const writes = h.store.writes;
+    const replay = await handleApiRequest(h.deps, request('GET', first));
+    expect(replay.event.outcome).toBe('stale');
+    const expiredToken = confirmToken(
+      RING,
+      { subscriberId: id, generation: 1 },
+      LIST,
+      new Date('2026-11-18T07:29:59.000Z'),
+    );
+    const expired = await get(`/api/confirm?token=${expiredToken}`);
+    expect([replay.response.statusCode, replay.response.body]).toEqual([expired.statusCode, expired.body]);
+    expect(replay.response.statusCode).toBe(400);
+    expect(h.store.writes).toBe(writes);
+    expect(h.store.profiles.get(id)?.status).toBe('pending');
+
+    // The link of this subscription confirms it.
+    expect((await get(second)).statusCode).toBe(200);
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'confirmed', generation: 1 });
+    // And the old link, once more, still changes nothing.
+    expect((await handleApiRequest(h.deps, request('GET', first))).event.outcome).toBe('stale');
+  });
+
+  it('an unsubscribe link of an earlier generation stops the current subscription (stopping mail is never harmful)', async () => {
+    await subscribe();
+    const oldUnsubscribe = linkOf('unsubscribe');
+    await get(linkOf('confirm'));
+    await post(oldUnsubscribe);
+    await subscribe();
+    await get(linkOf('confirm'));
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'confirmed', generation: 1 });
+    expect((await post(oldUnsubscribe)).statusCode).toBe(200);
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'unsubscribed', generation: 1 });
+  });
+
+  it('a pending subscriber mailed again stays in its generation: both links of it confirm', async () => {
+    await subscribe();
+    const first = linkOf('confirm');
+    h.clock.set('2026-11-25T08:30:00.000Z');
+    await subscribe();
+    expect(linkOf('confirm')).not.toBe(first);
+    expect(h.store.profiles.get(id)?.generation).toBe(0);
+    expect((await get(first)).statusCode).toBe(200);
+    expect((await get(linkOf('confirm'))).statusCode).toBe(200);
+  });
+
+  it('confirms only at the generation the token names, at the store too', async () => {
+    h.store.profiles.set(id, { ...profile(address, 'pending'), generation: 3 });
+    for (const generation of [0, 2, 4]) {
+      const token = confirmToken(RING, { subscriberId: id, generation }, LIST, new Date(NOW));
+      const { response, event } = await handleApiRequest(
+        h.deps,
+        request('GET', `/api/confirm?token=${token}`),
+      );
+      expect(event.outcome, String(generation)).toBe('stale');
+      expect(response.statusCode).toBe(400);
+    }
+    expect(h.store.profiles.get(id)?.status).toBe('pending');
+    const token = confirmToken(RING, { subscriberId: id, generation: 3 }, LIST, new Date(NOW));
+    expect((await get(`/api/confirm?token=${token}`)).statusCode).toBe(200);
   });
 });
 

@@ -13,6 +13,12 @@ export interface Subscriber {
   /** Normalised address (`normalizeAddress`). */
   address: string;
   status: SubscriberStatus;
+  /**
+   * Which subscription of this address the profile is in: 0 at the first subscribe, one more at each
+   * re-subscribe after an unsubscribe. Confirm links carry it, so a link mailed for an earlier
+   * subscription cannot confirm a later one. Stored profiles written before it existed read as 0.
+   */
+  generation: number;
   /** ISO times. */
   createdAt: string;
   updatedAt: string;

@@ -55,7 +55,9 @@ export async function requestSubscription(
   return { kind: 'accepted', address: address.address };
 }
 
-export type TokenCheck = { ok: true; subscriberId: string } | { ok: false; reason: TokenRejection };
+export type TokenCheck =
+  | { ok: true; subscriberId: string; generation: number }
+  | { ok: false; reason: TokenRejection };
 
 export async function checkToken(
   deps: Pick<SubscribeActionDeps, 'keyring' | 'listId' | 'clock'>,
@@ -70,22 +72,27 @@ export async function checkToken(
 export type ConfirmOutcome =
   | { kind: 'invalid-token'; reason: TokenRejection }
   | {
-      kind: 'confirmed' | 'already-confirmed' | 'unsubscribed' | 'suppressed' | 'unknown';
+      /** `stale`: the link was mailed for an earlier subscription of the address (another generation). */
+      kind: 'confirmed' | 'already-confirmed' | 'stale' | 'unsubscribed' | 'suppressed' | 'unknown';
       subscriberId: string;
     };
 
-/** pending → confirmed. Idempotent; never re-activates an unsubscribed or suppressed subscriber. */
+/**
+ * pending → confirmed, for the generation the link names only. Idempotent; never re-activates an
+ * unsubscribed or suppressed subscriber, and a link from an earlier subscription changes nothing.
+ */
 export async function confirmSubscription(
   deps: Pick<SubscribeActionDeps, 'store' | 'keyring' | 'listId' | 'clock'>,
   token: string | undefined,
 ): Promise<ConfirmOutcome> {
   const check = await checkToken(deps, token, 'confirm');
   if (!check.ok) return { kind: 'invalid-token', reason: check.reason };
-  const { subscriberId } = check;
-  if (await deps.store.confirm(subscriberId, deps.clock.now().toISOString())) {
+  const { subscriberId, generation } = check;
+  if (await deps.store.confirm(subscriberId, generation, deps.clock.now().toISOString())) {
     return { kind: 'confirmed', subscriberId };
   }
   const profile = await deps.store.get(subscriberId);
+  if (profile && profile.generation !== generation) return { kind: 'stale', subscriberId };
   switch (profile?.status) {
     case 'confirmed':
       return { kind: 'already-confirmed', subscriberId };

@@ -188,6 +188,9 @@ function confirmResponse(
   switch (outcome.kind) {
     case 'invalid-token':
       return badToken(outcome.reason, reply);
+    case 'stale':
+      // Word for word the page of an expired link: a replayed link learns nothing about the address.
+      return badToken('expired', reply);
     case 'confirmed':
     case 'already-confirmed':
       return reply(200, 'confirmed', {

@@ -10,10 +10,13 @@ export interface SubscriberStore {
   get(id: string): Promise<Subscriber | undefined>;
   /** Writes a new pending profile; false (and nothing written) when a profile with its id exists. */
   createPending(subscriber: Subscriber): Promise<boolean>;
-  /** unsubscribed → pending (a new subscribe after an unsubscribe); false when not unsubscribed. */
-  reopen(id: string, at: string): Promise<boolean>;
-  /** pending → confirmed, listed from `at` on; false when not pending. */
-  confirm(id: string, at: string): Promise<boolean>;
+  /**
+   * unsubscribed → pending (a new subscribe after an unsubscribe), advancing the generation from
+   * `generation` to `generation + 1`; false when not unsubscribed or not at `generation`.
+   */
+  reopen(id: string, generation: number, at: string): Promise<boolean>;
+  /** pending → confirmed, listed from `at` on; false when not pending or not at `generation`. */
+  confirm(id: string, generation: number, at: string): Promise<boolean>;
   /** pending or confirmed → unsubscribed, unlisted; false otherwise. */
   unsubscribe(id: string, at: string): Promise<boolean>;
   /** Any status but suppressed → suppressed, unlisted; false when unknown or already suppressed. */
