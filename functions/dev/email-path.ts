@@ -10,7 +10,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { outboxBody } from '../adapters/aws/sqs-outbox.js';
-import { keyringFromJson } from '../adapters/env-keyring.js';
+import { idKeyFromText, keyringFromJson } from '../adapters/fixed-secrets.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import { composeEdition } from '../compose-aws-editions.js';
 import { composeSender } from '../compose-aws-sender.js';
@@ -38,6 +38,9 @@ export const DEV_KEYRING_JSON = JSON.stringify({
   current: 1,
   keys: { '1': 'dev-cloud-only-NOT-FOR-PRODUCTION-public-token-secret' },
 });
+
+/** The subscriber id key of every dev:cloud run: as public as the keyring above, so as unfit for production. */
+export const DEV_ID_KEY = 'dev-cloud-only-NOT-FOR-PRODUCTION-public-subscriber-id-key';
 
 /** Receives of one outbox message before it is dropped (on AWS: the dead-letter queue after 5). */
 export const OUTBOX_MAX_RECEIVES = 3;
@@ -120,6 +123,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
   const { makeSenderHandler } = await import('../handlers/sender.js');
 
   const keyring = keyringFromJson(DEV_KEYRING_JSON, 'dev:cloud keyring');
+  const idKey = idKeyFromText(DEV_ID_KEY, 'dev:cloud subscriber id key');
   const mailer = new LoggingMailer(new SesMailer(ses.client), log);
   const queue = new SerialQueue(reportError);
   const dynamoAndSes = { dynamo: clients.dynamo, ses: ses.client };
@@ -141,7 +145,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
   const confirmMailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
       async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
-      { clients: dynamoAndSes, env: mailEnv, keyring, mailer },
+      { clients: dynamoAndSes, env: mailEnv, keyring, idKey, mailer },
     ),
   );
   const sender = makeSenderHandler(() =>

@@ -8,8 +8,10 @@ import type {
   MailSender,
   OutgoingMail,
   Subscriber,
+  SubscriberIdKeySource,
 } from '../../functions/core/email/ports.js';
 import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
+import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import type {
   RateCounter,
   RateLimiter,
@@ -25,10 +27,21 @@ export const RING: TokenKeyring = {
 };
 export const keyringSource: KeyringSource = { keyring: async () => RING };
 
+/** The subscriber id key of the tests (as stored: text), its source, and the id an address gets under it. */
+export const ID_KEY_TEXT = 'test-subscriber-id-key-0123456789abcdef';
+export const ID_KEY = new Uint8Array(Buffer.from(ID_KEY_TEXT, 'utf8'));
+export const idKeySource: SubscriberIdKeySource = { idKey: async () => ID_KEY };
+export const idOf = (address: string): string => subscriberIdFor(ID_KEY, address);
+
 export class MemoryStore implements SubscriberStore {
   readonly profiles = new Map<string, Subscriber & { lastBounceId?: string }>();
+  /** Old id → new id, as the id migration leaves them. */
+  readonly moved = new Map<string, string>();
   writes = 0;
 
+  async movedTo(id: string) {
+    return this.moved.get(id);
+  }
   async get(id: string) {
     const found = this.profiles.get(id);
     return found ? { ...found } : undefined;

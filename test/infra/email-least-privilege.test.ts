@@ -23,6 +23,7 @@ const id = (construct: { node: { defaultChild?: unknown } }) => logicalIdOf(stac
 const emailTable = id(subscriptions.table);
 const storyTable = id(stack.table);
 const secret = id(subscriptions.keyring.secret);
+const idKey = id(subscriptions.idKey.secret);
 const identity = id(delivery.sending.identity);
 const configurationSet = id(delivery.sending.configurationSet);
 const subscribeQueue = id(subscriptions.api.queue);
@@ -105,10 +106,18 @@ describe.each(Object.keys(functionIds) as Name[])('%s role', (name) => {
     }
   });
 
-  it('reads the token secret only where tokens are signed or checked', () => {
-    const reads = arns(statements, 'secretsmanager:GetSecretValue');
-    expect(reads).toEqual(name === 'bounces' || name === 'edition' ? [] : [`<${secret}>`]);
-    expect(statementsAllowing(statements, 'secretsmanager:PutSecretValue')).toEqual([]);
+  it('reads the token keyring only where tokens are signed or checked, the id key only where addresses become ids', () => {
+    const expected: Record<Name, string[]> = {
+      'subscribe-api': [`<${secret}>`],
+      'confirm-mailer': [`<${secret}>`, `<${idKey}>`],
+      bounces: [`<${idKey}>`],
+      edition: [],
+      sender: [`<${secret}>`],
+    };
+    expect(arns(statements, 'secretsmanager:GetSecretValue')).toEqual(expected[name].sort());
+    for (const write of ['PutSecretValue', 'UpdateSecret', 'RotateSecret', 'DeleteSecret']) {
+      expect(statementsAllowing(statements, `secretsmanager:${write}`), write).toEqual([]);
+    }
   });
 });
 
@@ -151,7 +160,11 @@ describe('subscribe-api', () => {
 describe('bounces', () => {
   it('cannot send mail, read the keyring, queue messages (but its failures), or touch a bucket', () => {
     const actions = allowedActions(roles.bounces);
-    expect(actions.filter((a) => /^(ses|secretsmanager|s3|cloudfront):/.test(a))).toEqual([]);
+    expect(actions.filter((a) => /^(ses|s3|cloudfront):/.test(a))).toEqual([]);
+    const secrets = roles.bounces
+      .filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap(resourcesOf);
+    expect([...new Set(secrets)]).toEqual([`<${idKey}>`]);
     expect(arns(roles.bounces, 'sqs:SendMessage')).toEqual([`<${id(delivery.bounces.failures.queue)}.Arn>`]);
   });
 });
@@ -205,11 +218,11 @@ describe('the rest of the stack', () => {
     }
   });
 
-  it('ingest and reconcile cannot reach the email table or the keyring', () => {
+  it('ingest and reconcile cannot reach the email table, the keyring or the id key', () => {
     for (const statements of [others.ingest, others.reconcile]) {
       const reached = statements
         .flatMap(resourcesOf)
-        .filter((arn) => arn.includes(emailTable) || arn.includes(secret));
+        .filter((arn) => arn.includes(emailTable) || arn.includes(secret) || arn.includes(idKey));
       expect(reached).toEqual([]);
     }
   });

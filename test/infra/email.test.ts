@@ -7,6 +7,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseKeyringJson } from '../../functions/core/email/keyring-json.js';
+import { parseSubscriberIdKey } from '../../functions/core/email/subscriber-id.js';
 import { SITE_URL_FROM_REQUEST } from '../../infra/newsfeed-stack.js';
 import { synthesize } from './synth.js';
 import {
@@ -49,6 +50,7 @@ function idsOf(stack: Synthesized['stack']) {
   return {
     table: logicalIdOf(stack, subscriptions.table),
     secret: logicalIdOf(stack, subscriptions.keyring.secret),
+    idKey: logicalIdOf(stack, subscriptions.idKey.secret),
     api: logicalIdOf(stack, subscriptions.api.function),
     url: logicalIdOf(stack, subscriptions.api.url),
     subscribeQueue: logicalIdOf(stack, subscriptions.api.queue),
@@ -236,6 +238,27 @@ describe('token keyring', () => {
     expect(ring.current.version).toBe(1);
     expect(ring.current.secret.byteLength).toBe(64);
     expect(ring.previous).toEqual([]);
+  });
+});
+
+describe('subscriber id key', () => {
+  const secret = props(template, ids.idKey);
+
+  it('is a plain string of 64 letters and digits generated at deploy time, apart from the keyring, and kept', () => {
+    expect(secret.GenerateSecretString).toEqual({
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+      IncludeSpace: false,
+    });
+    expect(secret.SecretString).toBeUndefined();
+    expect(ids.idKey).not.toBe(ids.secret);
+    expect(resource(template, ids.idKey).DeletionPolicy).toBe('Retain');
+    expect(resource(template, ids.idKey).UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('has no rotation schedule: rotating it would change every subscriber id', () => {
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    expect(parseSubscriberIdKey('A1'.repeat(32), 'generated secret').byteLength).toBe(64);
   });
 });
 
@@ -511,10 +534,13 @@ describe('confirmation requests', () => {
         'CONFIGURATION_SET',
         'SITE_CONFIG',
         'TEMPLATES_DIR',
+        'ID_KEY_SECRET_ARN',
         'CONFIRMATIONS_PER_ADDRESS_PER_DAY',
       ].sort(),
     );
     expect(envOf(template, ids.confirm)).toMatchObject({
+      TOKEN_SECRET_ARN: { Ref: ids.secret },
+      ID_KEY_SECRET_ARN: { Ref: ids.idKey },
       FROM_ADDRESS: 'news@example.com',
       FROM_NAME: 'News digest',
       CONFIGURATION_SET: { Ref: ids.configurationSet },
@@ -656,8 +682,9 @@ describe('outbox and sender', () => {
 });
 
 describe('bounces function', () => {
-  it('gets the email table only', () => {
-    expect(ownEnvKeys(template, ids.bounces)).toEqual(['EMAIL_TABLE']);
+  it('gets the email table and the subscriber id key only (events name addresses, profiles are keyed by id)', () => {
+    expect(ownEnvKeys(template, ids.bounces)).toEqual(['EMAIL_TABLE', 'ID_KEY_SECRET_ARN']);
+    expect(envOf(template, ids.bounces).ID_KEY_SECRET_ARN).toEqual({ Ref: ids.idKey });
   });
 });
 
@@ -726,6 +753,7 @@ describe('outputs', () => {
     );
     expect(outputs.EmailTableName?.Value).toEqual({ Ref: ids.table });
     expect(outputs.TokenKeyringSecretArn?.Value).toEqual({ Ref: ids.secret });
+    expect(outputs.SubscriberIdKeySecretArn?.Value).toEqual({ Ref: ids.idKey });
     const fullOutputs = full.template.toJSON().Outputs as Record<
       string,
       { Value: unknown; Description: string }

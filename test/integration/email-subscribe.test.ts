@@ -14,7 +14,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SNSEven
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { readTemplates } from '../../functions/adapters/local/templates.js';
 import {
   composeBounces,
@@ -26,14 +26,13 @@ import type { Subscriber } from '../../functions/core/email/ports.js';
 import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
 import { unsubscribeToken } from '../../functions/core/email/subscribe-links.js';
 import { confirmationCounter } from '../../functions/core/email/subscribe-rate.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import type { SubscribeRequest } from '../../functions/core/email/subscriptions.js';
 import { signToken } from '../../functions/core/email/tokens.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { BounceBatchError, makeBouncesHandler } from '../../functions/handlers/bounces.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
-import { MemoryQueue, recording } from '../helpers/email-fakes.js';
+import { idKeySource, idOf, MemoryQueue, recording } from '../helpers/email-fakes.js';
 import {
   createEmailTable,
   type DynamoEmulator,
@@ -97,7 +96,13 @@ async function world(
     ...overrides,
   };
   const queue = new MemoryQueue();
-  const options: SubscribeComposeOptions = { env, clients: { dynamo: doc, ses: ses.client }, keyring, queue };
+  const options: SubscribeComposeOptions = {
+    env,
+    clients: { dynamo: doc, ses: ses.client },
+    keyring,
+    idKey: idKeySource,
+    queue,
+  };
   const mailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
       async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
@@ -153,7 +158,7 @@ describe('subscribe → confirmation mail → confirm', () => {
   it('mails both parts with a working link, confirms, and lists the subscriber from then on', async () => {
     const w = await world();
     const address = 'reader@example.org';
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const accepted = await w.api(subscribeEvent('  Reader@EXAMPLE.org'.replace('Reader', 'reader')));
     expect(accepted.statusCode).toBe(202);
     expect(await w.store.get(id)).toBeUndefined();
@@ -187,7 +192,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     ]);
     // Strictly before: an edition scheduled at the confirmation instant does not include it.
     expect((await w.store.confirmedBefore(confirmed.confirmedAt!)).recipients).toEqual([]);
-    expect([...(await w.store.stillConfirmed([id, subscriberIdFor('x@example.org')])).keys()]).toEqual([id]);
+    expect([...(await w.store.stillConfirmed([id, idOf('x@example.org')])).keys()]).toEqual([id]);
 
     const again = await w.api(functionUrlEvent('GET', path));
     expect(again.statusCode).toBe(200);
@@ -197,7 +202,7 @@ describe('subscribe → confirmation mail → confirm', () => {
   it('mails a pending address again, nothing to a confirmed one, and brings an unsubscribed one back through a new confirmation', async () => {
     const w = await world();
     const address = 'cycle@example.org';
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     await w.api(subscribeEvent(address));
     await w.api(subscribeEvent(address));
     expect(await w.drain()).toEqual([]);
@@ -254,7 +259,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     for (let i = 0; i < 5; i++) expect((await w.api(subscribeEvent(address))).statusCode).toBe(202);
     expect(await w.drain()).toEqual([]);
     expect(mailsTo(await ses.store(), address)).toHaveLength(3);
-    const counter = confirmationCounter(subscriberIdFor(address), 3, new Date());
+    const counter = confirmationCounter(idOf(address), 3, new Date());
     expect(await new DynamoRateLimiter(doc, w.table).count(counter)).toBe(3);
     await w.api(subscribeEvent('other@example.org'));
     await w.drain();
@@ -308,7 +313,7 @@ describe('subscribe → confirmation mail → confirm', () => {
 
 describe('profiles stored before generations existed', () => {
   async function putLegacy(table: string, address: string, status: 'pending' | 'unsubscribed') {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const at = '2026-10-01T00:00:00.000Z';
     // As the previous version wrote them: no generation attribute.
     await doc.send(
@@ -381,8 +386,8 @@ describe('tokens against the real store', () => {
   let w: World;
   const a = 'alice@example.org';
   const b = 'bob@example.org';
-  const idA = subscriberIdFor(a);
-  const idB = subscriberIdFor(b);
+  const idA = idOf(a);
+  const idB = idOf(b);
   let confirmPathA: string;
 
   beforeEach(async () => {
@@ -441,7 +446,7 @@ describe('the API does the same work whatever the state of the address', () => {
   const STATES = ['new', 'pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 
   function profileIn(address: string, state: (typeof STATES)[number]): Subscriber & Record<string, unknown> {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const at = '2026-11-01T00:00:00.000Z';
     const base = { id, address, generation: 0, createdAt: at, updatedAt: at, transientBounces: 0 };
     if (state === 'confirmed') {
@@ -451,7 +456,7 @@ describe('the API does the same work whatever the state of the address', () => {
   }
 
   async function put(table: string, address: string, state: (typeof STATES)[number]) {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     if (state === 'new') {
       await doc.send(new DeleteCommand({ TableName: table, Key: { pk: `SUB#${id}`, sk: 'PROFILE' } }));
       return;
@@ -509,7 +514,7 @@ describe('bounce and complaint events through SNS', () => {
     readFileSync(new URL(`../fixtures/ses-events/${name}.json`, import.meta.url), 'utf8');
 
   async function confirmedSubscriber(w: World, address: string) {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const at = new Date().toISOString();
     await w.store.createPending({
       id,
@@ -550,7 +555,7 @@ describe('bounce and complaint events through SNS', () => {
       lastBounceId: expect.any(String),
       lastBounceAt: expect.any(String),
     });
-    expect(await rawItem(w.table, subscriberIdFor('nobody@example.net'))).toBeUndefined();
+    expect(await rawItem(w.table, idOf('nobody@example.net'))).toBeUndefined();
     expect((await w.store.confirmedBefore('2100-01-01T00:00:00Z')).recipients.map((r) => r.id)).toEqual([
       full,
     ]);
@@ -573,7 +578,7 @@ describe('bounce and complaint events through SNS', () => {
     const response = await w.api(functionUrlEvent('GET', link));
     expect(response.statusCode).toBe(409);
     expect(response.body).toContain('We cannot send to this address');
-    expect((await w.store.get(subscriberIdFor(address)))!.status).toBe('suppressed');
+    expect((await w.store.get(idOf(address)))!.status).toBe('suppressed');
   });
 
   it('fails the invocation when the table cannot be written, so Lambda retries it', async () => {

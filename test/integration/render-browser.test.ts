@@ -12,7 +12,6 @@ import {
   unavailableResponse,
 } from '../../functions/core/email/subscribe-http.js';
 import { confirmToken, confirmUrl, unsubscribeToken } from '../../functions/core/email/subscribe-links.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { DigestRenderer } from '../../functions/core/render/digest.js';
 import { SiteRenderer } from '../../functions/core/render/site.js';
@@ -32,6 +31,7 @@ import {
 // The subscription ports in memory: these tests look at the pages the API answers with, not at storage.
 import {
   fixedClock,
+  idOf,
   keyringSource,
   MemoryLimiter,
   MemoryQueue,
@@ -237,7 +237,7 @@ describe('the confirmation email in headless Chromium', () => {
     const renderer = await ConfirmationRenderer.create(loadTemplates(), config);
     const token = confirmToken(
       RING,
-      { subscriberId: subscriberIdFor(address), generation: 0 },
+      { subscriberId: idOf(address), generation: 0 },
       'digest',
       new Date('2021-09-01T07:00:00Z'),
     );
@@ -275,7 +275,7 @@ describe('the confirmation email in headless Chromium', () => {
 
 describe('the subscribe API pages in headless Chromium', () => {
   const address = 'reader@example.org';
-  const id = subscriberIdFor(address);
+  const id = idOf(address);
   const site = { title: config.title, siteUrl: config.siteUrl, language: config.language };
   const unsubscribeForm = 'form[method="post" i]';
   const submit = `${unsubscribeForm} :is(button:not([type]), button[type="submit" i], input[type="submit" i])`;

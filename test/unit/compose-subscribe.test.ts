@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { idKeyFromText, keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
 
 const env = (extra: Record<string, string> = {}) => ({
@@ -10,6 +10,7 @@ const env = (extra: Record<string, string> = {}) => ({
 const options = (extra: Record<string, string> = {}) => ({
   env: env(extra),
   keyring: keyringFromJson(JSON.stringify({ current: 1, k1: 'k'.repeat(64) })),
+  idKey: idKeyFromText('i'.repeat(64)),
   queue: { enqueue: async () => {} },
 });
 

@@ -4,7 +4,7 @@
  * email. The ports are in-memory fakes (`test/helpers/email-fakes.ts`); the DynamoDB and SES adapters are
  * exercised against dynalite and aws-ses-v2-local in `test/integration/email-subscribe.test.ts`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../functions/core/config.js';
@@ -31,13 +31,22 @@ import {
   secondsUntilReset,
   sourceCounter,
 } from '../../functions/core/email/subscribe-rate.js';
-import { isSubscriberId, subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
+import {
+  isSubscriberId,
+  parseSubscriberIdKey,
+  SubscriberIdKeyError,
+  subscriberIdFor,
+} from '../../functions/core/email/subscriber-id.js';
 import { SubscribeMessageError } from '../../functions/core/email/subscriptions.js';
 import { renderApiPage } from '../../functions/core/render/api-pages.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { TemplateError } from '../../functions/core/render/templates.js';
 import {
   fixedClock,
+  ID_KEY,
+  ID_KEY_TEXT,
+  idKeySource,
+  idOf,
   keyringSource,
   MemoryLimiter,
   MemoryMailer,
@@ -55,7 +64,7 @@ const SITE = { title: CONFIG.title, siteUrl: CONFIG.siteUrl, language: CONFIG.la
 
 function profile(address: string, status: Subscriber['status']): Subscriber {
   return {
-    id: subscriberIdFor(address),
+    id: idOf(address),
     address,
     status,
     generation: 0,
@@ -67,18 +76,43 @@ function profile(address: string, status: Subscriber['status']): Subscriber {
 }
 
 describe('subscriberIdFor', () => {
-  it('is 32 hex characters of sha256 over a labelled address', () => {
-    const id = subscriberIdFor('reader@example.org');
+  it('is 32 hex characters of HMAC-SHA256 under the id key over a labelled address', () => {
+    const id = subscriberIdFor(ID_KEY, 'reader@example.org');
     expect(isSubscriberId(id)).toBe(true);
-    const expected = createHash('sha256').update('newsfeed-subscriber\0reader@example.org').digest('hex');
+    const expected = createHmac('sha256', ID_KEY)
+      .update('newsfeed-subscriber-id/v2\0reader@example.org')
+      .digest('hex');
     expect(id).toBe(expected.slice(0, 32));
+    expect(idOf('reader@example.org')).toBe(id);
+  });
+
+  it('cannot be checked against a guessed address without the key: no unkeyed hash gives it', () => {
+    const address = 'reader@example.org';
+    const id = subscriberIdFor(ID_KEY, address);
+    // What the ids were before (an unkeyed, labelled SHA-256) and the plain hashes a guesser would try.
+    const unkeyed = [
+      createHash('sha256').update(`newsfeed-subscriber\0${address}`).digest('hex'),
+      createHash('sha256').update(address).digest('hex'),
+      createHash('sha256').update(`newsfeed-subscriber-id/v2\0${address}`).digest('hex'),
+    ].map((hex) => hex.slice(0, 32));
+    expect(unkeyed).not.toContain(id);
+    // Another key, another id: the key is what makes it.
+    const otherKey = new Uint8Array(Buffer.from('another-subscriber-id-key-0123456789', 'utf8'));
+    expect(subscriberIdFor(otherKey, address)).not.toBe(id);
   });
 
   it('gives different ids to different mailboxes, including a local part that differs in case only', () => {
-    const ids = new Set(
-      ['a@example.org', 'A@example.org', 'a@example.com', 'b@example.org'].map(subscriberIdFor),
-    );
+    const ids = new Set(['a@example.org', 'A@example.org', 'a@example.com', 'b@example.org'].map(idOf));
     expect(ids.size).toBe(4);
+  });
+
+  it('refuses a key shorter than 32 characters, naming where it came from but not the key', () => {
+    expect(() => parseSubscriberIdKey('short-key', 'secret arn:id')).toThrow(SubscriberIdKeyError);
+    expect(() => parseSubscriberIdKey('short-key', 'secret arn:id')).toThrow(/secret arn:id/);
+    expect(() => parseSubscriberIdKey('short-key', 'secret arn:id')).not.toThrow(/short-key/);
+    expect(() => parseSubscriberIdKey(undefined, 'x')).toThrow(SubscriberIdKeyError);
+    expect(() => subscriberIdFor(new Uint8Array(31), 'a@example.org')).toThrow(SubscriberIdKeyError);
+    expect(parseSubscriberIdKey(ID_KEY_TEXT, 'x')).toEqual(ID_KEY);
   });
 });
 
@@ -329,7 +363,7 @@ describe('subscribe API: POST /subscribe', () => {
     const bodies: string[] = [];
     for (const status of [undefined, 'pending', 'confirmed', 'unsubscribed', 'suppressed'] as const) {
       const h2 = harness(100);
-      if (status) h2.store.profiles.set(subscriberIdFor(address), profile(address, status));
+      if (status) h2.store.profiles.set(idOf(address), profile(address, status));
       const log: string[] = [];
       const deps = recording(h2.deps, log);
       const { response } = await handleApiRequest(deps, request('POST', '/api/subscribe', form(address)));
@@ -345,8 +379,8 @@ describe('subscribe API: tokens', () => {
   let h: Harness;
   const a = 'alice@example.org';
   const b = 'bob@example.org';
-  const idA = subscriberIdFor(a);
-  const idB = subscriberIdFor(b);
+  const idA = idOf(a);
+  const idB = idOf(b);
   beforeEach(() => {
     h = harness();
     h.store.profiles.set(idA, profile(a, 'pending'));
@@ -457,7 +491,7 @@ describe('confirm mailer', () => {
   let mailer: MemoryMailer;
   let deps: ConfirmMailerDeps;
   const address = 'reader@example.org';
-  const id = subscriberIdFor(address);
+  const id = idOf(address);
   const requestOf = (addr = address) => ({ kind: 'subscribe' as const, address: addr, requestedAt: NOW });
 
   beforeEach(async () => {
@@ -469,6 +503,7 @@ describe('confirm mailer', () => {
       limiter,
       mailer,
       keyring: keyringSource,
+      idKey: idKeySource,
       renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
       from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
       listId: LIST,
@@ -572,7 +607,7 @@ describe('confirm mailer', () => {
 
 describe('subscription generations: a confirm link belongs to one subscription', () => {
   const address = 'returning@example.org';
-  const id = subscriberIdFor(address);
+  const id = idOf(address);
   let h: Harness;
   let mailer: MemoryMailer;
   let mailerDeps: ConfirmMailerDeps;
@@ -585,6 +620,7 @@ describe('subscription generations: a confirm link belongs to one subscription',
       limiter: h.limiter,
       mailer,
       keyring: keyringSource,
+      idKey: idKeySource,
       renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
       from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
       listId: LIST,

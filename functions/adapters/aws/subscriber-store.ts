@@ -7,6 +7,8 @@
  *   SUB#<subscriberId>              PROFILE   the Subscriber fields, lastBounceAt, lastBounceId;
  *                                             while confirmed gsi1pk 'CONFIRMED', gsi1sk '<confirmedAt>#<id>';
  *                                             `generation` absent on profiles written before it: read as 0
+ *   SUB#<legacyId>                  MOVED     movedTo: where the one-off id migration moved the profile
+ *                                             that had an unkeyed id (`subscriber-id-migration.ts`)
  *   RATE#<scope>#<key>#<window>     RATE      count, expiresAt (TTL, epoch seconds)
  *
  * The index `byConfirmed` (gsi1pk, gsi1sk) lists confirmed subscribers in confirmation order; an
@@ -36,7 +38,8 @@ export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
-const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
+export const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
+export const movedKey = (legacyId: string) => ({ pk: `SUB#${legacyId}`, sk: 'MOVED' });
 const rateKey = (c: Pick<RateCounter, 'scope' | 'key' | 'window'>) => ({
   pk: `RATE#${c.scope}#${c.key}#${c.window}`,
   sk: 'RATE',
@@ -103,6 +106,13 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
       new GetCommand({ TableName: this.table, Key: profileKey(id), ConsistentRead: true }),
     );
     return Item ? toSubscriber(Item) : undefined;
+  }
+
+  async movedTo(id: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: movedKey(id), ConsistentRead: true }),
+    );
+    return typeof Item?.movedTo === 'string' ? Item.movedTo : undefined;
   }
 
   createPending(subscriber: Subscriber): Promise<boolean> {

@@ -8,7 +8,7 @@ import type { TokenKeyring } from './tokens.js';
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
 
 export interface Subscriber {
-  /** `subscriberIdFor(address)`: stable, so a second subscribe finds the same record. */
+  /** `subscriberIdFor(idKey, address)`: stable, so a second subscribe finds the same record. */
   id: string;
   /** Normalised address (`normalizeAddress`). */
   address: string;
@@ -98,4 +98,9 @@ export interface SendQuotaSource {
 /** Where the token secrets come from (Secrets Manager in the cloud, an env variable locally). */
 export interface KeyringSource {
   keyring(): Promise<TokenKeyring>;
+}
+
+/** Where the subscriber id key comes from (Secrets Manager in the cloud, a fixed value locally). */
+export interface SubscriberIdKeySource {
+  idKey(): Promise<Uint8Array>;
 }

@@ -87,11 +87,23 @@ export async function confirmSubscription(
 ): Promise<ConfirmOutcome> {
   const check = await checkToken(deps, token, 'confirm');
   if (!check.ok) return { kind: 'invalid-token', reason: check.reason };
-  const { subscriberId, generation } = check;
+  return confirmAt(deps, check.subscriberId, check.generation, true);
+}
+
+async function confirmAt(
+  deps: Pick<SubscribeActionDeps, 'store' | 'clock'>,
+  subscriberId: string,
+  generation: number,
+  followMove: boolean,
+): Promise<Exclude<ConfirmOutcome, { kind: 'invalid-token' }>> {
   if (await deps.store.confirm(subscriberId, generation, deps.clock.now().toISOString())) {
     return { kind: 'confirmed', subscriberId };
   }
   const profile = await deps.store.get(subscriberId);
+  if (!profile && followMove) {
+    const moved = await deps.store.movedTo(subscriberId);
+    if (moved) return confirmAt(deps, moved, generation, false);
+  }
   if (profile && profile.generation !== generation) return { kind: 'stale', subscriberId };
   switch (profile?.status) {
     case 'confirmed':
@@ -110,18 +122,32 @@ export type UnsubscribeOutcome =
   | { kind: 'invalid-token'; reason: TokenRejection }
   | { kind: 'unsubscribed' | 'already-unsubscribed' | 'suppressed' | 'unknown'; subscriberId: string };
 
-/** The RFC 8058 one-click action: pending or confirmed → unsubscribed; idempotent. */
+/**
+ * The RFC 8058 one-click action: pending or confirmed → unsubscribed; idempotent. A link naming an
+ * id from before subscriber ids were keyed reaches the profile the id migration moved it to.
+ */
 export async function unsubscribeByToken(
   deps: Pick<SubscribeActionDeps, 'store' | 'keyring' | 'listId' | 'clock'>,
   token: string | undefined,
 ): Promise<UnsubscribeOutcome> {
   const check = await checkToken(deps, token, 'unsubscribe');
   if (!check.ok) return { kind: 'invalid-token', reason: check.reason };
-  const { subscriberId } = check;
+  return unsubscribeAt(deps, check.subscriberId, true);
+}
+
+async function unsubscribeAt(
+  deps: Pick<SubscribeActionDeps, 'store' | 'clock'>,
+  subscriberId: string,
+  followMove: boolean,
+): Promise<Exclude<UnsubscribeOutcome, { kind: 'invalid-token' }>> {
   if (await deps.store.unsubscribe(subscriberId, deps.clock.now().toISOString())) {
     return { kind: 'unsubscribed', subscriberId };
   }
   const profile = await deps.store.get(subscriberId);
+  if (!profile && followMove) {
+    const moved = await deps.store.movedTo(subscriberId);
+    if (moved) return unsubscribeAt(deps, moved, false);
+  }
   if (profile?.status === 'unsubscribed') return { kind: 'already-unsubscribed', subscriberId };
   if (profile?.status === 'suppressed') return { kind: 'suppressed', subscriberId };
   return { kind: 'unknown', subscriberId };

@@ -15,6 +15,7 @@ import {
   SendThrottledError,
   SendUnavailableError,
   type Subscriber,
+  type SubscriberIdKeySource,
 } from './ports.js';
 import { formatMailbox, type SenderIdentity } from './send-message.js';
 import {
@@ -39,6 +40,7 @@ export interface ConfirmMailerDeps {
   limiter: RateLimiter;
   mailer: MailSender;
   keyring: KeyringSource;
+  idKey: SubscriberIdKeySource;
   renderer: ConfirmationRender;
   from: SenderIdentity;
   listId: string;
@@ -83,7 +85,7 @@ export async function sendConfirmation(
   const normalized = normalizeAddress(request.address);
   if (!normalized.ok) throw new SubscribeMessageError(`queued address is invalid: ${normalized.reason}`);
   const { address } = normalized;
-  const subscriberId = subscriberIdFor(address);
+  const subscriberId = subscriberIdFor(await deps.idKey.idKey(), address);
   const now = deps.clock.now();
 
   const before = await deps.store.get(subscriberId);

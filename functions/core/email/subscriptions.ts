@@ -22,6 +22,11 @@ export interface SubscriberStore {
   /** Any status but suppressed → suppressed, unlisted; false when unknown or already suppressed. */
   suppress(id: string, reason: NonNullable<Subscriber['suppressReason']>, at: string): Promise<boolean>;
   /**
+   * Where the one-off id migration (README: "Keyed subscriber ids") moved the profile that had this id
+   * before subscriber ids were keyed; undefined for any other id. Links in old mails name such ids.
+   */
+  movedTo(id: string): Promise<string | undefined>;
+  /**
    * Counts one transient bounce; false when the profile is unknown or this feedback id was the last
    * one counted (SNS delivers at least once).
    */
