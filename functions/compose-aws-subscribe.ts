@@ -8,7 +8,8 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createSqsClient } from './adapters/aws/clients.js';
+import { createDocumentClient, createSecretsClient, createSqsClient } from './adapters/aws/clients.js';
+import { SecretsOriginSecrets } from './adapters/aws/secrets.js';
 import { SqsSubscribeQueue } from './adapters/aws/sqs-subscribe-queue.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
 import {
@@ -22,7 +23,12 @@ import {
   siteConfigOf,
 } from './compose-aws-email.js';
 import type { BounceDeps } from './core/email/bounces.js';
-import type { KeyringSource, MailSender, SubscriberIdKeySource } from './core/email/ports.js';
+import type {
+  KeyringSource,
+  MailSender,
+  OriginSecretSource,
+  SubscriberIdKeySource,
+} from './core/email/ports.js';
 import type { SubscribeApiDeps } from './core/email/subscribe-http.js';
 import type { ConfirmMailerDeps } from './core/email/subscribe-mailer.js';
 import type { SubscribeQueue } from './core/email/subscriptions.js';
@@ -50,6 +56,8 @@ export interface SubscribeComposeOptions {
   keyring?: KeyringSource;
   /** Instead of Secrets Manager (ID_KEY_SECRET_ARN). */
   idKey?: SubscriberIdKeySource;
+  /** Instead of Secrets Manager (ORIGIN_SECRET_ARN). */
+  origin?: OriginSecretSource;
   /** Instead of SQS (SUBSCRIBE_QUEUE_URL). */
   queue?: SubscribeQueue;
   /** Instead of SES. */
@@ -79,6 +87,12 @@ export function composeSubscribeApi(options: SubscribeComposeOptions = {}): Subs
     ),
     clock: options.clock ?? systemClock,
     site: { title: config.title, siteUrl: apiSiteUrl(config, env), language: config.language },
+    origin:
+      options.origin ??
+      new SecretsOriginSecrets(
+        options.clients?.secrets ?? createSecretsClient(),
+        getStringFromEnv('ORIGIN_SECRET_ARN', env),
+      ),
   };
 }
 

@@ -3,9 +3,11 @@
  * that look at pages rather than storage, and for the subscribe queue, which has no emulator. The store
  * keeps the same conditions as the DynamoDB adapter, which the integration test checks against dynalite.
  */
+import { ORIGIN_VERIFY_HEADER } from '../../functions/core/email/origin-check.js';
 import type {
   KeyringSource,
   MailSender,
+  OriginSecretSource,
   OutgoingMail,
   Subscriber,
   SubscriberIdKeySource,
@@ -32,6 +34,12 @@ export const ID_KEY_TEXT = 'test-subscriber-id-key-0123456789abcdef';
 export const ID_KEY = new Uint8Array(Buffer.from(ID_KEY_TEXT, 'utf8'));
 export const idKeySource: SubscriberIdKeySource = { idKey: async () => ID_KEY };
 export const idOf = (address: string): string => subscriberIdFor(ID_KEY, address);
+
+/** The secret origin header value CloudFront sends in the tests, the source that accepts it, and the header. */
+export const ORIGIN_VALUE = 'test-origin-header-value-0123456789abcdef';
+export const ORIGIN_SECRET_JSON = JSON.stringify({ h1: ORIGIN_VALUE });
+export const originSource: OriginSecretSource = { originSecrets: async () => [ORIGIN_VALUE] };
+export const fromCloudFront = { [ORIGIN_VERIFY_HEADER]: ORIGIN_VALUE } as const;
 
 export class MemoryStore implements SubscriberStore {
   readonly profiles = new Map<string, Subscriber & { lastBounceId?: string }>();
@@ -166,5 +174,6 @@ export function recording(deps: SubscribeApiDeps, log: string[]): SubscribeApiDe
     limiter: wrap('limiter', deps.limiter),
     queue: wrap('queue', deps.queue),
     keyring: wrap('keyring', deps.keyring),
+    origin: wrap('origin', deps.origin),
   };
 }

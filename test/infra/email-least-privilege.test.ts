@@ -24,6 +24,7 @@ const emailTable = id(subscriptions.table);
 const storyTable = id(stack.table);
 const secret = id(subscriptions.keyring.secret);
 const idKey = id(subscriptions.idKey.secret);
+const originSecret = id(subscriptions.originSecret.secret);
 const identity = id(delivery.sending.identity);
 const configurationSet = id(delivery.sending.configurationSet);
 const subscribeQueue = id(subscriptions.api.queue);
@@ -106,9 +107,9 @@ describe.each(Object.keys(functionIds) as Name[])('%s role', (name) => {
     }
   });
 
-  it('reads the token keyring only where tokens are signed or checked, the id key only where addresses become ids', () => {
+  it('reads the keyring only where tokens are signed or checked, the id key where addresses become ids, the origin secret in the API', () => {
     const expected: Record<Name, string[]> = {
-      'subscribe-api': [`<${secret}>`],
+      'subscribe-api': [`<${secret}>`, `<${originSecret}>`],
       'confirm-mailer': [`<${secret}>`, `<${idKey}>`],
       bounces: [`<${idKey}>`],
       edition: [],
@@ -151,6 +152,25 @@ describe('mail senders (confirm-mailer, sender)', () => {
 });
 
 describe('subscribe-api', () => {
+  it('reads the origin secret with GetSecretValue and DescribeSecret only; no other role reads it', () => {
+    const onOrigin = roles['subscribe-api'].filter((s) => resourcesOf(s).includes(`<${originSecret}>`));
+    // CDK merges it into one statement with the keyring, which the same two actions are granted on.
+    expect(
+      onOrigin.flatMap(resourcesOf).every((arn) => arn === `<${originSecret}>` || arn === `<${secret}>`),
+    ).toBe(true);
+    expect([...new Set(onOrigin.flatMap(actionsOf))].sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    for (const [name, statements] of Object.entries(everyRole)) {
+      if (name === 'subscribe-api') continue;
+      expect(
+        statements.flatMap(resourcesOf).filter((arn) => arn.includes(originSecret)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
   it('sends only to the subscribe queue and touches no bucket', () => {
     expect(arns(roles['subscribe-api'], 'sqs:SendMessage')).toEqual([`<${subscribeQueue}.Arn>`]);
     expect(allowedActions(roles['subscribe-api']).filter((a) => a.startsWith('s3:'))).toEqual([]);

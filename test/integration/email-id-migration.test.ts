@@ -16,9 +16,9 @@ import { composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
 import { signToken } from '../../functions/core/email/tokens.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
 import { main as migrateCli } from '../../functions/migrate-subscriber-ids.js';
-import { ID_KEY, idOf, MemoryQueue } from '../helpers/email-fakes.js';
+import { ID_KEY, idOf, MemoryQueue, originSource } from '../helpers/email-fakes.js';
 import { createEmailTable, type DynamoEmulator, REGION, startDynamo } from '../helpers/emulators.js';
-import { functionUrlEvent } from '../helpers/lambda-events.js';
+import { viaCloudFront } from '../helpers/lambda-events.js';
 
 const KEYRING = keyringFromJson(JSON.stringify({ current: 1, k1: 'm'.repeat(64) }));
 const AT = '2026-10-01T00:00:00.000Z';
@@ -87,7 +87,13 @@ function apiOf(table: string) {
     SITE_CONFIG: JSON.stringify({ title: 'Harbour Wire', siteUrl: 'https://news.example.org/' }),
   };
   return makeSubscribeApiHandler(() =>
-    composeSubscribeApi({ env, clients: { dynamo: doc }, keyring: KEYRING, queue: new MemoryQueue() }),
+    composeSubscribeApi({
+      env,
+      clients: { dynamo: doc },
+      keyring: KEYRING,
+      origin: originSource,
+      queue: new MemoryQueue(),
+    }),
   );
 }
 
@@ -159,7 +165,7 @@ describe('migrateSubscriberIds', () => {
 
     const unsubscribe = signToken(ring, { purpose: 'unsubscribe', subscriberId: reader, list: 'digest' });
     const oneClick = await api(
-      functionUrlEvent('POST', `/api/unsubscribe?token=${unsubscribe}`, {
+      viaCloudFront('POST', `/api/unsubscribe?token=${unsubscribe}`, {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'List-Unsubscribe=One-Click',
       }),
@@ -174,7 +180,7 @@ describe('migrateSubscriberIds', () => {
       list: 'digest',
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
-    expect((await api(functionUrlEvent('GET', `/api/confirm?token=${confirm}`))).statusCode).toBe(200);
+    expect((await api(viaCloudFront('GET', `/api/confirm?token=${confirm}`))).statusCode).toBe(200);
     expect((await store.get(idOf('waiting@example.org')))?.status).toBe('confirmed');
 
     // A token naming an id nobody ever had still finds nothing.
@@ -183,7 +189,7 @@ describe('migrateSubscriberIds', () => {
       subscriberId: 'f'.repeat(32),
       list: 'digest',
     });
-    const none = await api(functionUrlEvent('POST', `/api/unsubscribe?token=${stranger}`));
+    const none = await api(viaCloudFront('POST', `/api/unsubscribe?token=${stranger}`));
     expect(none.statusCode).toBe(200);
     expect(await store.movedTo('f'.repeat(32))).toBeUndefined();
   });

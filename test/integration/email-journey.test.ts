@@ -29,7 +29,7 @@ import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-maile
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
-import { idKeySource, idOf } from '../helpers/email-fakes.js';
+import { idKeySource, idOf, originSource } from '../helpers/email-fakes.js';
 import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
   createEmailTable,
@@ -43,7 +43,7 @@ import {
   startSes,
   testClients,
 } from '../helpers/emulators.js';
-import { functionUrlEvent, sqsEvent } from '../helpers/lambda-events.js';
+import { sqsEvent, viaCloudFront } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const SITE_URL = 'https://news.example.org/';
@@ -64,11 +64,9 @@ afterAll(async () => {
 
 /** A form request through CloudFront, from one viewer. */
 const request = (method: string, pathAndQuery: string, body?: string): APIGatewayProxyEventV2 =>
-  functionUrlEvent(method, pathAndQuery, {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'cloudfront-viewer-address': '198.51.100.7:50000',
-    },
+  viaCloudFront(method, pathAndQuery, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    viewer: '198.51.100.7:50000',
     body,
     sourceIp: '130.176.0.1',
   });
@@ -118,6 +116,7 @@ async function journeyWorld() {
     ...common,
     clients: { dynamo: clients.dynamo, ses: ses.client },
     idKey: idKeySource,
+    origin: originSource,
     queue: { enqueue: async (r: SubscribeRequest) => void subscribeQueue.push(JSON.stringify(r)) },
   };
   const api = makeSubscribeApiHandler(() => composeSubscribeApi(subscribeOptions));

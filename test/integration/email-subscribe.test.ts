@@ -25,14 +25,14 @@ import {
 import type { Subscriber } from '../../functions/core/email/ports.js';
 import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
 import { unsubscribeToken } from '../../functions/core/email/subscribe-links.js';
-import { confirmationCounter } from '../../functions/core/email/subscribe-rate.js';
+import { confirmationCounter, sourceCounter } from '../../functions/core/email/subscribe-rate.js';
 import type { SubscribeRequest } from '../../functions/core/email/subscriptions.js';
 import { signToken } from '../../functions/core/email/tokens.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { BounceBatchError, makeBouncesHandler } from '../../functions/handlers/bounces.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
-import { idKeySource, idOf, MemoryQueue, recording } from '../helpers/email-fakes.js';
+import { idKeySource, idOf, MemoryQueue, originSource, recording } from '../helpers/email-fakes.js';
 import {
   createEmailTable,
   type DynamoEmulator,
@@ -43,7 +43,7 @@ import {
   startDynamo,
   startSes,
 } from '../helpers/emulators.js';
-import { functionUrlEvent, snsEvent, sqsEvent } from '../helpers/lambda-events.js';
+import { functionUrlEvent, snsEvent, sqsEvent, viaCloudFront } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const KEYRING_JSON = JSON.stringify({ current: 1, keys: { '1': 'k'.repeat(48) } });
@@ -101,6 +101,7 @@ async function world(
     clients: { dynamo: doc, ses: ses.client },
     keyring,
     idKey: idKeySource,
+    origin: originSource,
     queue,
   };
   const mailer = makeConfirmMailerHandler(() =>
@@ -125,11 +126,9 @@ async function world(
 }
 
 const subscribeEvent = (address: string, viewer = '198.51.100.20') =>
-  functionUrlEvent('POST', '/api/subscribe', {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'cloudfront-viewer-address': `${viewer}:40000`,
-    },
+  viaCloudFront('POST', '/api/subscribe', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    viewer: `${viewer}:40000`,
     body: new URLSearchParams({ email: address }).toString(),
   });
 
@@ -175,7 +174,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(await w.store.get(id)).toMatchObject({ status: 'pending', address });
 
     const before = new Date().toISOString();
-    const page = await w.api(functionUrlEvent('GET', path));
+    const page = await w.api(viaCloudFront('GET', path));
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('You are subscribed');
     const confirmed = (await w.store.get(id))!;
@@ -194,7 +193,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.store.confirmedBefore(confirmed.confirmedAt!)).recipients).toEqual([]);
     expect([...(await w.store.stillConfirmed([id, idOf('x@example.org')])).keys()]).toEqual([id]);
 
-    const again = await w.api(functionUrlEvent('GET', path));
+    const again = await w.api(viaCloudFront('GET', path));
     expect(again.statusCode).toBe(200);
     expect((await w.store.get(id))!.confirmedAt).toBe(confirmed.confirmedAt);
   });
@@ -210,7 +209,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(pendingMails).toHaveLength(2);
     expect((await w.store.get(id))!.status).toBe('pending');
 
-    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(pendingMails[0]!)))).statusCode).toBe(200);
+    expect((await w.api(viaCloudFront('GET', confirmLinkOf(pendingMails[0]!)))).statusCode).toBe(200);
     const firstConfirmedAt = (await w.store.get(id))!.confirmedAt!;
     await w.api(subscribeEvent(address));
     await w.drain();
@@ -218,7 +217,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.store.get(id))!.status).toBe('confirmed');
 
     const unsubscribed = await w.api(
-      functionUrlEvent('POST', await unsubscribePath(id), {
+      viaCloudFront('POST', await unsubscribePath(id), {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'List-Unsubscribe=One-Click',
       }),
@@ -230,7 +229,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.store.stillConfirmed([id])).size).toBe(0);
 
     // An old confirm link does not undo the unsubscribe.
-    const stale = await w.api(functionUrlEvent('GET', confirmLinkOf(pendingMails[1]!)));
+    const stale = await w.api(viaCloudFront('GET', confirmLinkOf(pendingMails[1]!)));
     expect(stale.statusCode).toBe(409);
     expect((await w.store.get(id))!.status).toBe('unsubscribed');
 
@@ -242,12 +241,12 @@ describe('subscribe → confirmation mail → confirm', () => {
     // The links of the first subscription, replayed within their 7 days, do not confirm the second.
     const reopened = await rawItem(w.table, id);
     for (const old of [pendingMails[0]!, pendingMails[1]!]) {
-      const replay = await w.api(functionUrlEvent('GET', confirmLinkOf(old)));
+      const replay = await w.api(viaCloudFront('GET', confirmLinkOf(old)));
       expect(replay.statusCode).toBe(400);
       expect(replay.body).toContain('This link has expired');
     }
     expect(await rawItem(w.table, id)).toEqual(reopened);
-    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(mails[2]!)))).statusCode).toBe(200);
+    expect((await w.api(viaCloudFront('GET', confirmLinkOf(mails[2]!)))).statusCode).toBe(200);
     const back = (await w.store.get(id))!;
     expect(back.status).toBe('confirmed');
     expect(back.confirmedAt! > firstConfirmedAt).toBe(true);
@@ -276,20 +275,31 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(Number(limited.headers!['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers!['retry-after'])).toBeLessThanOrEqual(3600);
     expect((await w.api(subscribeEvent('s3@example.org', '192.0.2.8'))).statusCode).toBe(202);
-    // Without the CloudFront header, the peer address is the source, counted in the same window.
-    const direct = (sourceIp: string) =>
+    // Called directly (the function URL is public), naming a fresh viewer or guessing the origin header:
+    // refused, and counted nowhere, so no such request can use up or reset anyone's limit.
+    const direct = (headers: Record<string, string>) =>
       functionUrlEvent('POST', '/subscribe', {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body: 'email=d%40example.org',
-        sourceIp,
+        sourceIp: '192.0.2.9',
       });
-    expect((await w.api(direct('192.0.2.7'))).statusCode).toBe(429);
-    expect((await w.api(direct('192.0.2.9'))).statusCode).toBe(202);
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'cloudfront-viewer-address': '192.0.2.10:1' },
+      { 'cloudfront-viewer-address': '192.0.2.11:1', 'x-origin-verify': 'guess-'.repeat(8) },
+    ];
+    for (const headers of attempts) {
+      expect((await w.api(direct(headers))).statusCode, JSON.stringify(headers)).toBe(403);
+    }
+    const limiter = new DynamoRateLimiter(doc, w.table);
+    for (const key of ['192.0.2.9', '192.0.2.10', '192.0.2.11', 'unknown']) {
+      expect(await limiter.count(sourceCounter(key, 2, new Date())), key).toBe(0);
+    }
+    expect(await limiter.count(sourceCounter('192.0.2.7', 2, new Date()))).toBe(2);
     expect(w.queue.requests.map((r) => r.address)).toEqual([
       's0@example.org',
       's1@example.org',
       's3@example.org',
-      'd@example.org',
     ]);
   });
 
@@ -346,7 +356,7 @@ describe('profiles stored before generations existed', () => {
       list: 'digest',
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
-    expect((await w.api(functionUrlEvent('GET', `/api/confirm?token=${oldLink}`))).statusCode).toBe(200);
+    expect((await w.api(viaCloudFront('GET', `/api/confirm?token=${oldLink}`))).statusCode).toBe(200);
     expect(await w.store.get(pendingId)).toMatchObject({ status: 'confirmed', generation: 0 });
 
     const address = 'legacy-gone@example.org';
@@ -360,10 +370,10 @@ describe('profiles stored before generations existed', () => {
     await w.api(subscribeEvent(address));
     expect(await w.drain()).toEqual([]);
     expect(await rawItem(w.table, goneId)).toMatchObject({ status: 'pending', generation: 1 });
-    expect((await w.api(functionUrlEvent('GET', `/api/confirm?token=${oldGoneLink}`))).statusCode).toBe(400);
+    expect((await w.api(viaCloudFront('GET', `/api/confirm?token=${oldGoneLink}`))).statusCode).toBe(400);
     expect((await w.store.get(goneId))!.status).toBe('pending');
     const [mail] = mailsTo(await ses.store(), address);
-    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(mail!)))).statusCode).toBe(200);
+    expect((await w.api(viaCloudFront('GET', confirmLinkOf(mail!)))).statusCode).toBe(200);
     expect(await w.store.get(goneId)).toMatchObject({ status: 'confirmed', generation: 1 });
   });
 
@@ -396,7 +406,7 @@ describe('tokens against the real store', () => {
     await w.api(subscribeEvent(b));
     await w.drain();
     confirmPathA = confirmLinkOf(mailsTo(await ses.store(), a)[0]!);
-    await w.api(functionUrlEvent('GET', confirmLinkOf(mailsTo(await ses.store(), b)[0]!)));
+    await w.api(viaCloudFront('GET', confirmLinkOf(mailsTo(await ses.store(), b)[0]!)));
   });
 
   it('rejects the confirm link with any one character of the token changed, and changes nothing', async () => {
@@ -406,7 +416,7 @@ describe('tokens against the real store', () => {
     for (let i = 0; i < token.length; i++) {
       const swapped = alphabet[(alphabet.indexOf(token[i]!) + 17) % 64]!;
       const response = await w.api(
-        functionUrlEvent('GET', `${path}?token=${token.slice(0, i)}${swapped}${token.slice(i + 1)}`),
+        viaCloudFront('GET', `${path}?token=${token.slice(0, i)}${swapped}${token.slice(i + 1)}`),
       );
       expect(response.statusCode, `position ${i}`).toBe(400);
     }
@@ -414,13 +424,13 @@ describe('tokens against the real store', () => {
   });
 
   it("unsubscribes only the subscriber the token names: A's token never touches B", async () => {
-    await w.api(functionUrlEvent('GET', confirmPathA));
+    await w.api(viaCloudFront('GET', confirmPathA));
     const bBefore = await rawItem(w.table, idB);
-    const response = await w.api(functionUrlEvent('POST', await unsubscribePath(idA)));
+    const response = await w.api(viaCloudFront('POST', await unsubscribePath(idA)));
     expect(response.statusCode).toBe(200);
     expect((await w.store.get(idA))!.status).toBe('unsubscribed');
     expect(await rawItem(w.table, idB)).toEqual(bBefore);
-    const again = await w.api(functionUrlEvent('POST', await unsubscribePath(idA)));
+    const again = await w.api(viaCloudFront('POST', await unsubscribePath(idA)));
     expect(again.statusCode).toBe(200);
     expect((await w.store.confirmedBefore('2100-01-01T00:00:00Z')).recipients.map((r) => r.id)).toEqual([
       idB,
@@ -431,7 +441,7 @@ describe('tokens against the real store', () => {
     const before = await rawItem(w.table, idB);
     const path = await unsubscribePath(idB);
     for (const prefix of ['', '/api']) {
-      const response = await w.api(functionUrlEvent('GET', path.replace('/api', prefix)));
+      const response = await w.api(viaCloudFront('GET', path.replace('/api', prefix)));
       expect(response.statusCode).toBe(200);
       expect(response.headers!['content-type']).toBe('text/html; charset=utf-8');
       expect(response.headers!['x-frame-options']).toBe('DENY');
@@ -484,7 +494,7 @@ describe('the API does the same work whatever the state of the address', () => {
     }
     expect(new Set(answers.values()).size).toBe(1);
     expect(JSON.parse(answers.get('new')!).statusCode).toBe(202);
-    expect(new Set(calls.values())).toEqual(new Set(['limiter.take queue.enqueue']));
+    expect(new Set(calls.values())).toEqual(new Set(['origin.originSecrets limiter.take queue.enqueue']));
 
     const ROUNDS = 40;
     const samples = new Map<string, number[]>(STATES.map((state) => [state, []]));
@@ -575,7 +585,7 @@ describe('bounce and complaint events through SNS', () => {
     await w.api(subscribeEvent(address));
     await w.drain();
     expect(mailsTo(await ses.store(), address)).toHaveLength(1);
-    const response = await w.api(functionUrlEvent('GET', link));
+    const response = await w.api(viaCloudFront('GET', link));
     expect(response.statusCode).toBe(409);
     expect(response.body).toContain('We cannot send to this address');
     expect((await w.store.get(idOf(address)))!.status).toBe('suppressed');

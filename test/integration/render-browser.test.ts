@@ -31,11 +31,13 @@ import {
 // The subscription ports in memory: these tests look at the pages the API answers with, not at storage.
 import {
   fixedClock,
+  fromCloudFront,
   idOf,
   keyringSource,
   MemoryLimiter,
   MemoryQueue,
   MemoryStore,
+  originSource,
   RING,
 } from '../helpers/email-fakes.js';
 import { loadTemplates } from '../helpers/templates.js';
@@ -293,6 +295,7 @@ describe('the subscribe API pages in headless Chromium', () => {
       perSourcePerHour: 20,
       clock: fixedClock('2021-09-01T07:00:00.000Z'),
       site,
+      origin: originSource,
     };
     const request = (method: string, path: string, body?: string): ApiRequest => {
       const [bare = '', query = ''] = path.split('?');
@@ -300,8 +303,12 @@ describe('the subscribe API pages in headless Chromium', () => {
         method,
         path: bare,
         query,
-        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-        peerAddress: '203.0.113.5',
+        headers: {
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+          ...fromCloudFront,
+          'cloudfront-viewer-address': '203.0.113.5:443',
+        },
         ...(body === undefined ? {} : { body }),
       };
     };

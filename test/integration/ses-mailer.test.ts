@@ -177,6 +177,29 @@ describe('Secrets Manager secrets (no emulator: aws-sdk-client-mock)', () => {
     expect(rotated.previous.map((key) => key.version)).toEqual([1]);
   });
 
+  it('reads every value of the origin secret, and a second one added for a rotation once the cache expires', async () => {
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { SecretsOriginSecrets } = await import('../../functions/adapters/aws/secrets.js');
+    const client = new SecretsManagerClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ h1: 'a'.repeat(64) }) });
+    expect(await new SecretsOriginSecrets(client, 'arn:origin').originSecrets()).toEqual(['a'.repeat(64)]);
+    mock.reset();
+    mock
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ h1: 'a'.repeat(64), h2: 'b'.repeat(64) }) });
+    expect(await new SecretsOriginSecrets(client, 'arn:origin').originSecrets()).toEqual([
+      'a'.repeat(64),
+      'b'.repeat(64),
+    ]);
+    mock.reset();
+    mock.on(GetSecretValueCommand).resolves({ SecretString: '{"h1":"too-short"}' });
+    await expect(new SecretsOriginSecrets(client, 'arn:bad').originSecrets()).rejects.toThrow(
+      /secret arn:bad/,
+    );
+  });
+
   it('reads the subscriber id key as the plain string it is, refusing a short one without quoting it', async () => {
     const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const { mockClient } = await import('aws-sdk-client-mock');

@@ -7,7 +7,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { originSecretsFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { resolveConfig } from '../../functions/core/config.js';
+import {
+  isAcceptedOriginValue,
+  OriginSecretFormatError,
+  parseOriginSecretJson,
+} from '../../functions/core/email/origin-check.js';
 import {
   SendOutcomeUnknownError,
   SendRejectedError,
@@ -43,6 +49,7 @@ import { ConfirmationRenderer } from '../../functions/core/render/confirmation.j
 import { TemplateError } from '../../functions/core/render/templates.js';
 import {
   fixedClock,
+  fromCloudFront,
   ID_KEY,
   ID_KEY_TEXT,
   idKeySource,
@@ -52,6 +59,8 @@ import {
   MemoryMailer,
   MemoryQueue,
   MemoryStore,
+  ORIGIN_VALUE,
+  originSource,
   RING,
   recording,
 } from '../helpers/email-fakes.js';
@@ -129,23 +138,22 @@ describe('rate windows and sources', () => {
     expect(sourceCounter('x', 1, new Date('2026-11-25T08:00:00Z')).window).toBe('2026-11-25T08');
   });
 
-  it('takes the viewer address from CloudFront (IPv4 and IPv6, with port) over the peer', () => {
-    expect(requestSource('198.51.100.10:46532', '10.0.0.1')).toBe('198.51.100.10');
-    expect(requestSource('2001:db8:1:2:3:4:5:6:46532', '10.0.0.1')).toBe('2001:db8:1:2::/64');
-    expect(requestSource('[2001:db8::7]:443', '10.0.0.1')).toBe('2001:db8:0:0::/64');
-    expect(requestSource(undefined, '203.0.113.9')).toBe('203.0.113.9');
+  it('takes the viewer address CloudFront sets (IPv4 and IPv6, with port)', () => {
+    expect(requestSource('198.51.100.10:46532')).toBe('198.51.100.10');
+    expect(requestSource('2001:db8:1:2:3:4:5:6:46532')).toBe('2001:db8:1:2::/64');
+    expect(requestSource('[2001:db8::7]:443')).toBe('2001:db8:0:0::/64');
   });
 
-  it('falls back to the peer when the header is malformed, and to "unknown" without either', () => {
-    expect(requestSource('not an address', '203.0.113.9')).toBe('203.0.113.9');
-    expect(requestSource('198.51.100.10:99999999', '203.0.113.9')).toBe('203.0.113.9');
-    expect(requestSource(undefined, undefined)).toBe('unknown');
+  it('puts every request without a well-formed viewer address under the one key "unknown"', () => {
+    for (const header of [undefined, '', 'not an address', '198.51.100.10:99999999', '999.1.1.1:80']) {
+      expect(requestSource(header), String(header)).toBe('unknown');
+    }
   });
 
   it('puts every address of one IPv6 /64 under one key, and other /64s under others', () => {
-    const a = requestSource('2001:db8:aa:bb:1::1:443', undefined);
-    const b = requestSource('2001:0db8:00aa:00bb:ffff:ffff:ffff:ffff:443', undefined);
-    const c = requestSource('2001:db8:aa:bc::1:443', undefined);
+    const a = requestSource('2001:db8:aa:bb:1::1:443');
+    const b = requestSource('2001:0db8:00aa:00bb:ffff:ffff:ffff:ffff:443');
+    const c = requestSource('2001:db8:aa:bc::1:443');
     expect(a).toBe(b);
     expect(c).not.toBe(a);
   });
@@ -178,18 +186,171 @@ function harness(perSourcePerHour = 20): Harness {
       perSourcePerHour,
       clock,
       site: SITE,
+      origin: originSource,
     },
   };
 }
 
+/** A request as CloudFront forwards it: with the secret origin header (`direct` leaves it out). */
 function request(method: string, path: string, extra: Partial<ApiRequest> = {}): ApiRequest {
   const [bare, query = ''] = path.split('?');
-  return { method, path: bare!, query, headers: {}, peerAddress: '203.0.113.5', ...extra };
+  return { method, path: bare!, query, ...extra, headers: { ...fromCloudFront, ...extra.headers } };
+}
+
+function direct(method: string, path: string, extra: Partial<ApiRequest> = {}): ApiRequest {
+  const [bare, query = ''] = path.split('?');
+  return { method, path: bare!, query, headers: {}, ...extra };
 }
 
 const form = (email: string, headers: Record<string, string> = {}): Partial<ApiRequest> => ({
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   body: new URLSearchParams({ email }).toString(),
+});
+
+describe('subscribe API: only through CloudFront', () => {
+  /** Header values an attacker calling the function URL directly might try. */
+  const WRONG = [
+    undefined,
+    '',
+    ' ',
+    ORIGIN_VALUE.slice(0, -1),
+    `${ORIGIN_VALUE}x`,
+    ORIGIN_VALUE.toUpperCase(),
+    ` ${ORIGIN_VALUE}`,
+    `${ORIGIN_VALUE},${ORIGIN_VALUE}`,
+    'x'.repeat(ORIGIN_VALUE.length),
+  ];
+  const everyRoute: Array<[string, string, Partial<ApiRequest>]> = [
+    ['POST', '/api/subscribe', form('a@example.org', { 'cloudfront-viewer-address': '198.51.100.1:1' })],
+    [
+      'GET',
+      `/api/confirm?token=${confirmToken(RING, { subscriberId: idOf('a@example.org'), generation: 0 }, LIST, new Date(NOW))}`,
+      {},
+    ],
+    ['GET', `/api/unsubscribe?token=${unsubscribeToken(RING, idOf('a@example.org'), LIST)}`, {}],
+    ['POST', `/api/unsubscribe?token=${unsubscribeToken(RING, idOf('a@example.org'), LIST)}`, {}],
+    ['GET', '/api/nothing', {}],
+    ['DELETE', '/api/subscribe', {}],
+  ];
+
+  it('refuses every route with 403, without or with a wrong header, touching no port but the origin secret', async () => {
+    const h = harness(1);
+    h.store.profiles.set(idOf('a@example.org'), profile('a@example.org', 'pending'));
+    const log: string[] = [];
+    const deps = recording(h.deps, log);
+    let refused = 0;
+    for (const value of WRONG) {
+      for (const [method, path, extra] of everyRoute) {
+        const headers = { ...extra.headers, ...(value === undefined ? {} : { 'x-origin-verify': value }) };
+        const { response, event } = await handleApiRequest(deps, direct(method, path, { ...extra, headers }));
+        expect(response.statusCode, `${method} ${path} ${value}`).toBe(403);
+        expect(event.outcome).toBe('forbidden');
+        refused++;
+      }
+    }
+    expect(refused).toBe(WRONG.length * everyRoute.length);
+    expect(new Set(log)).toEqual(new Set(['origin.originSecrets']));
+    expect(h.queue.requests).toEqual([]);
+    expect(h.store.writes).toBe(0);
+    expect(h.limiter.counts.size).toBe(0);
+    expect(h.store.profiles.get(idOf('a@example.org'))?.status).toBe('pending');
+  });
+
+  it('answers 403 in JSON when asked, and the same page whatever the route', async () => {
+    const h = harness();
+    const json = await handleApiRequest(
+      h.deps,
+      direct('POST', '/api/subscribe', { headers: { accept: 'application/json' } }),
+    );
+    expect(json.response.statusCode).toBe(403);
+    expect(JSON.parse(json.response.body)).toMatchObject({ status: 'forbidden' });
+    const pages = new Set<string>();
+    for (const [method, path] of everyRoute) {
+      pages.add((await handleApiRequest(h.deps, direct(method, path))).response.body);
+    }
+    expect(pages.size).toBe(1);
+  });
+
+  it('a direct caller rotating CloudFront-Viewer-Address is refused every time and never counted', async () => {
+    const h = harness(2);
+    for (let i = 0; i < 50; i++) {
+      const { response } = await handleApiRequest(
+        h.deps,
+        direct(
+          'POST',
+          '/api/subscribe',
+          form(`s${i}@example.org`, { 'cloudfront-viewer-address': `203.0.113.${i}:443` }),
+        ),
+      );
+      expect(response.statusCode).toBe(403);
+    }
+    expect(h.limiter.counts.size).toBe(0);
+    // Through CloudFront the same viewer is served up to its limit, then limited.
+    const viaCdn = () =>
+      handleApiRequest(
+        h.deps,
+        request(
+          'POST',
+          '/api/subscribe',
+          form('v@example.org', { 'cloudfront-viewer-address': '203.0.113.7:443' }),
+        ),
+      );
+    expect([
+      (await viaCdn()).response.statusCode,
+      (await viaCdn()).response.statusCode,
+      (await viaCdn()).response.statusCode,
+    ]).toEqual([202, 202, 429]);
+    expect(h.queue.requests).toHaveLength(2);
+  });
+
+  it('accepts every value the secret holds (a rotation in progress), and no other', async () => {
+    const h = harness();
+    const next = 'the-next-origin-header-value-abcdefghijklmnop';
+    h.deps.origin = originSecretsFromJson(JSON.stringify({ h1: ORIGIN_VALUE, h2: next }));
+    for (const value of [ORIGIN_VALUE, next]) {
+      const { response } = await handleApiRequest(
+        h.deps,
+        direct('GET', '/api/nothing', { headers: { 'x-origin-verify': value } }),
+      );
+      expect(response.statusCode).toBe(404);
+    }
+    h.deps.origin = originSecretsFromJson(JSON.stringify({ h2: next }));
+    const retired = await handleApiRequest(
+      h.deps,
+      direct('GET', '/api/nothing', { headers: { 'x-origin-verify': ORIGIN_VALUE } }),
+    );
+    expect(retired.response.statusCode).toBe(403);
+  });
+
+  it('compares whole values only', () => {
+    expect(isAcceptedOriginValue([ORIGIN_VALUE], ORIGIN_VALUE)).toBe(true);
+    for (const value of WRONG)
+      expect(isAcceptedOriginValue([ORIGIN_VALUE], value), String(value)).toBe(false);
+    expect(isAcceptedOriginValue([], ORIGIN_VALUE)).toBe(false);
+    expect(isAcceptedOriginValue(['a'.repeat(40), ORIGIN_VALUE], ORIGIN_VALUE)).toBe(true);
+  });
+
+  it('refuses a stored secret that is not {"hN": value of 32+ printable characters}, never quoting a value', () => {
+    const good = 'g'.repeat(40);
+    expect(parseOriginSecretJson(JSON.stringify({ h1: good, h12: `${good}2` }), 'x')).toEqual([
+      good,
+      `${good}2`,
+    ]);
+    for (const bad of [
+      'nope',
+      '[]',
+      '{}',
+      '{"h1":"short"}',
+      `{"k1":"${good}"}`,
+      `{"h1":"${good} space"}`,
+      '{"h1":42}',
+    ]) {
+      expect(() => parseOriginSecretJson(bad, 'secret arn:o'), bad).toThrow(OriginSecretFormatError);
+    }
+    expect(() => parseOriginSecretJson('{"h1":"secret-but-short"}', 'secret arn:o')).not.toThrow(
+      /secret-but-short/,
+    );
+  });
 });
 
 describe('subscribe API: routes and methods', () => {
@@ -370,7 +531,9 @@ describe('subscribe API: POST /subscribe', () => {
       calls.push(log);
       bodies.push(`${response.statusCode} ${JSON.stringify(response.headers)} ${response.body}`);
     }
-    expect(new Set(calls.map((c) => c.join()))).toEqual(new Set(['limiter.take,queue.enqueue']));
+    expect(new Set(calls.map((c) => c.join()))).toEqual(
+      new Set(['origin.originSecrets,limiter.take,queue.enqueue']),
+    );
     expect(new Set(bodies).size).toBe(1);
   });
 });
@@ -430,7 +593,7 @@ describe('subscribe API: tokens', () => {
     expect(h.store.profiles.get(idB)?.status).toBe('confirmed');
   });
 
-  it('GET /unsubscribe shows a button that posts back and touches no port but the keyring', async () => {
+  it('GET /unsubscribe shows a button that posts back and touches no port but the origin secret and the keyring', async () => {
     const token = unsubscribeToken(RING, idB, LIST);
     const log: string[] = [];
     const { response } = await handleApiRequest(
@@ -440,7 +603,7 @@ describe('subscribe API: tokens', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain(`<form method="post" action="?token=${token}">`);
     expect(response.body).toContain('name="List-Unsubscribe" value="One-Click"');
-    expect(log).toEqual(['keyring.keyring']);
+    expect(log).toEqual(['origin.originSecrets', 'keyring.keyring']);
     expect(h.store.profiles.get(idB)?.status).toBe('confirmed');
   });
 

@@ -8,7 +8,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseKeyringJson } from '../../core/email/keyring-json.js';
-import type { KeyringSource, SubscriberIdKeySource } from '../../core/email/ports.js';
+import { parseOriginSecretJson } from '../../core/email/origin-check.js';
+import type { KeyringSource, OriginSecretSource, SubscriberIdKeySource } from '../../core/email/ports.js';
 import { parseSubscriberIdKey } from '../../core/email/subscriber-id.js';
 import type { TokenKeyring } from '../../core/email/tokens.js';
 
@@ -58,6 +59,19 @@ export class SecretsIdKey implements SubscriberIdKeySource {
   }
 
   idKey(): Promise<Uint8Array> {
+    return this.#secret.value();
+  }
+}
+
+/** The values CloudFront's secret origin header may carry: `{"h1":"…"}` (see `origin-check.ts`). */
+export class SecretsOriginSecrets implements OriginSecretSource {
+  readonly #secret: ParsedSecret<readonly string[]>;
+
+  constructor(client: SecretsManagerClient, secretId: string) {
+    this.#secret = new ParsedSecret(client, secretId, parseOriginSecretJson);
+  }
+
+  originSecrets(): Promise<readonly string[]> {
     return this.#secret.value();
   }
 }

@@ -104,3 +104,11 @@ export interface KeyringSource {
 export interface SubscriberIdKeySource {
   idKey(): Promise<Uint8Array>;
 }
+
+/**
+ * The values CloudFront's secret origin header may carry (`origin-check.ts`): Secrets Manager in the
+ * cloud; the dev:cloud site server, which plays CloudFront, uses a fixed one.
+ */
+export interface OriginSecretSource {
+  originSecrets(): Promise<readonly string[]>;
+}

@@ -28,10 +28,8 @@ export type SubscribeOutcome =
   | { kind: 'accepted'; address: string };
 
 export interface RequestOrigin {
-  /** The `CloudFront-Viewer-Address` header, when CloudFront forwarded one. */
+  /** The `CloudFront-Viewer-Address` header of a request that came through CloudFront. */
   viewerAddress?: string;
-  /** The peer address Lambda saw. */
-  peerAddress?: string;
 }
 
 export async function requestSubscription(
@@ -43,11 +41,7 @@ export async function requestSubscription(
   const address = normalizeAddress(rawAddress);
   if (!address.ok) return { kind: 'invalid', reason: address.reason };
   const now = deps.clock.now();
-  const counter = sourceCounter(
-    requestSource(origin.viewerAddress, origin.peerAddress),
-    deps.perSourcePerHour,
-    now,
-  );
+  const counter = sourceCounter(requestSource(origin.viewerAddress), deps.perSourcePerHour, now);
   if (!(await deps.limiter.take(counter))) {
     return { kind: 'limited', retryAfterSeconds: secondsUntilReset(counter, now) };
   }
