@@ -9,11 +9,17 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createSecretsClient, createSesClient } from './adapters/aws/clients.js';
-import { SecretsKeyring } from './adapters/aws/secrets-keyring.js';
+import { SecretsIdKey, SecretsKeyring } from './adapters/aws/secrets.js';
 import { SesMailer } from './adapters/aws/ses-mailer.js';
 import { resolveConfig } from './core/config.js';
 import type { Outbox, Sleep } from './core/email/edition-ports.js';
-import type { KeyringSource, MailSender, RecipientDirectory, SendQuotaSource } from './core/email/ports.js';
+import type {
+  KeyringSource,
+  MailSender,
+  RecipientDirectory,
+  SendQuotaSource,
+  SubscriberIdKeySource,
+} from './core/email/ports.js';
 import type { SendLog } from './core/email/send-chunk.js';
 import { type SenderIdentity, senderIdentity } from './core/email/send-message.js';
 import type { SiteConfig } from './core/model.js';
@@ -87,6 +93,20 @@ export function keyringOf(
     new SecretsKeyring(
       options.clients?.secrets ?? createSecretsClient(),
       getStringFromEnv('TOKEN_SECRET_ARN', env),
+    )
+  );
+}
+
+/** The subscriber id key: the injected one, else the Secrets Manager secret ID_KEY_SECRET_ARN. */
+export function idKeyOf(
+  options: { idKey?: SubscriberIdKeySource; clients?: { secrets?: SecretsManagerClient } },
+  env: NodeJS.ProcessEnv,
+): SubscriberIdKeySource {
+  return (
+    options.idKey ??
+    new SecretsIdKey(
+      options.clients?.secrets ?? createSecretsClient(),
+      getStringFromEnv('ID_KEY_SECRET_ARN', env),
     )
   );
 }

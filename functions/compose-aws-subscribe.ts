@@ -1,18 +1,20 @@
 /**
  * The composition root of the subscription functions (subscribe API, confirm mailer, bounces), apart
  * from `compose-aws.ts` so their bundles carry only the clients they use. Tests inject clients pointed
- * at dynalite and aws-ses-v2-local, a keyring (Secrets Manager has no emulator) and a queue.
+ * at dynalite and aws-ses-v2-local, the secrets (Secrets Manager has no emulator) and a queue.
  */
 import { resolve } from 'node:path';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createSqsClient } from './adapters/aws/clients.js';
+import { createDocumentClient, createSecretsClient, createSqsClient } from './adapters/aws/clients.js';
+import { SecretsOriginSecrets } from './adapters/aws/secrets.js';
 import { SqsSubscribeQueue } from './adapters/aws/sqs-subscribe-queue.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
 import {
   DEFAULT_LIST_ID,
+  idKeyOf,
   keyringOf,
   listIdOf,
   mailSiteUrlOf,
@@ -21,7 +23,12 @@ import {
   siteConfigOf,
 } from './compose-aws-email.js';
 import type { BounceDeps } from './core/email/bounces.js';
-import type { KeyringSource, MailSender } from './core/email/ports.js';
+import type {
+  KeyringSource,
+  MailSender,
+  OriginSecretSource,
+  SubscriberIdKeySource,
+} from './core/email/ports.js';
 import type { SubscribeApiDeps } from './core/email/subscribe-http.js';
 import type { ConfirmMailerDeps } from './core/email/subscribe-mailer.js';
 import type { SubscribeQueue } from './core/email/subscriptions.js';
@@ -47,6 +54,10 @@ export interface SubscribeComposeOptions {
   clock?: Clock;
   /** Instead of Secrets Manager (TOKEN_SECRET_ARN). */
   keyring?: KeyringSource;
+  /** Instead of Secrets Manager (ID_KEY_SECRET_ARN). */
+  idKey?: SubscriberIdKeySource;
+  /** Instead of Secrets Manager (ORIGIN_SECRET_ARN). */
+  origin?: OriginSecretSource;
   /** Instead of SQS (SUBSCRIBE_QUEUE_URL). */
   queue?: SubscribeQueue;
   /** Instead of SES. */
@@ -76,6 +87,12 @@ export function composeSubscribeApi(options: SubscribeComposeOptions = {}): Subs
     ),
     clock: options.clock ?? systemClock,
     site: { title: config.title, siteUrl: apiSiteUrl(config, env), language: config.language },
+    origin:
+      options.origin ??
+      new SecretsOriginSecrets(
+        options.clients?.secrets ?? createSecretsClient(),
+        getStringFromEnv('ORIGIN_SECRET_ARN', env),
+      ),
   };
 }
 
@@ -113,6 +130,7 @@ export async function composeConfirmMailer(
     limiter: new DynamoRateLimiter(dynamo, table),
     mailer: options.mailer ?? sesMailerOf(options.clients?.ses, env),
     keyring: keyringOf(options, env),
+    idKey: idKeyOf(options, env),
     renderer: await createRenderer(resolve(env.TEMPLATES_DIR ?? 'templates'), config),
     from: senderOf(env, config),
     listId: listIdOf(env),
@@ -127,12 +145,13 @@ export async function composeConfirmMailer(
 }
 
 export function composeBounces(
-  options: Pick<SubscribeComposeOptions, 'clients' | 'env' | 'clock'> = {},
+  options: Pick<SubscribeComposeOptions, 'clients' | 'env' | 'clock' | 'idKey'> = {},
 ): BounceDeps {
   const env = options.env ?? process.env;
   const dynamo = options.clients?.dynamo ?? createDocumentClient();
   return {
     store: new DynamoSubscriberStore(dynamo, getStringFromEnv('EMAIL_TABLE', env)),
+    idKey: idKeyOf(options, env),
     clock: options.clock ?? systemClock,
   };
 }

@@ -484,7 +484,7 @@ export function usage(
     'Unsubscribe in one click, as a mail client does (a GET of devLinks.unsubscribe shows the button):',
     `  curl -X POST "$(curl -s '${site}_dev/mail?to=${you}' | grep -o '${site}api/unsubscribe?token=[A-Za-z0-9_-]*' | tail -n 1)"`,
     'Limits as on AWS: 3 confirmation mails per address per day, 20 subscribe requests per hour from one address.',
-    'Tokens are signed with a fixed, public development secret (DEV_KEYRING_JSON): never use it in production.',
+    'Tokens are signed, and subscriber ids keyed, with fixed public development secrets: never use them in production.',
     '',
     'Ctrl-C stops.',
   ].join('\n');

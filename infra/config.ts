@@ -55,6 +55,11 @@ export interface EmailConfig {
   sendConcurrency: number;
   /** The list the tokens name (`List-Id`); default `digest`. */
   listId: string;
+  /**
+   * Which value of the origin secret (`h<N>`) CloudFront sends to the subscribe API; default 1. Raised
+   * by one to rotate it (README).
+   */
+  originHeaderVersion: number;
 }
 
 /** A bad value in the `newsfeed` context; `key` is the dotted path of the offending setting. */
@@ -98,6 +103,7 @@ const EMAIL_KEYS = [
   'subscribesPerSourcePerHour',
   'sendConcurrency',
   'listId',
+  'originHeaderVersion',
 ] as const;
 
 export const EMAIL_DEFAULTS = {
@@ -109,6 +115,7 @@ export const EMAIL_DEFAULTS = {
   subscribesPerSourcePerHour: 20,
   sendConcurrency: 2,
   listId: 'digest',
+  originHeaderVersion: 1,
 } as const;
 
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -303,6 +310,14 @@ function emailOf(input: unknown, siteTitle: string): EmailConfig | undefined {
       'email.sendConcurrency',
     ),
     listId,
+    originHeaderVersion: integer(
+      input,
+      'originHeaderVersion',
+      EMAIL_DEFAULTS.originHeaderVersion,
+      1,
+      999,
+      'email.originHeaderVersion',
+    ),
   };
   const hostedZone = hostedZoneOf(input, domain);
   if (hostedZone !== undefined) email.hostedZone = hostedZone;

@@ -148,6 +148,16 @@ export class NewsfeedStack extends Stack {
       value: email.subscriptions.keyring.secret.secretArn,
       description: 'Rotate by adding "k<N+1>" and setting "current"; keep older keys for mailed links',
     });
+    new CfnOutput(this, 'OriginSecretArn', {
+      value: email.subscriptions.originSecret.secret.secretArn,
+      description:
+        'Values of the header CloudFront sends the subscribe API: rotate by adding "h<N+1>" (README)',
+    });
+    new CfnOutput(this, 'SubscriberIdKeySecretArn', {
+      value: email.subscriptions.idKey.secret.secretArn,
+      description:
+        'The key subscriber ids are an HMAC under: never rotate (npm run migrate:subscriber-ids reads it)',
+    });
   }
 
   /** Copies the repository's sample articles into the bucket; they then flow through the normal ingest path. */

@@ -2,15 +2,16 @@
  * The email path of `npm run dev:cloud`: the REAL subscribe API, confirm mailer, edition and sender
  * handlers on dynalite and aws-ses-v2-local. What has no emulator is replaced in-process: the
  * subscribe queue and the outbox by one serial queue drained into their consumers at once (SQS with
- * a reserved concurrency of 1), Secrets Manager by a fixed development keyring, EventBridge
- * Scheduler by `POST /_dev/edition`.
+ * a reserved concurrency of 1), Secrets Manager by fixed development secrets, EventBridge
+ * Scheduler by `POST /_dev/edition`, and CloudFront by the site server, which adds the viewer address
+ * and the secret origin header to every `/api/*` request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SQSEvent } from 'aws-lambda';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { outboxBody } from '../adapters/aws/sqs-outbox.js';
-import { keyringFromJson } from '../adapters/env-keyring.js';
+import { idKeyFromText, keyringFromJson, originSecretsFromJson } from '../adapters/fixed-secrets.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import { composeEdition } from '../compose-aws-editions.js';
 import { composeSender } from '../compose-aws-sender.js';
@@ -38,6 +39,16 @@ export const DEV_KEYRING_JSON = JSON.stringify({
   current: 1,
   keys: { '1': 'dev-cloud-only-NOT-FOR-PRODUCTION-public-token-secret' },
 });
+
+/** The subscriber id key of every dev:cloud run: as public as the keyring above, so as unfit for production. */
+export const DEV_ID_KEY = 'dev-cloud-only-NOT-FOR-PRODUCTION-public-subscriber-id-key';
+
+/**
+ * The secret origin header value the site server adds to `/api/*` requests, as CloudFront does on AWS,
+ * and the subscribe API requires. Public like the two above: it proves nothing outside dev:cloud.
+ */
+export const DEV_ORIGIN_HEADER = 'dev-cloud-only-NOT-FOR-PRODUCTION-public-origin-header';
+const DEV_ORIGIN_SECRET_JSON = JSON.stringify({ h1: DEV_ORIGIN_HEADER });
 
 /** Receives of one outbox message before it is dropped (on AWS: the dead-letter queue after 5). */
 export const OUTBOX_MAX_RECEIVES = 3;
@@ -120,6 +131,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
   const { makeSenderHandler } = await import('../handlers/sender.js');
 
   const keyring = keyringFromJson(DEV_KEYRING_JSON, 'dev:cloud keyring');
+  const idKey = idKeyFromText(DEV_ID_KEY, 'dev:cloud subscriber id key');
   const mailer = new LoggingMailer(new SesMailer(ses.client), log);
   const queue = new SerialQueue(reportError);
   const dynamoAndSes = { dynamo: clients.dynamo, ses: ses.client };
@@ -136,12 +148,18 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
   };
 
   const api = makeSubscribeApiHandler(() =>
-    composeSubscribeApi({ clients: { dynamo: clients.dynamo }, env, keyring, queue: subscribeQueue }),
+    composeSubscribeApi({
+      clients: { dynamo: clients.dynamo },
+      env,
+      keyring,
+      queue: subscribeQueue,
+      origin: originSecretsFromJson(DEV_ORIGIN_SECRET_JSON, 'dev:cloud origin secret'),
+    }),
   );
   const confirmMailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
       async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
-      { clients: dynamoAndSes, env: mailEnv, keyring, mailer },
+      { clients: dynamoAndSes, env: mailEnv, keyring, idKey, mailer },
     ),
   );
   const sender = makeSenderHandler(() =>
@@ -219,7 +237,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
         response.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Request too large\n');
         return;
       }
-      writeResult(response, await api(functionUrlEvent(request, body)));
+      writeResult(response, await api(functionUrlEvent(request, body, DEV_ORIGIN_HEADER)));
     },
     async edition(request, response) {
       if (request.method !== 'POST') {

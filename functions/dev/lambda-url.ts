@@ -1,11 +1,13 @@
 /**
- * A Lambda Function URL on a Node HTTP server, for `npm run dev:cloud`: the request becomes the
- * payload 2.0 event Lambda would build (with the viewer address header CloudFront adds in front of
- * it), and the handler's result becomes the response.
+ * A Lambda Function URL behind CloudFront on a Node HTTP server, for `npm run dev:cloud`: the request
+ * becomes the payload 2.0 event Lambda would build, with the two headers CloudFront sets in front of it
+ * (the viewer address, and the secret origin header the API requires), whatever the client sent under
+ * those names; the handler's result becomes the response.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ORIGIN_VERIFY_HEADER } from '../core/email/origin-check.js';
 
 /** Far above anything the subscribe API accepts (it answers 413 itself above 4 KiB). */
 export const MAX_REQUEST_BYTES = 64 * 1024;
@@ -27,15 +29,21 @@ export async function readBody(request: IncomingMessage, limit = MAX_REQUEST_BYT
   return Buffer.concat(parts);
 }
 
-export function functionUrlEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+/** `originHeader`: the value CloudFront's origin custom header would carry. */
+export function functionUrlEvent(
+  request: IncomingMessage,
+  body: Buffer,
+  originHeader: string,
+): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://dev-cloud');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  // CloudFront replaces whatever the viewer sent with the address it saw.
+  // CloudFront replaces whatever the viewer sent with the address it saw, and with its origin header.
   headers['cloudfront-viewer-address'] =
     `${request.socket.remoteAddress ?? '127.0.0.1'}:${request.socket.remotePort ?? 0}`;
+  headers[ORIGIN_VERIFY_HEADER] = originHeader;
   const now = new Date();
   const method = request.method ?? 'GET';
   return {

@@ -1,7 +1,8 @@
 /**
  * Lambda Function URL (payload 2.0), behind CloudFront at `/api/*` → the subscribe API. Thin: turn the
  * event into a plain request, route it, log the outcome (ids, never addresses), and answer 503 when a
- * port fails so the visitor can retry.
+ * port fails so the visitor can retry. The URL itself is public: the API refuses (403) what did not
+ * come through CloudFront (`core/email/origin-check.ts`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -32,7 +33,6 @@ export function toApiRequest(event: APIGatewayProxyEventV2): ApiRequest {
     query: event.rawQueryString ?? '',
     headers,
     ...(body === undefined ? {} : { body }),
-    peerAddress: event.requestContext.http.sourceIp,
   };
 }
 
@@ -43,7 +43,14 @@ export function makeSubscribeApiHandler(compose: () => SubscribeApiDeps) {
     const request = toApiRequest(event);
     try {
       const { response, event: outcome } = await handleApiRequest(deps, request);
-      logger.info('api request', { ...outcome, method: request.method, status: response.statusCode });
+      if (outcome.outcome === 'forbidden') {
+        // Someone calls the function URL directly: where from, for an operator who wants to know.
+        logger.warn('api request not from CloudFront', {
+          ...outcome,
+          method: request.method,
+          sourceIp: event.requestContext.http.sourceIp,
+        });
+      } else logger.info('api request', { ...outcome, method: request.method, status: response.statusCode });
       return response;
     } catch (error) {
       logger.error('api request failed', {

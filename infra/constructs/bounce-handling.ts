@@ -9,10 +9,13 @@ import { Construct } from 'constructs';
 import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
 import { ProjectFunction } from './project-function.js';
+import type { SubscriberIdKey } from './subscriber-id-key.js';
 
 export interface BounceHandlingProps {
   configurationSet: ConfigurationSet;
   table: EmailTable;
+  /** Events name addresses: the profile is found by the keyed id of each. */
+  idKey: SubscriberIdKey;
   alarmTopic: ITopic;
 }
 
@@ -69,12 +72,13 @@ export class BounceHandling extends Construct {
       timeout: Duration.seconds(30),
       memorySize: 256,
       onFailure: new SqsDestination(this.failures.queue),
-      environment: { EMAIL_TABLE: props.table.tableName },
+      environment: { EMAIL_TABLE: props.table.tableName, ID_KEY_SECRET_ARN: props.idKey.secret.secretArn },
     });
     this.topic.addSubscription(
       new LambdaSubscription(this.function, { deadLetterQueue: this.failures.queue }),
     );
     props.table.grantItemReadWrite(this.function);
+    props.idKey.grantRead(this.function);
 
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaDLQ',

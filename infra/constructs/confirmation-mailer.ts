@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { grantMailer, type MailerProps, mailerEnvironment } from './mailer-function.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
+import type { SubscriberIdKey } from './subscriber-id-key.js';
 import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
 
 /** The consumer's timeout and batching window; the subscribe queue's visibility follows from them. */
@@ -17,6 +18,8 @@ export const CONFIRM_BATCH_SIZE = 5;
 export interface ConfirmationMailerProps extends MailerProps {
   /** The subscribe API's queue of confirmation requests. */
   queue: IQueue;
+  /** The confirm mailer finds a profile by the keyed id of the address it is asked to mail. */
+  idKey: SubscriberIdKey;
   confirmationsPerAddressPerDay: number;
 }
 
@@ -35,6 +38,7 @@ export class ConfirmationMailer extends Construct {
       environment: {
         ...mailerEnvironment(props),
         TEMPLATES_DIR,
+        ID_KEY_SECRET_ARN: props.idKey.secret.secretArn,
         CONFIRMATIONS_PER_ADDRESS_PER_DAY: String(props.confirmationsPerAddressPerDay),
       },
       commandHooks: COPY_TEMPLATES,
@@ -48,6 +52,7 @@ export class ConfirmationMailer extends Construct {
       }),
     );
     grantMailer(this.function, props);
+    props.idKey.grantRead(this.function);
 
     acknowledgeSqsConsumer(this.function, 'subscribe queue');
   }

@@ -45,10 +45,12 @@ export class EmailDelivery extends Construct {
     this.bounces = new BounceHandling(this, 'Bounces', {
       configurationSet: this.sending.configurationSet,
       table,
+      idKey: subscriptions.idKey,
       alarmTopic,
     });
     this.confirmations = new ConfirmationMailer(this, 'Confirmations', {
       queue: subscriptions.api.queue,
+      idKey: subscriptions.idKey,
       table,
       keyring,
       sending: this.sending,

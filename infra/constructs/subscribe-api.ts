@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { CONFIRM_BATCHING_WINDOW, CONFIRM_MAILER_TIMEOUT } from './confirmation-mailer.js';
 import type { EmailTable } from './email-table.js';
 import { type FailureQueue, workQueue } from './failure-queue.js';
+import { ORIGIN_HEADER_NAME, type OriginSecret } from './origin-secret.js';
 import { ProjectFunction } from './project-function.js';
 import type { TokenKeyring } from './token-keyring.js';
 
@@ -18,6 +19,9 @@ export const SUBSCRIBE_MAX_RECEIVE_COUNT = 5;
 export interface SubscribeApiProps {
   table: EmailTable;
   keyring: TokenKeyring;
+  /** CloudFront sends value `h<originHeaderVersion>` of it; the function accepts every value it holds. */
+  originSecret: OriginSecret;
+  originHeaderVersion: number;
   alarmTopic: ITopic;
   /** JSON of the `SiteConfig`; see `siteUrlKnown`. */
   siteConfigJson: string;
@@ -41,7 +45,10 @@ export interface SubscribeApiProps {
 export class SubscribeApi extends Construct {
   readonly function: ProjectFunction;
   readonly url: FunctionUrl;
-  /** For `StaticSite`: the function URL, over HTTPS, with a read timeout suited to the API. */
+  /**
+   * For `StaticSite`: the function URL, over HTTPS, with a read timeout suited to the API and the
+   * secret origin header without which the function answers 403.
+   */
   readonly origin: IOrigin;
   /** Confirmation requests (`{"subscriberId", ...}` as the handler writes them). */
   readonly queue: Queue;
@@ -68,6 +75,7 @@ export class SubscribeApi extends Construct {
         EMAIL_TABLE: props.table.tableName,
         SUBSCRIBE_QUEUE_URL: this.queue.queueUrl,
         TOKEN_SECRET_ARN: props.keyring.secret.secretArn,
+        ORIGIN_SECRET_ARN: props.originSecret.secret.secretArn,
         LIST_ID: props.listId,
         SITE_CONFIG: props.siteConfigJson,
         SUBSCRIBES_PER_SOURCE_PER_HOUR: String(props.subscribesPerSourcePerHour),
@@ -75,13 +83,20 @@ export class SubscribeApi extends Construct {
       },
     });
     // No IAM auth: the site's form and mail clients' one-click POST (RFC 8058) carry no credentials,
-    // and CloudFront origin access control would need a signed body hash on every POST.
+    // and CloudFront origin access control for a function URL needs the viewer to send the body's
+    // SHA-256 (x-amz-content-sha256) with every POST, which neither a form nor a mail client does. So
+    // the URL is public, and the function refuses (403, no work done) every request without the secret
+    // header CloudFront adds here; only then does it trust CloudFront-Viewer-Address for its limits.
     this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
-    this.origin = new FunctionUrlOrigin(this.url, { readTimeout: SUBSCRIBE_API_TIMEOUT });
+    this.origin = new FunctionUrlOrigin(this.url, {
+      readTimeout: SUBSCRIBE_API_TIMEOUT,
+      customHeaders: { [ORIGIN_HEADER_NAME]: props.originSecret.headerValue(props.originHeaderVersion) },
+    });
 
     props.table.grantItemReadWrite(this.function);
     this.queue.grantSendMessages(this.function);
     props.keyring.grantRead(this.function);
+    props.originSecret.grantRead(this.function);
 
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaDLQ',

@@ -3,13 +3,17 @@
  * that look at pages rather than storage, and for the subscribe queue, which has no emulator. The store
  * keeps the same conditions as the DynamoDB adapter, which the integration test checks against dynalite.
  */
+import { ORIGIN_VERIFY_HEADER } from '../../functions/core/email/origin-check.js';
 import type {
   KeyringSource,
   MailSender,
+  OriginSecretSource,
   OutgoingMail,
   Subscriber,
+  SubscriberIdKeySource,
 } from '../../functions/core/email/ports.js';
 import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
+import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import type {
   RateCounter,
   RateLimiter,
@@ -25,10 +29,27 @@ export const RING: TokenKeyring = {
 };
 export const keyringSource: KeyringSource = { keyring: async () => RING };
 
+/** The subscriber id key of the tests (as stored: text), its source, and the id an address gets under it. */
+export const ID_KEY_TEXT = 'test-subscriber-id-key-0123456789abcdef';
+export const ID_KEY = new Uint8Array(Buffer.from(ID_KEY_TEXT, 'utf8'));
+export const idKeySource: SubscriberIdKeySource = { idKey: async () => ID_KEY };
+export const idOf = (address: string): string => subscriberIdFor(ID_KEY, address);
+
+/** The secret origin header value CloudFront sends in the tests, the source that accepts it, and the header. */
+export const ORIGIN_VALUE = 'test-origin-header-value-0123456789abcdef';
+export const ORIGIN_SECRET_JSON = JSON.stringify({ h1: ORIGIN_VALUE });
+export const originSource: OriginSecretSource = { originSecrets: async () => [ORIGIN_VALUE] };
+export const fromCloudFront = { [ORIGIN_VERIFY_HEADER]: ORIGIN_VALUE } as const;
+
 export class MemoryStore implements SubscriberStore {
   readonly profiles = new Map<string, Subscriber & { lastBounceId?: string }>();
+  /** Old id → new id, as the id migration leaves them. */
+  readonly moved = new Map<string, string>();
   writes = 0;
 
+  async movedTo(id: string) {
+    return this.moved.get(id);
+  }
   async get(id: string) {
     const found = this.profiles.get(id);
     return found ? { ...found } : undefined;
@@ -39,15 +60,18 @@ export class MemoryStore implements SubscriberStore {
     this.writes++;
     return true;
   }
-  async reopen(id: string, at: string) {
+  async reopen(id: string, generation: number, at: string) {
+    if (this.profiles.get(id)?.generation !== generation) return false;
     return this.change(id, ['unsubscribed'], (p) => {
       p.status = 'pending';
+      p.generation = generation + 1;
       delete p.unsubscribedAt;
       delete p.confirmedAt;
       p.updatedAt = at;
     });
   }
-  async confirm(id: string, at: string) {
+  async confirm(id: string, generation: number, at: string) {
+    if (this.profiles.get(id)?.generation !== generation) return false;
     return this.change(id, ['pending'], (p) => {
       p.status = 'confirmed';
       p.confirmedAt = at;
@@ -150,5 +174,6 @@ export function recording(deps: SubscribeApiDeps, log: string[]): SubscribeApiDe
     limiter: wrap('limiter', deps.limiter),
     queue: wrap('queue', deps.queue),
     keyring: wrap('keyring', deps.keyring),
+    origin: wrap('origin', deps.origin),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import { fromCloudFront } from './email-fakes.js';
 import { REGION } from './emulators.js';
 
 export function sqsRecord(messageId: string, body: string): SQSRecord {
@@ -40,7 +41,7 @@ export interface FunctionUrlRequest {
   sourceIp?: string;
 }
 
-/** A Function URL event (payload 2.0) as Lambda builds it. */
+/** A Function URL event (payload 2.0) as Lambda builds it; called directly, as anyone may (see `viaCloudFront`). */
 export function functionUrlEvent(
   method: string,
   pathAndQuery: string,
@@ -77,6 +78,22 @@ export function functionUrlEvent(
       ? {}
       : { body: base64 ? Buffer.from(options.body, 'utf8').toString('base64') : options.body }),
   };
+}
+
+/**
+ * A Function URL event as CloudFront forwards a viewer's request: with the secret origin header of the
+ * tests (`ORIGIN_VALUE`) and the viewer address CloudFront sets, from one of its edge addresses.
+ */
+export function viaCloudFront(
+  method: string,
+  pathAndQuery: string,
+  options: FunctionUrlRequest & { viewer?: string } = {},
+): APIGatewayProxyEventV2 {
+  const { viewer = '198.51.100.7:50000', ...rest } = options;
+  return functionUrlEvent(method, pathAndQuery, {
+    ...rest,
+    headers: { ...rest.headers, ...fromCloudFront, 'cloudfront-viewer-address': viewer },
+  });
 }
 
 /** One SNS delivery carrying these messages; their ids are `sns-<index>`. */

@@ -165,6 +165,7 @@ describe('parseNewsfeedConfig: the email block', () => {
       subscribesPerSourcePerHour: 20,
       sendConcurrency: 2,
       listId: 'digest',
+      originHeaderVersion: 1,
     });
     expect(EMAIL_DEFAULTS.schedule).toBe('cron(0 7 * * ? *)');
   });
@@ -185,6 +186,7 @@ describe('parseNewsfeedConfig: the email block', () => {
         subscribesPerSourcePerHour: 1000,
         sendConcurrency: 10,
         listId: 'morning-brief',
+        originHeaderVersion: 3,
       }),
     ).toEqual({
       domain: 'news.example.org',
@@ -199,6 +201,7 @@ describe('parseNewsfeedConfig: the email block', () => {
       subscribesPerSourcePerHour: 1000,
       sendConcurrency: 10,
       listId: 'morning-brief',
+      originHeaderVersion: 3,
     });
   });
 
@@ -274,6 +277,7 @@ describe('parseNewsfeedConfig: the email block', () => {
     ['confirmationsPerAddressPerDay', 1, 20],
     ['subscribesPerSourcePerHour', 1, 1000],
     ['sendConcurrency', 1, 10],
+    ['originHeaderVersion', 1, 999],
   ] as const)('accepts %s exactly when it is an integer from %i to %i', (key, min, max) => {
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: -5, max: max + 5 }), fc.double()), (value) => {

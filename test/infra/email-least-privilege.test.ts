@@ -23,6 +23,8 @@ const id = (construct: { node: { defaultChild?: unknown } }) => logicalIdOf(stac
 const emailTable = id(subscriptions.table);
 const storyTable = id(stack.table);
 const secret = id(subscriptions.keyring.secret);
+const idKey = id(subscriptions.idKey.secret);
+const originSecret = id(subscriptions.originSecret.secret);
 const identity = id(delivery.sending.identity);
 const configurationSet = id(delivery.sending.configurationSet);
 const subscribeQueue = id(subscriptions.api.queue);
@@ -105,10 +107,18 @@ describe.each(Object.keys(functionIds) as Name[])('%s role', (name) => {
     }
   });
 
-  it('reads the token secret only where tokens are signed or checked', () => {
-    const reads = arns(statements, 'secretsmanager:GetSecretValue');
-    expect(reads).toEqual(name === 'bounces' || name === 'edition' ? [] : [`<${secret}>`]);
-    expect(statementsAllowing(statements, 'secretsmanager:PutSecretValue')).toEqual([]);
+  it('reads the keyring only where tokens are signed or checked, the id key where addresses become ids, the origin secret in the API', () => {
+    const expected: Record<Name, string[]> = {
+      'subscribe-api': [`<${secret}>`, `<${originSecret}>`],
+      'confirm-mailer': [`<${secret}>`, `<${idKey}>`],
+      bounces: [`<${idKey}>`],
+      edition: [],
+      sender: [`<${secret}>`],
+    };
+    expect(arns(statements, 'secretsmanager:GetSecretValue')).toEqual(expected[name].sort());
+    for (const write of ['PutSecretValue', 'UpdateSecret', 'RotateSecret', 'DeleteSecret']) {
+      expect(statementsAllowing(statements, `secretsmanager:${write}`), write).toEqual([]);
+    }
   });
 });
 
@@ -142,6 +152,25 @@ describe('mail senders (confirm-mailer, sender)', () => {
 });
 
 describe('subscribe-api', () => {
+  it('reads the origin secret with GetSecretValue and DescribeSecret only; no other role reads it', () => {
+    const onOrigin = roles['subscribe-api'].filter((s) => resourcesOf(s).includes(`<${originSecret}>`));
+    // CDK merges it into one statement with the keyring, which the same two actions are granted on.
+    expect(
+      onOrigin.flatMap(resourcesOf).every((arn) => arn === `<${originSecret}>` || arn === `<${secret}>`),
+    ).toBe(true);
+    expect([...new Set(onOrigin.flatMap(actionsOf))].sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    for (const [name, statements] of Object.entries(everyRole)) {
+      if (name === 'subscribe-api') continue;
+      expect(
+        statements.flatMap(resourcesOf).filter((arn) => arn.includes(originSecret)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
   it('sends only to the subscribe queue and touches no bucket', () => {
     expect(arns(roles['subscribe-api'], 'sqs:SendMessage')).toEqual([`<${subscribeQueue}.Arn>`]);
     expect(allowedActions(roles['subscribe-api']).filter((a) => a.startsWith('s3:'))).toEqual([]);
@@ -151,7 +180,11 @@ describe('subscribe-api', () => {
 describe('bounces', () => {
   it('cannot send mail, read the keyring, queue messages (but its failures), or touch a bucket', () => {
     const actions = allowedActions(roles.bounces);
-    expect(actions.filter((a) => /^(ses|secretsmanager|s3|cloudfront):/.test(a))).toEqual([]);
+    expect(actions.filter((a) => /^(ses|s3|cloudfront):/.test(a))).toEqual([]);
+    const secrets = roles.bounces
+      .filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap(resourcesOf);
+    expect([...new Set(secrets)]).toEqual([`<${idKey}>`]);
     expect(arns(roles.bounces, 'sqs:SendMessage')).toEqual([`<${id(delivery.bounces.failures.queue)}.Arn>`]);
   });
 });
@@ -205,11 +238,11 @@ describe('the rest of the stack', () => {
     }
   });
 
-  it('ingest and reconcile cannot reach the email table or the keyring', () => {
+  it('ingest and reconcile cannot reach the email table, the keyring or the id key', () => {
     for (const statements of [others.ingest, others.reconcile]) {
       const reached = statements
         .flatMap(resourcesOf)
-        .filter((arn) => arn.includes(emailTable) || arn.includes(secret));
+        .filter((arn) => arn.includes(emailTable) || arn.includes(secret) || arn.includes(idKey));
       expect(reached).toEqual([]);
     }
   });

@@ -7,6 +7,8 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseKeyringJson } from '../../functions/core/email/keyring-json.js';
+import { parseOriginSecretJson } from '../../functions/core/email/origin-check.js';
+import { parseSubscriberIdKey } from '../../functions/core/email/subscriber-id.js';
 import { SITE_URL_FROM_REQUEST } from '../../infra/newsfeed-stack.js';
 import { synthesize } from './synth.js';
 import {
@@ -39,6 +41,7 @@ const full = synthesize({
     subscribesPerSourcePerHour: 40,
     sendConcurrency: 1,
     listId: 'morning',
+    originHeaderVersion: 2,
   },
 });
 
@@ -49,6 +52,8 @@ function idsOf(stack: Synthesized['stack']) {
   return {
     table: logicalIdOf(stack, subscriptions.table),
     secret: logicalIdOf(stack, subscriptions.keyring.secret),
+    idKey: logicalIdOf(stack, subscriptions.idKey.secret),
+    originSecret: logicalIdOf(stack, subscriptions.originSecret.secret),
     api: logicalIdOf(stack, subscriptions.api.function),
     url: logicalIdOf(stack, subscriptions.api.url),
     subscribeQueue: logicalIdOf(stack, subscriptions.api.queue),
@@ -236,6 +241,27 @@ describe('token keyring', () => {
     expect(ring.current.version).toBe(1);
     expect(ring.current.secret.byteLength).toBe(64);
     expect(ring.previous).toEqual([]);
+  });
+});
+
+describe('subscriber id key', () => {
+  const secret = props(template, ids.idKey);
+
+  it('is a plain string of 64 letters and digits generated at deploy time, apart from the keyring, and kept', () => {
+    expect(secret.GenerateSecretString).toEqual({
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+      IncludeSpace: false,
+    });
+    expect(secret.SecretString).toBeUndefined();
+    expect(ids.idKey).not.toBe(ids.secret);
+    expect(resource(template, ids.idKey).DeletionPolicy).toBe('Retain');
+    expect(resource(template, ids.idKey).UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('has no rotation schedule: rotating it would change every subscriber id', () => {
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    expect(parseSubscriberIdKey('A1'.repeat(32), 'generated secret').byteLength).toBe(64);
   });
 });
 
@@ -435,6 +461,54 @@ describe('subscribe API', () => {
     expect(headers.Headers.map((h) => h.toLowerCase())).not.toContain('host');
   });
 
+  it('adds the secret origin header to every request it sends the API, as a reference to the secret, never the value', () => {
+    const origins = distribution.Origins as Record<string, unknown>[];
+    const apiOrigin = origins.find((o) => o.Id === api.TargetOriginId);
+    const headers = apiOrigin?.OriginCustomHeaders as { HeaderName: string; HeaderValue: unknown }[];
+    expect(headers.map((h) => h.HeaderName)).toEqual(['X-Origin-Verify']);
+    expect(flatten(headers[0]!.HeaderValue)).toBe(
+      `{{resolve:secretsmanager:<${ids.originSecret}>:SecretString:h1::}}`,
+    );
+    // The site bucket's origin gets no such header.
+    for (const origin of origins.filter((o) => o.Id !== api.TargetOriginId)) {
+      expect(origin.OriginCustomHeaders).toBeUndefined();
+    }
+    // A deployment that rotated to the second value names it (CloudFormation resolves it anew).
+    const fullDistribution = props(full.template, fullIds.distribution).DistributionConfig as Record<
+      string,
+      unknown
+    >;
+    const fullApi = (fullDistribution.CacheBehaviors as Record<string, unknown>[])[0]!;
+    const fullOrigin = (fullDistribution.Origins as Record<string, unknown>[]).find(
+      (o) => o.Id === fullApi.TargetOriginId,
+    );
+    const fullHeaders = (fullOrigin?.OriginCustomHeaders ?? []) as { HeaderValue: unknown }[];
+    expect(fullHeaders).toHaveLength(1);
+    expect(flatten(fullHeaders[0]!.HeaderValue)).toBe(
+      `{{resolve:secretsmanager:<${fullIds.originSecret}>:SecretString:h2::}}`,
+    );
+    // Viewers cannot supply it: it is not among the headers passed on from the viewer request.
+    const policy = props(template, (api.OriginRequestPolicyId as { Ref: string }).Ref)
+      .OriginRequestPolicyConfig as { HeadersConfig: { Headers: string[] } };
+    expect(policy.HeadersConfig.Headers.map((h) => h.toLowerCase())).not.toContain('x-origin-verify');
+  });
+
+  it('keeps the header value in a secret generated at deploy time, {"h1": 64 letters and digits}, that the API parses', () => {
+    const secret = props(template, ids.originSecret);
+    const generate = secret.GenerateSecretString as Record<string, unknown>;
+    expect(generate).toEqual({
+      SecretStringTemplate: '{}',
+      GenerateStringKey: 'h1',
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+      IncludeSpace: false,
+    });
+    expect(secret.SecretString).toBeUndefined();
+    expect(new Set([ids.originSecret, ids.secret, ids.idKey]).size).toBe(3);
+    const stored = JSON.stringify({ [generate.GenerateStringKey as string]: 'Z9'.repeat(32) });
+    expect(parseOriginSecretJson(stored, 'generated secret')).toEqual(['Z9'.repeat(32)]);
+  });
+
   it('runs no CloudFront function on API requests', () => {
     expect(api.FunctionAssociations).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::CloudFront::Function'))).toEqual([]);
@@ -446,6 +520,7 @@ describe('subscribe API', () => {
         'EMAIL_TABLE',
         'SUBSCRIBE_QUEUE_URL',
         'TOKEN_SECRET_ARN',
+        'ORIGIN_SECRET_ARN',
         'LIST_ID',
         'SITE_CONFIG',
         'SUBSCRIBES_PER_SOURCE_PER_HOUR',
@@ -457,6 +532,7 @@ describe('subscribe API', () => {
       EMAIL_TABLE: { Ref: ids.table },
       SUBSCRIBE_QUEUE_URL: { Ref: ids.subscribeQueue },
       TOKEN_SECRET_ARN: { Ref: ids.secret },
+      ORIGIN_SECRET_ARN: { Ref: ids.originSecret },
       LIST_ID: 'digest',
       SUBSCRIBES_PER_SOURCE_PER_HOUR: '20',
       SITE_LINKS: 'root-relative',
@@ -511,10 +587,13 @@ describe('confirmation requests', () => {
         'CONFIGURATION_SET',
         'SITE_CONFIG',
         'TEMPLATES_DIR',
+        'ID_KEY_SECRET_ARN',
         'CONFIRMATIONS_PER_ADDRESS_PER_DAY',
       ].sort(),
     );
     expect(envOf(template, ids.confirm)).toMatchObject({
+      TOKEN_SECRET_ARN: { Ref: ids.secret },
+      ID_KEY_SECRET_ARN: { Ref: ids.idKey },
       FROM_ADDRESS: 'news@example.com',
       FROM_NAME: 'News digest',
       CONFIGURATION_SET: { Ref: ids.configurationSet },
@@ -656,8 +735,9 @@ describe('outbox and sender', () => {
 });
 
 describe('bounces function', () => {
-  it('gets the email table only', () => {
-    expect(ownEnvKeys(template, ids.bounces)).toEqual(['EMAIL_TABLE']);
+  it('gets the email table and the subscriber id key only (events name addresses, profiles are keyed by id)', () => {
+    expect(ownEnvKeys(template, ids.bounces)).toEqual(['EMAIL_TABLE', 'ID_KEY_SECRET_ARN']);
+    expect(envOf(template, ids.bounces).ID_KEY_SECRET_ARN).toEqual({ Ref: ids.idKey });
   });
 });
 
@@ -726,6 +806,8 @@ describe('outputs', () => {
     );
     expect(outputs.EmailTableName?.Value).toEqual({ Ref: ids.table });
     expect(outputs.TokenKeyringSecretArn?.Value).toEqual({ Ref: ids.secret });
+    expect(outputs.SubscriberIdKeySecretArn?.Value).toEqual({ Ref: ids.idKey });
+    expect(outputs.OriginSecretArn?.Value).toEqual({ Ref: ids.originSecret });
     const fullOutputs = full.template.toJSON().Outputs as Record<
       string,
       { Value: unknown; Description: string }

@@ -8,6 +8,7 @@
  * addresses of its own.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -16,7 +17,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { BY_DATE_INDEX } from '../../functions/adapters/aws/dynamo-store.js';
-import type { DevEditionResult, DevMail } from '../../functions/dev/email-path.js';
+import { DEV_ORIGIN_HEADER, type DevEditionResult, type DevMail } from '../../functions/dev/email-path.js';
+import { functionUrlEvent } from '../../functions/dev/lambda-url.js';
 import {
   ARTICLES_BUCKET,
   type DevCloud,
@@ -302,6 +304,22 @@ describe('npm run dev:cloud: email subscribers', () => {
     expect(mailLog).toContain(`mail: confirmation to ${stays}`);
   });
 
+  it('plays CloudFront in front of /api/*: what a client sends as the origin or viewer header is replaced', async () => {
+    const address = 'spoofer@example.org';
+    const response = await fetch(site('api/subscribe'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'X-Origin-Verify': 'a-guess-that-would-be-refused-by-the-api',
+        'CloudFront-Viewer-Address': '203.0.113.99:443',
+      },
+      body: new URLSearchParams({ email: address }).toString(),
+    });
+    expect(response.status).toBe(202);
+    await mailCloud.idle();
+    expect(await mailsTo(address)).toHaveLength(1);
+  });
+
   it('POST /_dev/edition mails each confirmed subscriber the digest of the new stories, once', async () => {
     await put(SECOND, mailClients);
     await mailCloud.idle();
@@ -443,6 +461,28 @@ describe('site paths', () => {
         },
       ),
     );
+  });
+});
+
+describe('the site server as CloudFront', () => {
+  it('gives the API the socket’s address and the origin header, whatever the client sent under those names', () => {
+    const request = {
+      url: '/api/subscribe?x=1',
+      method: 'POST',
+      httpVersion: '1.1',
+      headers: {
+        'x-origin-verify': 'client-guess',
+        'cloudfront-viewer-address': '203.0.113.99:443',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      socket: { remoteAddress: '127.0.0.1', remotePort: 51515 },
+    } as unknown as IncomingMessage;
+    const event = functionUrlEvent(request, Buffer.from('email=a%40example.org'), DEV_ORIGIN_HEADER);
+    expect(event.headers['x-origin-verify']).toBe(DEV_ORIGIN_HEADER);
+    expect(event.headers['cloudfront-viewer-address']).toBe('127.0.0.1:51515');
+    expect(event.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(event.rawQueryString).toBe('x=1');
+    expect(Buffer.from(event.body!, 'base64').toString('utf8')).toBe('email=a%40example.org');
   });
 });
 

@@ -21,18 +21,18 @@ import { S3SiteSink } from '../../functions/adapters/aws/s3-site-sink.js';
 import { DynamoSendLedger } from '../../functions/adapters/aws/send-ledger.js';
 import { outboxBody } from '../../functions/adapters/aws/sqs-outbox.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { composeEdition } from '../../functions/compose-aws-editions.js';
 import { composePublish } from '../../functions/compose-aws-publish.js';
 import { composeSender } from '../../functions/compose-aws-sender.js';
 import type { EditionSendMessage, Outbox, SendLedger } from '../../functions/core/email/edition-ports.js';
 import { parseKeyringJson } from '../../functions/core/email/keyring-json.js';
 import type { SenderDeps } from '../../functions/core/email/send-chunk.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import { verifyToken } from '../../functions/core/email/tokens.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
+import { idOf } from '../helpers/email-fakes.js';
 import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
   createEmailTable,
@@ -206,17 +206,18 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
       status: 'pending' | 'confirmed' | 'unsubscribed',
       confirmedAt = '2026-11-01T00:00:00.000Z',
     ): Promise<string> {
-      const id = subscriberIdFor(address);
+      const id = idOf(address);
       const at = '2026-10-31T00:00:00.000Z';
       await subscribers.createPending({
         id,
         address,
         status: 'pending',
+        generation: 0,
         createdAt: at,
         updatedAt: at,
         transientBounces: 0,
       });
-      if (status !== 'pending') expect(await subscribers.confirm(id, confirmedAt)).toBe(true);
+      if (status !== 'pending') expect(await subscribers.confirm(id, 0, confirmedAt)).toBe(true);
       if (status === 'unsubscribed')
         expect(await subscribers.unsubscribe(id, '2026-11-10T00:00:00.000Z')).toBe(true);
       return id;
@@ -332,6 +333,7 @@ describe('digest editions end to end', () => {
       ).toEqual({
         ok: true,
         subscriberId: id,
+        generation: 0,
       });
       expect(mail!.body.html).toContain(`href="${url}"`);
       expect(await w.ledger.get(E2, id)).toMatchObject({ state: 'sent', messageId: mail!.messageId });

@@ -17,19 +17,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { outboxBody } from '../../functions/adapters/aws/sqs-outbox.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { readTemplates } from '../../functions/adapters/local/templates.js';
 import { composeEdition } from '../../functions/compose-aws-editions.js';
 import { composeSender } from '../../functions/compose-aws-sender.js';
 import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
 import type { EditionSendMessage } from '../../functions/core/email/edition-ports.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import type { SubscribeRequest } from '../../functions/core/email/subscriptions.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
+import { idKeySource, idOf, originSource } from '../helpers/email-fakes.js';
 import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
   createEmailTable,
@@ -43,7 +43,7 @@ import {
   startSes,
   testClients,
 } from '../helpers/emulators.js';
-import { functionUrlEvent, sqsEvent } from '../helpers/lambda-events.js';
+import { sqsEvent, viaCloudFront } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const SITE_URL = 'https://news.example.org/';
@@ -64,11 +64,9 @@ afterAll(async () => {
 
 /** A form request through CloudFront, from one viewer. */
 const request = (method: string, pathAndQuery: string, body?: string): APIGatewayProxyEventV2 =>
-  functionUrlEvent(method, pathAndQuery, {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'cloudfront-viewer-address': '198.51.100.7:50000',
-    },
+  viaCloudFront(method, pathAndQuery, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    viewer: '198.51.100.7:50000',
     body,
     sourceIp: '130.176.0.1',
   });
@@ -117,6 +115,8 @@ async function journeyWorld() {
   const subscribeOptions = {
     ...common,
     clients: { dynamo: clients.dynamo, ses: ses.client },
+    idKey: idKeySource,
+    origin: originSource,
     queue: { enqueue: async (r: SubscribeRequest) => void subscribeQueue.push(JSON.stringify(r)) },
   };
   const api = makeSubscribeApiHandler(() => composeSubscribeApi(subscribeOptions));
@@ -207,7 +207,7 @@ describe('a subscriber’s journey', () => {
     expect([asConfirmed.statusCode, asConfirmed.body]).toEqual([asNew.statusCode, asNew.body]);
     await w.deliverSubscribeQueue();
     expect(mailsTo(await ses.store(), 'alice@example.org')).toHaveLength(2);
-    expect((await w.subscribers.get(subscriberIdFor('carol@example.org')))?.status).toBe('pending');
+    expect((await w.subscribers.get(idOf('carol@example.org')))?.status).toBe('pending');
 
     // Two stories are first published before the next morning's schedule, one after it.
     await w.story('tide', '2026-11-24T15:00:00.000Z');
@@ -243,10 +243,10 @@ describe('a subscriber’s journey', () => {
     const unsubscribe = apiLink(mailsTo(store, 'alice@example.org')[0], 'unsubscribe');
     const page = await w.api(request('GET', unsubscribe));
     expect(page.statusCode).toBe(200);
-    expect((await w.subscribers.get(subscriberIdFor('alice@example.org')))?.status).toBe('confirmed');
+    expect((await w.subscribers.get(idOf('alice@example.org')))?.status).toBe('confirmed');
     const oneClick = await w.api(request('POST', unsubscribe, 'List-Unsubscribe=One-Click'));
     expect(oneClick.statusCode).toBe(200);
-    expect((await w.subscribers.get(subscriberIdFor('alice@example.org')))?.status).toBe('unsubscribed');
+    expect((await w.subscribers.get(idOf('alice@example.org')))?.status).toBe('unsubscribed');
 
     await ses.clear();
     w.at('2026-11-26T07:00:01Z');

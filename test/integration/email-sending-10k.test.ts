@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { DynamoEditionStore } from '../../functions/adapters/aws/edition-store.js';
 import { outboxBody } from '../../functions/adapters/aws/sqs-outbox.js';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { composeSender } from '../../functions/compose-aws-sender.js';
 import type { EditionSendMessage } from '../../functions/core/email/edition-ports.js';
 import { fanOut, MAX_RECIPIENTS_PER_MESSAGE } from '../../functions/core/email/fan-out.js';

@@ -14,7 +14,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SNSEven
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { readTemplates } from '../../functions/adapters/local/templates.js';
 import {
   composeBounces,
@@ -25,14 +25,14 @@ import {
 import type { Subscriber } from '../../functions/core/email/ports.js';
 import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
 import { unsubscribeToken } from '../../functions/core/email/subscribe-links.js';
-import { confirmationCounter } from '../../functions/core/email/subscribe-rate.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
+import { confirmationCounter, sourceCounter } from '../../functions/core/email/subscribe-rate.js';
 import type { SubscribeRequest } from '../../functions/core/email/subscriptions.js';
+import { signToken } from '../../functions/core/email/tokens.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { BounceBatchError, makeBouncesHandler } from '../../functions/handlers/bounces.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
-import { MemoryQueue, recording } from '../helpers/email-fakes.js';
+import { idKeySource, idOf, MemoryQueue, originSource, recording } from '../helpers/email-fakes.js';
 import {
   createEmailTable,
   type DynamoEmulator,
@@ -43,7 +43,7 @@ import {
   startDynamo,
   startSes,
 } from '../helpers/emulators.js';
-import { functionUrlEvent, snsEvent, sqsEvent } from '../helpers/lambda-events.js';
+import { functionUrlEvent, snsEvent, sqsEvent, viaCloudFront } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const KEYRING_JSON = JSON.stringify({ current: 1, keys: { '1': 'k'.repeat(48) } });
@@ -96,7 +96,14 @@ async function world(
     ...overrides,
   };
   const queue = new MemoryQueue();
-  const options: SubscribeComposeOptions = { env, clients: { dynamo: doc, ses: ses.client }, keyring, queue };
+  const options: SubscribeComposeOptions = {
+    env,
+    clients: { dynamo: doc, ses: ses.client },
+    keyring,
+    idKey: idKeySource,
+    origin: originSource,
+    queue,
+  };
   const mailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
       async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
@@ -119,11 +126,9 @@ async function world(
 }
 
 const subscribeEvent = (address: string, viewer = '198.51.100.20') =>
-  functionUrlEvent('POST', '/api/subscribe', {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'cloudfront-viewer-address': `${viewer}:40000`,
-    },
+  viaCloudFront('POST', '/api/subscribe', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    viewer: `${viewer}:40000`,
     body: new URLSearchParams({ email: address }).toString(),
   });
 
@@ -152,7 +157,7 @@ describe('subscribe → confirmation mail → confirm', () => {
   it('mails both parts with a working link, confirms, and lists the subscriber from then on', async () => {
     const w = await world();
     const address = 'reader@example.org';
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const accepted = await w.api(subscribeEvent('  Reader@EXAMPLE.org'.replace('Reader', 'reader')));
     expect(accepted.statusCode).toBe(202);
     expect(await w.store.get(id)).toBeUndefined();
@@ -169,7 +174,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(await w.store.get(id)).toMatchObject({ status: 'pending', address });
 
     const before = new Date().toISOString();
-    const page = await w.api(functionUrlEvent('GET', path));
+    const page = await w.api(viaCloudFront('GET', path));
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('You are subscribed');
     const confirmed = (await w.store.get(id))!;
@@ -186,9 +191,9 @@ describe('subscribe → confirmation mail → confirm', () => {
     ]);
     // Strictly before: an edition scheduled at the confirmation instant does not include it.
     expect((await w.store.confirmedBefore(confirmed.confirmedAt!)).recipients).toEqual([]);
-    expect([...(await w.store.stillConfirmed([id, subscriberIdFor('x@example.org')])).keys()]).toEqual([id]);
+    expect([...(await w.store.stillConfirmed([id, idOf('x@example.org')])).keys()]).toEqual([id]);
 
-    const again = await w.api(functionUrlEvent('GET', path));
+    const again = await w.api(viaCloudFront('GET', path));
     expect(again.statusCode).toBe(200);
     expect((await w.store.get(id))!.confirmedAt).toBe(confirmed.confirmedAt);
   });
@@ -196,7 +201,7 @@ describe('subscribe → confirmation mail → confirm', () => {
   it('mails a pending address again, nothing to a confirmed one, and brings an unsubscribed one back through a new confirmation', async () => {
     const w = await world();
     const address = 'cycle@example.org';
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     await w.api(subscribeEvent(address));
     await w.api(subscribeEvent(address));
     expect(await w.drain()).toEqual([]);
@@ -204,7 +209,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(pendingMails).toHaveLength(2);
     expect((await w.store.get(id))!.status).toBe('pending');
 
-    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(pendingMails[0]!)))).statusCode).toBe(200);
+    expect((await w.api(viaCloudFront('GET', confirmLinkOf(pendingMails[0]!)))).statusCode).toBe(200);
     const firstConfirmedAt = (await w.store.get(id))!.confirmedAt!;
     await w.api(subscribeEvent(address));
     await w.drain();
@@ -212,7 +217,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.store.get(id))!.status).toBe('confirmed');
 
     const unsubscribed = await w.api(
-      functionUrlEvent('POST', await unsubscribePath(id), {
+      viaCloudFront('POST', await unsubscribePath(id), {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'List-Unsubscribe=One-Click',
       }),
@@ -224,7 +229,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect((await w.store.stillConfirmed([id])).size).toBe(0);
 
     // An old confirm link does not undo the unsubscribe.
-    const stale = await w.api(functionUrlEvent('GET', confirmLinkOf(pendingMails[1]!)));
+    const stale = await w.api(viaCloudFront('GET', confirmLinkOf(pendingMails[1]!)));
     expect(stale.statusCode).toBe(409);
     expect((await w.store.get(id))!.status).toBe('unsubscribed');
 
@@ -232,8 +237,16 @@ describe('subscribe → confirmation mail → confirm', () => {
     await w.drain();
     const mails = mailsTo(await ses.store(), address);
     expect(mails).toHaveLength(3);
-    expect((await w.store.get(id))!.status).toBe('pending');
-    expect((await w.api(functionUrlEvent('GET', confirmLinkOf(mails[2]!)))).statusCode).toBe(200);
+    expect(await w.store.get(id)).toMatchObject({ status: 'pending', generation: 1 });
+    // The links of the first subscription, replayed within their 7 days, do not confirm the second.
+    const reopened = await rawItem(w.table, id);
+    for (const old of [pendingMails[0]!, pendingMails[1]!]) {
+      const replay = await w.api(viaCloudFront('GET', confirmLinkOf(old)));
+      expect(replay.statusCode).toBe(400);
+      expect(replay.body).toContain('This link has expired');
+    }
+    expect(await rawItem(w.table, id)).toEqual(reopened);
+    expect((await w.api(viaCloudFront('GET', confirmLinkOf(mails[2]!)))).statusCode).toBe(200);
     const back = (await w.store.get(id))!;
     expect(back.status).toBe('confirmed');
     expect(back.confirmedAt! > firstConfirmedAt).toBe(true);
@@ -245,7 +258,7 @@ describe('subscribe → confirmation mail → confirm', () => {
     for (let i = 0; i < 5; i++) expect((await w.api(subscribeEvent(address))).statusCode).toBe(202);
     expect(await w.drain()).toEqual([]);
     expect(mailsTo(await ses.store(), address)).toHaveLength(3);
-    const counter = confirmationCounter(subscriberIdFor(address), 3, new Date());
+    const counter = confirmationCounter(idOf(address), 3, new Date());
     expect(await new DynamoRateLimiter(doc, w.table).count(counter)).toBe(3);
     await w.api(subscribeEvent('other@example.org'));
     await w.drain();
@@ -262,20 +275,31 @@ describe('subscribe → confirmation mail → confirm', () => {
     expect(Number(limited.headers!['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers!['retry-after'])).toBeLessThanOrEqual(3600);
     expect((await w.api(subscribeEvent('s3@example.org', '192.0.2.8'))).statusCode).toBe(202);
-    // Without the CloudFront header, the peer address is the source, counted in the same window.
-    const direct = (sourceIp: string) =>
+    // Called directly (the function URL is public), naming a fresh viewer or guessing the origin header:
+    // refused, and counted nowhere, so no such request can use up or reset anyone's limit.
+    const direct = (headers: Record<string, string>) =>
       functionUrlEvent('POST', '/subscribe', {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body: 'email=d%40example.org',
-        sourceIp,
+        sourceIp: '192.0.2.9',
       });
-    expect((await w.api(direct('192.0.2.7'))).statusCode).toBe(429);
-    expect((await w.api(direct('192.0.2.9'))).statusCode).toBe(202);
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'cloudfront-viewer-address': '192.0.2.10:1' },
+      { 'cloudfront-viewer-address': '192.0.2.11:1', 'x-origin-verify': 'guess-'.repeat(8) },
+    ];
+    for (const headers of attempts) {
+      expect((await w.api(direct(headers))).statusCode, JSON.stringify(headers)).toBe(403);
+    }
+    const limiter = new DynamoRateLimiter(doc, w.table);
+    for (const key of ['192.0.2.9', '192.0.2.10', '192.0.2.11', 'unknown']) {
+      expect(await limiter.count(sourceCounter(key, 2, new Date())), key).toBe(0);
+    }
+    expect(await limiter.count(sourceCounter('192.0.2.7', 2, new Date()))).toBe(2);
     expect(w.queue.requests.map((r) => r.address)).toEqual([
       's0@example.org',
       's1@example.org',
       's3@example.org',
-      'd@example.org',
     ]);
   });
 
@@ -297,12 +321,83 @@ describe('subscribe → confirmation mail → confirm', () => {
   });
 });
 
+describe('profiles stored before generations existed', () => {
+  async function putLegacy(table: string, address: string, status: 'pending' | 'unsubscribed') {
+    const id = idOf(address);
+    const at = '2026-10-01T00:00:00.000Z';
+    // As the previous version wrote them: no generation attribute.
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `SUB#${id}`,
+          sk: 'PROFILE',
+          id,
+          address,
+          status,
+          createdAt: at,
+          updatedAt: at,
+          transientBounces: 0,
+          ...(status === 'unsubscribed' ? { unsubscribedAt: at } : {}),
+        },
+      }),
+    );
+    return id;
+  }
+
+  it('read as generation 0: a link mailed before the change still confirms, and a re-subscribe opens generation 1', async () => {
+    const w = await world();
+    const pendingId = await putLegacy(w.table, 'legacy-pending@example.org', 'pending');
+    expect((await w.store.get(pendingId))!.generation).toBe(0);
+    // A confirm token in the old layout (no generation field), as an inbox may still hold.
+    const oldLink = signToken(await keyring.keyring(), {
+      purpose: 'confirm',
+      subscriberId: pendingId,
+      list: 'digest',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    expect((await w.api(viaCloudFront('GET', `/api/confirm?token=${oldLink}`))).statusCode).toBe(200);
+    expect(await w.store.get(pendingId)).toMatchObject({ status: 'confirmed', generation: 0 });
+
+    const address = 'legacy-gone@example.org';
+    const goneId = await putLegacy(w.table, address, 'unsubscribed');
+    const oldGoneLink = signToken(await keyring.keyring(), {
+      purpose: 'confirm',
+      subscriberId: goneId,
+      list: 'digest',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    await w.api(subscribeEvent(address));
+    expect(await w.drain()).toEqual([]);
+    expect(await rawItem(w.table, goneId)).toMatchObject({ status: 'pending', generation: 1 });
+    expect((await w.api(viaCloudFront('GET', `/api/confirm?token=${oldGoneLink}`))).statusCode).toBe(400);
+    expect((await w.store.get(goneId))!.status).toBe('pending');
+    const [mail] = mailsTo(await ses.store(), address);
+    expect((await w.api(viaCloudFront('GET', confirmLinkOf(mail!)))).statusCode).toBe(200);
+    expect(await w.store.get(goneId)).toMatchObject({ status: 'confirmed', generation: 1 });
+  });
+
+  it('the store refuses a confirm or reopen at another generation, and accepts 0 for a missing one only', async () => {
+    const w = await world();
+    const id = await putLegacy(w.table, 'store@example.org', 'unsubscribed');
+    const at = '2026-11-01T00:00:00.000Z';
+    expect(await w.store.reopen(id, 1, at)).toBe(false);
+    expect(await w.store.reopen(id, 0, at)).toBe(true);
+    expect(await w.store.reopen(id, 0, at)).toBe(false);
+    expect(await w.store.confirm(id, 0, at)).toBe(false);
+    expect(await w.store.confirm(id, 2, at)).toBe(false);
+    expect((await w.store.get(id))!.status).toBe('pending');
+    expect(await w.store.confirm(id, 1, at)).toBe(true);
+    expect(await w.store.get(id)).toMatchObject({ status: 'confirmed', generation: 1, confirmedAt: at });
+  });
+});
+
 describe('tokens against the real store', () => {
   let w: World;
   const a = 'alice@example.org';
   const b = 'bob@example.org';
-  const idA = subscriberIdFor(a);
-  const idB = subscriberIdFor(b);
+  const idA = idOf(a);
+  const idB = idOf(b);
   let confirmPathA: string;
 
   beforeEach(async () => {
@@ -311,7 +406,7 @@ describe('tokens against the real store', () => {
     await w.api(subscribeEvent(b));
     await w.drain();
     confirmPathA = confirmLinkOf(mailsTo(await ses.store(), a)[0]!);
-    await w.api(functionUrlEvent('GET', confirmLinkOf(mailsTo(await ses.store(), b)[0]!)));
+    await w.api(viaCloudFront('GET', confirmLinkOf(mailsTo(await ses.store(), b)[0]!)));
   });
 
   it('rejects the confirm link with any one character of the token changed, and changes nothing', async () => {
@@ -321,7 +416,7 @@ describe('tokens against the real store', () => {
     for (let i = 0; i < token.length; i++) {
       const swapped = alphabet[(alphabet.indexOf(token[i]!) + 17) % 64]!;
       const response = await w.api(
-        functionUrlEvent('GET', `${path}?token=${token.slice(0, i)}${swapped}${token.slice(i + 1)}`),
+        viaCloudFront('GET', `${path}?token=${token.slice(0, i)}${swapped}${token.slice(i + 1)}`),
       );
       expect(response.statusCode, `position ${i}`).toBe(400);
     }
@@ -329,13 +424,13 @@ describe('tokens against the real store', () => {
   });
 
   it("unsubscribes only the subscriber the token names: A's token never touches B", async () => {
-    await w.api(functionUrlEvent('GET', confirmPathA));
+    await w.api(viaCloudFront('GET', confirmPathA));
     const bBefore = await rawItem(w.table, idB);
-    const response = await w.api(functionUrlEvent('POST', await unsubscribePath(idA)));
+    const response = await w.api(viaCloudFront('POST', await unsubscribePath(idA)));
     expect(response.statusCode).toBe(200);
     expect((await w.store.get(idA))!.status).toBe('unsubscribed');
     expect(await rawItem(w.table, idB)).toEqual(bBefore);
-    const again = await w.api(functionUrlEvent('POST', await unsubscribePath(idA)));
+    const again = await w.api(viaCloudFront('POST', await unsubscribePath(idA)));
     expect(again.statusCode).toBe(200);
     expect((await w.store.confirmedBefore('2100-01-01T00:00:00Z')).recipients.map((r) => r.id)).toEqual([
       idB,
@@ -346,7 +441,7 @@ describe('tokens against the real store', () => {
     const before = await rawItem(w.table, idB);
     const path = await unsubscribePath(idB);
     for (const prefix of ['', '/api']) {
-      const response = await w.api(functionUrlEvent('GET', path.replace('/api', prefix)));
+      const response = await w.api(viaCloudFront('GET', path.replace('/api', prefix)));
       expect(response.statusCode).toBe(200);
       expect(response.headers!['content-type']).toBe('text/html; charset=utf-8');
       expect(response.headers!['x-frame-options']).toBe('DENY');
@@ -361,9 +456,9 @@ describe('the API does the same work whatever the state of the address', () => {
   const STATES = ['new', 'pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 
   function profileIn(address: string, state: (typeof STATES)[number]): Subscriber & Record<string, unknown> {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const at = '2026-11-01T00:00:00.000Z';
-    const base = { id, address, createdAt: at, updatedAt: at, transientBounces: 0 };
+    const base = { id, address, generation: 0, createdAt: at, updatedAt: at, transientBounces: 0 };
     if (state === 'confirmed') {
       return { ...base, status: 'confirmed', confirmedAt: at, gsi1pk: 'CONFIRMED', gsi1sk: `${at}#${id}` };
     }
@@ -371,7 +466,7 @@ describe('the API does the same work whatever the state of the address', () => {
   }
 
   async function put(table: string, address: string, state: (typeof STATES)[number]) {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     if (state === 'new') {
       await doc.send(new DeleteCommand({ TableName: table, Key: { pk: `SUB#${id}`, sk: 'PROFILE' } }));
       return;
@@ -399,7 +494,7 @@ describe('the API does the same work whatever the state of the address', () => {
     }
     expect(new Set(answers.values()).size).toBe(1);
     expect(JSON.parse(answers.get('new')!).statusCode).toBe(202);
-    expect(new Set(calls.values())).toEqual(new Set(['limiter.take queue.enqueue']));
+    expect(new Set(calls.values())).toEqual(new Set(['origin.originSecrets limiter.take queue.enqueue']));
 
     const ROUNDS = 40;
     const samples = new Map<string, number[]>(STATES.map((state) => [state, []]));
@@ -429,17 +524,18 @@ describe('bounce and complaint events through SNS', () => {
     readFileSync(new URL(`../fixtures/ses-events/${name}.json`, import.meta.url), 'utf8');
 
   async function confirmedSubscriber(w: World, address: string) {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const at = new Date().toISOString();
     await w.store.createPending({
       id,
       address,
       status: 'pending',
+      generation: 0,
       createdAt: at,
       updatedAt: at,
       transientBounces: 0,
     });
-    await w.store.confirm(id, at);
+    await w.store.confirm(id, 0, at);
     return id;
   }
 
@@ -469,7 +565,7 @@ describe('bounce and complaint events through SNS', () => {
       lastBounceId: expect.any(String),
       lastBounceAt: expect.any(String),
     });
-    expect(await rawItem(w.table, subscriberIdFor('nobody@example.net'))).toBeUndefined();
+    expect(await rawItem(w.table, idOf('nobody@example.net'))).toBeUndefined();
     expect((await w.store.confirmedBefore('2100-01-01T00:00:00Z')).recipients.map((r) => r.id)).toEqual([
       full,
     ]);
@@ -489,10 +585,10 @@ describe('bounce and complaint events through SNS', () => {
     await w.api(subscribeEvent(address));
     await w.drain();
     expect(mailsTo(await ses.store(), address)).toHaveLength(1);
-    const response = await w.api(functionUrlEvent('GET', link));
+    const response = await w.api(viaCloudFront('GET', link));
     expect(response.statusCode).toBe(409);
     expect(response.body).toContain('We cannot send to this address');
-    expect((await w.store.get(subscriberIdFor(address)))!.status).toBe('suppressed');
+    expect((await w.store.get(idOf(address)))!.status).toBe('suppressed');
   });
 
   it('fails the invocation when the table cannot be written, so Lambda retries it', async () => {

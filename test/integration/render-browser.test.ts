@@ -12,7 +12,6 @@ import {
   unavailableResponse,
 } from '../../functions/core/email/subscribe-http.js';
 import { confirmToken, confirmUrl, unsubscribeToken } from '../../functions/core/email/subscribe-links.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { DigestRenderer } from '../../functions/core/render/digest.js';
 import { SiteRenderer } from '../../functions/core/render/site.js';
@@ -32,10 +31,13 @@ import {
 // The subscription ports in memory: these tests look at the pages the API answers with, not at storage.
 import {
   fixedClock,
+  fromCloudFront,
+  idOf,
   keyringSource,
   MemoryLimiter,
   MemoryQueue,
   MemoryStore,
+  originSource,
   RING,
 } from '../helpers/email-fakes.js';
 import { loadTemplates } from '../helpers/templates.js';
@@ -235,7 +237,12 @@ describe('the confirmation email in headless Chromium', () => {
 
   beforeAll(async () => {
     const renderer = await ConfirmationRenderer.create(loadTemplates(), config);
-    const token = confirmToken(RING, subscriberIdFor(address), 'digest', new Date('2021-09-01T07:00:00Z'));
+    const token = confirmToken(
+      RING,
+      { subscriberId: idOf(address), generation: 0 },
+      'digest',
+      new Date('2021-09-01T07:00:00Z'),
+    );
     link = confirmUrl(config.siteUrl, token);
     await writeFile(join(dir, 'confirm.html'), renderer.render({ address, confirmUrl: link }).html);
     await writeFile(
@@ -270,7 +277,7 @@ describe('the confirmation email in headless Chromium', () => {
 
 describe('the subscribe API pages in headless Chromium', () => {
   const address = 'reader@example.org';
-  const id = subscriberIdFor(address);
+  const id = idOf(address);
   const site = { title: config.title, siteUrl: config.siteUrl, language: config.language };
   const unsubscribeForm = 'form[method="post" i]';
   const submit = `${unsubscribeForm} :is(button:not([type]), button[type="submit" i], input[type="submit" i])`;
@@ -288,6 +295,7 @@ describe('the subscribe API pages in headless Chromium', () => {
       perSourcePerHour: 20,
       clock: fixedClock('2021-09-01T07:00:00.000Z'),
       site,
+      origin: originSource,
     };
     const request = (method: string, path: string, body?: string): ApiRequest => {
       const [bare = '', query = ''] = path.split('?');
@@ -295,8 +303,12 @@ describe('the subscribe API pages in headless Chromium', () => {
         method,
         path: bare,
         query,
-        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-        peerAddress: '203.0.113.5',
+        headers: {
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+          ...fromCloudFront,
+          'cloudfront-viewer-address': '203.0.113.5:443',
+        },
         ...(body === undefined ? {} : { body }),
       };
     };
@@ -315,11 +327,17 @@ describe('the subscribe API pages in headless Chromium', () => {
       id,
       address,
       status: 'pending',
+      generation: 0,
       createdAt: '2021-09-01T07:00:00.000Z',
       updatedAt: '2021-09-01T07:00:00.000Z',
       transientBounces: 0,
     });
-    const confirm = confirmToken(RING, id, 'digest', new Date('2021-09-01T07:00:00Z'));
+    const confirm = confirmToken(
+      RING,
+      { subscriberId: id, generation: 0 },
+      'digest',
+      new Date('2021-09-01T07:00:00Z'),
+    );
     await call('confirmed', 'GET', `/api/confirm?token=${confirm}`);
     const unsubscribe = unsubscribeToken(RING, id, 'digest');
     await call('unsubscribe', 'GET', `/api/unsubscribe?token=${unsubscribe}`);

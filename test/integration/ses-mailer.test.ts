@@ -6,7 +6,7 @@
 import { SESv2ServiceException } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySendError, SesMailer } from '../../functions/adapters/aws/ses-mailer.js';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { KeyringFormatError, parseKeyringJson } from '../../functions/core/email/keyring-json.js';
 import { buildRawMessage } from '../../functions/core/email/mime.js';
 import {
@@ -150,11 +150,11 @@ describe('token keyring JSON', () => {
   });
 });
 
-describe('SecretsKeyring (Secrets Manager has no emulator: aws-sdk-client-mock)', () => {
+describe('Secrets Manager secrets (no emulator: aws-sdk-client-mock)', () => {
   it('parses the secret once and picks up a rotated secret after the cache expires', async () => {
     const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const { mockClient } = await import('aws-sdk-client-mock');
-    const { SecretsKeyring } = await import('../../functions/adapters/aws/secrets-keyring.js');
+    const { SecretsKeyring } = await import('../../functions/adapters/aws/secrets.js');
     const client = new SecretsManagerClient({ region: 'us-east-1' });
     const mock = mockClient(client);
     mock
@@ -175,5 +175,43 @@ describe('SecretsKeyring (Secrets Manager has no emulator: aws-sdk-client-mock)'
     const rotated = await fresh.keyring();
     expect(rotated.current.version).toBe(2);
     expect(rotated.previous.map((key) => key.version)).toEqual([1]);
+  });
+
+  it('reads every value of the origin secret, and a second one added for a rotation once the cache expires', async () => {
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { SecretsOriginSecrets } = await import('../../functions/adapters/aws/secrets.js');
+    const client = new SecretsManagerClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ h1: 'a'.repeat(64) }) });
+    expect(await new SecretsOriginSecrets(client, 'arn:origin').originSecrets()).toEqual(['a'.repeat(64)]);
+    mock.reset();
+    mock
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ h1: 'a'.repeat(64), h2: 'b'.repeat(64) }) });
+    expect(await new SecretsOriginSecrets(client, 'arn:origin').originSecrets()).toEqual([
+      'a'.repeat(64),
+      'b'.repeat(64),
+    ]);
+    mock.reset();
+    mock.on(GetSecretValueCommand).resolves({ SecretString: '{"h1":"too-short"}' });
+    await expect(new SecretsOriginSecrets(client, 'arn:bad').originSecrets()).rejects.toThrow(
+      /secret arn:bad/,
+    );
+  });
+
+  it('reads the subscriber id key as the plain string it is, refusing a short one without quoting it', async () => {
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { SecretsIdKey } = await import('../../functions/adapters/aws/secrets.js');
+    const client = new SecretsManagerClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock.on(GetSecretValueCommand, { SecretId: 'arn:id' }).resolves({ SecretString: `${'Ab1'.repeat(21)}x` });
+    mock.on(GetSecretValueCommand, { SecretId: 'arn:short' }).resolves({ SecretString: 'tiny-key' });
+    const key = await new SecretsIdKey(client, 'arn:id').idKey();
+    expect(Buffer.from(key).toString('utf8')).toBe(`${'Ab1'.repeat(21)}x`);
+    const short = new SecretsIdKey(client, 'arn:short').idKey();
+    await expect(short).rejects.toThrow(/secret arn:short: the subscriber id key must be at least 32/);
+    await expect(new SecretsIdKey(client, 'arn:short').idKey()).rejects.not.toThrow(/tiny-key/);
   });
 });

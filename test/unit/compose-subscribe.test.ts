@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import {
+  idKeyFromText,
+  keyringFromJson,
+  originSecretsFromJson,
+} from '../../functions/adapters/fixed-secrets.js';
 import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
 
 const env = (extra: Record<string, string> = {}) => ({
@@ -10,6 +14,8 @@ const env = (extra: Record<string, string> = {}) => ({
 const options = (extra: Record<string, string> = {}) => ({
   env: env(extra),
   keyring: keyringFromJson(JSON.stringify({ current: 1, k1: 'k'.repeat(64) })),
+  idKey: idKeyFromText('i'.repeat(64)),
+  origin: originSecretsFromJson(JSON.stringify({ h1: 'o'.repeat(64) })),
   queue: { enqueue: async () => {} },
 });
 
@@ -20,6 +26,11 @@ describe('composeSubscribeApi site links', () => {
 
   it('links root-relative when the site URL comes from the request (CloudFront domain, no cycle)', () => {
     expect(composeSubscribeApi(options({ SITE_LINKS: 'root-relative' })).site.siteUrl).toBe('/');
+  });
+
+  it('refuses to start without the origin secret: it could not tell CloudFront from anyone else', () => {
+    const { origin: _injected, ...withoutOrigin } = options();
+    expect(() => composeSubscribeApi(withoutOrigin)).toThrow(/ORIGIN_SECRET_ARN/);
   });
 });
 

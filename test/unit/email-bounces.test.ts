@@ -9,8 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BounceMessageError, parseBounceNotice } from '../../functions/core/email/bounce-events.js';
 import { applyBounceNotice } from '../../functions/core/email/bounces.js';
 import type { Subscriber } from '../../functions/core/email/ports.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
-import { fixedClock, MemoryStore } from '../helpers/email-fakes.js';
+import { fixedClock, idKeySource, idOf, MemoryStore } from '../helpers/email-fakes.js';
 
 const sample = (name: string) =>
   readFileSync(new URL(`../fixtures/ses-events/${name}.json`, import.meta.url), 'utf8');
@@ -19,9 +18,10 @@ const NOW = '2026-11-25T08:00:00.000Z';
 
 function confirmed(address: string): Subscriber {
   return {
-    id: subscriberIdFor(address),
+    id: idOf(address),
     address,
     status: 'confirmed',
+    generation: 0,
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
     confirmedAt: '2026-11-01T00:00:00.000Z',
@@ -87,17 +87,17 @@ describe('parseBounceNotice', () => {
 
 describe('applyBounceNotice', () => {
   let store: MemoryStore;
-  const deps = () => ({ store, clock: fixedClock(NOW) });
+  const deps = () => ({ store, idKey: idKeySource, clock: fixedClock(NOW) });
   beforeEach(() => {
     store = new MemoryStore();
     for (const address of ['gone@example.net', 'Full.Box@example.com', 'annoyed@example.org']) {
-      store.profiles.set(subscriberIdFor(address), confirmed(address));
+      store.profiles.set(idOf(address), confirmed(address));
     }
   });
 
   it('suppresses at once on a permanent bounce, and reports a repeat as already suppressed', async () => {
     const notice = parseBounceNotice(sample('permanent-bounce'));
-    const id = subscriberIdFor('gone@example.net');
+    const id = idOf('gone@example.net');
     expect(await applyBounceNotice(deps(), notice)).toEqual([{ subscriberId: id, action: 'suppressed' }]);
     expect(store.profiles.get(id)).toMatchObject({
       status: 'suppressed',
@@ -111,14 +111,14 @@ describe('applyBounceNotice', () => {
 
   it('suppresses on a complaint with the complaint as reason', async () => {
     await applyBounceNotice(deps(), parseBounceNotice(sample('complaint')));
-    expect(store.profiles.get(subscriberIdFor('annoyed@example.org'))).toMatchObject({
+    expect(store.profiles.get(idOf('annoyed@example.org'))).toMatchObject({
       status: 'suppressed',
       suppressReason: 'complaint',
     });
   });
 
   it('counts a transient bounce once per feedback id, on the normalised address, without suppressing', async () => {
-    const id = subscriberIdFor('Full.Box@example.com');
+    const id = idOf('Full.Box@example.com');
     const notice = parseBounceNotice(sample('transient-bounce'));
     expect(await applyBounceNotice(deps(), notice)).toEqual([{ subscriberId: id, action: 'counted' }]);
     expect(await applyBounceNotice(deps(), notice)).toEqual([{ subscriberId: id, action: 'duplicate' }]);
@@ -131,7 +131,7 @@ describe('applyBounceNotice', () => {
   it('leaves unknown addresses alone and reports them', async () => {
     const notice = parseBounceNotice(sample('identity-notification-bounce'));
     expect(await applyBounceNotice(deps(), notice)).toEqual([
-      { subscriberId: subscriberIdFor('nobody@example.net'), action: 'unknown-subscriber' },
+      { subscriberId: idOf('nobody@example.net'), action: 'unknown-subscriber' },
     ]);
     expect(store.writes).toBe(0);
   });

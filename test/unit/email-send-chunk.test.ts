@@ -182,7 +182,7 @@ describe('sendChunk', () => {
       { purpose: 'unsubscribe', list: 'digest' },
       new Date('2099-01-01'),
     );
-    expect(verdict).toEqual({ ok: true, subscriberId: id(1) });
+    expect(verdict).toEqual({ ok: true, subscriberId: id(1), generation: 0 });
     expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(raw).toContain(`X-Edition: ${EDITION}`);
     expect(raw).toContain('From: Test Wire <news@example.org>');

@@ -102,6 +102,7 @@ describe('the SendEmail request', () => {
       expect(verifyToken(keyring, token, { purpose: 'unsubscribe', list: 'digest' }, new Date())).toEqual({
         ok: true,
         subscriberId: ids[i],
+        generation: 0,
       });
       expect(head).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
       expect(head).toMatch(/^Content-Type: multipart\/alternative; boundary=/m);

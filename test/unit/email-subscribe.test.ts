@@ -4,10 +4,16 @@
  * email. The ports are in-memory fakes (`test/helpers/email-fakes.ts`); the DynamoDB and SES adapters are
  * exercised against dynalite and aws-ses-v2-local in `test/integration/email-subscribe.test.ts`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { originSecretsFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { resolveConfig } from '../../functions/core/config.js';
+import {
+  isAcceptedOriginValue,
+  OriginSecretFormatError,
+  parseOriginSecretJson,
+} from '../../functions/core/email/origin-check.js';
 import {
   SendOutcomeUnknownError,
   SendRejectedError,
@@ -31,18 +37,30 @@ import {
   secondsUntilReset,
   sourceCounter,
 } from '../../functions/core/email/subscribe-rate.js';
-import { isSubscriberId, subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
+import {
+  isSubscriberId,
+  parseSubscriberIdKey,
+  SubscriberIdKeyError,
+  subscriberIdFor,
+} from '../../functions/core/email/subscriber-id.js';
 import { SubscribeMessageError } from '../../functions/core/email/subscriptions.js';
 import { renderApiPage } from '../../functions/core/render/api-pages.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { TemplateError } from '../../functions/core/render/templates.js';
 import {
   fixedClock,
+  fromCloudFront,
+  ID_KEY,
+  ID_KEY_TEXT,
+  idKeySource,
+  idOf,
   keyringSource,
   MemoryLimiter,
   MemoryMailer,
   MemoryQueue,
   MemoryStore,
+  ORIGIN_VALUE,
+  originSource,
   RING,
   recording,
 } from '../helpers/email-fakes.js';
@@ -55,9 +73,10 @@ const SITE = { title: CONFIG.title, siteUrl: CONFIG.siteUrl, language: CONFIG.la
 
 function profile(address: string, status: Subscriber['status']): Subscriber {
   return {
-    id: subscriberIdFor(address),
+    id: idOf(address),
     address,
     status,
+    generation: 0,
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
     transientBounces: 0,
@@ -66,18 +85,43 @@ function profile(address: string, status: Subscriber['status']): Subscriber {
 }
 
 describe('subscriberIdFor', () => {
-  it('is 32 hex characters of sha256 over a labelled address', () => {
-    const id = subscriberIdFor('reader@example.org');
+  it('is 32 hex characters of HMAC-SHA256 under the id key over a labelled address', () => {
+    const id = subscriberIdFor(ID_KEY, 'reader@example.org');
     expect(isSubscriberId(id)).toBe(true);
-    const expected = createHash('sha256').update('newsfeed-subscriber\0reader@example.org').digest('hex');
+    const expected = createHmac('sha256', ID_KEY)
+      .update('newsfeed-subscriber-id/v2\0reader@example.org')
+      .digest('hex');
     expect(id).toBe(expected.slice(0, 32));
+    expect(idOf('reader@example.org')).toBe(id);
+  });
+
+  it('cannot be checked against a guessed address without the key: no unkeyed hash gives it', () => {
+    const address = 'reader@example.org';
+    const id = subscriberIdFor(ID_KEY, address);
+    // What the ids were before (an unkeyed, labelled SHA-256) and the plain hashes a guesser would try.
+    const unkeyed = [
+      createHash('sha256').update(`newsfeed-subscriber\0${address}`).digest('hex'),
+      createHash('sha256').update(address).digest('hex'),
+      createHash('sha256').update(`newsfeed-subscriber-id/v2\0${address}`).digest('hex'),
+    ].map((hex) => hex.slice(0, 32));
+    expect(unkeyed).not.toContain(id);
+    // Another key, another id: the key is what makes it.
+    const otherKey = new Uint8Array(Buffer.from('another-subscriber-id-key-0123456789', 'utf8'));
+    expect(subscriberIdFor(otherKey, address)).not.toBe(id);
   });
 
   it('gives different ids to different mailboxes, including a local part that differs in case only', () => {
-    const ids = new Set(
-      ['a@example.org', 'A@example.org', 'a@example.com', 'b@example.org'].map(subscriberIdFor),
-    );
+    const ids = new Set(['a@example.org', 'A@example.org', 'a@example.com', 'b@example.org'].map(idOf));
     expect(ids.size).toBe(4);
+  });
+
+  it('refuses a key shorter than 32 characters, naming where it came from but not the key', () => {
+    expect(() => parseSubscriberIdKey('short-key', 'secret arn:id')).toThrow(SubscriberIdKeyError);
+    expect(() => parseSubscriberIdKey('short-key', 'secret arn:id')).toThrow(/secret arn:id/);
+    expect(() => parseSubscriberIdKey('short-key', 'secret arn:id')).not.toThrow(/short-key/);
+    expect(() => parseSubscriberIdKey(undefined, 'x')).toThrow(SubscriberIdKeyError);
+    expect(() => subscriberIdFor(new Uint8Array(31), 'a@example.org')).toThrow(SubscriberIdKeyError);
+    expect(parseSubscriberIdKey(ID_KEY_TEXT, 'x')).toEqual(ID_KEY);
   });
 });
 
@@ -94,23 +138,22 @@ describe('rate windows and sources', () => {
     expect(sourceCounter('x', 1, new Date('2026-11-25T08:00:00Z')).window).toBe('2026-11-25T08');
   });
 
-  it('takes the viewer address from CloudFront (IPv4 and IPv6, with port) over the peer', () => {
-    expect(requestSource('198.51.100.10:46532', '10.0.0.1')).toBe('198.51.100.10');
-    expect(requestSource('2001:db8:1:2:3:4:5:6:46532', '10.0.0.1')).toBe('2001:db8:1:2::/64');
-    expect(requestSource('[2001:db8::7]:443', '10.0.0.1')).toBe('2001:db8:0:0::/64');
-    expect(requestSource(undefined, '203.0.113.9')).toBe('203.0.113.9');
+  it('takes the viewer address CloudFront sets (IPv4 and IPv6, with port)', () => {
+    expect(requestSource('198.51.100.10:46532')).toBe('198.51.100.10');
+    expect(requestSource('2001:db8:1:2:3:4:5:6:46532')).toBe('2001:db8:1:2::/64');
+    expect(requestSource('[2001:db8::7]:443')).toBe('2001:db8:0:0::/64');
   });
 
-  it('falls back to the peer when the header is malformed, and to "unknown" without either', () => {
-    expect(requestSource('not an address', '203.0.113.9')).toBe('203.0.113.9');
-    expect(requestSource('198.51.100.10:99999999', '203.0.113.9')).toBe('203.0.113.9');
-    expect(requestSource(undefined, undefined)).toBe('unknown');
+  it('puts every request without a well-formed viewer address under the one key "unknown"', () => {
+    for (const header of [undefined, '', 'not an address', '198.51.100.10:99999999', '999.1.1.1:80']) {
+      expect(requestSource(header), String(header)).toBe('unknown');
+    }
   });
 
   it('puts every address of one IPv6 /64 under one key, and other /64s under others', () => {
-    const a = requestSource('2001:db8:aa:bb:1::1:443', undefined);
-    const b = requestSource('2001:0db8:00aa:00bb:ffff:ffff:ffff:ffff:443', undefined);
-    const c = requestSource('2001:db8:aa:bc::1:443', undefined);
+    const a = requestSource('2001:db8:aa:bb:1::1:443');
+    const b = requestSource('2001:0db8:00aa:00bb:ffff:ffff:ffff:ffff:443');
+    const c = requestSource('2001:db8:aa:bc::1:443');
     expect(a).toBe(b);
     expect(c).not.toBe(a);
   });
@@ -143,18 +186,171 @@ function harness(perSourcePerHour = 20): Harness {
       perSourcePerHour,
       clock,
       site: SITE,
+      origin: originSource,
     },
   };
 }
 
+/** A request as CloudFront forwards it: with the secret origin header (`direct` leaves it out). */
 function request(method: string, path: string, extra: Partial<ApiRequest> = {}): ApiRequest {
   const [bare, query = ''] = path.split('?');
-  return { method, path: bare!, query, headers: {}, peerAddress: '203.0.113.5', ...extra };
+  return { method, path: bare!, query, ...extra, headers: { ...fromCloudFront, ...extra.headers } };
+}
+
+function direct(method: string, path: string, extra: Partial<ApiRequest> = {}): ApiRequest {
+  const [bare, query = ''] = path.split('?');
+  return { method, path: bare!, query, headers: {}, ...extra };
 }
 
 const form = (email: string, headers: Record<string, string> = {}): Partial<ApiRequest> => ({
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   body: new URLSearchParams({ email }).toString(),
+});
+
+describe('subscribe API: only through CloudFront', () => {
+  /** Header values an attacker calling the function URL directly might try. */
+  const WRONG = [
+    undefined,
+    '',
+    ' ',
+    ORIGIN_VALUE.slice(0, -1),
+    `${ORIGIN_VALUE}x`,
+    ORIGIN_VALUE.toUpperCase(),
+    ` ${ORIGIN_VALUE}`,
+    `${ORIGIN_VALUE},${ORIGIN_VALUE}`,
+    'x'.repeat(ORIGIN_VALUE.length),
+  ];
+  const everyRoute: Array<[string, string, Partial<ApiRequest>]> = [
+    ['POST', '/api/subscribe', form('a@example.org', { 'cloudfront-viewer-address': '198.51.100.1:1' })],
+    [
+      'GET',
+      `/api/confirm?token=${confirmToken(RING, { subscriberId: idOf('a@example.org'), generation: 0 }, LIST, new Date(NOW))}`,
+      {},
+    ],
+    ['GET', `/api/unsubscribe?token=${unsubscribeToken(RING, idOf('a@example.org'), LIST)}`, {}],
+    ['POST', `/api/unsubscribe?token=${unsubscribeToken(RING, idOf('a@example.org'), LIST)}`, {}],
+    ['GET', '/api/nothing', {}],
+    ['DELETE', '/api/subscribe', {}],
+  ];
+
+  it('refuses every route with 403, without or with a wrong header, touching no port but the origin secret', async () => {
+    const h = harness(1);
+    h.store.profiles.set(idOf('a@example.org'), profile('a@example.org', 'pending'));
+    const log: string[] = [];
+    const deps = recording(h.deps, log);
+    let refused = 0;
+    for (const value of WRONG) {
+      for (const [method, path, extra] of everyRoute) {
+        const headers = { ...extra.headers, ...(value === undefined ? {} : { 'x-origin-verify': value }) };
+        const { response, event } = await handleApiRequest(deps, direct(method, path, { ...extra, headers }));
+        expect(response.statusCode, `${method} ${path} ${value}`).toBe(403);
+        expect(event.outcome).toBe('forbidden');
+        refused++;
+      }
+    }
+    expect(refused).toBe(WRONG.length * everyRoute.length);
+    expect(new Set(log)).toEqual(new Set(['origin.originSecrets']));
+    expect(h.queue.requests).toEqual([]);
+    expect(h.store.writes).toBe(0);
+    expect(h.limiter.counts.size).toBe(0);
+    expect(h.store.profiles.get(idOf('a@example.org'))?.status).toBe('pending');
+  });
+
+  it('answers 403 in JSON when asked, and the same page whatever the route', async () => {
+    const h = harness();
+    const json = await handleApiRequest(
+      h.deps,
+      direct('POST', '/api/subscribe', { headers: { accept: 'application/json' } }),
+    );
+    expect(json.response.statusCode).toBe(403);
+    expect(JSON.parse(json.response.body)).toMatchObject({ status: 'forbidden' });
+    const pages = new Set<string>();
+    for (const [method, path] of everyRoute) {
+      pages.add((await handleApiRequest(h.deps, direct(method, path))).response.body);
+    }
+    expect(pages.size).toBe(1);
+  });
+
+  it('a direct caller rotating CloudFront-Viewer-Address is refused every time and never counted', async () => {
+    const h = harness(2);
+    for (let i = 0; i < 50; i++) {
+      const { response } = await handleApiRequest(
+        h.deps,
+        direct(
+          'POST',
+          '/api/subscribe',
+          form(`s${i}@example.org`, { 'cloudfront-viewer-address': `203.0.113.${i}:443` }),
+        ),
+      );
+      expect(response.statusCode).toBe(403);
+    }
+    expect(h.limiter.counts.size).toBe(0);
+    // Through CloudFront the same viewer is served up to its limit, then limited.
+    const viaCdn = () =>
+      handleApiRequest(
+        h.deps,
+        request(
+          'POST',
+          '/api/subscribe',
+          form('v@example.org', { 'cloudfront-viewer-address': '203.0.113.7:443' }),
+        ),
+      );
+    expect([
+      (await viaCdn()).response.statusCode,
+      (await viaCdn()).response.statusCode,
+      (await viaCdn()).response.statusCode,
+    ]).toEqual([202, 202, 429]);
+    expect(h.queue.requests).toHaveLength(2);
+  });
+
+  it('accepts every value the secret holds (a rotation in progress), and no other', async () => {
+    const h = harness();
+    const next = 'the-next-origin-header-value-abcdefghijklmnop';
+    h.deps.origin = originSecretsFromJson(JSON.stringify({ h1: ORIGIN_VALUE, h2: next }));
+    for (const value of [ORIGIN_VALUE, next]) {
+      const { response } = await handleApiRequest(
+        h.deps,
+        direct('GET', '/api/nothing', { headers: { 'x-origin-verify': value } }),
+      );
+      expect(response.statusCode).toBe(404);
+    }
+    h.deps.origin = originSecretsFromJson(JSON.stringify({ h2: next }));
+    const retired = await handleApiRequest(
+      h.deps,
+      direct('GET', '/api/nothing', { headers: { 'x-origin-verify': ORIGIN_VALUE } }),
+    );
+    expect(retired.response.statusCode).toBe(403);
+  });
+
+  it('compares whole values only', () => {
+    expect(isAcceptedOriginValue([ORIGIN_VALUE], ORIGIN_VALUE)).toBe(true);
+    for (const value of WRONG)
+      expect(isAcceptedOriginValue([ORIGIN_VALUE], value), String(value)).toBe(false);
+    expect(isAcceptedOriginValue([], ORIGIN_VALUE)).toBe(false);
+    expect(isAcceptedOriginValue(['a'.repeat(40), ORIGIN_VALUE], ORIGIN_VALUE)).toBe(true);
+  });
+
+  it('refuses a stored secret that is not {"hN": value of 32+ printable characters}, never quoting a value', () => {
+    const good = 'g'.repeat(40);
+    expect(parseOriginSecretJson(JSON.stringify({ h1: good, h12: `${good}2` }), 'x')).toEqual([
+      good,
+      `${good}2`,
+    ]);
+    for (const bad of [
+      'nope',
+      '[]',
+      '{}',
+      '{"h1":"short"}',
+      `{"k1":"${good}"}`,
+      `{"h1":"${good} space"}`,
+      '{"h1":42}',
+    ]) {
+      expect(() => parseOriginSecretJson(bad, 'secret arn:o'), bad).toThrow(OriginSecretFormatError);
+    }
+    expect(() => parseOriginSecretJson('{"h1":"secret-but-short"}', 'secret arn:o')).not.toThrow(
+      /secret-but-short/,
+    );
+  });
 });
 
 describe('subscribe API: routes and methods', () => {
@@ -328,14 +524,16 @@ describe('subscribe API: POST /subscribe', () => {
     const bodies: string[] = [];
     for (const status of [undefined, 'pending', 'confirmed', 'unsubscribed', 'suppressed'] as const) {
       const h2 = harness(100);
-      if (status) h2.store.profiles.set(subscriberIdFor(address), profile(address, status));
+      if (status) h2.store.profiles.set(idOf(address), profile(address, status));
       const log: string[] = [];
       const deps = recording(h2.deps, log);
       const { response } = await handleApiRequest(deps, request('POST', '/api/subscribe', form(address)));
       calls.push(log);
       bodies.push(`${response.statusCode} ${JSON.stringify(response.headers)} ${response.body}`);
     }
-    expect(new Set(calls.map((c) => c.join()))).toEqual(new Set(['limiter.take,queue.enqueue']));
+    expect(new Set(calls.map((c) => c.join()))).toEqual(
+      new Set(['origin.originSecrets,limiter.take,queue.enqueue']),
+    );
     expect(new Set(bodies).size).toBe(1);
   });
 });
@@ -344,8 +542,8 @@ describe('subscribe API: tokens', () => {
   let h: Harness;
   const a = 'alice@example.org';
   const b = 'bob@example.org';
-  const idA = subscriberIdFor(a);
-  const idB = subscriberIdFor(b);
+  const idA = idOf(a);
+  const idB = idOf(b);
   beforeEach(() => {
     h = harness();
     h.store.profiles.set(idA, profile(a, 'pending'));
@@ -353,7 +551,7 @@ describe('subscribe API: tokens', () => {
   });
 
   it('rejects a confirm token with any one character changed, and changes nothing', async () => {
-    const token = confirmToken(RING, idA, LIST, new Date(NOW));
+    const token = confirmToken(RING, { subscriberId: idA, generation: 0 }, LIST, new Date(NOW));
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     for (let i = 0; i < token.length; i++) {
       const replacement = alphabet[(alphabet.indexOf(token[i]!) + 1 + (i % 63)) % 64]!;
@@ -371,11 +569,16 @@ describe('subscribe API: tokens', () => {
       (await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${unsubscribeA}`))).response
         .statusCode,
     ).toBe(400);
-    const otherList = confirmToken(RING, idA, 'other-list', new Date(NOW));
+    const otherList = confirmToken(RING, { subscriberId: idA, generation: 0 }, 'other-list', new Date(NOW));
     expect(
       (await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${otherList}`))).response.statusCode,
     ).toBe(400);
-    const old = confirmToken(RING, idA, LIST, new Date('2026-11-18T07:29:59.000Z'));
+    const old = confirmToken(
+      RING,
+      { subscriberId: idA, generation: 0 },
+      LIST,
+      new Date('2026-11-18T07:29:59.000Z'),
+    );
     const expired = await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${old}`));
     expect(expired.response.statusCode).toBe(400);
     expect(expired.response.body).toContain('expired');
@@ -390,7 +593,7 @@ describe('subscribe API: tokens', () => {
     expect(h.store.profiles.get(idB)?.status).toBe('confirmed');
   });
 
-  it('GET /unsubscribe shows a button that posts back and touches no port but the keyring', async () => {
+  it('GET /unsubscribe shows a button that posts back and touches no port but the origin secret and the keyring', async () => {
     const token = unsubscribeToken(RING, idB, LIST);
     const log: string[] = [];
     const { response } = await handleApiRequest(
@@ -400,7 +603,7 @@ describe('subscribe API: tokens', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain(`<form method="post" action="?token=${token}">`);
     expect(response.body).toContain('name="List-Unsubscribe" value="One-Click"');
-    expect(log).toEqual(['keyring.keyring']);
+    expect(log).toEqual(['origin.originSecrets', 'keyring.keyring']);
     expect(h.store.profiles.get(idB)?.status).toBe('confirmed');
   });
 
@@ -421,7 +624,7 @@ describe('subscribe API: tokens', () => {
   });
 
   it('confirm: pending → confirmed once, then the same page; never re-activates the unsubscribed or suppressed', async () => {
-    const token = confirmToken(RING, idA, LIST, new Date(NOW));
+    const token = confirmToken(RING, { subscriberId: idA, generation: 0 }, LIST, new Date(NOW));
     const first = await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${token}`));
     const again = await handleApiRequest(h.deps, request('GET', `/api/confirm?token=${token}`));
     expect(first.response.statusCode).toBe(200);
@@ -451,7 +654,7 @@ describe('confirm mailer', () => {
   let mailer: MemoryMailer;
   let deps: ConfirmMailerDeps;
   const address = 'reader@example.org';
-  const id = subscriberIdFor(address);
+  const id = idOf(address);
   const requestOf = (addr = address) => ({ kind: 'subscribe' as const, address: addr, requestedAt: NOW });
 
   beforeEach(async () => {
@@ -463,6 +666,7 @@ describe('confirm mailer', () => {
       limiter,
       mailer,
       keyring: keyringSource,
+      idKey: idKeySource,
       renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
       from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
       listId: LIST,
@@ -561,6 +765,118 @@ describe('confirm mailer', () => {
       SubscribeMessageError,
     );
     expect(mailer.sent).toHaveLength(0);
+  });
+});
+
+describe('subscription generations: a confirm link belongs to one subscription', () => {
+  const address = 'returning@example.org';
+  const id = idOf(address);
+  let h: Harness;
+  let mailer: MemoryMailer;
+  let mailerDeps: ConfirmMailerDeps;
+
+  beforeEach(async () => {
+    h = harness();
+    mailer = new MemoryMailer();
+    mailerDeps = {
+      store: h.store,
+      limiter: h.limiter,
+      mailer,
+      keyring: keyringSource,
+      idKey: idKeySource,
+      renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
+      from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
+      listId: LIST,
+      siteUrl: CONFIG.siteUrl,
+      perAddressPerDay: 10,
+      clock: h.clock,
+    };
+  });
+
+  const subscribe = () => sendConfirmation(mailerDeps, { kind: 'subscribe', address, requestedAt: NOW });
+  /** The path and query of the confirm (or unsubscribe) link in the last confirmation mail. */
+  const linkOf = (kind: 'confirm' | 'unsubscribe') => {
+    const raw = mailer.sent.at(-1)!.raw.replace(/=\r\n/g, '');
+    const token = new RegExp(`api/${kind}\\?token(?:=3D|=)([A-Za-z0-9_-]+)`).exec(raw)?.[1];
+    if (!token) throw new Error(`no ${kind} link in the last mail`);
+    return `/api/${kind}?token=${token}`;
+  };
+  const get = async (path: string) => (await handleApiRequest(h.deps, request('GET', path))).response;
+  const post = async (path: string) => (await handleApiRequest(h.deps, request('POST', path))).response;
+
+  it('a re-subscribe advances the generation, and the earlier confirm link then does nothing', async () => {
+    await subscribe();
+    const first = linkOf('confirm');
+    expect((await get(first)).statusCode).toBe(200);
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'confirmed', generation: 0 });
+    expect((await post(linkOf('unsubscribe'))).statusCode).toBe(200);
+
+    h.clock.set('2026-11-26T07:30:00.000Z');
+    expect((await subscribe()).kind).toBe('sent');
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'pending', generation: 1 });
+    const second = linkOf('confirm');
+    expect(second).not.toBe(first);
+
+    // The replay of the first link, well inside its 7 days: the page of an expired link, and no write.
+    const writes = h.store.writes;
+    const replay = await handleApiRequest(h.deps, request('GET', first));
+    expect(replay.event.outcome).toBe('stale');
+    const expiredToken = confirmToken(
+      RING,
+      { subscriberId: id, generation: 1 },
+      LIST,
+      new Date('2026-11-18T07:29:59.000Z'),
+    );
+    const expired = await get(`/api/confirm?token=${expiredToken}`);
+    expect([replay.response.statusCode, replay.response.body]).toEqual([expired.statusCode, expired.body]);
+    expect(replay.response.statusCode).toBe(400);
+    expect(h.store.writes).toBe(writes);
+    expect(h.store.profiles.get(id)?.status).toBe('pending');
+
+    // The link of this subscription confirms it.
+    expect((await get(second)).statusCode).toBe(200);
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'confirmed', generation: 1 });
+    // And the old link, once more, still changes nothing.
+    expect((await handleApiRequest(h.deps, request('GET', first))).event.outcome).toBe('stale');
+  });
+
+  it('an unsubscribe link of an earlier generation stops the current subscription (stopping mail is never harmful)', async () => {
+    await subscribe();
+    const oldUnsubscribe = linkOf('unsubscribe');
+    await get(linkOf('confirm'));
+    await post(oldUnsubscribe);
+    await subscribe();
+    await get(linkOf('confirm'));
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'confirmed', generation: 1 });
+    expect((await post(oldUnsubscribe)).statusCode).toBe(200);
+    expect(h.store.profiles.get(id)).toMatchObject({ status: 'unsubscribed', generation: 1 });
+  });
+
+  it('a pending subscriber mailed again stays in its generation: both links of it confirm', async () => {
+    await subscribe();
+    const first = linkOf('confirm');
+    h.clock.set('2026-11-25T08:30:00.000Z');
+    await subscribe();
+    expect(linkOf('confirm')).not.toBe(first);
+    expect(h.store.profiles.get(id)?.generation).toBe(0);
+    expect((await get(first)).statusCode).toBe(200);
+    expect((await get(linkOf('confirm'))).statusCode).toBe(200);
+  });
+
+  it('confirms only at the generation the token names, at the store too', async () => {
+    h.store.profiles.set(id, { ...profile(address, 'pending'), generation: 3 });
+    for (const generation of [0, 2, 4]) {
+      const token = confirmToken(RING, { subscriberId: id, generation }, LIST, new Date(NOW));
+      const { response, event } = await handleApiRequest(
+        h.deps,
+        request('GET', `/api/confirm?token=${token}`),
+      );
+      expect(event.outcome, String(generation)).toBe('stale');
+      expect(response.statusCode).toBe(400);
+    }
+    expect(h.store.profiles.get(id)?.status).toBe('pending');
+    const token = confirmToken(RING, { subscriberId: id, generation: 3 }, LIST, new Date(NOW));
+    expect((await get(`/api/confirm?token=${token}`)).statusCode).toBe(200);
   });
 });
 

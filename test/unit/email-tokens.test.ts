@@ -28,9 +28,15 @@ const payload: fc.Arbitrary<TokenPayload> = fc.record(
     subscriberId: field,
     list: field,
     expiresAt: fc.integer({ min: NOW_SECONDS + 1, max: 2 ** 40 }),
+    generation: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
   },
   { requiredKeys: ['purpose', 'subscriberId', 'list'] },
 );
+
+/** What a good token of `p` verifies to: a missing generation reads as 0. */
+function verdictOf(p: TokenPayload) {
+  return { ok: true, subscriberId: p.subscriberId, generation: p.generation ?? 0 };
+}
 
 function expectedOf(p: TokenPayload) {
   return { purpose: p.purpose, list: p.list };
@@ -43,10 +49,7 @@ describe('signToken / verifyToken', () => {
         const token = signToken(RING, p);
         expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
         expect(encodeURIComponent(token)).toBe(token);
-        expect(verifyToken(RING, token, expectedOf(p), NOW)).toEqual({
-          ok: true,
-          subscriberId: p.subscriberId,
-        });
+        expect(verifyToken(RING, token, expectedOf(p), NOW)).toEqual(verdictOf(p));
       }),
     );
   });
@@ -117,7 +120,7 @@ describe('signToken / verifyToken', () => {
         const tokenB = signToken(RING, { ...p, subscriberId: other });
         expect(tokenA).not.toBe(tokenB);
         const verdict = verifyToken(RING, tokenA, expectedOf(p), NOW);
-        expect(verdict).toEqual({ ok: true, subscriberId: p.subscriberId });
+        expect(verdict).toEqual(verdictOf(p));
         // B's fields under A's MAC: the subscriber id is inside the MAC.
         const bytesA = Buffer.from(tokenA, 'base64url');
         const bytesB = Buffer.from(tokenB, 'base64url');
@@ -173,10 +176,7 @@ describe('signToken / verifyToken', () => {
       fc.property(payload, (p) => {
         const old = signToken({ current: KEY_1, previous: [] }, p);
         const rotated: TokenKeyring = { current: KEY_2, previous: [KEY_1] };
-        expect(verifyToken(rotated, old, expectedOf(p), NOW)).toEqual({
-          ok: true,
-          subscriberId: p.subscriberId,
-        });
+        expect(verifyToken(rotated, old, expectedOf(p), NOW)).toEqual(verdictOf(p));
         const fresh = signToken(rotated, p);
         expect(Buffer.from(fresh, 'base64url')[0]).toBe(KEY_2.version);
         expect(verifyToken(rotated, fresh, expectedOf(p), NOW).ok).toBe(true);
@@ -186,6 +186,67 @@ describe('signToken / verifyToken', () => {
         expect(verifyToken(RING, fresh, expectedOf(p), NOW)).toEqual({ ok: false, reason: 'unknown-key' });
       }),
     );
+  });
+
+  it('authenticates the generation: one generation never verifies as another', () => {
+    fc.assert(
+      fc.property(payload, fc.integer({ min: 0, max: 2 ** 32 - 1 }), (p, other) => {
+        fc.pre(other !== (p.generation ?? 0));
+        const token = signToken(RING, p);
+        const bytes = Buffer.from(token, 'base64url');
+        const flags = bytes[2]!;
+        if (flags & 0b10) {
+          // Rewrite the generation field in place and keep the MAC: the MAC no longer matches.
+          const at = 3 + (flags & 0b01 ? 6 : 0);
+          bytes.writeUInt32BE(other, at);
+          const verdict = verifyToken(RING, bytes.toString('base64url'), expectedOf(p), NOW);
+          expect(verdict).toEqual({ ok: false, reason: 'bad-signature' });
+        }
+        expect(verifyToken(RING, token, expectedOf(p), NOW)).toEqual(verdictOf(p));
+      }),
+    );
+  });
+
+  it('reads tokens signed before generations existed as generation 0 (links already in inboxes)', () => {
+    // Signed by the previous layout (flags byte 1 and 0, no generation field) with KEY_1.
+    const confirm = 'AQEBAABppVGQBXN1Yi0xBndlZWtseft00iauG99BIANDo1Zf7jLdiSVQufop28_aK_FTrldT';
+    const unsubscribe = 'AQIABXN1Yi0xBndlZWtseXecvrc3LC0hHv8eELvZucuvF-csiFJlTjW_8042mkhI';
+    expect(verifyToken(RING, confirm, { purpose: 'confirm', list: 'weekly' }, NOW)).toEqual({
+      ok: true,
+      subscriberId: 'sub-1',
+      generation: 0,
+    });
+    expect(verifyToken(RING, unsubscribe, { purpose: 'unsubscribe', list: 'weekly' }, NOW)).toEqual({
+      ok: true,
+      subscriberId: 'sub-1',
+      generation: 0,
+    });
+    // The same payload signed today is the same token: no generation means the old layout.
+    expect(
+      signToken(RING, {
+        purpose: 'confirm',
+        subscriberId: 'sub-1',
+        list: 'weekly',
+        expiresAt: NOW_SECONDS + 3600,
+      }),
+    ).toBe(confirm);
+  });
+
+  it('refuses unknown flag bits as malformed, before any key is tried', () => {
+    const bytes = Buffer.from(
+      signToken(RING, { purpose: 'unsubscribe', subscriberId: 's', list: 'l' }),
+      'base64url',
+    );
+    for (const flag of [0b100, 0b1000, 0x80]) {
+      const copy = Buffer.from(bytes);
+      copy[2] = flag;
+      expect(
+        verifyToken(RING, copy.toString('base64url'), { purpose: 'unsubscribe', list: 'l' }, NOW),
+      ).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+    }
   });
 
   it('rejects a token whose key version is known but whose secret differs', () => {
@@ -241,6 +302,9 @@ describe('signToken / verifyToken', () => {
     expect(() => signToken(RING, { ...p, subscriberId: 'a\uD800b' })).toThrow(TokenPayloadError);
     expect(() => signToken(RING, { ...p, expiresAt: 1.5 })).toThrow(TokenPayloadError);
     expect(() => signToken(RING, { ...p, expiresAt: -1 })).toThrow(TokenPayloadError);
+    for (const generation of [-1, 0.5, 2 ** 32, Number.NaN]) {
+      expect(() => signToken(RING, { ...p, generation }), String(generation)).toThrow(TokenPayloadError);
+    }
     expect(signToken(RING, { ...p, list: 'x'.repeat(255) })).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 });

@@ -5,7 +5,10 @@
  *
  *   pk                              sk        attributes
  *   SUB#<subscriberId>              PROFILE   the Subscriber fields, lastBounceAt, lastBounceId;
- *                                             while confirmed gsi1pk 'CONFIRMED', gsi1sk '<confirmedAt>#<id>'
+ *                                             while confirmed gsi1pk 'CONFIRMED', gsi1sk '<confirmedAt>#<id>';
+ *                                             `generation` absent on profiles written before it: read as 0
+ *   SUB#<legacyId>                  MOVED     movedTo: where the one-off id migration moved the profile
+ *                                             that had an unkeyed id (`subscriber-id-migration.ts`)
  *   RATE#<scope>#<key>#<window>     RATE      count, expiresAt (TTL, epoch seconds)
  *
  * The index `byConfirmed` (gsi1pk, gsi1sk) lists confirmed subscribers in confirmation order; an
@@ -35,7 +38,8 @@ export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
-const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
+export const profileKey = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
+export const movedKey = (legacyId: string) => ({ pk: `SUB#${legacyId}`, sk: 'MOVED' });
 const rateKey = (c: Pick<RateCounter, 'scope' | 'key' | 'window'>) => ({
   pk: `RATE#${c.scope}#${c.key}#${c.window}`,
   sk: 'RATE',
@@ -50,6 +54,7 @@ function toSubscriber(item: Item): Subscriber {
     id: String(item.id),
     address: String(item.address),
     status: item.status as Subscriber['status'],
+    generation: Number(item.generation ?? 0),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     transientBounces: Number(item.transientBounces ?? 0),
@@ -65,6 +70,21 @@ function toSubscriber(item: Item): Subscriber {
 
 function toRecipient(item: Item): Recipient {
   return { id: String(item.id), address: String(item.address), confirmedAt: String(item.confirmedAt) };
+}
+
+/**
+ * A condition on the stored generation. A profile without the attribute is at generation 0, so
+ * only the test for 0 may accept a missing one.
+ */
+function generationIs(generation: number): { expression: string; values: Item } {
+  if (!Number.isSafeInteger(generation) || generation < 0)
+    throw new RangeError(`bad generation ${generation}`);
+  return generation === 0
+    ? {
+        expression: '(attribute_not_exists(#generation) OR #generation = :generation)',
+        values: { ':generation': 0 },
+      }
+    : { expression: '#generation = :generation', values: { ':generation': generation } };
 }
 
 /** `2026-11-25T07:00:00Z` and `…00.000Z` must compare the same way against `<confirmedAt>#<id>` keys. */
@@ -88,6 +108,13 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
     return Item ? toSubscriber(Item) : undefined;
   }
 
+  async movedTo(id: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: movedKey(id), ConsistentRead: true }),
+    );
+    return typeof Item?.movedTo === 'string' ? Item.movedTo : undefined;
+  }
+
   createPending(subscriber: Subscriber): Promise<boolean> {
     return applied(
       this.client.send(
@@ -100,22 +127,31 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
     );
   }
 
-  reopen(id: string, at: string): Promise<boolean> {
+  reopen(id: string, generation: number, at: string): Promise<boolean> {
+    const current = generationIs(generation);
     return this.update(id, {
       UpdateExpression:
-        'SET #status = :pending, updatedAt = :at REMOVE unsubscribedAt, confirmedAt, gsi1pk, gsi1sk',
-      ConditionExpression: '#status = :unsubscribed',
-      ExpressionAttributeValues: { ':pending': 'pending', ':unsubscribed': 'unsubscribed', ':at': at },
+        'SET #status = :pending, #generation = :next, updatedAt = :at REMOVE unsubscribedAt, confirmedAt, gsi1pk, gsi1sk',
+      ConditionExpression: `#status = :unsubscribed AND ${current.expression}`,
+      ExpressionAttributeValues: {
+        ':pending': 'pending',
+        ':unsubscribed': 'unsubscribed',
+        ':at': at,
+        ':next': generation + 1,
+        ...current.values,
+      },
     });
   }
 
-  confirm(id: string, at: string): Promise<boolean> {
+  confirm(id: string, generation: number, at: string): Promise<boolean> {
     const confirmedAt = canonicalTime(at);
+    const current = generationIs(generation);
     return this.update(id, {
       UpdateExpression:
         'SET #status = :confirmed, confirmedAt = :at, updatedAt = :at, gsi1pk = :partition, gsi1sk = :sort',
-      ConditionExpression: '#status = :pending',
+      ConditionExpression: `#status = :pending AND ${current.expression}`,
       ExpressionAttributeValues: {
+        ...current.values,
         ':confirmed': 'confirmed',
         ':pending': 'pending',
         ':at': confirmedAt,
@@ -201,10 +237,15 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
     id: string,
     input: Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>,
   ): Promise<boolean> {
+    const expressions = `${input.UpdateExpression} ${input.ConditionExpression}`;
     return conditionalUpdate(this.client, {
       TableName: this.table,
       Key: profileKey(id),
-      ExpressionAttributeNames: { '#status': 'status' },
+      // DynamoDB refuses a name the expressions do not use.
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        ...(expressions.includes('#generation') ? { '#generation': 'generation' } : {}),
+      },
       ...input,
     });
   }

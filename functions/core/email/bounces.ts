@@ -6,11 +6,14 @@
 import type { Clock } from '../ports.js';
 import { normalizeAddress } from './address.js';
 import type { BounceNotice } from './bounce-events.js';
+import type { SubscriberIdKeySource } from './ports.js';
 import { subscriberIdFor } from './subscriber-id.js';
 import type { SubscriberStore } from './subscriptions.js';
 
 export interface BounceDeps {
   store: SubscriberStore;
+  /** Events name addresses; the profile is found by the id the address has. */
+  idKey: SubscriberIdKeySource;
   clock: Clock;
 }
 
@@ -31,6 +34,7 @@ export interface BounceResult {
 export async function applyBounceNotice(deps: BounceDeps, notice: BounceNotice): Promise<BounceResult[]> {
   if (notice.kind === 'ignored') return [];
   const at = deps.clock.now().toISOString();
+  const idKey = await deps.idKey.idKey();
   const results: BounceResult[] = [];
   // One notice may name several recipients; each is settled on its own.
   for (const recipient of new Set(notice.recipients)) {
@@ -39,7 +43,7 @@ export async function applyBounceNotice(deps: BounceDeps, notice: BounceNotice):
       results.push({ action: 'invalid-address' });
       continue;
     }
-    const subscriberId = subscriberIdFor(address.address);
+    const subscriberId = subscriberIdFor(idKey, address.address);
     if (notice.kind === 'transient-bounce') {
       const counted = await deps.store.recordTransientBounce(subscriberId, at, notice.feedbackId);
       results.push({

@@ -8,11 +8,17 @@ import type { TokenKeyring } from './tokens.js';
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
 
 export interface Subscriber {
-  /** `subscriberIdFor(address)`: stable, so a second subscribe finds the same record. */
+  /** `subscriberIdFor(idKey, address)`: stable, so a second subscribe finds the same record. */
   id: string;
   /** Normalised address (`normalizeAddress`). */
   address: string;
   status: SubscriberStatus;
+  /**
+   * Which subscription of this address the profile is in: 0 at the first subscribe, one more at each
+   * re-subscribe after an unsubscribe. Confirm links carry it, so a link mailed for an earlier
+   * subscription cannot confirm a later one. Stored profiles written before it existed read as 0.
+   */
+  generation: number;
   /** ISO times. */
   createdAt: string;
   updatedAt: string;
@@ -92,4 +98,17 @@ export interface SendQuotaSource {
 /** Where the token secrets come from (Secrets Manager in the cloud, an env variable locally). */
 export interface KeyringSource {
   keyring(): Promise<TokenKeyring>;
+}
+
+/** Where the subscriber id key comes from (Secrets Manager in the cloud, a fixed value locally). */
+export interface SubscriberIdKeySource {
+  idKey(): Promise<Uint8Array>;
+}
+
+/**
+ * The values CloudFront's secret origin header may carry (`origin-check.ts`): Secrets Manager in the
+ * cloud; the dev:cloud site server, which plays CloudFront, uses a fixed one.
+ */
+export interface OriginSecretSource {
+  originSecrets(): Promise<readonly string[]>;
 }

@@ -28,10 +28,8 @@ export type SubscribeOutcome =
   | { kind: 'accepted'; address: string };
 
 export interface RequestOrigin {
-  /** The `CloudFront-Viewer-Address` header, when CloudFront forwarded one. */
+  /** The `CloudFront-Viewer-Address` header of a request that came through CloudFront. */
   viewerAddress?: string;
-  /** The peer address Lambda saw. */
-  peerAddress?: string;
 }
 
 export async function requestSubscription(
@@ -43,11 +41,7 @@ export async function requestSubscription(
   const address = normalizeAddress(rawAddress);
   if (!address.ok) return { kind: 'invalid', reason: address.reason };
   const now = deps.clock.now();
-  const counter = sourceCounter(
-    requestSource(origin.viewerAddress, origin.peerAddress),
-    deps.perSourcePerHour,
-    now,
-  );
+  const counter = sourceCounter(requestSource(origin.viewerAddress), deps.perSourcePerHour, now);
   if (!(await deps.limiter.take(counter))) {
     return { kind: 'limited', retryAfterSeconds: secondsUntilReset(counter, now) };
   }
@@ -55,7 +49,9 @@ export async function requestSubscription(
   return { kind: 'accepted', address: address.address };
 }
 
-export type TokenCheck = { ok: true; subscriberId: string } | { ok: false; reason: TokenRejection };
+export type TokenCheck =
+  | { ok: true; subscriberId: string; generation: number }
+  | { ok: false; reason: TokenRejection };
 
 export async function checkToken(
   deps: Pick<SubscribeActionDeps, 'keyring' | 'listId' | 'clock'>,
@@ -70,22 +66,39 @@ export async function checkToken(
 export type ConfirmOutcome =
   | { kind: 'invalid-token'; reason: TokenRejection }
   | {
-      kind: 'confirmed' | 'already-confirmed' | 'unsubscribed' | 'suppressed' | 'unknown';
+      /** `stale`: the link was mailed for an earlier subscription of the address (another generation). */
+      kind: 'confirmed' | 'already-confirmed' | 'stale' | 'unsubscribed' | 'suppressed' | 'unknown';
       subscriberId: string;
     };
 
-/** pending → confirmed. Idempotent; never re-activates an unsubscribed or suppressed subscriber. */
+/**
+ * pending → confirmed, for the generation the link names only. Idempotent; never re-activates an
+ * unsubscribed or suppressed subscriber, and a link from an earlier subscription changes nothing.
+ */
 export async function confirmSubscription(
   deps: Pick<SubscribeActionDeps, 'store' | 'keyring' | 'listId' | 'clock'>,
   token: string | undefined,
 ): Promise<ConfirmOutcome> {
   const check = await checkToken(deps, token, 'confirm');
   if (!check.ok) return { kind: 'invalid-token', reason: check.reason };
-  const { subscriberId } = check;
-  if (await deps.store.confirm(subscriberId, deps.clock.now().toISOString())) {
+  return confirmAt(deps, check.subscriberId, check.generation, true);
+}
+
+async function confirmAt(
+  deps: Pick<SubscribeActionDeps, 'store' | 'clock'>,
+  subscriberId: string,
+  generation: number,
+  followMove: boolean,
+): Promise<Exclude<ConfirmOutcome, { kind: 'invalid-token' }>> {
+  if (await deps.store.confirm(subscriberId, generation, deps.clock.now().toISOString())) {
     return { kind: 'confirmed', subscriberId };
   }
   const profile = await deps.store.get(subscriberId);
+  if (!profile && followMove) {
+    const moved = await deps.store.movedTo(subscriberId);
+    if (moved) return confirmAt(deps, moved, generation, false);
+  }
+  if (profile && profile.generation !== generation) return { kind: 'stale', subscriberId };
   switch (profile?.status) {
     case 'confirmed':
       return { kind: 'already-confirmed', subscriberId };
@@ -103,18 +116,32 @@ export type UnsubscribeOutcome =
   | { kind: 'invalid-token'; reason: TokenRejection }
   | { kind: 'unsubscribed' | 'already-unsubscribed' | 'suppressed' | 'unknown'; subscriberId: string };
 
-/** The RFC 8058 one-click action: pending or confirmed → unsubscribed; idempotent. */
+/**
+ * The RFC 8058 one-click action: pending or confirmed → unsubscribed; idempotent. A link naming an
+ * id from before subscriber ids were keyed reaches the profile the id migration moved it to.
+ */
 export async function unsubscribeByToken(
   deps: Pick<SubscribeActionDeps, 'store' | 'keyring' | 'listId' | 'clock'>,
   token: string | undefined,
 ): Promise<UnsubscribeOutcome> {
   const check = await checkToken(deps, token, 'unsubscribe');
   if (!check.ok) return { kind: 'invalid-token', reason: check.reason };
-  const { subscriberId } = check;
+  return unsubscribeAt(deps, check.subscriberId, true);
+}
+
+async function unsubscribeAt(
+  deps: Pick<SubscribeActionDeps, 'store' | 'clock'>,
+  subscriberId: string,
+  followMove: boolean,
+): Promise<Exclude<UnsubscribeOutcome, { kind: 'invalid-token' }>> {
   if (await deps.store.unsubscribe(subscriberId, deps.clock.now().toISOString())) {
     return { kind: 'unsubscribed', subscriberId };
   }
   const profile = await deps.store.get(subscriberId);
+  if (!profile && followMove) {
+    const moved = await deps.store.movedTo(subscriberId);
+    if (moved) return unsubscribeAt(deps, moved, false);
+  }
   if (profile?.status === 'unsubscribed') return { kind: 'already-unsubscribed', subscriberId };
   if (profile?.status === 'suppressed') return { kind: 'suppressed', subscriberId };
   return { kind: 'unknown', subscriberId };

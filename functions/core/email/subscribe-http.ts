@@ -2,8 +2,11 @@
  * The subscribe API as plain HTTP: routes, methods, body parsing, content negotiation and status codes,
  * independent of how Lambda delivers the request. Browsers get small HTML pages (the site's form posts
  * here), scripts that ask for JSON get JSON. Nothing is cacheable: every answer depends on state.
+ * A request that did not come through CloudFront (`origin-check.ts`) gets 403 before anything else.
  */
 import { type ApiPage, type ApiPageSite, HTML_PAGE_HEADERS, renderApiPage } from '../render/api-pages.js';
+import { isAcceptedOriginValue, ORIGIN_VERIFY_HEADER } from './origin-check.js';
+import type { OriginSecretSource } from './ports.js';
 import {
   checkToken,
   confirmSubscription,
@@ -24,7 +27,6 @@ export interface ApiRequest {
   headers: Readonly<Record<string, string | undefined>>;
   /** The decoded body text; undefined when there is none. */
   body?: string;
-  peerAddress?: string;
 }
 
 export interface ApiResponse {
@@ -42,6 +44,8 @@ export interface ApiEvent {
 
 export interface SubscribeApiDeps extends SubscribeActionDeps {
   site: ApiPageSite;
+  /** The values of CloudFront's secret origin header. */
+  origin: OriginSecretSource;
 }
 
 /** Far above any address (254 characters) plus the form's own field name. */
@@ -57,8 +61,18 @@ export async function handleApiRequest(
   deps: SubscribeApiDeps,
   request: ApiRequest,
 ): Promise<{ response: ApiResponse; event: ApiEvent }> {
-  const route = routeOf(request.path);
   const reply = replier(deps.site, request);
+  // First, and alone: a request that bypassed CloudFront reads no token, counts nothing, queues nothing.
+  if (!isAcceptedOriginValue(await deps.origin.originSecrets(), request.headers[ORIGIN_VERIFY_HEADER])) {
+    return {
+      response: reply(403, 'forbidden', {
+        title: 'Forbidden',
+        paragraphs: ['This address answers requests through the site only.'],
+      }),
+      event: { route: request.path, outcome: 'forbidden' },
+    };
+  }
+  const route = routeOf(request.path);
   const allowed = route === undefined ? undefined : ROUTES[route];
   if (route === undefined || allowed === undefined) {
     return {
@@ -136,7 +150,6 @@ async function subscribe(deps: SubscribeApiDeps, request: ApiRequest, reply: Rep
   if (!parsed.ok) return invalidAddress(deps.site, parsed.reason, undefined, reply);
   const outcome = await requestSubscription(deps, parsed.email, {
     viewerAddress: request.headers['cloudfront-viewer-address'],
-    peerAddress: request.peerAddress,
   });
   if (outcome.kind === 'invalid') return invalidAddress(deps.site, outcome.reason, parsed.email, reply);
   if (outcome.kind === 'limited') {
@@ -188,6 +201,9 @@ function confirmResponse(
   switch (outcome.kind) {
     case 'invalid-token':
       return badToken(outcome.reason, reply);
+    case 'stale':
+      // Word for word the page of an expired link: a replayed link learns nothing about the address.
+      return badToken('expired', reply);
     case 'confirmed':
     case 'already-confirmed':
       return reply(200, 'confirmed', {

@@ -15,9 +15,16 @@ import {
   SendThrottledError,
   SendUnavailableError,
   type Subscriber,
+  type SubscriberIdKeySource,
 } from './ports.js';
 import { formatMailbox, type SenderIdentity } from './send-message.js';
-import { confirmToken, confirmUrl, unsubscribeToken, unsubscribeUrl } from './subscribe-links.js';
+import {
+  confirmToken,
+  confirmUrl,
+  type Subscription,
+  unsubscribeToken,
+  unsubscribeUrl,
+} from './subscribe-links.js';
 import { confirmationCounter } from './subscribe-rate.js';
 import { subscriberIdFor } from './subscriber-id.js';
 import {
@@ -33,6 +40,7 @@ export interface ConfirmMailerDeps {
   limiter: RateLimiter;
   mailer: MailSender;
   keyring: KeyringSource;
+  idKey: SubscriberIdKeySource;
   renderer: ConfirmationRender;
   from: SenderIdentity;
   listId: string;
@@ -77,30 +85,38 @@ export async function sendConfirmation(
   const normalized = normalizeAddress(request.address);
   if (!normalized.ok) throw new SubscribeMessageError(`queued address is invalid: ${normalized.reason}`);
   const { address } = normalized;
-  const subscriberId = subscriberIdFor(address);
+  const subscriberId = subscriberIdFor(await deps.idKey.idKey(), address);
   const now = deps.clock.now();
 
   const before = await deps.store.get(subscriberId);
   if (before?.status === 'confirmed') return { kind: 'skipped', subscriberId, reason: 'already-confirmed' };
   if (before?.status === 'suppressed') return { kind: 'skipped', subscriberId, reason: 'suppressed' };
 
-  const raw = buildRawMessage({
-    ...(await confirmationMail(deps, subscriberId, address, now)),
-    from: formatMailbox(deps.from),
-    to: address,
-    date: now,
-  });
   const counter = confirmationCounter(subscriberId, deps.perAddressPerDay, now);
   if (!(await deps.limiter.take(counter))) return { kind: 'skipped', subscriberId, reason: 'daily-cap' };
 
   const state = await ensurePending(deps.store, subscriberId, address, now.toISOString(), before);
-  if (state !== 'pending') {
+  if (state.status !== 'pending') {
     await deps.limiter.release(counter);
     return {
       kind: 'skipped',
       subscriberId,
-      reason: state === 'confirmed' ? 'already-confirmed' : 'suppressed',
+      reason: state.status === 'confirmed' ? 'already-confirmed' : 'suppressed',
     };
+  }
+  // Built once the generation is known: the confirm link names the subscription it was mailed for.
+  let raw: string;
+  try {
+    raw = buildRawMessage({
+      ...(await confirmationMail(deps, { subscriberId, generation: state.generation }, address, now)),
+      from: formatMailbox(deps.from),
+      to: address,
+      date: now,
+    });
+  } catch (error) {
+    // Nothing was sent: the retry must not count twice. The profile stays pending, as after a lost mail.
+    await deps.limiter.release(counter);
+    throw error;
   }
   try {
     const { messageId } = await deps.mailer.send({
@@ -123,22 +139,26 @@ export async function sendConfirmation(
 
 async function confirmationMail(
   deps: ConfirmMailerDeps,
-  subscriberId: string,
+  subscription: Subscription,
   address: string,
   now: Date,
 ): Promise<ConfirmationParts & { listUnsubscribeUrl: string }> {
   const ring = await deps.keyring.keyring();
-  const unsubscribe = unsubscribeUrl(deps.siteUrl, unsubscribeToken(ring, subscriberId, deps.listId));
+  const unsubscribe = unsubscribeUrl(
+    deps.siteUrl,
+    unsubscribeToken(ring, subscription.subscriberId, deps.listId),
+  );
   const parts = deps.renderer.render({
     address,
-    confirmUrl: confirmUrl(deps.siteUrl, confirmToken(ring, subscriberId, deps.listId, now)),
+    confirmUrl: confirmUrl(deps.siteUrl, confirmToken(ring, subscription, deps.listId, now)),
   });
   return { ...parts, listUnsubscribeUrl: unsubscribe };
 }
 
 /**
- * Brings the profile to pending when it is new or unsubscribed. Every write is conditional; when one
- * loses a race the profile is read again and the decision taken anew.
+ * Brings the profile to pending when it is new or unsubscribed (a re-subscribe: a new generation).
+ * Every write is conditional; when one loses a race the profile is read again and the decision taken
+ * anew. The generation returned is the one the profile is pending at.
  */
 async function ensurePending(
   store: SubscriberStore,
@@ -146,26 +166,28 @@ async function ensurePending(
   address: string,
   at: string,
   first: Subscriber | undefined,
-): Promise<'pending' | 'confirmed' | 'suppressed'> {
+): Promise<{ status: 'pending' | 'confirmed' | 'suppressed'; generation: number }> {
   let profile = first;
   for (let attempt = 0; attempt < MAX_STATE_ATTEMPTS; attempt++) {
     if (attempt > 0) profile = await store.get(id);
     switch (profile?.status) {
       case undefined:
-        if (await store.createPending(newProfile(id, address, at))) return 'pending';
+        if (await store.createPending(newProfile(id, address, at)))
+          return { status: 'pending', generation: 0 };
         break;
       case 'unsubscribed':
-        if (await store.reopen(id, at)) return 'pending';
+        if (await store.reopen(id, profile.generation, at))
+          return { status: 'pending', generation: profile.generation + 1 };
         break;
       case 'pending':
       case 'confirmed':
       case 'suppressed':
-        return profile.status;
+        return { status: profile.status, generation: profile.generation };
     }
   }
   throw new SubscriberContentionError(`subscriber ${id} kept changing while it was being made pending`);
 }
 
 function newProfile(id: string, address: string, at: string): Subscriber {
-  return { id, address, status: 'pending', createdAt: at, updatedAt: at, transientBounces: 0 };
+  return { id, address, status: 'pending', generation: 0, createdAt: at, updatedAt: at, transientBounces: 0 };
 }

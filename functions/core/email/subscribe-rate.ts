@@ -39,12 +39,14 @@ export function secondsUntilReset(counter: RateCounter, now: Date): number {
 }
 
 /**
- * The rate-limit key of a request: CloudFront's `CloudFront-Viewer-Address` (`ip:port`, IPv6 without
- * brackets) when present and well formed, else the peer address Lambda saw. IPv6 is cut to its /64.
+ * The rate-limit key of a request that came through CloudFront (`origin-check.ts`): the address in
+ * `CloudFront-Viewer-Address` (`ip:port`, IPv6 without brackets), which CloudFront sets. Never the peer
+ * address: behind CloudFront that is an edge server shared by many viewers. Without a well-formed
+ * header (never the case through CloudFront) every such request shares the one key `unknown`, so a
+ * missing header cannot be used to escape the limit. IPv6 is cut to its /64.
  */
-export function requestSource(viewerAddress: string | undefined, peerAddress: string | undefined): string {
-  const viewer = viewerAddress === undefined ? undefined : ipOfViewerAddress(viewerAddress.trim());
-  const ip = viewer ?? (peerAddress && isIP(peerAddress) ? peerAddress : undefined);
+export function requestSource(viewerAddress: string | undefined): string {
+  const ip = viewerAddress === undefined ? undefined : ipOfViewerAddress(viewerAddress.trim());
   if (!ip) return 'unknown';
   return isIP(ip) === 6 ? ipv6Prefix(ip) : ip;
 }

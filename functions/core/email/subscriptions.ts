@@ -10,14 +10,22 @@ export interface SubscriberStore {
   get(id: string): Promise<Subscriber | undefined>;
   /** Writes a new pending profile; false (and nothing written) when a profile with its id exists. */
   createPending(subscriber: Subscriber): Promise<boolean>;
-  /** unsubscribed → pending (a new subscribe after an unsubscribe); false when not unsubscribed. */
-  reopen(id: string, at: string): Promise<boolean>;
-  /** pending → confirmed, listed from `at` on; false when not pending. */
-  confirm(id: string, at: string): Promise<boolean>;
+  /**
+   * unsubscribed → pending (a new subscribe after an unsubscribe), advancing the generation from
+   * `generation` to `generation + 1`; false when not unsubscribed or not at `generation`.
+   */
+  reopen(id: string, generation: number, at: string): Promise<boolean>;
+  /** pending → confirmed, listed from `at` on; false when not pending or not at `generation`. */
+  confirm(id: string, generation: number, at: string): Promise<boolean>;
   /** pending or confirmed → unsubscribed, unlisted; false otherwise. */
   unsubscribe(id: string, at: string): Promise<boolean>;
   /** Any status but suppressed → suppressed, unlisted; false when unknown or already suppressed. */
   suppress(id: string, reason: NonNullable<Subscriber['suppressReason']>, at: string): Promise<boolean>;
+  /**
+   * Where the one-off id migration (README: "Keyed subscriber ids") moved the profile that had this id
+   * before subscriber ids were keyed; undefined for any other id. Links in old mails name such ids.
+   */
+  movedTo(id: string): Promise<string | undefined>;
   /**
    * Counts one transient bounce; false when the profile is unknown or this feedback id was the last
    * one counted (SNS delivers at least once).

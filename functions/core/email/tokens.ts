@@ -4,10 +4,12 @@
  * that secrets rotate without breaking links already sitting in inboxes.
  *
  * Layout before base64url (no padding):
- *   u8 key version | u8 purpose | u8 has-expiry | [u48 BE expiresAt] |
+ *   u8 key version | u8 purpose | u8 flags | [u48 BE expiresAt] | [u32 BE generation] |
  *   u8 length + subscriberId (UTF-8) | u8 length + list (UTF-8) | 32-byte MAC
+ * Flags: bit 0 has-expiry, bit 1 has-generation. Tokens signed before the generation existed
+ * have flags 0 or 1, so they read as generation 0 with no change of format or MAC label.
  * The MAC covers every byte before it, prefixed with a domain-separation label, so the key
- * version, purpose, list, subscriber and expiry are all authenticated.
+ * version, purpose, list, subscriber, expiry and generation are all authenticated.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -32,6 +34,11 @@ export interface TokenPayload {
   list: string;
   /** Epoch seconds; the token is rejected from this second on. Omit for a token that never expires. */
   expiresAt?: number;
+  /**
+   * The subscription the token belongs to (`Subscriber.generation`): a confirm token carries it so
+   * that a re-subscribe, which advances it, makes the earlier confirm links inert. Omitted reads as 0.
+   */
+  generation?: number;
 }
 
 export type TokenRejection =
@@ -42,7 +49,9 @@ export type TokenRejection =
   | 'wrong-purpose'
   | 'wrong-list';
 
-export type TokenVerdict = { ok: true; subscriberId: string } | { ok: false; reason: TokenRejection };
+export type TokenVerdict =
+  | { ok: true; subscriberId: string; generation: number }
+  | { ok: false; reason: TokenRejection };
 
 /** The keyring cannot be used: a configuration mistake, never caused by a token. */
 export class TokenKeyringError extends Error {
@@ -59,13 +68,16 @@ const MAC_BYTES = 32;
 const MIN_SECRET_BYTES = 32;
 const MAX_FIELD_BYTES = 255;
 const MAX_EXPIRES_AT = 2 ** 48 - 1;
+const MAX_GENERATION = 2 ** 32 - 1;
+const HAS_EXPIRY = 0b01;
+const HAS_GENERATION = 0b10;
 const PURPOSE_CODES: Record<TokenPurpose, number> = { confirm: 1, unsubscribe: 2 };
 const PURPOSE_BY_CODE = new Map<number, TokenPurpose>([
   [1, 'confirm'],
   [2, 'unsubscribe'],
 ]);
 /** The longest token `signToken` can produce; anything longer is rejected before decoding. */
-const MAX_TOKEN_CHARS = Math.ceil(((3 + 6 + 2 * (1 + MAX_FIELD_BYTES) + MAC_BYTES) * 4) / 3);
+const MAX_TOKEN_CHARS = Math.ceil(((3 + 6 + 4 + 2 * (1 + MAX_FIELD_BYTES) + MAC_BYTES) * 4) / 3);
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /** In a `u` regex, a surrogate only matches when it is not half of a pair. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -100,7 +112,7 @@ export function verifyToken(
     // An invalid `now` (NaN) fails closed.
     if (!(nowSeconds < fields.expiresAt)) return { ok: false, reason: 'expired' };
   }
-  return { ok: true, subscriberId: fields.subscriberId };
+  return { ok: true, subscriberId: fields.subscriberId, generation: fields.generation ?? 0 };
 }
 
 function mac(secret: Uint8Array, body: Buffer): Buffer {
@@ -111,7 +123,10 @@ function encodeBody(keyVersion: number, payload: TokenPayload): Buffer {
   const purpose = PURPOSE_CODES[payload.purpose];
   if (purpose === undefined)
     throw new TokenPayloadError(`unknown token purpose "${String(payload.purpose)}"`);
-  const parts: Buffer[] = [Buffer.from([keyVersion, purpose, payload.expiresAt === undefined ? 0 : 1])];
+  const flags =
+    (payload.expiresAt === undefined ? 0 : HAS_EXPIRY) |
+    (payload.generation === undefined ? 0 : HAS_GENERATION);
+  const parts: Buffer[] = [Buffer.from([keyVersion, purpose, flags])];
   if (payload.expiresAt !== undefined) {
     const { expiresAt } = payload;
     if (!Number.isSafeInteger(expiresAt) || expiresAt < 0 || expiresAt > MAX_EXPIRES_AT) {
@@ -119,6 +134,17 @@ function encodeBody(keyVersion: number, payload: TokenPayload): Buffer {
     }
     const field = Buffer.alloc(6);
     field.writeUIntBE(expiresAt, 0, 6);
+    parts.push(field);
+  }
+  if (payload.generation !== undefined) {
+    const { generation } = payload;
+    if (!Number.isSafeInteger(generation) || generation < 0 || generation > MAX_GENERATION) {
+      throw new TokenPayloadError(
+        `generation must be a whole number from 0 to ${MAX_GENERATION}, got ${generation}`,
+      );
+    }
+    const field = Buffer.alloc(4);
+    field.writeUInt32BE(generation, 0);
     parts.push(field);
   }
   parts.push(encodeField('subscriberId', payload.subscriberId), encodeField('list', payload.list));
@@ -152,6 +178,7 @@ interface TokenFields {
   keyVersion: number;
   purpose: TokenPurpose;
   expiresAt: number | undefined;
+  generation: number | undefined;
   subscriberId: string;
   list: string;
   body: Buffer;
@@ -162,14 +189,20 @@ function parseFields(bytes: Buffer): TokenFields | undefined {
   if (bytes.length < 3 + 2 + MAC_BYTES) return undefined;
   const keyVersion = bytes[0]!;
   const purpose = PURPOSE_BY_CODE.get(bytes[1]!);
-  const hasExpiry = bytes[2]!;
-  if (!purpose || hasExpiry > 1) return undefined;
+  const flags = bytes[2]!;
+  if (!purpose || (flags & ~(HAS_EXPIRY | HAS_GENERATION)) !== 0) return undefined;
   let offset = 3;
   let expiresAt: number | undefined;
-  if (hasExpiry === 1) {
+  if (flags & HAS_EXPIRY) {
     if (bytes.length < offset + 6) return undefined;
     expiresAt = bytes.readUIntBE(offset, 6);
     offset += 6;
+  }
+  let generation: number | undefined;
+  if (flags & HAS_GENERATION) {
+    if (bytes.length < offset + 4) return undefined;
+    generation = bytes.readUInt32BE(offset);
+    offset += 4;
   }
   const subscriberId = readField(bytes, offset);
   if (!subscriberId) return undefined;
@@ -180,6 +213,7 @@ function parseFields(bytes: Buffer): TokenFields | undefined {
     keyVersion,
     purpose,
     expiresAt,
+    generation,
     subscriberId: subscriberId.value,
     list: list.value,
     body: bytes.subarray(0, list.next),
