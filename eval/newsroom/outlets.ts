@@ -70,8 +70,11 @@ function shareRow(rng: Rng, pools: TemplatePools): string {
 
 function otherHeadlines(rng: Rng, count: number, bullet: string): string[] {
   return Array.from({ length: count }, () => {
-    const event = createEvent('', rng, int(rng, 0, 1500));
-    return `${bullet}${headline(event, rng)}`;
+    // Headlines naming a place or a person, so that they do not coincide with an article's headline.
+    for (;;) {
+      const text = headline(createEvent('', rng, int(rng, 0, 1500)), rng);
+      if ((text.slice(1).match(/ \p{Lu}/gu)?.length ?? 0) >= 2) return `${bullet}${text}`;
+    }
   });
 }
 
