@@ -89,7 +89,7 @@ function copyOf(kind: CopyKind, original: Draft, ctx: BlockContext, events: Map<
       if (original.showDate && chance(rng, 0.5)) draft.showDate = false;
       else {
         draft.showDate = true;
-        draft.shownDay = original.day + pick(rng, [-1, 1, 2, 3, 7, 14, 30]);
+        draft.shownDay = original.day + pick(rng, [-1, 1, 2, 3, 7, 14]);
       }
       break;
     case 'new-lead':

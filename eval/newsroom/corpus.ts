@@ -63,7 +63,7 @@ export function corpusOutlets(options: CorpusOptions): Outlet[] {
  */
 export function corpusEnd(options: CorpusOptions): string {
   const profile = profileOf(options);
-  // Copies come up to 2 days after their original, follow-ups up to 12, redated copies up to 30.
+  // Articles come up to 4 days after their block, follow-ups up to 12, redated copies up to 16.
   return isoDate(profile.firstDay + blockCount(options, profile) * profile.daysPerBlock + 31);
 }
 

@@ -148,12 +148,18 @@ const VOWEL_SOUND = /^(?:[aeio]|u(?!ni|s[eu]|r[aeo])|hour|honou?r|heir|[AEIO]|U(
 const NOT_AN = /^(?:one|once|euro|European|Uk|U\.)/;
 
 /** "a" before a vowel sound becomes "an" (good enough for the words the templates produce). */
-function articles(text: string): string {
+export function agreeArticles(text: string): string {
   let out = text;
   for (let at = out.indexOf('a '); at >= 0; at = out.indexOf('a ', at + 2)) {
     if (at > 0 && out[at - 1] !== ' ' && out[at - 1] !== '"') continue;
     const next = out.slice(at + 2, at + 12);
     if (VOWEL_SOUND.test(next) && !NOT_AN.test(next)) out = `${out.slice(0, at + 1)}n${out.slice(at + 1)}`;
+  }
+  for (let at = out.indexOf('an '); at >= 0; at = out.indexOf('an ', at + 3)) {
+    if (at > 0 && out[at - 1] !== ' ' && out[at - 1] !== '"') continue;
+    const next = out.slice(at + 3, at + 13);
+    if (/^[a-z]/.test(next) && (!VOWEL_SOUND.test(next) || NOT_AN.test(next)))
+      out = `${out.slice(0, at + 1)}${out.slice(at + 2)}`;
   }
   if (out.startsWith('A ') && VOWEL_SOUND.test(out.slice(2, 12)) && !NOT_AN.test(out.slice(2, 12))) {
     out = `An${out.slice(1)}`;
@@ -168,7 +174,7 @@ export function tidy(text: string): string {
   if (/ [,.;:?!]/.test(out)) out = out.replace(/ ([,.;:?!])/g, '$1');
   if (out.includes(',,') || out.includes(',.')) out = out.replace(/,([,.])/g, '$1');
   if (out.includes('..')) out = out.replace(/\.\./g, '.');
-  return articles(out.trim());
+  return agreeArticles(out.trim());
 }
 
 /** The first letter (after any opening quote or bracket) in upper case. */

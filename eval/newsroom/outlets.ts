@@ -50,7 +50,7 @@ export interface Outlet {
 }
 
 function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '').replace(/\bthe The /g, 'the ');
 }
 
 function byline(rng: Rng, pools: TemplatePools, outlet: string): string {
@@ -72,8 +72,10 @@ function otherHeadlines(rng: Rng, count: number, bullet: string): string[] {
   return Array.from({ length: count }, () => {
     // Headlines naming a place or a person, so that they do not coincide with an article's headline.
     for (;;) {
-      const text = headline(createEvent('', rng, int(rng, 0, 1500)), rng);
-      if ((text.slice(1).match(/ \p{Lu}/gu)?.length ?? 0) >= 2) return `${bullet}${text}`;
+      const event = createEvent('', rng, int(rng, 0, 1500));
+      const text = headline(event, rng);
+      const names = ['city', 'defendant_last', 'firm'].map((slot) => event.scope.lookup(slot));
+      if (names.some((name) => typeof name === 'string' && text.includes(name))) return `${bullet}${text}`;
     }
   });
 }

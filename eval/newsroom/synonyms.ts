@@ -1,12 +1,14 @@
 /**
  * A small synonym table for rewording copy (a sub-editor's or a rival desk's rewrite): each word maps
- * to plausible alternatives in news usage. Words outside the table are replaced only when a rewrite
- * needs more changes than the table allows.
+ * to plausible alternatives in news usage.
  */
 import { pick, type Rng } from './random.js';
+import { VARIATION } from './variation.js';
 
 const GROUPS = `
-said stated noted added told
+said stated noted added
+stated said
+added said noted
 says states notes adds
 warned cautioned
 people residents individuals
@@ -19,15 +21,11 @@ officials authorities
 authorities officials
 government administration
 minister secretary
-spokesperson spokeswoman representative
+spokesperson representative
 about around roughly some approximately
 nearly almost close-to
-after following
-before ahead-of prior-to
 because as since
 but however though
-also too likewise
-still yet
 later subsequently
 many numerous several
 several a-number-of multiple
@@ -48,21 +46,14 @@ announced unveiled revealed
 approved endorsed backed cleared
 rejected dismissed turned-down
 closed shut
-opened launched
 began started
 start begin
 ended finished concluded
 help assist support
 helped assisted supported
-cut reduce lower
-cuts reductions
 rise increase climb
 rose climbed increased
-fell dropped declined
 fall drop decline
-damage harm
-damaged hit harmed
-killed left-dead
 injured hurt wounded
 missing unaccounted-for
 rescue relief
@@ -81,8 +72,7 @@ decision ruling
 report study
 study research analysis
 figures numbers data
-number total
-cost price bill
+cost price
 costs expenses
 money funds cash
 jobs posts positions
@@ -91,7 +81,6 @@ region province area
 centre heart middle
 site location
 building premises
-hospital clinic
 police officers
 court tribunal
 judge magistrate
@@ -107,7 +96,6 @@ warnings alerts
 statement release announcement
 comment remark
 confirmed verified
-reported said
 described called
 urged pressed called-on
 asked requested
@@ -128,18 +116,124 @@ public general
 private independent
 across throughout
 near close-to
-outside beyond
 inside within
 during amid
 while as
 although though while
 including such-as
 despite in-spite-of
+rain rainfall
+reporters journalists
+result outcome
+link connection
+showed indicated
+proposal plan
+households homes
+carrying transporting
+examined studied
+critical serious
+risk danger
+moved relocated
+almost nearly
+flames fire
+doctors medics
+scene site
+identified named
+floods flooding
+flats apartments
+developer builder
+appeal challenge
+city town
+everyone everybody
+road route
+numbers figures
+vote ballot
+may might
+give provide
+matter issue
+plant factory
+project scheme
+job post
+district area
+statement release
+asked requested
+named identified
+lies sits
+sits lies
+largest biggest
+biggest largest
+unfilled vacant
+vacancies openings
+explaining setting-out
+rejecting turning-down
+familiar acquainted
+linked tied
+concerned worried
+destroyed wrecked
+blamed faulted
+deployed sent
+attempt bid
+regional local
+following after
+further additional more
+roughly about approximately
+around about
+remained stayed
+remain stay
+sent dispatched
+published released
+fallen dropped declined
+gathered assembled
+debate discussion
+decline fall
+streets roads
+investigation inquiry probe
+victory win
+passengers travellers
+construction building-work
+sites locations
+verified confirmed
+could might
+should ought-to
+every each
+residents locals
+houses homes
+shut closed
+data figures
+employees workers
+crews teams
+effect impact
+paper study
+forecast predicted
+accident crash
+election poll
+details information
+spokesman representative
+spokeswoman representative
+flooded inundated
+evacuated moved-out
+citing quoting
+team group
+results findings
+kilometres km
+delivered sent
+used employed
+top leading
+rising climbing
+falling dropping
+growing rising
+expected anticipated
+reached hit
+described called
+planned intended
 `;
 
 /** word → alternatives (multi-word alternatives are written with hyphens in the table). */
 export const SYNONYMS: ReadonlyMap<string, readonly string[]> = (() => {
-  const map = new Map<string, string[]>();
+  // The words the templates vary on are synonyms too.
+  const map = new Map<string, string[]>(
+    [...VARIATION].map(([word, alternatives]) => [word, [...alternatives]]),
+  );
   for (const line of GROUPS.trim().split('\n')) {
     const [word, ...alternatives] = line.trim().split(/\s+/);
     if (!word || alternatives.length === 0) continue;
@@ -151,23 +245,59 @@ export const SYNONYMS: ReadonlyMap<string, readonly string[]> = (() => {
   return map;
 })();
 
-const FILLER =
-  'local major recent further official other key several main public general wider former latest own'.split(
-    ' ',
-  );
+/**
+ * Alternatives that fit most but not all contexts ("after" → "following"), used only when a rewrite
+ * needs more changes than the main table allows.
+ */
+const FALLBACK_GROUPS = `
+after following
+before prior-to
+reported said
+outside near
+showed revealed
+early first
+hours hours-later
+leader head
+chief head
+lost gave-up
+held kept
+opened began
+found showed
+working employed
+change shift
+worked served
+now currently
+until till
+declined refused
+support backing
+damaged hit
+route line
+taken brought
+pay wages
+outbreak cluster
+two 2
+three 3
+four 4
+five 5
+six 6
+seven 7
+eight 8
+nine 9
+`;
 
-/** A replacement for the letters of `word`, keeping its capitalisation; a synonym if the table has one. */
-export function alternative(word: string, rng: Rng, allowFiller: boolean): string | undefined {
+export const FALLBACK: ReadonlyMap<string, readonly string[]> = new Map(
+  FALLBACK_GROUPS.trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .map(([word, ...alternatives]) => [word!, alternatives.map((a) => a.replace(/-/g, ' '))]),
+);
+
+/** A synonym for the letters of `word`, keeping its capitalisation; undefined when the table has none. */
+export function alternative(word: string, rng: Rng, fallback = false): string | undefined {
   const lower = word.toLowerCase();
-  const options = SYNONYMS.get(lower);
-  let replacement: string | undefined;
-  if (options) replacement = pick(rng, options);
-  else if (allowFiller) {
-    replacement = pick(rng, FILLER);
-    if (replacement === lower) replacement = pick(rng, FILLER);
-  }
-  if (!replacement || replacement === lower) return undefined;
-  return word[0] === word[0]!.toUpperCase() && word[0] !== word[0]!.toLowerCase()
-    ? replacement[0]!.toUpperCase() + replacement.slice(1)
-    : replacement;
+  const options = (fallback ? FALLBACK : SYNONYMS).get(lower);
+  if (!options) return undefined;
+  const replacement = pick(rng, options);
+  if (replacement === lower) return undefined;
+  return word[0] !== lower[0] ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement;
 }

@@ -102,7 +102,7 @@ export const BUSINESS = defineTopic({
     '[staff|workers] [would|could] be offered [voluntary redundancy|early retirement] [first|before any compulsory cuts]',
     'the [outlook|market] for {product} [remained|was] [uncertain|difficult] [for|into] next year',
     '[orders|sales] [had|have] [fallen|dropped] [for|in] [three|four] [consecutive|successive] quarters',
-    'the [board|management] [had|has] [looked at|considered] [every|all] [alternative|option] [before deciding|first]',
+    'the [board|management] [had|has] [looked at|considered] [every alternative|all the options] [before deciding|first]',
   ],
   quotes: [
     'O:This [was|is] [a difficult|not an easy] decision [and|but] it is the right one for the [long-term future|future] of the business',
@@ -162,7 +162,7 @@ export const CRASH = defineTopic({
       'a former rail inspector',
       'who studies road safety at {uni}',
     ],
-    witness: ['a passenger from {town2}', 'who lives next to the line', 'a farmer who saw the {noun}'],
+    witness: ['a passenger from {town2}', 'who lives near the scene', 'a farmer who saw the {noun}'],
     rival: ['the leader of the transport workers’ union', 'an opposition transport spokesman'],
     responder: [
       'the regional fire chief',
@@ -222,7 +222,7 @@ export const CRASH = defineTopic({
     '[investigators|police] had [not ruled out|not excluded] [human error|a technical fault]',
     'the {vehicle} [was|had been] [running|travelling] [behind schedule|late] [at the time|before the {noun}]',
     '[several|some] of the injured [had been|were] [flown|taken] to [hospitals|specialist units] in {town2}',
-    '[services|the route] [would|could] [not resume|remain suspended] [for|until] [at least a week|the investigation was complete]',
+    '[services|the route] [would|could] [not resume|remain suspended] [for at least a week|until the investigation was complete]',
   ],
   quotes: [
     'O:Our [teams|crews] [worked|have worked] [through the night|without a break] in [very difficult|dangerous] conditions',

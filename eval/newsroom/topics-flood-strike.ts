@@ -237,7 +237,7 @@ export const STRIKE = defineTopic({
     'The last [national|regional] strike [by|involving] {workers} [was|took place] in {pastyear}, [when|and] it lasted [five days|two weeks].',
     'Agency [staff|workers] [were|have been] [brought in|hired] [to cover|for] [some|a few] shifts, [a move|something] the union [called|described as] [provocative|unlawful].',
     'Talks at the conciliation service [lasted|ran for] [nine|eleven] hours on {prevday} [but ended|before ending] without agreement.',
-    '[Members|Staff] [voted|agreed] [to reject|against] the [previous|earlier] offer [by a large margin|in a ballot last month].',
+    '[Members|Staff] [voted to reject|voted against] the [previous|earlier] offer [by a large margin|in a ballot last month].',
     'The union said [its members|staff] had [worked|been working] [unpaid overtime|extra shifts] [for years|since {pastyear2}] to [cover|fill] vacancies.',
     '[Business groups|Retailers in {city}] [said|warned] the [dispute|strike] was [costing|hurting] [trade|the local economy] [at a busy time|just before the holidays].',
   ],
@@ -255,7 +255,7 @@ export const STRIKE = defineTopic({
     '[about|roughly] {pct} of [posts|vacancies] at {employer} were [unfilled|empty]',
     'the government had [no plans|no intention] to [intervene|step in] in the dispute',
     'the strike [had|would have] [little|a limited] effect on [emergency|essential] services',
-    'managers [had|would] [written to|write to] [staff|every employee] [setting out|explaining] the offer',
+    'managers [had written to|would write to] [staff|every employee] [setting out|explaining] the offer',
     'the union [was|would be] [ready|willing] to [suspend|call off] [the action|the strike] [if|once] talks resumed',
   ],
   quotes: [

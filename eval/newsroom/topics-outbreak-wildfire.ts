@@ -68,7 +68,7 @@ export const OUTBREAK = defineTopic({
     '[Health officials|Doctors] [urge|warn] [parents|residents] as {disease} cases rise in {region}',
     '{cases} [ill|taken ill] after {disease} outbreak linked to {source_place}',
     '[Vaccination drive|Clinics] [launched|opened] as {disease} spreads in {city}',
-    '[Source of|Investigators trace] {disease} outbreak [traced to|to] {source_place} in {city}',
+    '[Source of {disease} outbreak traced to|Investigators trace {disease} outbreak to] {source_place} in {city}',
   ],
   leads: [
     'Health officials in {region} confirmed {cases} cases of {disease} {when}, [most of them|many] linked to {source_place} in {city}.',
@@ -194,7 +194,7 @@ export const WILDFIRE = defineTopic({
   ],
   claims: [
     'the fire [was|remained] [out of control|only partly contained] on [two|three] fronts',
-    'a change in the wind [had|could] [pushed|push] the flames [back towards|away from] [the town|the villages]',
+    'a change in the wind [had pushed|could push] the flames [back towards|away from] [the town|the villages]',
     'no deaths had been reported',
     'it was [too early|not yet possible] to say [when|whether] residents could return',
     'the fire was the [largest|worst] [in|to hit] {region} since {pastyear}',

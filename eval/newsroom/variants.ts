@@ -5,13 +5,13 @@
  */
 import type { NewsEvent } from './events.js';
 import { CORRECTION_NOTES, UPDATE_LEADS } from './frames-general.js';
-import { Scope } from './grammar.js';
+import { agreeArticles, Scope } from './grammar.js';
 import { count } from './lexicon.js';
 import { chance, int, pick, type Rng, shuffled } from './random.js';
 import { curly, straight } from './render.js';
 import { sentence } from './sentences.js';
 import type { Content } from './stories.js';
-import { alternative } from './synonyms.js';
+import { alternative, FALLBACK, SYNONYMS } from './synonyms.js';
 
 function mapParagraphs(content: Content, f: (text: string) => string, headline = true): Content {
   const out: Content = {
@@ -49,38 +49,71 @@ export function truncated(content: Content, rng: Rng): Content {
 
 const WORD = /^([^\p{L}\p{N}]*)([\p{L}][\p{L}'’-]*)([^\p{L}\p{N}]*)$/u;
 
-/** Replaces `n` words of `text` (synonyms where the table has them, any other word otherwise). */
-function replaceWords(text: string, n: number, rng: Rng): string {
-  const words = text.split(' ');
-  const order = shuffled(
-    rng,
-    words.map((_, i) => i),
-  );
+/** Indexes of the words of `words` that `table` can replace, in random order. */
+function candidates(words: readonly string[], table: ReadonlyMap<string, unknown>, rng: Rng): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const m = WORD.exec(words[i]!);
+    if (m && table.has(m[2]!.toLowerCase())) out.push(i);
+  }
+  return shuffled(rng, out);
+}
+
+/**
+ * Replaces up to `n` words of `words` (in place) by synonyms, from the fallback table only when the
+ * main one runs out.
+ */
+function replaceWords(words: string[], n: number, rng: Rng): void {
   let done = 0;
-  // First pass: words with synonyms; second pass: any word, if the first did not reach n.
-  for (const filler of [false, true]) {
-    for (const i of order) {
-      if (done >= n) return words.join(' ');
-      const m = WORD.exec(words[i]!);
-      if (!m || m[2]!.length < 3) continue;
-      const replacement = alternative(m[2]!, rng, filler);
+  for (const fallback of [false, true]) {
+    for (const i of candidates(words, fallback ? FALLBACK : SYNONYMS, rng)) {
+      if (done >= n) return;
+      const m = WORD.exec(words[i]!)!;
+      const replacement = alternative(m[2]!, rng, fallback);
       if (!replacement) continue;
       words[i] = `${m[1]}${replacement}${m[3]}`;
       done++;
     }
   }
-  return words.join(' ');
+}
+
+function rewrite(text: string, n: number, rng: Rng): string {
+  const words = text.split(' ');
+  replaceWords(words, n, rng);
+  return agreeArticles(words.join(' '));
 }
 
 /** A copy-editor's pass: two words changed in every paragraph. */
 export function lightEdit(content: Content, rng: Rng): Content {
-  return mapParagraphs(content, (p) => replaceWords(p, 2, rng), false);
+  return mapParagraphs(content, (p) => rewrite(p, 2, rng), false);
 }
 
-/** A rewrite: 15–20 % of the words of every paragraph replaced by alternatives. */
+/** A rewrite: 15–20 % of the words of the whole text replaced by synonyms. */
 export function reworded(content: Content, rng: Rng): Content {
-  const fraction = 0.15 + rng() * 0.05;
-  return mapParagraphs(content, (p) => replaceWords(p, Math.round(p.split(' ').length * fraction), rng));
+  const texts = [content.headline, content.standfirst ?? '', ...content.paragraphs].map((t) =>
+    t.replace(/ per cent/g, () => (chance(rng, 0.5) ? ' percent' : ' per cent')),
+  );
+  const total = texts.reduce((n, t) => n + (t ? t.split(' ').length : 0), 0);
+  let owed = Math.round(total * (0.15 + rng() * 0.05));
+  // "per cent" → "percent" counts as one change; it is the commonest rewrite of all.
+  for (const t of texts) owed -= t.match(/ percent/g)?.length ?? 0;
+  const words = texts.map((t) => (t ? t.split(' ') : []));
+  const flat = words.flatMap((w, p) => w.map((_, i) => [p, i] as const));
+  for (const fallback of [false, true]) {
+    for (const [p, i] of shuffled(rng, flat)) {
+      if (owed <= 0) break;
+      const m = WORD.exec(words[p]![i]!);
+      if (!m || !(fallback ? FALLBACK : SYNONYMS).has(m[2]!.toLowerCase())) continue;
+      const replacement = alternative(m[2]!, rng, fallback);
+      if (!replacement) continue;
+      words[p]![i] = `${m[1]}${replacement}${m[3]}`;
+      owed--;
+    }
+  }
+  const [headline, standfirst, ...paragraphs] = words.map((w) => agreeArticles(w.join(' ')));
+  const out: Content = { headline: headline!, paragraphs };
+  if (content.standfirst !== undefined) out.standfirst = standfirst!;
+  return out;
 }
 
 const ENTITIES: [RegExp, string][] = [

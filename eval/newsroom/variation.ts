@@ -8,7 +8,6 @@ const TABLE = `
 said stated added
 about around roughly some
 nearly almost
-after following
 several a-number-of
 closed shut
 began started
@@ -43,12 +42,10 @@ workers employees staff
 staff employees
 costs expenses
 rose climbed
-fell dropped
 difficult hard tough
 important significant
 vital essential crucial
 likely expected
-reported said
 injured hurt wounded
 evacuated moved-out
 rescuers rescue-workers emergency-crews
@@ -67,7 +64,6 @@ families households
 expected forecast
 angry furious
 help assist
-damage destruction
 `;
 
 export const VARIATION: ReadonlyMap<string, readonly string[]> = (() => {
