@@ -86,6 +86,6 @@ export const CORRECTION_NOTES = frames([
 export const PLACE_BACKGROUND = frames([
   '{city}, [a city of about|a town of some|home to about] {pop} people, [lies|sits] [about|some] {km} kilometres {direction} of [the capital|{town2}].',
   '{city} [is|has long been] [the largest town|the main town|an important market town] in {region}[, and its economy relies on|, known for] [farming and tourism|its port|light industry|its university].',
-  'The [area|region] [has a population of|is home to] [about|roughly] {pop} people, [many of them|about a third of whom are] [commuters|over 65|employed in farming].',
+  '[Many|Most] people in the [area|region] [commute to|work in] [{town2}|the capital], and [about a third|more than a quarter] of [residents|households] are [over 65|employed in farming].',
   '[Unemployment|Average income] in {region} has been [above|below] the national average [for years|since {pastyear2}], according to [official figures|the statistics office].',
 ]);

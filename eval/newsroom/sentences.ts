@@ -24,6 +24,7 @@ export interface Writer {
   facts: Deck;
   claims: Deck;
   background: Deck;
+  place: Deck;
   quotes: Record<QuoteGroup, Deck>;
 }
 
@@ -42,6 +43,7 @@ export function createWriter(topic: Topic, variant: string, scope: Scope, shuffl
     facts: new Deck(frames.facts, shuffle),
     claims,
     background: new Deck(frames.background, shuffle),
+    place: new Deck(PLACE_BACKGROUND, shuffle),
     quotes,
   };
 }
@@ -170,7 +172,7 @@ export function speakerRole(rng: Rng): Role {
 export function backgroundParagraph(w: Writer, rng: Rng): string {
   const draw = () =>
     chance(rng, 0.25)
-      ? sentence(PLACE_BACKGROUND, rng, w.scope, 8, 45)
+      ? sentence(w.place, rng, w.scope, 8, 45)
       : sentence(w.background, rng, w.scope, 8, 60);
   const first = draw();
   if (!chance(rng, 0.3)) return first;

@@ -22,7 +22,6 @@ authorities officials
 government administration
 minister secretary
 spokesperson representative
-about around roughly some approximately
 nearly almost close-to
 because as since
 but however though
@@ -177,7 +176,6 @@ regional local
 following after
 further additional more
 roughly about approximately
-around about
 remained stayed
 remain stay
 sent dispatched

@@ -118,9 +118,9 @@ export const RESEARCH = defineTopic({
   setup(rng) {
     const field = pick(rng, [
       ['bees', 'pesticide use'],
-      ['coral reefs', 'warming seas'],
+      ['coral reefs', 'ocean warming'],
       ['songbirds', 'light pollution'],
-      ['river insects', 'microplastics'],
+      ['river insects', 'microplastic pollution'],
       ['amphibians', 'a fungal disease'],
     ] as const);
     return {
@@ -195,9 +195,9 @@ export const RESEARCH = defineTopic({
     'the results [matched|were consistent with] [earlier|smaller] studies',
     'the [decline|effect] [was|had been] [largest|strongest] [near|in] [cities|farmland]',
     'the [findings|results] [did not|could not] [rule out|exclude] [other|additional] [causes|factors]',
-    '[policy makers|regulators] [should|ought to] [take|give] [notice|the results careful attention]',
+    '[policy makers|regulators] [should take notice|ought to give the results careful attention]',
     'the [data|samples] [would|will] be [made|published] [publicly available|open to other researchers]',
-    '{subject} [could|might] [recover|bounce back] [if|when] {factor} [was|were] reduced',
+    '{subject} [could|might] [recover|bounce back] [if|when] {factor} was reduced',
   ],
   quotes: [
     'O:We [were surprised by|had not expected] how [strong|consistent] the [effect|signal] [was|would be]',
@@ -209,7 +209,7 @@ export const RESEARCH = defineTopic({
     'O:[We|Our team] [spent|took] {years} years [collecting|gathering] [samples|data] [in all weathers|across the region]',
     'W:[We|I] [used to see|saw] [them|far more of them] [every summer|all the time] and now [they are|it is] [rare|hard to find]',
     'R:[Correlation|A link] [is not|does not prove] [causation|cause], and [this paper|the study] [overstates|exaggerates] [its case|what it shows]',
-    'E:[Findings|Results] [like these|of this kind] [need|should] [to be repeated|to be replicated] [elsewhere|in other places] [before|ahead of] [policy changes|new rules]',
+    'E:[Findings|Results] [like these|of this kind] [need to be repeated|should be replicated] [elsewhere|in other places] [before|ahead of] [policy changes|new rules]',
   ],
   background: [
     '{subject_cap} play a [vital|key] role in [ecosystems|food production|public health], and [declines|changes] have been [reported|recorded] [worldwide|across Europe] since [the 1990s|{pastyear}].',

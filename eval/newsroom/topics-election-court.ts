@@ -34,10 +34,11 @@ export const ELECTION = defineTopic({
       turnout: `${int(rng, 38, 79)} per cent`,
       seats: count(int(rng, 11, 95)),
       n: count(int(rng, 20, 900) * 1000),
+      stations: count(int(rng, 40, 900)),
     };
   },
   roles: {
-    official: ['the candidate for {winner}', 'the leader of {winner}', 'the outgoing mayor'],
+    official: ['the candidate for {winner}', 'the leader of {winner}', 'the newly elected mayor of {city}'],
     spokes: ['a spokesperson for {authority}', 'the returning officer in {city}'],
     expert: ['a political scientist at {uni}', 'a pollster at {brand} Research'],
     witness: [
@@ -76,7 +77,7 @@ export const ELECTION = defineTopic({
   facts: [
     '{winner_cap} [took|won] {seats} seats, [enough to govern alone|short of an outright majority], [the results showed|according to the results].',
     '{loser_cap} [won|took] {loser_share} of the vote, [down from|well below] its result in {pastyear2}.',
-    '[About|Some] {n} people [voted|cast ballots], [in|across] [more than|about] {n3} polling stations.',
+    '[About|Some] {n} people [voted|cast ballots], [in|across] [more than|about] {stations} polling stations.',
     '[Polls|Polling stations] [closed|opened] at {time} and counting [began|started] [shortly afterwards|immediately].',
     '[Observers|International observers] said the vote was [largely orderly|generally well run] [despite|although there were] [long queues|reports of irregularities] in [some|a few] districts.',
     'The campaign was dominated by [housing|living costs|public transport|health care] [and|as well as] [crime|jobs].',
@@ -205,11 +206,11 @@ export const COURT = defineTopic({
     '@acquitted A jury in {city} acquitted {defendant} {when} of {charge_detail}, [ending|bringing to an end] a case that began in {pastyear2}.',
     '@guilty A court in {city} sentenced {defendant} to {sentence} {when} for {charge_detail}.',
     '@opening The trial of {defendant}, who is accused of {charge_detail}, [opened|began] at {court} {when}.',
-    '@opening Prosecutors told {court} {when} that {defendant} had spent years {charge_detail}.',
+    '@opening Prosecutors told {court} {when} that {defendant} was responsible for {charge_detail}.',
   ],
   facts: [
     '@guilty {defendant_last} had denied all the charges and {dpos} lawyers said [they would appeal|an appeal was being considered].',
-    'The jury [heard|was told] evidence from {n} witnesses [over|during] {weeks} weeks.',
+    'The jury heard evidence from {n} witnesses [over|during] {weeks} weeks.',
     '[Prosecutors|The prosecution] said {dpro} [used|had used] [a network of shell companies|false invoices] to hide the payments.',
     '@acquitted The judge said the prosecution had [failed to prove|not proved] that {defendant_last} knew about the payments.',
     '@acquitted {defendant_last} [embraced|hugged] [family members|supporters] [in the public gallery|outside the court] after the verdict.',
@@ -220,7 +221,7 @@ export const COURT = defineTopic({
     '[The|A] [jury|court] [was|had been] shown [bank records|emails|invoices] [covering|from] [several|four] years, [prosecutors|the prosecution] said.',
     'A former [colleague|business partner] [told|testified to] the court that {defendant_last} [had|personally] [approved|signed off] [the payments|the contracts].',
     '{defendant_last}, {defendant_age}, [sat|stood] [in the dock|beside {dpos} lawyers] [throughout the hearing|as the charges were read].',
-    '[Security|Police] [outside|around] {court} [was|had been] [tightened|stepped up] [before|ahead of] the [hearing|verdict].',
+    'Security [outside|around] {court} [was|had been] [tightened|stepped up] [before|ahead of] the [hearing|verdict].',
     'The [case|trial] [was|had been] [adjourned|delayed] [twice|several times] [last year|since {pastyear2}] [over|because of] [{dpos} health|procedural disputes].',
     'Investigators [seized|recovered] [documents|computers] [and|as well as] [a car|cash] [during|in] [raids|a search] [in {city}|on {dpos} home] in {pastyear2}.',
   ],
@@ -247,7 +248,7 @@ export const COURT = defineTopic({
     'O:[The evidence|The case] [put before the court|presented] [was|has been] [examined|tested] [in detail|thoroughly]',
     'O:[We|Prosecutors] [will|intend to] [study|read] the [judgment|ruling] [carefully|closely] before [deciding|commenting] [further|on next steps]',
     'W:[I|We] [just want|only want] [the truth|our money back] [and|and for] [someone|somebody] to [take responsibility|say sorry]',
-    'R:[Today|This] [is|was] [a difficult day|not the end] [for my client|of the matter] and [we|he] [will|intends to] [consider all options|fight on]',
+    'R:[Today is a difficult day for my client|This is not the end of the matter] and [we|he] [will|intends to] [consider all options|fight on]',
     'E:[Juries|Courts] [often|sometimes] [struggle|find it hard] [with|to follow] [complex|financial] [evidence|cases] [like this|of this kind]',
   ],
   background: [

@@ -6,7 +6,6 @@
 
 const TABLE = `
 said stated added
-about around roughly some
 nearly almost
 several a-number-of
 closed shut
