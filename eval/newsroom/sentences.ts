@@ -171,9 +171,7 @@ export function speakerRole(rng: Rng): Role {
 /** A background paragraph: the topic's background or a note on the place, sometimes two sentences. */
 export function backgroundParagraph(w: Writer, rng: Rng): string {
   const draw = () =>
-    chance(rng, 0.25)
-      ? sentence(w.place, rng, w.scope, 8, 45)
-      : sentence(w.background, rng, w.scope, 8, 60);
+    chance(rng, 0.25) ? sentence(w.place, rng, w.scope, 8, 45) : sentence(w.background, rng, w.scope, 8, 60);
   const first = draw();
   if (!chance(rng, 0.3)) return first;
   const second = draw();
