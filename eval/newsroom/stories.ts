@@ -83,8 +83,10 @@ export function introducePeople(event: NewsEvent, content: Content, rng: Rng): v
 /** What makes two sentences "the same thing said twice": the first words of the quote, or of the sentence. */
 function gist(text: string): string {
   const quote = text.indexOf('"');
-  const from = quote >= 0 && quote < 60 ? text.slice(quote + 1) : text;
-  return from.split(' ', 4).join(' ').toLowerCase();
+  const start = quote >= 0 && quote < 60 ? quote + 1 : 0;
+  let end = start;
+  for (let spaces = 0; spaces < 4 && end >= 0; spaces++) end = text.indexOf(' ', end + 1);
+  return text.slice(start, end < 0 ? undefined : end).toLowerCase();
 }
 
 /** A sentence or paragraph whose gist the article has not used yet (`shared` first, if given). */
@@ -94,7 +96,7 @@ function fresh(seen: Set<string>, shared: string | undefined, make: () => string
     return shared;
   }
   let text = make();
-  for (let tries = 0; tries < 4 && seen.has(gist(text)); tries++) text = make();
+  for (let tries = 0; tries < 2 && seen.has(gist(text)); tries++) text = make();
   seen.add(gist(text));
   return text;
 }
