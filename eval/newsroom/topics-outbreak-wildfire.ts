@@ -18,6 +18,7 @@ export const OUTBREAK = defineTopic({
     return {
       disease,
       ministry: 'the Ministry of Health',
+      vax: `${int(rng, 71, 89)} per cent`,
       authority: pick(rng, [
         `the ${base.value('region_name', rng)} Public Health Agency`,
         'the national health institute',
@@ -86,14 +87,14 @@ export const OUTBREAK = defineTopic({
     '[Parents|Families] [were|had been] [sent letters|told by text message] [advising|urging] them to [check|watch for] symptoms.',
     '[Several|Two] [wards|units] at {city} General Hospital [were|have been] [closed to visitors|restricted] [to stop|to limit] the spread.',
     '[Pharmacies|Clinics] in {city} [reported|said there was] [strong|high] demand for [vaccinations|appointments] [since|after] the [first|early] cases [were announced|became public].',
-    'The [youngest|oldest] [patient|person affected] [is|was] [aged|] {age}, [according to|said] {authority}.',
+    'The [patients|people affected] are aged between {few} and {age}, [according to|said] {authority}.',
   ],
   claims: [
     'the risk to the wider public [remained|was] low',
     '[most|almost all] of those infected [had not been|were not] vaccinated',
     'the number of cases [was likely to|could] rise [over the coming days|before it fell]',
     'the outbreak [appeared to be|was] [under control|contained] [after|since] {source_place} was closed',
-    'vaccination rates in {city} had fallen to about {pct} [in|since] {pastyear2}',
+    'vaccination rates in {city} had fallen to about {vax} [in|since] {pastyear2}',
     'people with symptoms should [stay at home|call their doctor] [rather than|instead of] going to hospital',
     'the [first|earliest] case [had been|was] [identified|reported] [more than a week ago|on {prevday}]',
     '[contact tracers|public health teams] had [reached|spoken to] [more than|about] {n3} people',
@@ -117,7 +118,7 @@ export const OUTBREAK = defineTopic({
   background: [
     '{disease_cap} [can spread|spreads] [quickly|easily] [in crowded places|where hygiene is poor], and [young children|older people] are [most at risk|the most vulnerable].',
     'Most people [recover|make a full recovery] [within a week|in a few days], but the [infection|illness] can be [serious|dangerous] for [babies|the elderly] and people with [weak immune systems|other conditions].',
-    '[Cases|Outbreaks] of {disease} [have risen|have become more common] [across Europe|nationally] since {pastyear2}, [according to|figures from] [the national health institute|health officials].',
+    '[Cases|Outbreaks] of {disease} [have risen|have become more common] [across Europe|nationally] since {pastyear2}, according to [the national health institute|health officials].',
     '{region} [recorded|had] [a similar|a smaller] outbreak in {pastyear2}, when [dozens|about {n3}] people fell ill.',
   ],
   next: [
