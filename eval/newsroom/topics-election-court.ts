@@ -90,7 +90,7 @@ export const ELECTION = defineTopic({
   ],
   claims: [
     'the result [was|is] a clear [mandate|signal] for change',
-    'the party would [seek|challenge] the result in [several|two] districts',
+    'the party would [challenge|contest] the result in [several|two] districts',
     'turnout [had been|was] [lower|higher] than expected [in rural areas|among young voters]',
     'coalition talks could [begin|start] as early as {nextday}',
     '[postal votes|ballots cast abroad] [were still being|had yet to be] counted',

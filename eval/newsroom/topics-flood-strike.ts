@@ -58,7 +58,7 @@ export const FLOOD = defineTopic({
     '[Thousands|Hundreds] [evacuated|forced from their homes] as {river_short} bursts its banks in {city}',
     '{city} braces for [more|further] flooding after [record|torrential] rain',
     'Floods cut off villages across {region} as rescuers [struggle|race] to reach residents',
-    '{n} people evacuated as [floodwaters|the {river_short}] rise in {city}',
+    '{n} people evacuated as [floodwaters rise|the {river_short} rises] in {city}',
     '[Residents|Shopkeepers] count the cost as floodwaters recede in {city}',
     '[Anger|Questions] over flood defences after {city} [is inundated|goes under water]',
     'Flood warnings stay in place across {region} [as more rain is forecast|as rivers keep rising]',
