@@ -1,11 +1,64 @@
 /**
- * Deterministic synthetic corpora in the seed format: distinct articles built from a fixed vocabulary,
- * and about a fifth near-duplicates of others (truncated copies, copies with a headline and extra
- * paragraphs, copies with "READ MORE:" lines), as syndication produces them.
+ * The benchmark's corpora, in the seed format. By default the newsroom corpus of eval/newsroom
+ * (profile 'bench'): events covered by several outlets with their page templates, shared quotes and
+ * facts, briefs, and a fifth near-copies of every syndication kind, dated over years. With
+ * BENCH_CORPUS=easy, the earlier corpus of random words from a small vocabulary (articles that share
+ * almost no phrases), kept to compare with figures measured on it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createRng } from '../test/fixtures/syndication.js';
+import { dirname, join } from 'node:path';
+import { corpusArticles, corpusEnd } from '../eval/newsroom/index.js';
+import { createRng } from '../test/fixtures/rng.js';
+
+export type CorpusKind = 'newsroom' | 'easy';
+
+export const CORPUS_KIND: CorpusKind = process.env.BENCH_CORPUS === 'easy' ? 'easy' : 'newsroom';
+
+export interface CorpusFile {
+  /** Path relative to the articles folder (the newsroom corpus has a folder per outlet). */
+  name: string;
+  text: string;
+}
+
+const newsroom = (size: number, seed: number) => ({ seed, articles: size, profile: 'bench' }) as const;
+
+/** The first day after every date of the corpus of `size` articles: increments are dated then. */
+export function corpusEndOf(size: number, kind: CorpusKind = CORPUS_KIND): string {
+  return kind === 'easy' ? CORPUS_END : corpusEnd(newsroom(size, 1));
+}
+
+/** Writes the corpus of `size` articles into `dir`. */
+export function writeCorpus(dir: string, size: number, kind: CorpusKind = CORPUS_KIND): void {
+  if (kind === 'easy') {
+    writeEasyCorpus(dir, 0, size);
+    return;
+  }
+  const folders = new Set<string>();
+  for (const article of corpusArticles(newsroom(size, 1))) {
+    const file = join(dir, article.path);
+    const folder = dirname(file);
+    if (!folders.has(folder)) mkdirSync(folder, { recursive: true });
+    folders.add(folder);
+    writeFileSync(file, article.text);
+  }
+}
+
+/**
+ * `count` new articles for an incremental build on the corpus of `size`: news that arrives after the
+ * corpus (another seed, every file dated `corpusEndOf(size)`), in a folder of its own.
+ */
+export function incrementFiles(size: number, count: number, kind: CorpusKind = CORPUS_KIND): CorpusFile[] {
+  const end = corpusEndOf(size, kind);
+  if (kind === 'easy')
+    return Array.from({ length: count }, (_, i) => corpusArticle(10_000_000 + size + i, 2, end));
+  const files: CorpusFile[] = [];
+  for (const article of corpusArticles(newsroom(count, 2))) {
+    if (files.length === count) break;
+    const body = article.text.replace(/^ date \d{4}-\d{2}-\d{2} /, '');
+    files.push({ name: join('incoming', article.path), text: ` date ${end} ${body}` });
+  }
+  return files;
+}
 
 const WORDS = (
   'government minister council election market report police court river valley province district city ' +
@@ -30,7 +83,7 @@ function paragraph(rand: () => number): string {
   return Array.from({ length: n }, () => sentence(rand)).join(' ');
 }
 
-/** The corpus spans 1,500 days from 2020-01-01; `CORPUS_END` is the day after. */
+/** The easy corpus spans 1,500 days from 2020-01-01; `CORPUS_END` is the day after. */
 export const CORPUS_END = '2024-02-09';
 
 function dateOf(i: number): string {
@@ -38,13 +91,8 @@ function dateOf(i: number): string {
   return day.toISOString().slice(0, 10);
 }
 
-export interface CorpusFile {
-  name: string;
-  text: string;
-}
-
 /**
- * Article `i` of a corpus. `date` overrides its date: increments are news that arrives after the
+ * Article `i` of the easy corpus. `date` overrides its date: increments are news that arrives after the
  * corpus, so the benchmark dates them after it, as real new articles are.
  */
 export function corpusArticle(i: number, seed = 1, date?: string): CorpusFile {
@@ -74,8 +122,8 @@ function corpusBody(i: number, seed: number): string[] {
   return Array.from({ length: n }, () => paragraph(rand));
 }
 
-/** Writes articles [from, to) into `dir`. */
-export function writeCorpus(dir: string, from: number, to: number, seed = 1): void {
+/** Writes articles [from, to) of the easy corpus into `dir`. */
+export function writeEasyCorpus(dir: string, from: number, to: number, seed = 1): void {
   mkdirSync(dir, { recursive: true });
   for (let i = from; i < to; i++) {
     const file = corpusArticle(i, seed);

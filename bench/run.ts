@@ -10,9 +10,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CORPUS_END, corpusArticle, writeCorpus } from './corpus.js';
+import { CORPUS_KIND, incrementFiles, writeCorpus } from './corpus.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const WORK = join(REPO, 'bench', '.corpus');
@@ -89,9 +89,17 @@ function buildCli(articles: string, dir: string): Timed {
   return result;
 }
 
+/** Every file under `dir`, at any depth (the newsroom corpus has a folder per outlet). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
 /** The floor: read every file and tokenize it, on every core, with no parsing, dedup or writing. */
 async function floor(dir: string): Promise<number> {
-  const files = readdirSync(dir).map((name) => join(dir, name));
+  const files = filesUnder(dir);
   const workers = availableParallelism();
   const start = process.hrtime.bigint();
   const source = `
@@ -142,8 +150,9 @@ function prepareHugoSite(dir: string, articlesDir: string): string {
     join(site, 'layouts', '_default', 'list.html'),
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><ul>{{ range first 100 .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n',
   );
-  for (const name of readdirSync(articlesDir)) {
-    const text = readFileSync(join(articlesDir, name), 'utf8');
+  for (const path of filesUnder(articlesDir)) {
+    const name = relative(articlesDir, path).replace(/[\\/]/g, '--');
+    const text = readFileSync(path, 'utf8');
     const match = /^ date (\d{4}-\d{2}-\d{2}) /.exec(text);
     const body = match ? text.slice(match[0].length) : text;
     const title = (body.split(/[.\n]/)[0] ?? name).slice(0, 90).replace(/"/g, "'");
@@ -157,12 +166,12 @@ function prepareHugoSite(dir: string, articlesDir: string): string {
 }
 
 function corpusDir(size: number): string {
-  const dir = join(WORK, String(size));
+  const dir = join(WORK, CORPUS_KIND === 'easy' ? `easy-${size}` : String(size));
   const articles = join(dir, 'articles');
   if (!existsSync(join(dir, '.ready'))) {
     rmSync(dir, { recursive: true, force: true });
     process.stdout.write(`generating ${size} articles… `);
-    writeCorpus(articles, 0, size);
+    writeCorpus(articles, size);
     writeFileSync(join(dir, '.ready'), '');
     process.stdout.write('done\n');
   }
@@ -181,7 +190,7 @@ async function main(): Promise<void> {
   }
   const hugo = hugoAvailable();
   console.log(
-    `cores: ${availableParallelism()}, node ${process.version}, hugo: ${hugo ? 'yes' : 'not installed'}`,
+    `cores: ${availableParallelism()}, node ${process.version}, hugo: ${hugo ? 'yes' : 'not installed'}, corpus: ${CORPUS_KIND}`,
   );
   const rows: string[][] = [];
   const incrementBySize = new Map<number, number>();
@@ -198,10 +207,11 @@ async function main(): Promise<void> {
     const cold = buildCli(articles, run);
     // Incremental: 100 new articles into the state the cold build left.
     const added: string[] = [];
-    for (let i = 0; i < INCREMENT; i++) {
-      const file = corpusArticle(10_000_000 + size + i, 2, CORPUS_END);
-      writeFileSync(join(articles, file.name), file.text);
-      added.push(join(articles, file.name));
+    for (const file of incrementFiles(size, INCREMENT)) {
+      const path = join(articles, file.name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, file.text);
+      added.push(path);
     }
     settle();
     const incremental = buildCli(articles, run);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeCorpus } from '../../bench/corpus.js';
+import { writeEasyCorpus } from '../../bench/corpus.js';
 import { runCli, snapshot, workspace } from '../helpers/cli.js';
 
 describe('a large build on worker threads', () => {
@@ -7,8 +7,8 @@ describe('a large build on worker threads', () => {
     // 450 articles: above the size at which the build spreads reading and page writing over workers.
     const parallel = workspace(false);
     const sequential = workspace(false);
-    writeCorpus(parallel.articles, 0, 450);
-    writeCorpus(sequential.articles, 0, 450);
+    writeEasyCorpus(parallel.articles, 0, 450);
+    writeEasyCorpus(sequential.articles, 0, 450);
     const a = runCli(parallel, ['--workers', '2']);
     const b = runCli(sequential, ['--workers', '1']);
     expect(a.status, a.stderr).toBe(0);
