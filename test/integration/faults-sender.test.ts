@@ -18,12 +18,11 @@ import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { DynamoSendLedger } from '../../functions/adapters/aws/send-ledger.js';
 import { outboxBody } from '../../functions/adapters/aws/sqs-outbox.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
-import { keyringFromJson } from '../../functions/adapters/env-keyring.js';
+import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { composeEdition } from '../../functions/compose-aws-editions.js';
 import { composeSender } from '../../functions/compose-aws-sender.js';
 import type { EditionSendMessage } from '../../functions/core/email/edition-ports.js';
 import type { SenderDeps } from '../../functions/core/email/send-chunk.js';
-import { subscriberIdFor } from '../../functions/core/email/subscriber-id.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { createRng } from '../fixtures/syndication.js';
@@ -50,6 +49,7 @@ import {
   shuffle,
   tableWith,
 } from '../helpers/faults.js';
+import { idOf } from '../helpers/email-fakes.js';
 import { sqsRecord } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
@@ -115,7 +115,7 @@ async function queuedEdition() {
   );
   const subscribers = new DynamoSubscriberStore(clients.dynamo, emailTable);
   for (const address of ADDRESSES) {
-    const id = subscriberIdFor(address);
+    const id = idOf(address);
     const at = '2026-10-31T00:00:00.000Z';
     await subscribers.createPending({
       id,
@@ -124,8 +124,9 @@ async function queuedEdition() {
       createdAt: at,
       updatedAt: at,
       transientBounces: 0,
+      generation: 0,
     });
-    expect(await subscribers.confirm(id, '2026-11-01T00:00:00.000Z')).toBe(true);
+    expect(await subscribers.confirm(id, 0, '2026-11-01T00:00:00.000Z')).toBe(true);
   }
   const queued: EditionSendMessage[] = [];
   const env = envFor(storyTable, emailTable, site);
@@ -224,7 +225,7 @@ async function sendRun(edition: Edition, crashAfter: number | undefined, seed: n
   const outcome: Outcome = { writes: crasher.writes, mails: {}, ledger: {}, unknownWarnings };
   for (const address of ADDRESSES) {
     outcome.mails[address] = mailsTo(store, address).length;
-    const record = await ledger.get(edition.editionId, subscriberIdFor(address));
+    const record = await ledger.get(edition.editionId, idOf(address));
     outcome.ledger[address] = record?.state ?? 'none';
   }
   if (crasher.crashPoint) outcome.crashPoint = crasher.crashPoint;
