@@ -4,9 +4,10 @@
  * articles held in memory, cold or in batches, and scores the result against the labels.
  */
 import { MemoryBlobStore } from '../functions/adapters/memory/memory-blob-store.js';
+import { STATE_BLOB } from '../functions/core/pipeline/build.js';
 import { ingest } from '../functions/core/pipeline/local-ingest.js';
 import { prepareArticle } from '../functions/core/pipeline/prepare.js';
-import { type BuildState, emptyState } from '../functions/core/pipeline/state.js';
+import { type BuildState, emptyState, encodeState } from '../functions/core/pipeline/state.js';
 
 export interface LabelledArticle {
   path: string;
@@ -70,6 +71,7 @@ export async function dedupArticles(
     verified += result.verified;
     state.build = build;
   }
+  await store.put(STATE_BLOB, encodeState(state));
   const storyOf = new Map<string, string>();
   for (const [key, record] of Object.entries(state.files)) storyOf.set(key, record.story);
   const related = new Map<string, string[]>();

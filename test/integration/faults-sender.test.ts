@@ -26,6 +26,7 @@ import type { SenderDeps } from '../../functions/core/email/send-chunk.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { createRng } from '../fixtures/syndication.js';
+import { idOf } from '../helpers/email-fakes.js';
 import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
   createEmailTable,
@@ -49,7 +50,6 @@ import {
   shuffle,
   tableWith,
 } from '../helpers/faults.js';
-import { idOf } from '../helpers/email-fakes.js';
 import { sqsRecord } from '../helpers/lambda-events.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 

@@ -5,7 +5,7 @@
  */
 import { hubParts } from './hubs.js';
 import { PairTable } from './pair-verdicts.js';
-import type { DedupFeatures } from './similarity.js';
+import { carriesAmongOthers, type DedupFeatures } from './similarity.js';
 import { assignStoryIds } from './story-ids.js';
 import type { Cluster, DedupDoc, MergeEvidence } from './types.js';
 
@@ -18,6 +18,9 @@ export class DuplicateDocIdError extends Error {
     this.name = 'DuplicateDocIdError';
   }
 }
+
+/** Members this much smaller than the most complete one still compete to be the canonical (by how many members they duplicate). */
+export const CANONICAL_SIZE_TOLERANCE = 0.05;
 
 /** Most complete first: more shingles, then first seen, then docId (a total order, so the result never depends on input order). */
 function byCompleteness(a: DedupDoc, b: DedupDoc): number {
@@ -46,9 +49,47 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
     if (seen.has(doc.docId)) throw new DuplicateDocIdError(doc.docId);
     seen.add(doc.docId);
   }
-  const sorted = [...docs].sort(byCompleteness);
-  const pairs = new PairTable(sorted);
-  const cut = hubParts(sorted.length, pairs);
+  // Candidates for canonical, most complete first, with two exceptions. A page carrying another member
+  // among other stories' text goes after every member that is not such a page: the article is the
+  // story, not the page around it. And among members within `CANONICAL_SIZE_TOLERANCE` of the most
+  // complete one left, the one that duplicates the most members goes first: a copy-edited version a
+  // few words longer than the original must not become the canonical that the original's teaser does
+  // not duplicate. Docs join a story only through its canonical, so this decides what merges.
+  const complete = [...docs].sort(byCompleteness);
+  const table = new PairTable(complete);
+  const n = complete.length;
+  const degree = complete.map((_, i) => {
+    let d = 0;
+    for (let j = 0; j < n; j++) if (j !== i && table.get(i, j).duplicate) d++;
+    return d;
+  });
+  const isPage = complete.map((doc, i) =>
+    complete.some(
+      (other, j) =>
+        j !== i &&
+        other.shingles.length < doc.shingles.length &&
+        table.get(i, j).rule === 'story-page' &&
+        carriesAmongOthers(doc, other),
+    ),
+  );
+  const ranked: number[] = [];
+  for (const pages of [false, true]) {
+    const left = complete.map((_, i) => i).filter((i) => isPage[i] === pages);
+    while (left.length) {
+      const floor = complete[left[0]!]!.shingles.length * (1 - CANONICAL_SIZE_TOLERANCE);
+      let best = 0;
+      for (let k = 1; k < left.length && complete[left[k]!]!.shingles.length >= floor; k++) {
+        if (degree[left[k]!]! > degree[left[best]!]!) best = k;
+      }
+      ranked.push(left.splice(best, 1)[0]!);
+    }
+  }
+  const sorted = ranked.map((i) => complete[i]!);
+  const pairs = table.reordered(ranked);
+  const cut = hubParts(
+    sorted.map((doc) => doc.shingles.length),
+    pairs,
+  );
 
   const groups: { canonical: number; members: number[] }[] = [];
   for (let doc = 0; doc < sorted.length; doc++) {
@@ -56,7 +97,8 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
     let bestContainment = -1;
     for (const group of groups) {
       const facts = pairs.get(group.canonical, doc);
-      if (!facts.duplicate || cut[group.canonical]!.has(doc)) continue;
+      // A hub merges with none of its parts, whichever of the two is the group's canonical.
+      if (!facts.duplicate || cut[group.canonical]!.has(doc) || cut[doc]!.has(group.canonical)) continue;
       // Groups are in canonical order, which does not follow seq: compare seq explicitly for ties.
       const containment = facts.similarity.containment;
       if (

@@ -33,6 +33,9 @@ export const OPENING_LINES = 3;
  */
 export const OPENING_SHINGLE_WORDS = 3;
 
+/** A line of more words is not a headline. */
+export const HEADLINE_MAX_WORDS = 20;
+
 /** Bit flags of `StoredFeatures.flags`. */
 export const HAS_HEADLINE = 1;
 
@@ -122,6 +125,8 @@ export interface ContentFeatures {
   headline?: Uint32Array;
   /** Token hashes of each content line, for finding another text's headline among them. */
   lines: Uint32Array[];
+  /** Sorted unique word pairs of each line of at least `OPENING_LINE_MIN_TOKENS` words, with its length. */
+  linePairs: { words: number; pairs: Uint32Array }[];
 }
 
 /**
@@ -132,6 +137,7 @@ class LazyFeatures implements ContentFeatures {
   private cache: Partial<Record<'shingles' | 'lead' | 'pairs' | 'triples' | 'opening', Uint32Array>> = {};
   private sequence: Uint32Array | undefined;
   private tripleSequence: Uint32Array | undefined;
+  private lineSets: { words: number; pairs: Uint32Array }[] | undefined;
   readonly headline?: Uint32Array;
   readonly lines: Uint32Array[];
 
@@ -174,6 +180,16 @@ class LazyFeatures implements ContentFeatures {
   get triples(): Uint32Array {
     this.cache.triples ??= sortedUnique(this.triplesSequence());
     return this.cache.triples;
+  }
+
+  get linePairs(): { words: number; pairs: Uint32Array }[] {
+    this.lineSets ??= this.docLines
+      .filter((line) => line.end - line.start >= OPENING_LINE_MIN_TOKENS)
+      .map((line) => ({
+        words: line.end - line.start,
+        pairs: sortedUnique(shingleSequenceOfTokens(this.tokens.subarray(line.start, line.end), 2)),
+      }));
+    return this.lineSets;
   }
 
   get opening(): Uint32Array {
@@ -220,8 +236,13 @@ export function contentFeatures(
     lines.push({ hash: line.hash, start: at, end: at + line.end - line.start });
     at += line.end - line.start;
   }
-  // The headline survives only if it was the first line and is not template (a byline parsed as a headline).
-  const headline = (doc.flags & HAS_HEADLINE) !== 0 && kept[0] === all[0];
+  // A first line that is template was a byline or kicker read as the headline: the headline is then
+  // the first content line, when it is headline-sized.
+  const first = kept[0];
+  const headline =
+    (doc.flags & HAS_HEADLINE) !== 0 &&
+    first !== undefined &&
+    (first === all[0] || first.end - first.start <= HEADLINE_MAX_WORDS);
   return deriveFeatures(tokens, lines, headline);
 }
 
@@ -234,6 +255,7 @@ export function materialized(features: ContentFeatures): ContentFeatures {
     triples: features.triples,
     opening: features.opening,
     lines: features.lines,
+    linePairs: features.linePairs,
   };
   if (features.headline) out.headline = features.headline;
   return out;

@@ -17,24 +17,28 @@ import { DUPLICATE_THRESHOLDS } from './similarity.js';
 export const HUB_PART_MAX_COVERAGE = 0.6;
 
 /**
- * For docs in canonical order (most complete first), the parts each hub must not merge with;
- * an empty set for docs that are not hubs.
+ * For docs of the given sizes (shingle counts), the parts each hub must not merge with; an empty set
+ * for docs that are not hubs. A part is smaller than its hub (ties: later in the order).
  */
-export function hubParts(count: number, pairs: PairTable): Set<number>[] {
+export function hubParts(sizes: readonly number[], pairs: PairTable): Set<number>[] {
+  const count = sizes.length;
   const cut: Set<number>[] = [];
   for (let hub = 0; hub < count; hub++) {
     const parts: number[] = [];
-    for (let part = hub + 1; part < count; part++) {
+    const openings: number[] = [];
+    for (let part = 0; part < count; part++) {
+      if (part === hub || sizes[part]! > sizes[hub]! || (sizes[part] === sizes[hub] && part < hub)) continue;
       const facts = pairs.get(hub, part);
       if (
         facts.similarity.containment >= DUPLICATE_THRESHOLDS.containment &&
-        facts.similarity.coverage < HUB_PART_MAX_COVERAGE &&
-        !facts.partialCopy
+        facts.similarity.coverage < HUB_PART_MAX_COVERAGE
       ) {
-        parts.push(part);
+        (facts.partialCopy ? openings : parts).push(part);
       }
     }
-    cut.push(hasTwoDistinctParts(parts, pairs) ? new Set(parts) : new Set());
+    // In a hub, what looks like a teaser (it holds the hub's opening) is the first of its parts: the
+    // brief a roundup opens with.
+    cut.push(hasTwoDistinctParts(parts, pairs) ? new Set([...parts, ...openings]) : new Set());
   }
   return cut;
 }

@@ -29,6 +29,18 @@ export class PairTable {
     }
   }
 
+  /** The same facts over the docs in another order: `order[k]` is the old index of new doc k. */
+  reordered(order: readonly number[]): PairTable {
+    const table = Object.create(PairTable.prototype) as PairTable;
+    const n = order.length;
+    const facts: PairFacts[] = new Array((n * (n - 1)) / 2);
+    Object.assign(table, { docs: order.map((i) => this.docs[i]!), facts });
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) facts[table.slot(a, b)] = this.get(order[a]!, order[b]!);
+    }
+    return table;
+  }
+
   get(i: number, j: number): PairFacts {
     if (i === j) throw new RangeError('a doc is not compared with itself');
     return this.facts[i < j ? this.slot(i, j) : this.slot(j, i)]!;

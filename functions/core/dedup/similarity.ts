@@ -47,6 +47,8 @@ export interface DedupFeatures {
   headline?: Uint32Array;
   /** Token hashes of each line, where a story page carries another text's headline. */
   lines?: readonly Uint32Array[];
+  /** Word pairs of each substantial line: how a reworded copy keeps every line of its original. */
+  linePairs?: readonly { words: number; pairs: Uint32Array }[];
 }
 
 /**
@@ -80,9 +82,17 @@ export const DUPLICATE_THRESHOLDS = {
   /** …but a text of fewer shingles (~16 words) is too short to tell a teaser from a stock phrase. */
   truncationMinShingles: 12,
   /** Rule "rewording": most word pairs of the smaller text are in the larger… */
-  pairContainment: 0.55,
-  /** …and they cover half of the larger text's pairs, so a brief in a roundup does not qualify… */
-  pairCoverage: 0.5,
+  pairContainment: 0.5,
+  /** …and they cover much of the larger text's pairs, so a brief in a roundup does not qualify… */
+  pairCoverage: 0.4,
+  /**
+   * …and line by line: this share of the smaller text's words stand in lines with a counterpart in
+   * the larger (a line holding `lineMatchPairs` of their word pairs). A reworded copy rewords every
+   * line of its original (measured 0.81–1.00); a different article on the same event shares some
+   * lines whole and has others of its own (0.40–0.76, when its word pairs pass the two tests above).
+   */
+  lineMatch: 0.8,
+  lineMatchPairs: 0.35,
   /** …and some verbatim 5-word runs remain (rewording 20 % leaves 0.13–0.35; unrelated texts 0–0.01). */
   rewordedContainment: 0.1,
   /**
@@ -149,11 +159,17 @@ export function isTruncation(
   sim: Similarity = similarity(a.shingles, b.shingles),
 ): boolean {
   const t = DUPLICATE_THRESHOLDS;
-  return (
-    Math.min(a.shingles.length, b.shingles.length) >= t.truncationMinShingles &&
-    sim.containment >= t.truncationContainment &&
-    (leadShare(a, b) ?? 0) >= t.leadContained
-  );
+  if (
+    Math.min(a.shingles.length, b.shingles.length) < t.truncationMinShingles ||
+    sim.containment < t.truncationContainment ||
+    (leadShare(a, b) ?? 0) < t.leadContained
+  ) {
+    return false;
+  }
+  // A teaser keeps the headline: a brief opening a roundup starts the way the roundup starts, all but
+  // the roundup's own headline.
+  const [smaller, larger] = a.shingles.length <= b.shingles.length ? [a, b] : [b, a];
+  return !larger.headline || !smaller.lines || headlineLine(smaller, larger) >= 0;
 }
 
 function asFeatures(value: Uint32Array | DedupFeatures): DedupFeatures {
@@ -174,6 +190,22 @@ export function openingsDiffer(a: DedupFeatures, b: DedupFeatures): boolean {
   return Math.max(ab, ba) < DUPLICATE_THRESHOLDS.openingShared;
 }
 
+/**
+ * Share of `a`'s words that stand in lines with a counterpart in `b` (a line holding
+ * `lineMatchPairs` of their word pairs); undefined when either lacks line features.
+ */
+export function lineMatch(a: DedupFeatures, b: DedupFeatures): number | undefined {
+  if (!a.linePairs || !b.linePairs || a.linePairs.length === 0) return undefined;
+  let total = 0;
+  let matched = 0;
+  for (const line of a.linePairs) {
+    total += line.words;
+    const need = line.pairs.length * DUPLICATE_THRESHOLDS.lineMatchPairs;
+    if (b.linePairs.some((other) => intersectionSize(line.pairs, other.pairs) >= need)) matched += line.words;
+  }
+  return total === 0 ? undefined : matched / total;
+}
+
 /** Whether `needle` occurs as a contiguous run in `line`. */
 function containsRun(line: Uint32Array, needle: Uint32Array): boolean {
   outer: for (let start = 0; start + needle.length <= line.length; start++) {
@@ -183,21 +215,47 @@ function containsRun(line: Uint32Array, needle: Uint32Array): boolean {
   return false;
 }
 
+/** Index of the first line of `page` holding `article`'s headline (see `headedBy`), or -1. */
+export function headlineLine(page: DedupFeatures, article: DedupFeatures): number {
+  const t = DUPLICATE_THRESHOLDS;
+  const headline = article.headline;
+  if (!headline || headline.length < t.headlineMinWords || !page.lines) return -1;
+  return page.lines.findIndex(
+    (line) =>
+      line.length >= headline.length &&
+      line.length <= headline.length + t.headlineExtraWords &&
+      containsRun(line, headline),
+  );
+}
+
 /**
  * Whether `page` carries `article` under its headline: a line of the page holds the headline, with at
  * most `headlineExtraWords` words around it ("LIVE:", "— what we know"), in any case. The line may
  * stand anywhere: a story page may open with pieces of other stories.
  */
 export function headedBy(page: DedupFeatures, article: DedupFeatures): boolean {
-  const t = DUPLICATE_THRESHOLDS;
-  const headline = article.headline;
-  if (!headline || headline.length < t.headlineMinWords || !page.lines) return false;
-  for (const line of page.lines) {
-    if (line.length >= headline.length && line.length <= headline.length + t.headlineExtraWords) {
-      if (containsRun(line, headline)) return true;
-    }
-  }
-  return false;
+  return headlineLine(page, article) >= 0;
+}
+
+/** Lines of fewer words are not another story's text (a label, a byline, a button row). */
+const PIECE_MIN_WORDS = 6;
+
+const sameLine = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * Whether `page` carries `article` among other stories' text: other prose stands above the article's
+ * headline, or after its last line. Such a page is not the story's best representative, however
+ * long: the article is (a live blog's newest version, headed by the headline and ending as the older
+ * versions end, is not such a page).
+ */
+export function carriesAmongOthers(page: DedupFeatures, article: DedupFeatures): boolean {
+  const at = headlineLine(page, article);
+  if (at < 0 || !page.lines || !article.lines?.length) return false;
+  const prose = (line: Uint32Array) => line.length >= PIECE_MIN_WORDS;
+  if (page.lines.slice(0, at).some(prose)) return true;
+  const last = article.lines[article.lines.length - 1]!;
+  const end = page.lines.findIndex((line, i) => i > at && sameLine(line, last));
+  return end >= 0 && page.lines.slice(end + 1).filter(prose).length >= 1;
 }
 
 /** Whether the larger text is a story page carrying the smaller one whole under its headline. */
@@ -235,7 +293,11 @@ export function isDuplicate(
   if (sim.containment >= t.rewordedContainment && fa.pairs && fb.pairs) {
     const pairs = similarity(fa.pairs, fb.pairs);
     if (pairs.containment >= t.pairContainment && pairs.coverage >= t.pairCoverage) {
-      return { duplicate: true, similarity: sim, rule: 'rewording' };
+      const [smaller, larger] = fa.shingles.length <= fb.shingles.length ? [fa, fb] : [fb, fa];
+      const lines = lineMatch(smaller, larger);
+      if (lines === undefined || lines >= t.lineMatch) {
+        return { duplicate: true, similarity: sim, rule: 'rewording' };
+      }
     }
   }
   return { duplicate: false, similarity: sim };
