@@ -70,6 +70,11 @@ function storeView(store: IngestStore, reads: PlanningReads, leaving: string | u
       if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
       return contentFeatures(doc);
     },
+    keys: async (docId) => {
+      const doc = docId === leaving ? undefined : await reads.doc(docId);
+      if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
+      return contentKeys(doc, contentFeatures(doc));
+    },
   };
 }
 

@@ -85,6 +85,7 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
     }
   }
   const sorted = ranked.map((i) => complete[i]!);
+  const pageAt = ranked.map((i) => isPage[i]!);
   const pairs = table.reordered(ranked);
   const cut = hubParts(
     sorted.map((doc) => doc.shingles.length),
@@ -96,9 +97,14 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
     let best: { canonical: number; members: number[] } | undefined;
     let bestContainment = -1;
     for (const group of groups) {
-      const facts = pairs.get(group.canonical, doc);
+      // A page joins the story of the article it carries, whichever copy of it is the canonical.
+      const via = pageAt[doc]
+        ? (group.members.find((member) => pairs.get(member, doc).rule === 'story-page') ?? group.canonical)
+        : group.canonical;
+      const facts = pairs.get(via, doc);
       // A hub merges with none of its parts, whichever of the two is the group's canonical.
       if (!facts.duplicate || cut[group.canonical]!.has(doc) || cut[doc]!.has(group.canonical)) continue;
+      if (cut[doc]!.has(via)) continue;
       // Groups are in canonical order, which does not follow seq: compare seq explicitly for ties.
       const containment = facts.similarity.containment;
       if (

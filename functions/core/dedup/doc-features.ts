@@ -123,6 +123,11 @@ export interface ContentFeatures {
   opening: Uint32Array;
   /** Token hashes of the author-written headline, when there is one and it is content. */
   headline?: Uint32Array;
+  /**
+   * The headline as written, when it was left out as template: a headline repeated in the
+   * related-coverage blocks of many pages reads as template, yet pages are still found by it.
+   */
+  writtenHeadline?: Uint32Array;
   /** Token hashes of each content line, for finding another text's headline among them. */
   lines: Uint32Array[];
   /** Sorted unique word pairs of each line of at least `OPENING_LINE_MIN_TOKENS` words, with its length. */
@@ -139,17 +144,20 @@ class LazyFeatures implements ContentFeatures {
   private tripleSequence: Uint32Array | undefined;
   private lineSets: { words: number; pairs: Uint32Array }[] | undefined;
   readonly headline?: Uint32Array;
+  readonly writtenHeadline?: Uint32Array;
   readonly lines: Uint32Array[];
 
   constructor(
     private readonly tokens: Uint32Array,
     private readonly docLines: readonly DocLine[],
     headline: boolean,
+    writtenHeadline?: Uint32Array,
   ) {
     const lines = docLines;
     this.lines = lines.map((line) => tokens.subarray(line.start, line.end));
     const first = lines[0];
     if (headline && first) this.headline = tokens.subarray(first.start, first.end);
+    if (writtenHeadline) this.writtenHeadline = writtenHeadline;
   }
 
   private shingleSequence(): Uint32Array {
@@ -210,8 +218,13 @@ class LazyFeatures implements ContentFeatures {
   }
 }
 
-function deriveFeatures(tokens: Uint32Array, lines: readonly DocLine[], headline: boolean): ContentFeatures {
-  return new LazyFeatures(tokens, lines, headline);
+function deriveFeatures(
+  tokens: Uint32Array,
+  lines: readonly DocLine[],
+  headline: boolean,
+  writtenHeadline?: Uint32Array,
+): ContentFeatures {
+  return new LazyFeatures(tokens, lines, headline, writtenHeadline);
 }
 
 /**
@@ -243,7 +256,12 @@ export function contentFeatures(
     (doc.flags & HAS_HEADLINE) !== 0 &&
     first !== undefined &&
     (first === all[0] || first.end - first.start <= HEADLINE_MAX_WORDS);
-  return deriveFeatures(tokens, lines, headline);
+  const written = all[0];
+  const writtenHeadline =
+    (doc.flags & HAS_HEADLINE) !== 0 && written && first !== written
+      ? doc.tokens.subarray(written.start, written.end)
+      : undefined;
+  return deriveFeatures(tokens, lines, headline, writtenHeadline);
 }
 
 /** Every content feature computed, as a plain object (safe to spread or copy). */
@@ -258,6 +276,7 @@ export function materialized(features: ContentFeatures): ContentFeatures {
     linePairs: features.linePairs,
   };
   if (features.headline) out.headline = features.headline;
+  if (features.writtenHeadline) out.writtenHeadline = features.writtenHeadline;
   return out;
 }
 

@@ -5,8 +5,8 @@
  *
  * The rule: a part of a doc X is a smaller doc that X contains (containment ≥ the duplicate
  * threshold) but that is not a copy of X, i.e. covers less than `HUB_PART_MAX_COVERAGE` of it and is
- * not a truncated copy of it (which starts the way X starts). X is a hub when two of its parts are
- * not duplicates of each other; a hub then merges with none of its parts (it may still merge with its
+ * not a truncated copy of it (which starts the way X starts). X is a hub when its parts hold two
+ * different articles (see `hasTwoDistinctParts`); a hub then merges with none of its parts (it may still merge with its
  * own copies, e.g. the same roundup syndicated elsewhere). A story page carries one article whole and
  * only pieces of others, so it has one part; a roundup carries several briefs whole.
  */
@@ -43,11 +43,19 @@ export function hubParts(sizes: readonly number[], pairs: PairTable): Set<number
   return cut;
 }
 
+/**
+ * Whether the parts hold two different articles: they fall into two or more groups when parts that are
+ * duplicates of each other are grouped (a teaser and a copy-edited version of one article are one
+ * article: both duplicate the original, though not each other).
+ */
 function hasTwoDistinctParts(parts: readonly number[], pairs: PairTable): boolean {
+  if (parts.length < 2) return false;
+  const root = parts.map((_, i) => i);
+  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i]!)));
   for (let a = 0; a < parts.length; a++) {
     for (let b = a + 1; b < parts.length; b++) {
-      if (!pairs.get(parts[a]!, parts[b]!).duplicate) return true;
+      if (pairs.get(parts[a]!, parts[b]!).duplicate) root[find(a)] = find(b);
     }
   }
-  return false;
+  return parts.some((_, i) => find(i) !== find(0));
 }

@@ -45,6 +45,8 @@ export interface DedupFeatures {
   opening?: Uint32Array;
   /** Token hashes of the author-written headline. */
   headline?: Uint32Array;
+  /** The headline as written, when template removal took it (see `ContentFeatures`). */
+  writtenHeadline?: Uint32Array;
   /** Token hashes of each line, where a story page carries another text's headline. */
   lines?: readonly Uint32Array[];
   /** Word pairs of each substantial line: how a reworded copy keeps every line of its original. */
@@ -114,6 +116,8 @@ export const DUPLICATE_THRESHOLDS = {
   headlineMinWords: 3,
   /** Words a page may add around the headline ("LIVE:", "– as it happened", the outlet's name). */
   headlineExtraWords: 8,
+  /** A headline this long is also found inside a longer line (see `headlineAt`). */
+  headlineInlineMinWords: 6,
 } as const;
 
 export type DuplicateRule = 'containment' | 'story-page' | 'truncation' | 'rewording';
@@ -206,26 +210,53 @@ export function lineMatch(a: DedupFeatures, b: DedupFeatures): number | undefine
   return total === 0 ? undefined : matched / total;
 }
 
-/** Whether `needle` occurs as a contiguous run in `line`. */
-function containsRun(line: Uint32Array, needle: Uint32Array): boolean {
+/** Where `needle` starts as a contiguous run in `line`, or -1. */
+function runAt(line: Uint32Array, needle: Uint32Array): number {
   outer: for (let start = 0; start + needle.length <= line.length; start++) {
     for (let i = 0; i < needle.length; i++) if (line[start + i] !== needle[i]) continue outer;
-    return true;
+    return start;
   }
-  return false;
+  return -1;
 }
 
-/** Index of the first line of `page` holding `article`'s headline (see `headedBy`), or -1. */
-export function headlineLine(page: DedupFeatures, article: DedupFeatures): number {
+/**
+ * Where `page` holds `article`'s headline (see `headedBy`): its line and the word it starts at, or
+ * undefined. A line of its own (with at most `headlineExtraWords` words around it) is looked for
+ * first; a long headline may also stand inside a longer line, where a page run together lines (a
+ * headline in lower case reads as the rest of the paragraph before it).
+ */
+export function headlineAt(
+  page: DedupFeatures,
+  article: DedupFeatures,
+): { line: number; word: number } | undefined {
+  for (const headline of [article.headline, article.writtenHeadline]) {
+    const found = headline && findHeadline(page, headline);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function findHeadline(
+  page: DedupFeatures,
+  headline: Uint32Array,
+): { line: number; word: number } | undefined {
   const t = DUPLICATE_THRESHOLDS;
-  const headline = article.headline;
-  if (!headline || headline.length < t.headlineMinWords || !page.lines) return -1;
-  return page.lines.findIndex(
-    (line) =>
-      line.length >= headline.length &&
-      line.length <= headline.length + t.headlineExtraWords &&
-      containsRun(line, headline),
+  if (headline.length < t.headlineMinWords || !page.lines) return undefined;
+  const own = page.lines.findIndex(
+    (line) => line.length <= headline.length + t.headlineExtraWords && runAt(line, headline) >= 0,
   );
+  if (own >= 0) return { line: own, word: runAt(page.lines[own]!, headline) };
+  if (headline.length < t.headlineInlineMinWords) return undefined;
+  for (let line = 0; line < page.lines.length; line++) {
+    const word = runAt(page.lines[line]!, headline);
+    if (word >= 0) return { line, word };
+  }
+  return undefined;
+}
+
+/** Index of the line of `page` holding `article`'s headline, or -1. */
+export function headlineLine(page: DedupFeatures, article: DedupFeatures): number {
+  return headlineAt(page, article)?.line ?? -1;
 }
 
 /**
@@ -249,10 +280,11 @@ const sameLine = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.
  * versions end, is not such a page).
  */
 export function carriesAmongOthers(page: DedupFeatures, article: DedupFeatures): boolean {
-  const at = headlineLine(page, article);
-  if (at < 0 || !page.lines || !article.lines?.length) return false;
+  const found = headlineAt(page, article);
+  if (!found || !page.lines || !article.lines?.length) return false;
+  const at = found.line;
   const prose = (line: Uint32Array) => line.length >= PIECE_MIN_WORDS;
-  if (page.lines.slice(0, at).some(prose)) return true;
+  if (found.word >= PIECE_MIN_WORDS || page.lines.slice(0, at).some(prose)) return true;
   const last = article.lines[article.lines.length - 1]!;
   const end = page.lines.findIndex((line, i) => i > at && sameLine(line, last));
   return end >= 0 && page.lines.slice(end + 1).filter(prose).length >= 1;

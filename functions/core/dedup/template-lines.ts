@@ -30,6 +30,12 @@ export const LONG_LINE_TOKENS = 20;
 export const COMMON_LINE_DOCS = 3;
 /** At most this many carriers are examined per line. */
 export const TEMPLATE_SAMPLE = 24;
+/**
+ * Own content must be at least this share of the article's words: an article wrapped in a template
+ * is mostly its own text (a brief inside the heaviest template still a quarter), while a copy that adds
+ * a paragraph, an update or a correction to an article is mostly that article.
+ */
+const OWN_SHARE_MIN = 0.2;
 /** Own content must include a line of at least this many words (not a date or a one-word label). */
 const OWN_LINE_MIN_TOKENS = 3;
 
@@ -41,6 +47,30 @@ export interface CarrierDoc {
   docNum: number;
   /** Its lines: hash → number of words. */
   lines: ReadonlyMap<number, number>;
+  /** Where each line first stands: its index among the article's `count` lines. */
+  positions: ReadonlyMap<number, { index: number; count: number }>;
+}
+
+/**
+ * A template line stands in the same place in every article it is in: so many lines from the top (a
+ * byline, a button row), from the bottom (a footer, a newsletter plug), or at the same share of the
+ * article (an advertisement marker mid-body). An article's headline is not template even when the
+ * related-coverage blocks of many pages repeat it: it heads its article and stands mid-page in the
+ * others.
+ */
+export const TEMPLATE_PLACE_LINES = 2;
+export const TEMPLATE_PLACE_SHARE = 0.35;
+
+/** Whether a line stands in one place in all its sampled carriers (see `TEMPLATE_PLACE_LINES`). */
+export function samePlace(hash: number, sample: readonly CarrierDoc[]): boolean {
+  const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
+  const places = sample.map((doc) => doc.positions.get(hash)).filter((p) => p !== undefined);
+  if (places.length === 0) return true;
+  return (
+    spread(places.map((p) => p.index)) <= TEMPLATE_PLACE_LINES ||
+    spread(places.map((p) => p.count - 1 - p.index)) <= TEMPLATE_PLACE_LINES ||
+    spread(places.map((p) => (p.count > 1 ? p.index / (p.count - 1) : 0))) <= TEMPLATE_PLACE_SHARE
+  );
 }
 
 /** The carriers to examine: the `TEMPLATE_SAMPLE` with the lowest (rank, docNum). */
@@ -65,20 +95,33 @@ export function templateWitnesses(
   for (const doc of sample) {
     const own: number[] = [];
     let substantial = false;
+    let ownWords = 0;
+    let allWords = 0;
     for (const [line, words] of doc.lines) {
+      allWords += words;
       if (line === hash || carriedBy.get(line)! >= frameMin || isCommon(line)) continue;
       own.push(line);
+      ownWords += words;
       if (words >= OWN_LINE_MIN_TOKENS) substantial = true;
     }
-    if (!substantial || own.some((line) => claimed.has(line))) continue;
+    if (!substantial || ownWords < allWords * OWN_SHARE_MIN || own.some((line) => claimed.has(line)))
+      continue;
     for (const line of own) claimed.add(line);
     witnesses++;
   }
   return witnesses;
 }
 
-/** Whether a line of `words` words is template, given how many carriers were sampled and how many witness. */
-export function isTemplateLine(words: number, sampled: number, witnesses: number): boolean {
+/**
+ * Whether a line of `words` words is template, given how many carriers were sampled, how many witness,
+ * and whether it stands in one place in them.
+ */
+export function isTemplateLine(
+  words: number,
+  sampled: number,
+  witnesses: number,
+  onePlace: boolean,
+): boolean {
   const needed = words >= LONG_LINE_TOKENS ? TEMPLATE_WITNESSES_LONG : TEMPLATE_WITNESSES;
-  return sampled >= needed && witnesses >= needed;
+  return sampled >= needed && witnesses >= needed && onePlace;
 }

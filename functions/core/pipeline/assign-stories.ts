@@ -32,7 +32,16 @@ export interface DedupView {
   storyMembers(storyId: string): Promise<readonly string[]>;
   /** What the rules compare: the doc's text with the learned template lines left out. */
   features(docId: string): Promise<DedupFeatures>;
+  /** The doc's content index keys (what `candidates` is asked with for it). */
+  keys(docId: string): Promise<Uint32Array>;
 }
+
+/**
+ * Duplicates found for a placed doc are looked up in turn, to this depth: a roundup already stored
+ * must meet all its briefs again to be known as a hub when one more arrives, whatever the order the
+ * briefs came in.
+ */
+export const EXPAND_DEPTH = 2;
 
 /**
  * A doc to place: new or changed, or one whose content changed because lines it carries became (or
@@ -151,21 +160,35 @@ export async function assignStories(
 
   let verified = 0;
   const checked = new Set<string>();
+  const expanded = new Set<string>();
+  const queue: { docId: string; depth: number }[] = [];
   for (const doc of added) {
     components.add(doc.docId);
     await touchStory(doc.storyId, doc.docId);
-    for (const hit of bestCandidates(doc.docId, doc.fps.length, await view.candidates(doc.fps))) {
-      // A pair of two placed docs may be chosen from both sides: verify it once.
-      const pair = doc.docId < hit.docId ? `${doc.docId} ${hit.docId}` : `${hit.docId} ${doc.docId}`;
+    queue.push({ docId: doc.docId, depth: 0 });
+    expanded.add(doc.docId);
+  }
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const { docId, depth } = next;
+    const fresh = addedById.get(docId);
+    const keys = fresh ? fresh.fps : await view.keys(docId);
+    const features = await featuresOf(docId);
+    for (const hit of bestCandidates(docId, keys.length, await view.candidates(keys))) {
+      // A pair may be chosen from both sides: verify it once.
+      const pair = docId < hit.docId ? `${docId} ${hit.docId}` : `${hit.docId} ${docId}`;
       if (checked.has(pair)) continue;
       checked.add(pair);
       const candidate = await docOf(hit.docId);
       if (!candidate) continue;
       verified++;
-      const { duplicate } = isDuplicate(doc.features, await featuresOf(hit.docId));
+      const { duplicate } = isDuplicate(features, await featuresOf(hit.docId));
       if (!duplicate) continue;
-      components.union(doc.docId, hit.docId);
+      components.union(docId, hit.docId);
       await touchStory(candidate.storyId, hit.docId);
+      if (depth + 1 < EXPAND_DEPTH && !expanded.has(hit.docId)) {
+        expanded.add(hit.docId);
+        queue.push({ docId: hit.docId, depth: depth + 1 });
+      }
     }
   }
   const affectedStories = new Set<string>();

@@ -185,22 +185,19 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     recordByNum.set(record.docNum, record);
     keyById.set(record.docId, key);
   }
-  const lineCache = new Map<number, Map<number, number>>();
+  const lineCache = new Map<number, ReturnType<typeof carrierLines>>();
   const flipped = await updateTemplates(
     {
       lines: index.lines,
       templates: index.templates,
       rankOf: (docNum) => rankOfDocId(recordByNum.get(docNum)!.docId),
       linesOf: async (docNum) => {
-        let lines = lineCache.get(docNum);
-        if (!lines) {
-          lines = new Map();
-          for (const line of docLines(await reader.get(recordByNum.get(docNum)!))) {
-            lines.set(line.hash, line.end - line.start);
-          }
-          lineCache.set(docNum, lines);
+        let cached = lineCache.get(docNum);
+        if (!cached) {
+          cached = carrierLines(docLines(await reader.get(recordByNum.get(docNum)!)));
+          lineCache.set(docNum, cached);
         }
-        return lines;
+        return cached;
       },
     },
     touchedLines,
@@ -257,6 +254,10 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     },
     storyMembers: async (storyId) => membersBefore(storyId),
     features: async (docId) => featuresOf(recordById(docId)!),
+    keys: async (docId) => {
+      const record = recordById(docId)!;
+      return contentKeys(await reader.get(record), await featuresOf(record), index.isTemplate);
+    },
   };
   const assignment = await assignStories(view, added, removed);
 
@@ -334,6 +335,20 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
   await index.save(store);
   await mailed.save(store);
   return { changedStories, removedStories, verified: assignment.verified, placed: added.length };
+}
+
+/** A doc's lines as the template test reads them: words and relative position of each. */
+export function carrierLines(lines: readonly { hash: number; start: number; end: number }[]): {
+  lines: Map<number, number>;
+  positions: Map<number, { index: number; count: number }>;
+} {
+  const words = new Map<number, number>();
+  const positions = new Map<number, { index: number; count: number }>();
+  lines.forEach((line, index) => {
+    words.set(line.hash, line.end - line.start);
+    if (!positions.has(line.hash)) positions.set(line.hash, { index, count: lines.length });
+  });
+  return { lines: words, positions };
 }
 
 /** Dated after the build: held until then. */

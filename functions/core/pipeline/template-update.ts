@@ -11,8 +11,10 @@
  */
 import type { CandidateIndex } from '../dedup/candidate-index.js';
 import {
+  type CarrierDoc,
   COMMON_LINE_DOCS,
   isTemplateLine,
+  samePlace,
   TEMPLATE_WITNESSES,
   templateSample,
   templateWitnesses,
@@ -23,8 +25,8 @@ export interface TemplateUpdateContext {
   lines: CandidateIndex;
   /** The template lines; updated in place. */
   templates: Set<number>;
-  /** A doc's lines: hash → number of words. */
-  linesOf(docNum: number): Promise<ReadonlyMap<number, number>>;
+  /** A doc's lines: hash → number of words, and hash → relative position. */
+  linesOf(docNum: number): Promise<Pick<CarrierDoc, 'lines' | 'positions'>>;
   /** The doc's order-independent sampling key. */
   rankOf(docNum: number): number;
 }
@@ -46,7 +48,7 @@ export async function testLine(
     ctx.lines.posting(line).map((docNum) => ({ docNum, rank: ctx.rankOf(docNum) })),
   );
   const sample = [];
-  for (const carrier of picked) sample.push({ ...carrier, lines: await ctx.linesOf(carrier.docNum) });
+  for (const carrier of picked) sample.push({ ...carrier, ...(await ctx.linesOf(carrier.docNum)) });
   const words = sample[0]?.lines.get(line) ?? 0;
   const key = picked.map((carrier) => carrier.docNum).join(',');
   let witnesses = witnessMemo.get(key);
@@ -54,7 +56,7 @@ export async function testLine(
     witnesses = templateWitnesses(line, sample, isCommon(ctx.lines));
     witnessMemo.set(key, witnesses);
   }
-  return isTemplateLine(words, sample.length, witnesses);
+  return isTemplateLine(words, sample.length, witnesses, samePlace(line, sample));
 }
 
 /**
@@ -70,7 +72,7 @@ export async function updateTemplates(
     const after = ctx.lines.count(line);
     if (before >= COMMON_LINE_DOCS === after >= COMMON_LINE_DOCS) continue;
     for (const docNum of ctx.lines.posting(line)) {
-      for (const other of (await ctx.linesOf(docNum)).keys()) recheck.add(other);
+      for (const other of (await ctx.linesOf(docNum)).lines.keys()) recheck.add(other);
     }
   }
   const flipped: number[] = [];
