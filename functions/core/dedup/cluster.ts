@@ -69,6 +69,9 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
         j !== i &&
         other.shingles.length < doc.shingles.length &&
         table.get(i, j).rule === 'story-page' &&
+        // The original of a teaser also carries it with more text after: but more copies duplicate
+        // the original than the teaser, while a page duplicates no more than the article it carries.
+        degree[j]! >= degree[i]! &&
         carriesAmongOthers(doc, other),
     ),
   );

@@ -195,19 +195,29 @@ export function openingsDiffer(a: DedupFeatures, b: DedupFeatures): boolean {
 }
 
 /**
- * Share of `a`'s words that stand in lines with a counterpart in `b` (a line holding
- * `lineMatchPairs` of their word pairs); undefined when either lacks line features.
+ * Share of `a`'s words that stand in lines with a counterpart in `b`, in the same order (a line
+ * holding `lineMatchPairs` of their word pairs; the longest such chain of lines, by words). A reworded
+ * copy rewords its original line by line; another article on the same event tells the facts in
+ * another order. Undefined when either lacks line features.
  */
 export function lineMatch(a: DedupFeatures, b: DedupFeatures): number | undefined {
   if (!a.linePairs || !b.linePairs || a.linePairs.length === 0) return undefined;
+  const rows = a.linePairs;
+  const cols = b.linePairs;
+  // Longest common subsequence of matching lines, weighted by the words of `a`'s lines.
+  let previous = new Float64Array(cols.length + 1);
+  let current = new Float64Array(cols.length + 1);
   let total = 0;
-  let matched = 0;
-  for (const line of a.linePairs) {
+  for (const line of rows) {
     total += line.words;
     const need = line.pairs.length * DUPLICATE_THRESHOLDS.lineMatchPairs;
-    if (b.linePairs.some((other) => intersectionSize(line.pairs, other.pairs) >= need)) matched += line.words;
+    for (let j = 1; j <= cols.length; j++) {
+      const match = intersectionSize(line.pairs, cols[j - 1]!.pairs) >= need ? previous[j - 1]! + line.words : 0;
+      current[j] = Math.max(match, previous[j]!, current[j - 1]!);
+    }
+    [previous, current] = [current, previous];
   }
-  return total === 0 ? undefined : matched / total;
+  return total === 0 ? undefined : previous[cols.length]! / total;
 }
 
 /** Where `needle` starts as a contiguous run in `line`, or -1. */
