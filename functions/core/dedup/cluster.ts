@@ -20,7 +20,7 @@ export class DuplicateDocIdError extends Error {
 }
 
 /** Members this much smaller than the most complete one still compete to be the canonical (by how many members they duplicate). */
-export const CANONICAL_SIZE_TOLERANCE = 0.05;
+export const CANONICAL_SIZE_TOLERANCE = 0.15;
 
 /** Most complete first: more shingles, then first seen, then docId (a total order, so the result never depends on input order). */
 function byCompleteness(a: DedupDoc, b: DedupDoc): number {
@@ -68,7 +68,7 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
       (other, j) =>
         j !== i &&
         other.shingles.length < doc.shingles.length &&
-        table.get(i, j).rule === 'story-page' &&
+        table.get(i, j).duplicate &&
         // The original of a teaser also carries it with more text after: but more copies duplicate
         // the original than the teaser, while a page duplicates no more than the article it carries.
         degree[j]! >= degree[i]! &&

@@ -15,6 +15,8 @@ import { DUPLICATE_THRESHOLDS } from './similarity.js';
 
 /** A part covering more than this share of the larger doc is a copy of it, not a part. */
 export const HUB_PART_MAX_COVERAGE = 0.6;
+/** The second article in a hub is at least this share of the size of the first (see `hasTwoDistinctParts`). */
+export const HUB_PART_MIN_SHARE = 0.25;
 
 /**
  * For docs of the given sizes (shingle counts), the parts each hub must not merge with; an empty set
@@ -38,17 +40,20 @@ export function hubParts(sizes: readonly number[], pairs: PairTable): Set<number
     }
     // In a hub, what looks like a teaser (it holds the hub's opening) is the first of its parts: the
     // brief a roundup opens with.
-    cut.push(hasTwoDistinctParts(parts, pairs) ? new Set([...parts, ...openings]) : new Set());
+    cut.push(hasTwoDistinctParts(parts, pairs, sizes) ? new Set([...parts, ...openings]) : new Set());
   }
   return cut;
 }
 
 /**
- * Whether the parts hold two different articles: they fall into two or more groups when parts that are
- * duplicates of each other are grouped (a teaser and a copy-edited version of one article are one
- * article: both duplicate the original, though not each other).
+ * Whether the parts hold two different articles of comparable size: they fall into two or more groups
+ * when parts that are duplicates of each other are grouped (a teaser and a copy-edited version of one
+ * article are one article: both duplicate the original, though not each other), and a second group
+ * has a part at least `HUB_PART_MIN_SHARE` the size of the largest. A roundup carries briefs of a
+ * kind; a story page carries its article whole, and of other stories a headline and a paragraph
+ * that may happen to be all of a teaser.
  */
-function hasTwoDistinctParts(parts: readonly number[], pairs: PairTable): boolean {
+function hasTwoDistinctParts(parts: readonly number[], pairs: PairTable, sizes: readonly number[]): boolean {
   if (parts.length < 2) return false;
   const root = parts.map((_, i) => i);
   const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i]!)));
@@ -57,5 +62,11 @@ function hasTwoDistinctParts(parts: readonly number[], pairs: PairTable): boolea
       if (pairs.get(parts[a]!, parts[b]!).duplicate) root[find(a)] = find(b);
     }
   }
-  return parts.some((_, i) => find(i) !== find(0));
+  const largest = new Map<number, number>();
+  parts.forEach((part, i) => {
+    const group = find(i);
+    largest.set(group, Math.max(largest.get(group) ?? 0, sizes[part]!));
+  });
+  const bySize = [...largest.values()].sort((x, y) => y - x);
+  return bySize.length >= 2 && bySize[1]! >= bySize[0]! * HUB_PART_MIN_SHARE;
 }
