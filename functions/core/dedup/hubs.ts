@@ -40,7 +40,8 @@ export function hubParts(sizes: readonly number[], pairs: PairTable): Set<number
     }
     // In a hub, what looks like a teaser (it holds the hub's opening) is the first of its parts: the
     // brief a roundup opens with.
-    cut.push(hasTwoDistinctParts(parts, pairs, sizes) ? new Set([...parts, ...openings]) : new Set());
+    const all = [...parts, ...openings];
+    cut.push(hasTwoDistinctParts(all, pairs, sizes) ? new Set(all) : new Set());
   }
   return cut;
 }
