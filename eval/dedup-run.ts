@@ -14,6 +14,8 @@ export interface LabelledArticle {
   text: string;
   /** Articles about one news event share it. */
   event: string;
+  /** The event, or the one a follow-up event follows: stories of one storyline are related coverage. */
+  storyline?: string;
   /** Copies of one article share it: they must be one story. */
   original: string;
   kind: string;
@@ -105,6 +107,37 @@ export function scorePairs(
   return [...byKind.values()].sort((x, y) => Number(y.same) - Number(x.same) || (x.kind < y.kind ? -1 : 1));
 }
 
+/**
+ * Every wrong merge, labelled or not: pairs put in one story whose articles have different originals,
+ * by the kinds of the two articles. (Labelled pairs cover the kinds; this catches the rest.)
+ */
+export function falseMerges(
+  outcome: DedupOutcome,
+  articles: readonly LabelledArticle[],
+): { pairs: number; byKinds: Map<string, number> } {
+  const byPath = new Map(articles.map((article) => [article.path, article]));
+  const byStory = new Map<string, LabelledArticle[]>();
+  for (const [path, story] of outcome.storyOf) {
+    const list = byStory.get(story) ?? [];
+    list.push(byPath.get(path)!);
+    byStory.set(story, list);
+  }
+  const byKinds = new Map<string, number>();
+  let pairs = 0;
+  for (const members of byStory.values()) {
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const [a, b] = [members[i]!, members[j]!];
+        if (a.original === b.original) continue;
+        pairs++;
+        const key = [a.kind, b.kind].sort().join(' + ');
+        byKinds.set(key, (byKinds.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  return { pairs, byKinds };
+}
+
 export interface Totals {
   precision: number;
   recall: number;
@@ -159,9 +192,9 @@ export interface RelatedScore {
   linkedSameEvent: number;
 }
 
-/** Scores related coverage: a link is right when the two stories' canonical articles share an event. */
+/** Scores related coverage: a link is right when the two stories' canonical articles share a storyline. */
 export function scoreRelated(outcome: DedupOutcome, articles: readonly LabelledArticle[]): RelatedScore {
-  const eventOfPath = new Map(articles.map((article) => [article.path, article.event]));
+  const eventOfPath = new Map(articles.map((article) => [article.path, article.storyline ?? article.event]));
   const eventOfStory = new Map<string, string>();
   for (const [id, record] of Object.entries(outcome.state.stories)) {
     eventOfStory.set(id, eventOfPath.get(record.canonical) ?? '');

@@ -192,6 +192,7 @@ export function sharedBackground(
     day: followUp.day,
     showDate: chance(rng, 0.85),
     event: followUp.id,
+    follows: source.event,
     kind: 'shared-background',
     includes: [source],
   };

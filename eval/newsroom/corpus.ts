@@ -19,6 +19,11 @@ export interface GeneratedArticle {
   /** Event id: articles about the same news event share it (copies and different articles alike). */
   event: string;
   /**
+   * The storyline: the event, or for a follow-up event (the inquiry after the crash) the event it
+   * follows. Stories of one storyline are related coverage.
+   */
+  storyline: string;
+  /**
    * Dedup label: the id (path) of the original article this one is a copy of (an original's own id for
    * itself). Two articles must merge into one story iff they share `original`.
    */
@@ -74,6 +79,7 @@ function toArticle(draft: Draft): GeneratedArticle {
     path: draft.path!,
     text: renderArticle(draft.content, draft.outlet, date),
     event: draft.event,
+    storyline: rootOf(draft).follows ?? draft.event,
     original: rootOf(draft).path!,
     kind: draft.kind,
     outlet: draft.outlet.name,

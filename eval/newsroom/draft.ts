@@ -14,6 +14,8 @@ export interface Draft {
   /** A date other than the publication day written in the file (redated copies). */
   shownDay?: number;
   event: string;
+  /** The event this one's event follows up (the inquiry after the crash): related coverage. */
+  follows?: string;
   /** The article this one is a copy of; undefined for an original. */
   original?: Draft;
   kind: string;

@@ -112,6 +112,7 @@ function makeDoc(docId: string, shingles: number, overrides: Partial<DocItem> = 
     lineEnds: Uint32Array.of(Math.floor(shingles / 2), shingles),
     fps: words(12, 9),
     entities: words(5, 3),
+    particulars: words(6, 7),
     flags: 1,
     ...overrides,
   };

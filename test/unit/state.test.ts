@@ -68,7 +68,7 @@ describe('shingle pack', () => {
         }),
         (docs) => {
           const encoded = docs.map(([tokens, lineEnds, fps, entities, flags]) =>
-            encodeDoc({ tokens, lineEnds, fps, entities, flags }),
+            encodeDoc({ tokens, lineEnds, fps, entities, particulars: entities, flags }),
           );
           const segment = concatBytes(encoded);
           let at = 0;
@@ -79,6 +79,7 @@ describe('shingle pack', () => {
             expect([...doc.lineEnds]).toEqual([...lineEnds]);
             expect([...doc.fps]).toEqual([...fps]);
             expect([...doc.entities]).toEqual([...entities]);
+            expect([...doc.particulars]).toEqual([...entities]);
             expect(doc.flags).toBe(flags);
           });
         },
@@ -92,6 +93,7 @@ describe('shingle pack', () => {
       lineEnds: Uint32Array.of(3),
       fps: Uint32Array.of(2),
       entities: Uint32Array.of(),
+      particulars: Uint32Array.of(7, 0),
       flags: 1,
     });
     expect(() => decodePack(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/);

@@ -214,8 +214,8 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
   }
 
   async putDoc(doc: DocItem): Promise<void> {
-    const { tokens, lineEnds, fps, entities, flags } = doc;
-    const packed = encodePack(new Map([[0, { tokens, lineEnds, fps, entities, flags }]]));
+    const { tokens, lineEnds, fps, entities, particulars, flags } = doc;
+    const packed = encodePack(new Map([[0, { tokens, lineEnds, fps, entities, particulars, flags }]]));
     const head: Item = {
       pk: docKey(doc.docId),
       sk: 'DOC',

@@ -121,6 +121,7 @@ export async function planEvent(
       lineEnds: doc.lineEnds,
       fps: doc.fps,
       entities: doc.entities,
+      particulars: doc.particulars,
       flags: doc.flags,
     };
     if (!doc.date) item.undated = true;

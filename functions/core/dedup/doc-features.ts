@@ -11,6 +11,8 @@
  * then one line per body block. A line's hash is the hash of its token sequence, so the same line
  * reached through other typography, entities or Unicode forms hashes the same.
  */
+
+import { particulars } from './entities.js';
 import { winnow } from './fingerprints.js';
 import { combineTokenHashes } from './hash.js';
 import { SHINGLE_WORDS, shingleSequenceOfTokens } from './shingle-sequence.js';
@@ -48,6 +50,8 @@ export interface StoredFeatures {
   fps: Uint32Array;
   /** Sorted unique hashes of the named entities (see `entityHashes`). */
   entities: Uint32Array;
+  /** Names and numbers with their line: (hash, line index) pairs sorted by hash (see `particulars`). */
+  particulars: Uint32Array;
   /** `HAS_HEADLINE` when the first line is a headline the author wrote. */
   flags: number;
 }
@@ -58,16 +62,18 @@ export interface DocLine {
   hash: number;
   start: number;
   end: number;
+  /** Index among the article's lines (counting lines without tokens). */
+  index: number;
 }
 
 /** The lines of a stored doc, with their hashes. Lines without tokens are left out. */
 export function docLines(doc: Pick<StoredFeatures, 'tokens' | 'lineEnds'>): DocLine[] {
   const lines: DocLine[] = [];
   let start = 0;
-  for (const end of doc.lineEnds) {
-    if (end > start) lines.push({ hash: combineTokenHashes(doc.tokens, start, end) || 1, start, end });
+  doc.lineEnds.forEach((end, index) => {
+    if (end > start) lines.push({ hash: combineTokenHashes(doc.tokens, start, end) || 1, start, end, index });
     start = end;
-  }
+  });
   return lines;
 }
 
@@ -105,6 +111,7 @@ export function storedFeatures(
     lineEnds,
     fps: sortedUnique(winnow(shingleSequenceOfTokens(tokens))),
     entities,
+    particulars: particulars(lines),
     flags: headline ? HAS_HEADLINE : 0,
   };
 }
@@ -117,6 +124,8 @@ export interface ContentFeatures {
   lead: Uint32Array;
   /** Sorted unique word 2-shingles: survive rewording far better than 5-shingles. */
   pairs: Uint32Array;
+  /** Sorted unique hashes of the names and numbers in the content lines. */
+  particulars: Uint32Array;
   /** Sorted unique word 3-shingles: what an opening is looked for in. */
   triples: Uint32Array;
   /** Sorted unique word 3-shingles of the first `OPENING_LINES` lines of at least `OPENING_LINE_MIN_TOKENS` words. */
@@ -146,13 +155,16 @@ class LazyFeatures implements ContentFeatures {
   readonly headline?: Uint32Array;
   readonly writtenHeadline?: Uint32Array;
   readonly lines: Uint32Array[];
+  readonly particulars: Uint32Array;
 
   constructor(
     private readonly tokens: Uint32Array,
     private readonly docLines: readonly DocLine[],
     headline: boolean,
+    particulars: Uint32Array,
     writtenHeadline?: Uint32Array,
   ) {
+    this.particulars = particulars;
     const lines = docLines;
     this.lines = lines.map((line) => tokens.subarray(line.start, line.end));
     const first = lines[0];
@@ -222,9 +234,19 @@ function deriveFeatures(
   tokens: Uint32Array,
   lines: readonly DocLine[],
   headline: boolean,
+  particulars: Uint32Array,
   writtenHeadline?: Uint32Array,
 ): ContentFeatures {
-  return new LazyFeatures(tokens, lines, headline, writtenHeadline);
+  return new LazyFeatures(tokens, lines, headline, particulars, writtenHeadline);
+}
+
+/** The hashes of `doc`'s particulars standing in the given lines (by index). */
+function particularsIn(doc: StoredFeatures, lines: readonly DocLine[], all: boolean): Uint32Array {
+  const pairs = doc.particulars ?? new Uint32Array(0);
+  const keep = all ? undefined : new Set(lines.map((line) => line.index));
+  const out: number[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) if (!keep || keep.has(pairs[i + 1]!)) out.push(pairs[i]!);
+  return Uint32Array.from(out);
 }
 
 /**
@@ -238,7 +260,8 @@ export function contentFeatures(
 ): ContentFeatures {
   const all = docLines(doc);
   const kept = all.filter((line) => !isBoilerplate(line.hash));
-  if (kept.length === all.length) return deriveFeatures(doc.tokens, all, (doc.flags & HAS_HEADLINE) !== 0);
+  if (kept.length === all.length)
+    return deriveFeatures(doc.tokens, all, (doc.flags & HAS_HEADLINE) !== 0, particularsIn(doc, all, true));
   let size = 0;
   for (const line of kept) size += line.end - line.start;
   const tokens = new Uint32Array(size);
@@ -246,7 +269,7 @@ export function contentFeatures(
   let at = 0;
   for (const line of kept) {
     tokens.set(doc.tokens.subarray(line.start, line.end), at);
-    lines.push({ hash: line.hash, start: at, end: at + line.end - line.start });
+    lines.push({ hash: line.hash, start: at, end: at + line.end - line.start, index: line.index });
     at += line.end - line.start;
   }
   // A first line that is template was a byline or kicker read as the headline: the headline is then
@@ -261,7 +284,7 @@ export function contentFeatures(
     (doc.flags & HAS_HEADLINE) !== 0 && written && first !== written
       ? doc.tokens.subarray(written.start, written.end)
       : undefined;
-  return deriveFeatures(tokens, lines, headline, writtenHeadline);
+  return deriveFeatures(tokens, lines, headline, particularsIn(doc, kept, false), writtenHeadline);
 }
 
 /** Every content feature computed, as a plain object (safe to spread or copy). */
@@ -274,6 +297,7 @@ export function materialized(features: ContentFeatures): ContentFeatures {
     opening: features.opening,
     lines: features.lines,
     linePairs: features.linePairs,
+    particulars: features.particulars,
   };
   if (features.headline) out.headline = features.headline;
   if (features.writtenHeadline) out.writtenHeadline = features.writtenHeadline;

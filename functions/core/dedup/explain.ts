@@ -12,6 +12,7 @@ import {
   isTruncation,
   leadShare,
   openingShare,
+  particularsShare,
   similarity,
 } from './similarity.js';
 
@@ -48,6 +49,8 @@ export interface Explanation {
   truncation: boolean;
   leadShare: number | undefined;
   pairs: { containment: number; coverage: number };
+  /** Share of names and numbers one text has of the other's (see `particularsShare`). */
+  particulars: number | undefined;
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -74,13 +77,13 @@ function reasonOf(verdict: DuplicateVerdict): string {
     return `neither text holds ${t.openingShared} of the other's opening lines: different articles, whatever else they share`;
   switch (verdict.rule) {
     case 'containment':
-      return `containment ≥ ${t.containment} and coverage ≥ ${t.coverage}`;
+      return `containment ≥ ${t.containment} and coverage ≥ ${t.coverage} (below ${t.containmentSure}, names and numbers shared ≥ ${t.particularsShared})`;
     case 'story-page':
       return `the larger is headed by the smaller's headline and contains ≥ ${t.storyPageContainment} of it (a story page)`;
     case 'truncation':
       return `containment ≥ ${t.truncationContainment} and the smaller holds the larger's opening (a truncated copy)`;
     case 'rewording':
-      return `word-pair containment ≥ ${t.pairContainment} and coverage ≥ ${t.pairCoverage} (a reworded copy)`;
+      return `word-pair containment ≥ ${t.pairContainment} and coverage ≥ ${t.pairCoverage}, lines in order ≥ ${t.lineMatch}, names and numbers shared ≥ ${t.particularsShared} (a reworded copy)`;
     default:
       return 'no rule matched: containment, coverage, headline, opening and word pairs are all below their thresholds';
   }
@@ -123,6 +126,10 @@ export function explainPair(
     truncation: isTruncation(fa, fb),
     leadShare: leadShare(fa, fb),
     pairs: { containment: round(pairs.containment), coverage: round(pairs.coverage) },
+    particulars: (() => {
+      const share = particularsShare(fa, fb);
+      return share === undefined ? undefined : round(share);
+    })(),
   };
 }
 
@@ -136,6 +143,7 @@ export function formatExplanation(e: Explanation): string {
     `  as written:            containment ${pct(e.raw.containment)}, coverage ${pct(e.raw.coverage)}`,
     `  without template lines: containment ${pct(e.content.containment)}, coverage ${pct(e.content.coverage)}`,
     `  word pairs: containment ${pct(e.pairs.containment)}, coverage ${pct(e.pairs.coverage)}`,
+    `  names and numbers shared: ${pct(e.particulars)}`,
     `  openings: ${pct(e.openings.aInB)} of ${e.a}'s opening in ${e.b}, ${pct(e.openings.bInA)} of ${e.b}'s in ${e.a}`,
     `  story page (larger headed by the smaller's headline): ${e.headedBy ? 'yes' : 'no'}; truncated copy: ${e.truncation ? 'yes' : 'no'} (lead share ${pct(e.leadShare)})`,
   ];

@@ -57,7 +57,10 @@ export function hubParts(sizes: readonly number[], pairs: PairTable): Set<number
 function hasTwoDistinctParts(parts: readonly number[], pairs: PairTable, sizes: readonly number[]): boolean {
   if (parts.length < 2) return false;
   const root = parts.map((_, i) => i);
-  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i]!)));
+  const find = (i: number): number => {
+    while (root[i] !== i) i = root[i]!;
+    return i;
+  };
   for (let a = 0; a < parts.length; a++) {
     for (let b = a + 1; b < parts.length; b++) {
       if (pairs.get(parts[a]!, parts[b]!).duplicate) root[find(a)] = find(b);

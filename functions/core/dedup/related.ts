@@ -16,9 +16,9 @@ export const RELATED_ENTITY_MAX_DOCS = 40;
 /** Reports of one event are at most this far apart. */
 export const RELATED_MAX_DAYS = 14;
 /** Distinct rare entities two stories must share. */
-export const RELATED_MIN_ENTITIES = 3;
+export const RELATED_MIN_ENTITIES = 4;
 /** And their summed weight (each entity weighs 1 / log2(1 + the articles carrying it), so rarer weighs more). */
-export const RELATED_MIN_SCORE = 1.2;
+export const RELATED_MIN_SCORE = 1.5;
 
 const DAY_MS = 86_400_000;
 

@@ -11,7 +11,7 @@ import type { StoredFeatures } from '../dedup/doc-features.js';
 export type PackedDoc = StoredFeatures;
 
 type Arrays = Omit<StoredFeatures, 'flags'> & { meta: Uint32Array };
-const FIELDS = ['tokens', 'lineEnds', 'fps', 'entities', 'meta'] as const;
+const FIELDS = ['tokens', 'lineEnds', 'fps', 'entities', 'particulars', 'meta'] as const;
 const HEADER = 1 + FIELDS.length;
 
 const arraysOf = (doc: PackedDoc): Arrays => ({ ...doc, meta: Uint32Array.of(doc.flags) });
@@ -19,7 +19,13 @@ const arraysOf = (doc: PackedDoc): Arrays => ({ ...doc, meta: Uint32Array.of(doc
 export function encodePack(docs: ReadonlyMap<number, PackedDoc>): Uint8Array {
   let words = 1 + docs.size * HEADER;
   for (const doc of docs.values())
-    words += doc.tokens.length + doc.lineEnds.length + doc.fps.length + doc.entities.length + 1;
+    words +=
+      doc.tokens.length +
+      doc.lineEnds.length +
+      doc.fps.length +
+      doc.entities.length +
+      doc.particulars.length +
+      1;
   const out = new Uint32Array(words);
   out[0] = docs.size;
   let header = 1;
@@ -59,14 +65,15 @@ export function decodePack(bytes: Uint8Array): Map<number, PackedDoc> {
       arrays.push(words.subarray(body, body + length));
       body += length;
     }
-    const [tokens, lineEnds, fps, entities, meta] = arrays as [
+    const [tokens, lineEnds, fps, entities, particulars, meta] = arrays as [
+      Uint32Array,
       Uint32Array,
       Uint32Array,
       Uint32Array,
       Uint32Array,
       Uint32Array,
     ];
-    docs.set(words[base]!, { tokens, lineEnds, fps, entities, flags: meta[0] ?? 0 });
+    docs.set(words[base]!, { tokens, lineEnds, fps, entities, particulars, flags: meta[0] ?? 0 });
   }
   return docs;
 }
