@@ -70,7 +70,7 @@ function buildCli(articles: string, dir: string): Timed {
       join(REPO, 'bench', 'peak-rss.mjs'),
       '--import',
       'tsx',
-      join(REPO, 'functions', 'cli.ts'),
+      join(REPO, 'functions', 'cli', 'main.ts'),
       '--articles',
       articles,
       '--out',

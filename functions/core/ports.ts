@@ -1,6 +1,6 @@
 /**
  * The ports through which the pure core talks to the world. `functions/adapters/` implements them:
- * local files for the embedded default, AWS SDK v3 for the cloud. Only `functions/compose.ts` picks.
+ * local files for the embedded default, AWS SDK v3 for the cloud. Only the composition roots in `functions/compose/` pick.
  */
 import type { OutputFile } from './model.js';
 
@@ -61,5 +61,5 @@ export interface Progress {
 
 export const silentProgress: Progress = { update() {}, done() {} };
 
-/** The real time (the Lambda handlers'; the local CLI's honours SOURCE_DATE_EPOCH, see `compose.ts`). */
+/** The real time (the Lambda handlers'; the local CLI's honours SOURCE_DATE_EPOCH, see `compose/local.ts`). */
 export const systemClock: Clock = { now: () => new Date() };

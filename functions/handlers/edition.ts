@@ -4,7 +4,7 @@
  * of a failed run) finds the edition and finishes or skips it instead of making another.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { composeEdition } from '../compose-aws-editions.js';
+import { composeEdition } from '../compose/edition.js';
 import { type EditionDeps, type EditionOutcome, runEdition } from '../core/email/edition-run.js';
 
 const logger = new Logger({ serviceName: 'newsfeed-edition' });

@@ -5,7 +5,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { composeIngest } from '../compose-aws.js';
+import { composeIngest } from '../compose/ingest.js';
 import {
   applyEvent,
   batchOrder,

@@ -3,7 +3,7 @@
  * comes from the dirty marks in the table, so a lost, repeated or reordered stream batch loses nothing.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { composePublish } from '../compose-aws-publish.js';
+import { composePublish } from '../compose/publish.js';
 import { type PublishDeps, type PublishResult, publishDirty } from '../core/cloud/publish.js';
 
 const logger = new Logger({ serviceName: 'newsfeed-publish' });

@@ -8,7 +8,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { composeSender } from '../compose-aws-sender.js';
+import { composeSender } from '../compose/sender.js';
 import { parseEditionSendMessage } from '../core/email/fan-out.js';
 import { ChunkRetryError, type SenderDeps, sendChunk } from '../core/email/send-chunk.js';
 

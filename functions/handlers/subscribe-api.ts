@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { composeSubscribeApi } from '../compose-aws-subscribe.js';
+import { composeSubscribeApi } from '../compose/subscribe-api.js';
 import {
   type ApiRequest,
   handleApiRequest,

@@ -14,7 +14,7 @@ export interface MailerProps {
   listId: string;
 }
 
-/** The environment the mailers' composition roots read (`functions/compose-aws-email.ts`). */
+/** The environment the mailers' composition roots read (`functions/compose/email.ts`). */
 export function mailerEnvironment(props: MailerProps): Record<string, string> {
   return {
     EMAIL_TABLE: props.table.tableName,

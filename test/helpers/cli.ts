@@ -47,7 +47,7 @@ export function runCli(ws: Workspace, extra: string[] = [], env: Record<string, 
     [
       '--import',
       TSX_LOADER,
-      join(REPO, 'functions/cli.ts'),
+      join(REPO, 'functions/cli/main.ts'),
       '--articles',
       ws.articles,
       '--out',
@@ -88,17 +88,24 @@ export interface ToolRun {
 export const STACK_FRAME = '    at ';
 
 /**
- * Runs one of the commands (`cli.ts`, `send-test.ts`, `dev-cloud.ts`) in a child process with pipes,
- * so no TTY, exactly as the user's arguments are given (no `--json` added).
+ * Runs one of the commands (`build`, `send-test`, `dev-cloud`) through `functions/cli/main.ts` in a
+ * child process with pipes, so no TTY, exactly as the user's arguments are given (no `--json` added).
  */
 export function runTool(
-  script: 'cli.ts' | 'send-test.ts' | 'dev-cloud.ts',
+  command: 'build' | 'send-test' | 'dev-cloud',
   args: string[],
   options: { cwd: string; env?: Record<string, string>; user?: { uid: number; gid: number } },
 ): ToolRun {
   const result = spawnSync(
     process.execPath,
-    ['--import', TSX_LOADER, join(REPO, 'functions', script), ...args],
+    [
+      '--import',
+      TSX_LOADER,
+      join(REPO, 'functions/cli/main.ts'),
+      // The build is the default command: `npm start -- [options]` names none.
+      ...(command === 'build' ? [] : [command]),
+      ...args,
+    ],
     {
       cwd: options.cwd,
       encoding: 'utf8',

@@ -22,7 +22,7 @@ const TEMPLATES = join(REPO, 'templates');
 /** `npm start` in the workspace with its folders given, plus `args`. */
 function start(ws: Workspace, args: string[], user?: { uid: number; gid: number }) {
   return runTool(
-    'cli.ts',
+    'build',
     ['--articles', ws.articles, '--out', ws.out, '--state', ws.state, '--templates', TEMPLATES, ...args],
     { cwd: ws.root, ...(user ? { user } : {}) },
   );

@@ -20,7 +20,7 @@ const ENV = {
 };
 
 const devCloud = (args: string[], env: Record<string, string> = {}) =>
-  runTool('dev-cloud.ts', ['--data', dataDir, ...args], { cwd: REPO, env: { ...ENV, ...env } });
+  runTool('dev-cloud', ['--data', dataDir, ...args], { cwd: REPO, env: { ...ENV, ...env } });
 
 function expectFatal(run: ReturnType<typeof runTool>, line: string): void {
   expect(run.error).toBe(line);
@@ -79,7 +79,7 @@ describe('npm run dev:cloud: a reason it cannot start is one line naming the thi
     const file = join(dataDir, 'a-file');
     writeFileSync(file, '');
     expectFatal(
-      runTool('dev-cloud.ts', ['--data', join(file, 'data')], { cwd: REPO, env: ENV }),
+      runTool('dev-cloud', ['--data', join(file, 'data')], { cwd: REPO, env: ENV }),
       `error: data folder ${join(file, 'data')} cannot be created: ${file} is a file, not a folder: pass --data DIR`,
     );
   });

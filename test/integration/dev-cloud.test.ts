@@ -17,8 +17,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { BY_DATE_INDEX } from '../../functions/adapters/aws/dynamo-store.js';
-import { DEV_ORIGIN_HEADER, type DevEditionResult, type DevMail } from '../../functions/dev/email-path.js';
-import { functionUrlEvent } from '../../functions/dev/lambda-url.js';
 import {
   ARTICLES_BUCKET,
   type DevCloud,
@@ -29,7 +27,9 @@ import {
   STORY_TABLE,
   siteKeyFor,
   startDevCloud,
-} from '../../functions/dev-cloud.js';
+} from '../../functions/dev/dev-cloud.js';
+import { DEV_ORIGIN_HEADER, type DevEditionResult, type DevMail } from '../../functions/dev/email-path.js';
+import { functionUrlEvent } from '../../functions/dev/lambda-url.js';
 import { SEEDS_DIR } from '../helpers/cli.js';
 import { startDynamo, testClients } from '../helpers/emulators.js';
 import { parseWithFeedparser } from '../helpers/readers.js';

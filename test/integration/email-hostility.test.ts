@@ -19,7 +19,7 @@ import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
 import { keyringFromJson, originSecretsFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { readTemplates } from '../../functions/adapters/local/templates.js';
-import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
+import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose/subscribe-api.js';
 import { parseKeyringJson } from '../../functions/core/email/keyring-json.js';
 import { buildRawMessage, type RawMessageInput } from '../../functions/core/email/mime.js';
 import { sourceCounter } from '../../functions/core/email/subscribe-rate.js';

@@ -25,7 +25,7 @@ import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { DynamoEditionStore } from '../../functions/adapters/aws/edition-store.js';
 import { outboxBody } from '../../functions/adapters/aws/sqs-outbox.js';
 import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
-import { composeSender } from '../../functions/compose-aws-sender.js';
+import { composeSender } from '../../functions/compose/sender.js';
 import type { EditionSendMessage } from '../../functions/core/email/edition-ports.js';
 import { fanOut, MAX_RECIPIENTS_PER_MESSAGE } from '../../functions/core/email/fan-out.js';
 import type { Recipient, RecipientDirectory } from '../../functions/core/email/ports.js';

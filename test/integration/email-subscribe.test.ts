@@ -21,7 +21,7 @@ import {
   composeConfirmMailer,
   composeSubscribeApi,
   type SubscribeComposeOptions,
-} from '../../functions/compose-aws-subscribe.js';
+} from '../../functions/compose/subscribe-api.js';
 import type { Subscriber } from '../../functions/core/email/ports.js';
 import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
 import { unsubscribeToken } from '../../functions/core/email/subscribe-links.js';

@@ -25,8 +25,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
-import { composeIngest } from '../../functions/compose-aws.js';
-import { composePublish } from '../../functions/compose-aws-publish.js';
+import { composeIngest } from '../../functions/compose/ingest.js';
+import { composePublish } from '../../functions/compose/publish.js';
 import type { PublishDeps } from '../../functions/core/cloud/publish.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';

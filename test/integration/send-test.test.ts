@@ -49,7 +49,7 @@ async function sendTest(cwd: string, args: string[], env: Record<string, string>
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', TSX_LOADER, join(REPO, 'functions/send-test.ts'), ...args],
+      ['--import', TSX_LOADER, join(REPO, 'functions/cli/main.ts'), 'send-test', ...args],
       { cwd, env: { ...process.env, SMTP_URL: '', ...env } },
     );
     return { status: 0, stdout, stderr };
@@ -174,7 +174,7 @@ describe('npm run send-test: a mistake is one line naming the thing and the fix'
   const ws = workspace(false);
   /** Synchronous: only for runs that never reach this process's SMTP server. */
   const sendTestSync = (args: string[], env: Record<string, string> = {}) =>
-    runTool('send-test.ts', args, { cwd: ws.root, env: { SMTP_URL: '', ...env } });
+    runTool('send-test', args, { cwd: ws.root, env: { SMTP_URL: '', ...env } });
   const expectFatal = (run: ReturnType<typeof runTool>, line: string) => {
     expect(run.error).toBe(line);
     expect(run.status).toBe(2);
@@ -221,14 +221,14 @@ describe('npm run send-test: a mistake is one line naming the thing and the fix'
       'news@example.org',
     ];
     const env = { SMTP_URL: `smtp://editor:secret@127.0.0.1:${port}` };
-    const run = runTool('send-test.ts', args, { cwd: preview.root, env });
+    const run = runTool('send-test', args, { cwd: preview.root, env });
     expectFatal(
       run,
       `error: cannot reach the SMTP server 127.0.0.1:${port}: connection refused (is the server running on that port?): check --smtp or SMTP_URL`,
     );
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(run.stderr).not.toContain('secret');
-    const debug = runTool('send-test.ts', [...args, '--debug'], { cwd: preview.root, env });
+    const debug = runTool('send-test', [...args, '--debug'], { cwd: preview.root, env });
     expect(debug.error).toBe(run.error);
     expect(debug.stderr).toContain(STACK_FRAME);
   });

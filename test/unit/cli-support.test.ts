@@ -11,7 +11,7 @@ import {
   UserError,
   usage,
   versionLine,
-} from '../../functions/cli-support.js';
+} from '../../functions/cli/support.js';
 import { REPO } from '../helpers/cli.js';
 
 const command = defineCommand({

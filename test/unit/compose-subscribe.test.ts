@@ -4,7 +4,7 @@ import {
   keyringFromJson,
   originSecretsFromJson,
 } from '../../functions/adapters/fixed-secrets.js';
-import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose-aws-subscribe.js';
+import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose/subscribe-api.js';
 
 const env = (extra: Record<string, string> = {}) => ({
   EMAIL_TABLE: 'email',

@@ -4,12 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeFsError } from './adapters/local/folders.js';
-import { SmtpConfigError, SmtpMailer, SmtpServerError } from './adapters/local/smtp-mailer.js';
-import { defineCommand, EXIT_OK, EXIT_PARTIAL, runCommand, UserError } from './cli-support.js';
-import { ConfigError } from './core/config.js';
-import { normalizeAddress } from './core/email/address.js';
-import { parseSubscriberList, testEditionMessages } from './core/email/test-edition.js';
+import { describeFsError } from '../../adapters/local/folders.js';
+import { SmtpConfigError, SmtpMailer, SmtpServerError } from '../../adapters/local/smtp-mailer.js';
+import { ConfigError } from '../../core/config.js';
+import { normalizeAddress } from '../../core/email/address.js';
+import { parseSubscriberList, testEditionMessages } from '../../core/email/test-edition.js';
+import { defineCommand, EXIT_OK, EXIT_PARTIAL, runCommand, UserError } from '../support.js';
 
 /** One entry per option: the parser and `--help` both read this table. */
 const SEND_TEST_COMMAND = defineCommand({
@@ -64,7 +64,7 @@ function sendSummary(counts: { sent: number; bad: number; refused: number }, sub
   return `${sent} of ${total} test messages sent${missed.length ? ` (${missed.join(', ')}: see above)` : ''}: "${subject}"`;
 }
 
-async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return runCommand(SEND_TEST_COMMAND, argv, async (values) => {
     const smtpUrl = values.smtp ?? env.SMTP_URL;
     if (!smtpUrl) throw new UserError('no SMTP server: pass --smtp URL or set SMTP_URL (see --help)');
@@ -105,7 +105,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promi
     if (unique.length === 0) throw new UserError('no recipients: pass --to ADDRESS or --subscribers FILE');
 
     // Loaded once the arguments check out: the composition root brings the renderers with it.
-    const { loadConfig } = await import('./compose.js');
+    const { loadConfig } = await import('../../compose/local.js');
     const config = await loadConfig(values.config);
     const from = values.from ?? config.author?.email;
     if (!from) throw new UserError('no sender: pass --from ADDRESS or set author.email in the config');
@@ -162,5 +162,3 @@ async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promi
     return bad || refused ? EXIT_PARTIAL : EXIT_OK;
   });
 }
-
-process.exitCode = await main(process.argv.slice(2));

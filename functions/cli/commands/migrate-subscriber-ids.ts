@@ -3,11 +3,10 @@
  * keyed (README, "Keyed subscriber ids"). Thin: parse arguments, read the id key from its secret, run
  * `migrateSubscriberIds`, print the report. AWS credentials and region come from the environment.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDocumentClient, createSecretsClient } from './adapters/aws/clients.js';
-import { SecretsIdKey } from './adapters/aws/secrets.js';
-import { migrateSubscriberIds } from './adapters/aws/subscriber-id-migration.js';
+import { createDocumentClient, createSecretsClient } from '../../adapters/aws/clients.js';
+import { SecretsIdKey } from '../../adapters/aws/secrets.js';
+import { migrateSubscriberIds } from '../../adapters/aws/subscriber-id-migration.js';
 
 const USAGE = `Usage: npm run migrate:subscriber-ids -- --table EMAIL_TABLE --id-key-secret SECRET_ARN
 
@@ -59,14 +58,12 @@ export async function main(argv: string[], log = (line: string) => console.log(l
   return report.conflicts.length + report.invalid.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`migrate:subscriber-ids failed: ${(error as Error).stack ?? String(error)}`);
-      process.exitCode = 2;
-    },
-  );
+/** As `npm run migrate:subscriber-ids` runs it: a failure is its stack and exit status 2. */
+export async function run(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (error) {
+    console.error(`migrate:subscriber-ids failed: ${(error as Error).stack ?? String(error)}`);
+    return 2;
+  }
 }

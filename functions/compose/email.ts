@@ -8,22 +8,22 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createSecretsClient, createSesClient } from './adapters/aws/clients.js';
-import { SecretsIdKey, SecretsKeyring } from './adapters/aws/secrets.js';
-import { SesMailer } from './adapters/aws/ses-mailer.js';
-import { resolveConfig } from './core/config.js';
-import type { Outbox, Sleep } from './core/email/edition-ports.js';
+import { createSecretsClient, createSesClient } from '../adapters/aws/clients.js';
+import { SecretsIdKey, SecretsKeyring } from '../adapters/aws/secrets.js';
+import { SesMailer } from '../adapters/aws/ses-mailer.js';
+import { resolveConfig } from '../core/config.js';
+import type { Outbox, Sleep } from '../core/email/edition-ports.js';
 import type {
   KeyringSource,
   MailSender,
   RecipientDirectory,
   SendQuotaSource,
   SubscriberIdKeySource,
-} from './core/email/ports.js';
-import type { SendLog } from './core/email/send-chunk.js';
-import { type SenderIdentity, senderIdentity } from './core/email/send-message.js';
-import type { SiteConfig } from './core/model.js';
-import type { Clock } from './core/ports.js';
+} from '../core/email/ports.js';
+import type { SendLog } from '../core/email/send-chunk.js';
+import { type SenderIdentity, senderIdentity } from '../core/email/send-message.js';
+import type { SiteConfig } from '../core/model.js';
+import type { Clock } from '../core/ports.js';
 import { getStringFromEnv } from './env.js';
 
 export const DEFAULT_LIST_ID = 'digest';

@@ -12,17 +12,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsClients } from './adapters/aws/clients.js';
-import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from './adapters/aws/dynamo-store.js';
-import { isMissingObject } from './adapters/aws/s3-errors.js';
-import { FolderError, requireReadableFolder, requireWritableFolder } from './adapters/local/folders.js';
-import { defineCommand, EXIT_OK, runCommand, UserError } from './cli-support.js';
-import { composeIngest } from './compose-aws.js';
-import { composePublish } from './compose-aws-publish.js';
-import { type EmailPath, startEmailPath } from './dev/email-path.js';
+import type { AwsClients } from '../adapters/aws/clients.js';
+import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { isMissingObject } from '../adapters/aws/s3-errors.js';
+import { FolderError, requireReadableFolder, requireWritableFolder } from '../adapters/local/folders.js';
+import { defineCommand, EXIT_OK, runCommand, UserError } from '../cli/support.js';
+import { composeIngest } from '../compose/ingest.js';
+import { composePublish } from '../compose/publish.js';
+import { type EmailPath, startEmailPath } from './email-path.js';
 import {
   BY_CONFIRMED_INDEX,
   type DynamoEmulator,
@@ -40,11 +39,11 @@ import {
   startDynamo,
   startS3,
   startSes,
-} from './dev/emulators.js';
-import { SerialQueue } from './dev/serial-queue.js';
-import { sqsRecord } from './dev/sqs-record.js';
+} from './emulators.js';
+import { SerialQueue } from './serial-queue.js';
+import { sqsRecord } from './sqs-record.js';
 
-const REPO_ROOT = resolve(import.meta.dirname, '..');
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 export const ARTICLES_BUCKET = 'newsfeed-articles';
 export const SITE_BUCKET = 'newsfeed-site';
@@ -293,8 +292,8 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   // The functions that build mail refuse an http siteUrl (List-Unsubscribe); the others keep working links.
   const mailEnv = { ...env, SITE_CONFIG: JSON.stringify({ ...siteConfig, siteUrl: mailSiteUrl }) };
   // Loaded here rather than at the top so the script can quiet their loggers before they are created.
-  const { makeIngestHandler } = await import('./handlers/ingest.js');
-  const { makePublishHandler } = await import('./handlers/publish.js');
+  const { makeIngestHandler } = await import('../handlers/ingest.js');
+  const { makePublishHandler } = await import('../handlers/publish.js');
   const ingest = makeIngestHandler(() => composeIngest({ clients, env }));
   const publish = makePublishHandler(() => composePublish({ clients, env }));
   const store = new DynamoStore(clients.dynamo, STORY_TABLE);
@@ -588,7 +587,7 @@ function startProblem(error: unknown, ports: Record<string, number>): string | u
   return undefined;
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   return runCommand(DEV_CLOUD_COMMAND, argv, async (values) => {
     const ports = {
       S3_PORT: portFromEnv('S3_PORT', DEFAULT_S3_PORT),
@@ -636,6 +635,3 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   });
 }
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
-  process.exitCode = await main(process.argv.slice(2));

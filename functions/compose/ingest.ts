@@ -1,7 +1,7 @@
 /**
  * The composition root of the Lambda handlers: AWS SDK v3 adapters configured from the environment
  * the CDK stack sets. Tests pass clients pointed at local emulators instead (Powertools' injected
- * client pattern). The local CLI composes its adapters in `compose.ts`.
+ * client pattern). The local CLI composes its adapters in `local.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -9,13 +9,13 @@ import {
   createDocumentClient,
   createS3Client,
   createSqsClient,
-} from './adapters/aws/clients.js';
-import { DynamoStore } from './adapters/aws/dynamo-store.js';
-import { S3ArticleSource, S3ObjectReader } from './adapters/aws/s3-articles.js';
-import { sqsEnqueuer } from './adapters/aws/sqs-enqueue.js';
-import type { IngestDeps, IngestLog } from './core/cloud/ingest.js';
-import type { ReconcileDeps } from './core/cloud/reconcile.js';
-import { type Clock, systemClock } from './core/ports.js';
+} from '../adapters/aws/clients.js';
+import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { S3ArticleSource, S3ObjectReader } from '../adapters/aws/s3-articles.js';
+import { sqsEnqueuer } from '../adapters/aws/sqs-enqueue.js';
+import type { IngestDeps, IngestLog } from '../core/cloud/ingest.js';
+import type { ReconcileDeps } from '../core/cloud/reconcile.js';
+import { type Clock, systemClock } from '../core/ports.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 
 export { systemClock };

@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { FileBlobStore } from './adapters/local/file-blob-store.js';
-import { loadConfig, systemClock } from './compose.js';
-import { formatExplanation } from './core/dedup/explain.js';
-import { type ExplainReport, explainFiles } from './core/pipeline/explain-files.js';
+import { FileBlobStore } from '../../adapters/local/file-blob-store.js';
+import { loadConfig, systemClock } from '../../compose/local.js';
+import { formatExplanation } from '../../core/dedup/explain.js';
+import { type ExplainReport, explainFiles } from '../../core/pipeline/explain-files.js';
 
 export interface ExplainOptions {
   files: string[];

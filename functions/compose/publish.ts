@@ -6,18 +6,18 @@ import {
   createCloudFrontClient,
   createDocumentClient,
   createS3Client,
-} from './adapters/aws/clients.js';
-import { CloudFrontInvalidator, noopInvalidator } from './adapters/aws/cloudfront-invalidator.js';
-import { DynamoStore } from './adapters/aws/dynamo-store.js';
-import { DynamoEditionStore } from './adapters/aws/edition-store.js';
-import { S3ArticleSource } from './adapters/aws/s3-articles.js';
-import { S3SiteSink } from './adapters/aws/s3-site-sink.js';
-import { readTemplates } from './adapters/local/templates.js';
-import { type CloudOptions, prefixOf, systemClock } from './compose-aws.js';
-import type { PublishDeps, PublishLog } from './core/cloud/publish.js';
-import { resolveConfig } from './core/config.js';
-import { SiteRenderer } from './core/render/site.js';
+} from '../adapters/aws/clients.js';
+import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
+import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
+import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
+import { readTemplates } from '../adapters/local/templates.js';
+import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
+import { resolveConfig } from '../core/config.js';
+import { SiteRenderer } from '../core/render/site.js';
 import { getStringFromEnv } from './env.js';
+import { type CloudOptions, prefixOf, systemClock } from './ingest.js';
 
 export async function composePublish(
   options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> & { log?: PublishLog } = {},

@@ -1,5 +1,5 @@
 /**
- * The composition root of the edition function (the sender's is compose-aws-sender.ts), apart so each bundle carries only the
+ * The composition root of the edition function (the sender's is `sender.ts`), apart so each bundle carries only the
  * clients it uses. Tests inject clients pointed at dynalite, s3rver and aws-ses-v2-local, and stand-ins
  * where no emulator exists (the outbox queue, the keyring), plus a virtual clock and sleep.
  */
@@ -10,25 +10,25 @@ import {
   createDocumentClient,
   createS3Client,
   createSqsClient,
-} from './adapters/aws/clients.js';
-import { CloudFrontInvalidator, noopInvalidator } from './adapters/aws/cloudfront-invalidator.js';
-import { DynamoStore } from './adapters/aws/dynamo-store.js';
-import { DynamoEditionStore } from './adapters/aws/edition-store.js';
-import { S3ArticleSource } from './adapters/aws/s3-articles.js';
-import { S3SiteSink } from './adapters/aws/s3-site-sink.js';
-import { SqsOutbox } from './adapters/aws/sqs-outbox.js';
-import { DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
-import { readTemplates } from './adapters/local/templates.js';
-import { prefixOf, systemClock } from './compose-aws.js';
-import { type EditionComposeOptions, siteConfigOf } from './compose-aws-email.js';
-import type { StoryItem } from './core/cloud/ports.js';
-import type { EditionDeps } from './core/email/edition-run.js';
-import type { SiteConfig, Story } from './core/model.js';
-import { loadStory } from './core/pipeline/build.js';
-import { listingStory } from './core/pipeline/story-view.js';
-import type { Clock } from './core/ports.js';
-import { DigestRenderer } from './core/render/digest.js';
+} from '../adapters/aws/clients.js';
+import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
+import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
+import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
+import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
+import { DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
+import { readTemplates } from '../adapters/local/templates.js';
+import type { StoryItem } from '../core/cloud/ports.js';
+import type { EditionDeps } from '../core/email/edition-run.js';
+import type { SiteConfig, Story } from '../core/model.js';
+import { loadStory } from '../core/pipeline/build.js';
+import { listingStory } from '../core/pipeline/story-view.js';
+import type { Clock } from '../core/ports.js';
+import { DigestRenderer } from '../core/render/digest.js';
+import { type EditionComposeOptions, siteConfigOf } from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
+import { prefixOf, systemClock } from './ingest.js';
 
 export async function composeEdition(options: EditionComposeOptions = {}): Promise<EditionDeps> {
   const env = options.env ?? process.env;

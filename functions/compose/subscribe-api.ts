@@ -1,6 +1,6 @@
 /**
  * The composition root of the subscription functions (subscribe API, confirm mailer, bounces), apart
- * from `compose-aws.ts` so their bundles carry only the clients they use. Tests inject clients pointed
+ * from the other roots so their bundles carry only the clients they use. Tests inject clients pointed
  * at dynalite and aws-ses-v2-local, the secrets (Secrets Manager has no emulator) and a queue.
  */
 import { resolve } from 'node:path';
@@ -8,10 +8,23 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createSecretsClient, createSqsClient } from './adapters/aws/clients.js';
-import { SecretsOriginSecrets } from './adapters/aws/secrets.js';
-import { SqsSubscribeQueue } from './adapters/aws/sqs-subscribe-queue.js';
-import { DynamoRateLimiter, DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
+import { createDocumentClient, createSecretsClient, createSqsClient } from '../adapters/aws/clients.js';
+import { SecretsOriginSecrets } from '../adapters/aws/secrets.js';
+import { SqsSubscribeQueue } from '../adapters/aws/sqs-subscribe-queue.js';
+import { DynamoRateLimiter, DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
+import type { BounceDeps } from '../core/email/bounces.js';
+import type {
+  KeyringSource,
+  MailSender,
+  OriginSecretSource,
+  SubscriberIdKeySource,
+} from '../core/email/ports.js';
+import type { SubscribeApiDeps } from '../core/email/subscribe-http.js';
+import type { ConfirmMailerDeps } from '../core/email/subscribe-mailer.js';
+import type { SubscribeQueue } from '../core/email/subscriptions.js';
+import type { SiteConfig } from '../core/model.js';
+import { type Clock, systemClock } from '../core/ports.js';
+import type { ConfirmationRender } from '../core/render/confirmation.js';
 import {
   DEFAULT_LIST_ID,
   idKeyOf,
@@ -21,20 +34,7 @@ import {
   senderOf,
   sesMailerOf,
   siteConfigOf,
-} from './compose-aws-email.js';
-import type { BounceDeps } from './core/email/bounces.js';
-import type {
-  KeyringSource,
-  MailSender,
-  OriginSecretSource,
-  SubscriberIdKeySource,
-} from './core/email/ports.js';
-import type { SubscribeApiDeps } from './core/email/subscribe-http.js';
-import type { ConfirmMailerDeps } from './core/email/subscribe-mailer.js';
-import type { SubscribeQueue } from './core/email/subscriptions.js';
-import type { SiteConfig } from './core/model.js';
-import { type Clock, systemClock } from './core/ports.js';
-import type { ConfirmationRender } from './core/render/confirmation.js';
+} from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 
 export { DEFAULT_LIST_ID };

@@ -1,30 +1,30 @@
 /**
  * The one place that picks adapters. The local build uses files and, for large runs, worker
- * threads; the Lambda handlers compose the AWS adapters (see `compose-aws.ts`).
+ * threads; the Lambda handlers compose the AWS adapters (see the other files of `compose/`).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { FileBlobStore } from './adapters/local/file-blob-store.js';
-import { FileSiteSink } from './adapters/local/file-sink.js';
-import { FileArticleSource } from './adapters/local/file-source.js';
-import { describeFsError } from './adapters/local/folders.js';
-import { readTemplates } from './adapters/local/templates.js';
-import { bundleWorker, WorkerPool } from './adapters/local/worker-pool.js';
-import { ConfigError, resolveConfig } from './core/config.js';
-import type { SiteConfig } from './core/model.js';
+import { FileBlobStore } from '../adapters/local/file-blob-store.js';
+import { FileSiteSink } from '../adapters/local/file-sink.js';
+import { FileArticleSource } from '../adapters/local/file-source.js';
+import { describeFsError } from '../adapters/local/folders.js';
+import { readTemplates } from '../adapters/local/templates.js';
+import { bundleWorker, WorkerPool } from '../adapters/local/worker-pool.js';
+import { ConfigError, resolveConfig } from '../core/config.js';
+import type { SiteConfig } from '../core/model.js';
 import {
   type BuildDeps,
   type BuildOptions,
   type PageJob,
   sequentialPageWriter,
-} from './core/pipeline/build.js';
-import { type PrepareOutcome, prepareEntries } from './core/pipeline/prepare.js';
-import type { Clock, Progress } from './core/ports.js';
-import { silentProgress } from './core/ports.js';
-import { DigestRenderer } from './core/render/digest.js';
-import { SiteRenderer } from './core/render/site.js';
+} from '../core/pipeline/build.js';
+import { type PrepareOutcome, prepareEntries } from '../core/pipeline/prepare.js';
+import type { Clock, Progress } from '../core/ports.js';
+import { silentProgress } from '../core/ports.js';
+import { DigestRenderer } from '../core/render/digest.js';
+import { SiteRenderer } from '../core/render/site.js';
 
 export interface LocalOptions {
   articlesDir: string;
@@ -127,7 +127,7 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   let script: Promise<string> | undefined;
   const getPool = () => {
     // Bundled once per run; the pool itself is restarted between phases (see `prepare`).
-    script ??= bundleWorker(new URL('./adapters/local/build-worker.ts', import.meta.url));
+    script ??= bundleWorker(new URL('../adapters/local/build-worker.ts', import.meta.url));
     pool ??= script.then((code) => new WorkerPool(workers, code, { articlesDir, outDir, config, templates }));
     return pool;
   };

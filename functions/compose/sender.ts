@@ -3,11 +3,15 @@
  * renderer: the edition function stored each edition's finished parts.
  */
 import { randomUUID } from 'node:crypto';
-import { createDocumentClient } from './adapters/aws/clients.js';
-import { sleep as realSleep } from './adapters/aws/concurrency.js';
-import { DynamoEditionStore } from './adapters/aws/edition-store.js';
-import { DynamoSendLedger } from './adapters/aws/send-ledger.js';
-import { DynamoSubscriberStore } from './adapters/aws/subscriber-store.js';
+import { createDocumentClient } from '../adapters/aws/clients.js';
+import { sleep as realSleep } from '../adapters/aws/concurrency.js';
+import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { DynamoSendLedger } from '../adapters/aws/send-ledger.js';
+import { DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
+import type { EditionContent } from '../core/email/edition-ports.js';
+import type { SenderDeps } from '../core/email/send-chunk.js';
+import { SendPacer } from '../core/email/send-pacer.js';
+import { systemClock } from '../core/ports.js';
 import {
   DEFAULT_SEND_CONCURRENCY,
   type EditionComposeOptions,
@@ -17,11 +21,7 @@ import {
   senderOf,
   sesMailerOf,
   siteConfigOf,
-} from './compose-aws-email.js';
-import type { EditionContent } from './core/email/edition-ports.js';
-import type { SenderDeps } from './core/email/send-chunk.js';
-import { SendPacer } from './core/email/send-pacer.js';
-import { systemClock } from './core/ports.js';
+} from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 
 /** Editions the sender keeps in memory: they are immutable once queued. */

@@ -3,15 +3,15 @@
  * Thin by design: parse arguments, compose the local adapters, run the pipeline, print, exit.
  */
 import { join } from 'node:path';
-import { ARTICLE_EXTENSIONS } from './adapters/local/file-source.js';
-import { FolderError, requireReadableFolder, requireWritableFolder } from './adapters/local/folders.js';
-import { defineCommand, EXIT_OK, EXIT_PARTIAL, runCommand, UsageError, UserError } from './cli-support.js';
-import { ConfigError } from './core/config.js';
-import { CandidateIndexFormatError } from './core/dedup/candidate-index.js';
-import type { BuildReport } from './core/pipeline/build.js';
-import { PackFormatError } from './core/pipeline/shingle-pack.js';
-import { StateFormatError } from './core/pipeline/state.js';
-import type { Progress } from './core/ports.js';
+import { ARTICLE_EXTENSIONS } from '../../adapters/local/file-source.js';
+import { FolderError, requireReadableFolder, requireWritableFolder } from '../../adapters/local/folders.js';
+import { ConfigError } from '../../core/config.js';
+import { CandidateIndexFormatError } from '../../core/dedup/candidate-index.js';
+import type { BuildReport } from '../../core/pipeline/build.js';
+import { PackFormatError } from '../../core/pipeline/shingle-pack.js';
+import { StateFormatError } from '../../core/pipeline/state.js';
+import type { Progress } from '../../core/ports.js';
+import { defineCommand, EXIT_OK, EXIT_PARTIAL, runCommand, UsageError, UserError } from '../support.js';
 
 /** One entry per option: the parser and `--help` both read this table. */
 const BUILD_COMMAND = defineCommand({
@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --explain A B?)`);
       if (positionals.length !== 2)
         throw new UsageError('--explain takes two article files: npm start -- --explain FILE_A FILE_B');
-      const { explainCommand, formatReport } = await import('./explain-command.js');
+      const { explainCommand, formatReport } = await import('./explain.js');
       const report = await explainCommand({
         files: positionals,
         articlesDir: values.articles,
@@ -155,9 +155,9 @@ export async function main(argv: string[]): Promise<number> {
     requireWritableFolder(values.state, { what: 'state folder', fix: 'pass --state DIR' });
     // Loaded once the arguments and folders are known to be good: --help and a mistake answer at once.
     const [{ composeLocal }, { build }, { TemplateError }] = await Promise.all([
-      import('./compose.js'),
-      import('./core/pipeline/build.js'),
-      import('./core/render/templates.js'),
+      import('../../compose/local.js'),
+      import('../../core/pipeline/build.js'),
+      import('../../core/render/templates.js'),
     ]);
     let local: Awaited<ReturnType<typeof composeLocal>> | undefined;
     try {
@@ -202,5 +202,3 @@ export async function main(argv: string[]): Promise<number> {
     }
   });
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeFsError } from './adapters/local/folders.js';
+import { describeFsError } from '../adapters/local/folders.js';
 
 /** Exit statuses, the same in every command (README, "Options"). */
 export const EXIT_OK = 0;
@@ -210,7 +210,7 @@ export function usage<O extends CliOptions>(command: CliCommand<O>): string {
 
 /** `name version`, from the project's package.json. */
 export function versionLine(): string {
-  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
     name: string;
     version: string;
   };
