@@ -12,7 +12,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   'send-test': async () => (await import('./commands/send-test.js')).main,
-  'dev-cloud': async () => (await import('../dev/dev-cloud.js')).main,
+  'dev-cloud': async () => (await import('./commands/dev-cloud.js')).main,
   'migrate-subscriber-ids': async () => (await import('./commands/migrate-subscriber-ids.js')).run,
 };
 

@@ -3,7 +3,6 @@
  * clients it uses. Tests inject clients pointed at dynalite, s3rver and aws-ses-v2-local, and stand-ins
  * where no emulator exists (the outbox queue, the keyring), plus a virtual clock and sleep.
  */
-import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   createCloudFrontClient,
@@ -26,9 +25,9 @@ import { loadStory } from '../core/pipeline/build.js';
 import { listingStory } from '../core/pipeline/story-view.js';
 import type { Clock } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
-import { type EditionComposeOptions, siteConfigOf } from './email.js';
+import type { EditionComposeOptions } from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
-import { prefixOf, systemClock } from './ingest.js';
+import { clockOf, prefixOf, siteConfigOf, templatesDirOf } from './shared.js';
 
 export async function composeEdition(options: EditionComposeOptions = {}): Promise<EditionDeps> {
   const env = options.env ?? process.env;
@@ -36,8 +35,8 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
   const s3 = options.clients?.s3 ?? createS3Client();
   const emailTable = getStringFromEnv('EMAIL_TABLE', env);
   const config = siteConfigOf(env);
-  const clock = options.clock ?? systemClock;
-  const templates = await readTemplates(resolve(env.TEMPLATES_DIR ?? 'templates'));
+  const clock = clockOf(options, env);
+  const templates = await readTemplates(templatesDirOf(env));
   // The story table: the stories an edition lists, and the home page render it asks for once sent.
   const feed = new DynamoStore(dynamo, getStringFromEnv('STORY_TABLE', env));
   const distributionId = env.DISTRIBUTION_ID?.trim();

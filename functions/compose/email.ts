@@ -11,23 +11,47 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createSecretsClient, createSesClient } from '../adapters/aws/clients.js';
 import { SecretsIdKey, SecretsKeyring } from '../adapters/aws/secrets.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
-import { resolveConfig } from '../core/config.js';
 import type { Outbox, Sleep } from '../core/email/edition-ports.js';
 import type {
   KeyringSource,
   MailSender,
+  OriginSecretSource,
   RecipientDirectory,
   SendQuotaSource,
   SubscriberIdKeySource,
 } from '../core/email/ports.js';
 import type { SendLog } from '../core/email/send-chunk.js';
 import { type SenderIdentity, senderIdentity } from '../core/email/send-message.js';
+import type { SubscribeQueue } from '../core/email/subscriptions.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { getStringFromEnv } from './env.js';
 
 export const DEFAULT_LIST_ID = 'digest';
 export const DEFAULT_SEND_CONCURRENCY = 2;
+
+export interface SubscribeClients {
+  dynamo: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  secrets: SecretsManagerClient;
+  ses: SESv2Client;
+}
+
+export interface SubscribeComposeOptions {
+  clients?: Partial<SubscribeClients>;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** Instead of Secrets Manager (TOKEN_SECRET_ARN). */
+  keyring?: KeyringSource;
+  /** Instead of Secrets Manager (ID_KEY_SECRET_ARN). */
+  idKey?: SubscriberIdKeySource;
+  /** Instead of Secrets Manager (ORIGIN_SECRET_ARN). */
+  origin?: OriginSecretSource;
+  /** Instead of SQS (SUBSCRIBE_QUEUE_URL). */
+  queue?: SubscribeQueue;
+  /** Instead of SES. */
+  mailer?: MailSender;
+}
 
 export interface EditionClients {
   dynamo: DynamoDBDocumentClient;
@@ -61,8 +85,6 @@ export class EmailConfigError extends Error {
   override name = 'EmailConfigError';
 }
 
-export const siteConfigOf = (env: NodeJS.ProcessEnv): SiteConfig =>
-  resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
 export const listIdOf = (env: NodeJS.ProcessEnv) => env.LIST_ID?.trim() || DEFAULT_LIST_ID;
 
 /** FROM_ADDRESS (`news@example.org` or `Name <news@example.org>`), named FROM_NAME or the site title. */

@@ -2,7 +2,6 @@
  * The one place that picks adapters. The local build uses files and, for large runs, worker
  * threads; the Lambda handlers compose the AWS adapters (see the other files of `compose/`).
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -25,6 +24,7 @@ import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
 import { SiteRenderer } from '../core/render/site.js';
+import { renderKeyOf, systemClock } from './shared.js';
 
 export interface LocalOptions {
   articlesDir: string;
@@ -43,18 +43,6 @@ export const DEFAULT_CONFIG_FILE = 'site.config.json';
 /** Below this many files a run stays in one thread: starting workers costs more than it saves. */
 const PARALLEL_THRESHOLD = 400;
 const CHUNK = 200;
-
-/** `SOURCE_DATE_EPOCH` (seconds) pins the clock, as in reproducible-builds.org. */
-export function systemClock(env: NodeJS.ProcessEnv = process.env): Clock {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined) {
-    if (!/^\d+$/.test(epoch))
-      throw new ConfigError('SOURCE_DATE_EPOCH must be a whole number of seconds', 'SOURCE_DATE_EPOCH');
-    const fixed = new Date(Number(epoch) * 1000);
-    return { now: () => fixed };
-  }
-  return { now: () => new Date() };
-}
 
 export async function loadConfig(configPath: string | undefined): Promise<SiteConfig> {
   const path = configPath ?? DEFAULT_CONFIG_FILE;
@@ -118,10 +106,7 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const site = SiteRenderer.create(templates, config);
   const digest = await DigestRenderer.create(templates, config);
   const workers = Math.max(1, local.workers ?? availableParallelism());
-  const renderKey = createHash('sha256')
-    .update(JSON.stringify({ config, templates, format: 1 }))
-    .digest('hex')
-    .slice(0, 16);
+  const renderKey = renderKeyOf(config, templates);
 
   let pool: Promise<WorkerPool> | undefined;
   let script: Promise<string> | undefined;

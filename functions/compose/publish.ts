@@ -1,6 +1,4 @@
 /** The publish function's composition root, apart so the ingest and reconcile bundles hold no renderer. */
-import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
 import {
   type AwsClients,
   createCloudFrontClient,
@@ -14,13 +12,19 @@ import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
-import { resolveConfig } from '../core/config.js';
 import { SiteRenderer } from '../core/render/site.js';
 import { getStringFromEnv } from './env.js';
-import { type CloudOptions, prefixOf, systemClock } from './ingest.js';
+import {
+  type ComposeOptions,
+  clockOf,
+  prefixOf,
+  renderKeyOf,
+  siteConfigOf,
+  templatesDirOf,
+} from './shared.js';
 
 export async function composePublish(
-  options: CloudOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> & { log?: PublishLog } = {},
+  options: ComposeOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> & { log?: PublishLog } = {},
 ): Promise<PublishDeps> {
   const env = options.env ?? process.env;
   const clients = options.clients ?? {
@@ -29,8 +33,8 @@ export async function composePublish(
     cloudfront: createCloudFrontClient(),
   };
   const store = new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env));
-  const config = resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
-  const templates = await readTemplates(resolve(env.TEMPLATES_DIR ?? 'templates'));
+  const config = siteConfigOf(env);
+  const templates = await readTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;
   // Email configured: the home page links the newest sent edition's archived copy.
   const emailTable = env.EMAIL_TABLE?.trim();
@@ -44,8 +48,8 @@ export async function composePublish(
     invalidator: distributionId
       ? new CloudFrontInvalidator(clients.cloudfront, distributionId)
       : noopInvalidator,
-    now: (options.clock ?? systemClock).now(),
-    renderKey: createHash('sha256').update(JSON.stringify({ config, templates })).digest('hex').slice(0, 16),
+    now: clockOf(options, env).now(),
+    renderKey: renderKeyOf(config, templates),
     getRenderKey: () => store.getRenderKey(),
     setRenderKey: (key) => store.setRenderKey(key),
     ...(editions ? { latestDigest: () => editions.latestSent() } : {}),

@@ -11,7 +11,6 @@ import { DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
 import type { EditionContent } from '../core/email/edition-ports.js';
 import type { SenderDeps } from '../core/email/send-chunk.js';
 import { SendPacer } from '../core/email/send-pacer.js';
-import { systemClock } from '../core/ports.js';
 import {
   DEFAULT_SEND_CONCURRENCY,
   type EditionComposeOptions,
@@ -20,9 +19,9 @@ import {
   mailSiteUrlOf,
   senderOf,
   sesMailerOf,
-  siteConfigOf,
 } from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
+import { clockOf, siteConfigOf } from './shared.js';
 
 /** Editions the sender keeps in memory: they are immutable once queued. */
 const CONTENT_CACHE_SIZE = 4;
@@ -33,7 +32,7 @@ export function composeSender(options: EditionComposeOptions = {}): SenderDeps {
   const emailTable = getStringFromEnv('EMAIL_TABLE', env);
   const config = siteConfigOf(env);
   const siteUrl = mailSiteUrlOf(config);
-  const clock = options.clock ?? systemClock;
+  const clock = clockOf(options, env);
   const sleep = options.sleep ?? realSleep;
   const ses = options.mailer && options.quota ? undefined : sesMailerOf(options.clients?.ses, env);
   const editions = new DynamoEditionStore(dynamo, emailTable);

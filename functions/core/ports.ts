@@ -60,6 +60,3 @@ export interface Progress {
 }
 
 export const silentProgress: Progress = { update() {}, done() {} };
-
-/** The real time (the Lambda handlers'; the local CLI's honours SOURCE_DATE_EPOCH, see `compose/local.ts`). */
-export const systemClock: Clock = { now: () => new Date() };

@@ -13,13 +13,13 @@ import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { outboxBody } from '../adapters/aws/sqs-outbox.js';
 import { idKeyFromText, keyringFromJson, originSecretsFromJson } from '../adapters/fixed-secrets.js';
 import { readTemplates } from '../adapters/local/templates.js';
-import { composeEdition } from '../compose/edition.js';
-import { composeSender } from '../compose/sender.js';
 import {
   composeConfirmMailer,
-  composeSubscribeApi,
   DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
-} from '../compose/subscribe-api.js';
+} from '../compose/confirm-mailer.js';
+import { composeEdition } from '../compose/edition.js';
+import { composeSender } from '../compose/sender.js';
+import { composeSubscribeApi } from '../compose/subscribe-api.js';
 import { InvalidScheduleTimeError, scheduledEdition } from '../core/email/edition-id.js';
 import type { EditionSendMessage, Outbox } from '../core/email/edition-ports.js';
 import type { EditionOutcome } from '../core/email/edition-run.js';

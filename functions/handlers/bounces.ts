@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
-import { composeBounces } from '../compose/subscribe-api.js';
+import { composeBounces } from '../compose/bounces.js';
 import { BounceMessageError, parseBounceNotice } from '../core/email/bounce-events.js';
 import { applyBounceNotice, type BounceDeps } from '../core/email/bounces.js';
 

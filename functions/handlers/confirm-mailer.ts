@@ -7,7 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readTemplates } from '../adapters/local/templates.js';
-import { composeConfirmMailer } from '../compose/subscribe-api.js';
+import { composeConfirmMailer } from '../compose/confirm-mailer.js';
 import {
   type ConfirmMailerDeps,
   parseSubscribeMessage,

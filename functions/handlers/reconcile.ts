@@ -1,6 +1,6 @@
 /** Schedule → reconcile: re-sends to the ingest queue whatever an S3 event never delivered. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { composeReconcile } from '../compose/ingest.js';
+import { composeReconcile } from '../compose/reconcile.js';
 import { type ReconcileDeps, type ReconcileResult, reconcile } from '../core/cloud/reconcile.js';
 
 const logger = new Logger({ serviceName: 'newsfeed-reconcile' });

@@ -17,19 +17,18 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { BY_DATE_INDEX } from '../../functions/adapters/aws/dynamo-store.js';
+import { portFromEnv } from '../../functions/cli/commands/dev-cloud.js';
 import {
   ARTICLES_BUCKET,
   type DevCloud,
   DevCloudStaleDataError,
-  emailRouteFor,
-  portFromEnv,
   SITE_BUCKET,
   STORY_TABLE,
-  siteKeyFor,
   startDevCloud,
 } from '../../functions/dev/dev-cloud.js';
 import { DEV_ORIGIN_HEADER, type DevEditionResult, type DevMail } from '../../functions/dev/email-path.js';
 import { functionUrlEvent } from '../../functions/dev/lambda-url.js';
+import { emailRouteFor, siteKeyFor } from '../../functions/dev/site-server.js';
 import { SEEDS_DIR } from '../helpers/cli.js';
 import { startDynamo, testClients } from '../helpers/emulators.js';
 import { parseWithFeedparser } from '../helpers/readers.js';

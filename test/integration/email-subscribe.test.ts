@@ -16,12 +16,9 @@ import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
 import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
 import { readTemplates } from '../../functions/adapters/local/templates.js';
-import {
-  composeBounces,
-  composeConfirmMailer,
-  composeSubscribeApi,
-  type SubscribeComposeOptions,
-} from '../../functions/compose/subscribe-api.js';
+import { composeBounces } from '../../functions/compose/bounces.js';
+import { composeConfirmMailer } from '../../functions/compose/confirm-mailer.js';
+import { composeSubscribeApi, type SubscribeComposeOptions } from '../../functions/compose/subscribe-api.js';
 import type { Subscriber } from '../../functions/core/email/ports.js';
 import type { SubscribeApiDeps } from '../../functions/core/email/subscribe-http.js';
 import { unsubscribeToken } from '../../functions/core/email/subscribe-links.js';

@@ -4,7 +4,8 @@ import {
   keyringFromJson,
   originSecretsFromJson,
 } from '../../functions/adapters/fixed-secrets.js';
-import { composeConfirmMailer, composeSubscribeApi } from '../../functions/compose/subscribe-api.js';
+import { composeConfirmMailer } from '../../functions/compose/confirm-mailer.js';
+import { composeSubscribeApi } from '../../functions/compose/subscribe-api.js';
 
 const env = (extra: Record<string, string> = {}) => ({
   EMAIL_TABLE: 'email',

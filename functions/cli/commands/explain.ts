@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { FileBlobStore } from '../../adapters/local/file-blob-store.js';
-import { loadConfig, systemClock } from '../../compose/local.js';
+import { loadConfig } from '../../compose/local.js';
+import { systemClock } from '../../compose/shared.js';
 import { formatExplanation } from '../../core/dedup/explain.js';
 import { type ExplainReport, explainFiles } from '../../core/pipeline/explain-files.js';
 

@@ -1,0 +1,60 @@
+/**
+ * What every composition root shares, local and cloud: one options shape, one clock, one render
+ * key formula, one reading of the site config. A root is one file per Lambda bundle
+ * (`compose/<handler>.ts`) plus `compose/local.ts`; each imports only what its bundle needs.
+ */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { ConfigError, resolveConfig } from '../core/config.js';
+import type { SiteConfig } from '../core/model.js';
+import type { Clock } from '../core/ports.js';
+import type { TemplateSources } from '../core/render/templates.js';
+import { getStringFromEnv } from './env.js';
+
+/** What a composition root accepts: clients (tests point them at emulators), the environment, a clock. */
+export interface ComposeOptions<C = unknown> {
+  clients?: C;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+}
+
+/**
+ * The one clock: the real time, unless `SOURCE_DATE_EPOCH` (seconds, as in reproducible-builds.org)
+ * pins it. Lambda environments never set it; the local build and tests do.
+ */
+export function systemClock(env: NodeJS.ProcessEnv = process.env): Clock {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined) {
+    if (!/^\d+$/.test(epoch))
+      throw new ConfigError('SOURCE_DATE_EPOCH must be a whole number of seconds', 'SOURCE_DATE_EPOCH');
+    const fixed = new Date(Number(epoch) * 1000);
+    return { now: () => fixed };
+  }
+  return { now: () => new Date() };
+}
+
+/** The injected clock, else the system's. */
+export const clockOf = (options: { clock?: Clock }, env: NodeJS.ProcessEnv): Clock =>
+  options.clock ?? systemClock(env);
+
+/**
+ * What every rendered page depends on besides its story: when the config or a template changes,
+ * every page is rendered again. The same formula on both paths; `format` is bumped when the page
+ * layout changes in code.
+ */
+export function renderKeyOf(config: SiteConfig, templates: TemplateSources): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ config, templates, format: 1 }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** SITE_CONFIG: the site settings the stack hands every function as JSON, checked at cold start. */
+export const siteConfigOf = (env: NodeJS.ProcessEnv): SiteConfig =>
+  resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
+
+/** The templates folder a function reads (bundled beside it; TEMPLATES_DIR in dev:cloud). */
+export const templatesDirOf = (env: NodeJS.ProcessEnv): string => resolve(env.TEMPLATES_DIR ?? 'templates');
+
+/** The key prefix under which articles live in the articles bucket. */
+export const prefixOf = (env: NodeJS.ProcessEnv) => env.ARTICLES_PREFIX ?? 'articles/';
