@@ -1,5 +1,7 @@
 import { DEFAULT_CONFIG, resolveConfig } from '../functions/core/config.js';
+import { fieldReader, isRecord } from '../functions/core/config-schema.js';
 import type { SiteConfig } from '../functions/core/model.js';
+import { ENV_DEFAULTS } from '../functions/handlers/contracts.js';
 
 /** The `cdk.json` context key that holds the deployment's settings. */
 export const CONFIG_CONTEXT_KEY = 'newsfeed';
@@ -110,11 +112,11 @@ export const EMAIL_DEFAULTS = {
   mailFromSubdomain: 'mail',
   schedule: 'cron(0 7 * * ? *)',
   scheduleTimezone: 'UTC',
-  maxStories: 10,
-  confirmationsPerAddressPerDay: 3,
-  subscribesPerSourcePerHour: 20,
-  sendConcurrency: 2,
-  listId: 'digest',
+  maxStories: DEFAULT_CONFIG.digest.maxStories,
+  confirmationsPerAddressPerDay: Number(ENV_DEFAULTS.CONFIRMATIONS_PER_ADDRESS_PER_DAY),
+  subscribesPerSourcePerHour: Number(ENV_DEFAULTS.SUBSCRIBES_PER_SOURCE_PER_HOUR),
+  sendConcurrency: Number(ENV_DEFAULTS.SEND_CONCURRENCY),
+  listId: ENV_DEFAULTS.LIST_ID,
   originHeaderVersion: 1,
 } as const;
 
@@ -132,34 +134,24 @@ const LIST_ID = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 // A display name goes into a mail header: no line breaks or other control characters.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function fail(key: string, rule: string): never {
   throw new NewsfeedConfigError(`${CONFIG_CONTEXT_KEY}.${key} ${rule}`, `${CONFIG_CONTEXT_KEY}.${key}`);
 }
 
+// The validators are the site config's (`functions/core/config-schema.ts`); only the wording of a
+// failure (`newsfeed.<key> …`) and the default length limit are this file's.
+const fields = fieldReader(fail);
+
 function text(raw: Raw, key: string, path: string, fallback: string, maxLength = 500): string {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) {
-    fail(path, `must be a non-empty string of at most ${maxLength} characters`);
-  }
-  return value.trim();
+  return fields.text(raw, key, path, fallback, maxLength);
 }
 
 function optionalText(raw: Raw, key: string, path: string): string | undefined {
-  return raw[key] === undefined ? undefined : text(raw, key, path, '');
+  return fields.optionalText(raw, key, path, 500);
 }
 
 function integer(raw: Raw, key: string, fallback: number, min: number, max: number, path = key): number {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(path, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
+  return fields.integer(raw, key, path, fallback, min, max);
 }
 
 function siteUrlOf(raw: Raw): string | undefined {

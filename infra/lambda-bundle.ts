@@ -4,11 +4,13 @@
  * esbuild's JS API, so the bundles they check are the bundles that ship. esbuild itself is imported
  * lazily: the CDK app loads this file, and reports a missing esbuild with its own error.
  */
+
 import { spawnSync } from 'node:child_process';
 import { cpSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
+import { FUNCTIONS } from '../functions/handlers/contracts.js';
 
 /** The repository root: entries and assets are resolved from here, not from the cwd. */
 export const BUNDLE_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -51,16 +53,11 @@ export interface LambdaHandler {
  * The deployed functions (see `infra/constructs/`); those that render pages or mail ship the
  * templates (`COPY_TEMPLATES`). The email functions only deploy with `newsfeed.email`.
  */
-export const LAMBDA_HANDLERS: readonly LambdaHandler[] = [
-  { name: 'ingest', entry: 'functions/handlers/ingest.ts', assets: [] },
-  { name: 'publish', entry: 'functions/handlers/publish.ts', assets: ['templates'] },
-  { name: 'reconcile', entry: 'functions/handlers/reconcile.ts', assets: [] },
-  { name: 'subscribe-api', entry: 'functions/handlers/subscribe-api.ts', assets: [] },
-  { name: 'confirm-mailer', entry: 'functions/handlers/confirm-mailer.ts', assets: ['templates'] },
-  { name: 'bounces', entry: 'functions/handlers/bounces.ts', assets: [] },
-  { name: 'edition', entry: 'functions/handlers/edition.ts', assets: ['templates'] },
-  { name: 'sender', entry: 'functions/handlers/sender.ts', assets: [] },
-];
+export const LAMBDA_HANDLERS: readonly LambdaHandler[] = Object.values(FUNCTIONS).map((fn) => ({
+  name: fn.name,
+  entry: fn.entry,
+  assets: fn.templates ? ['templates'] : [],
+}));
 
 export interface BuiltBundle {
   /** The entry as the metafile names it (relative to the repository root). */

@@ -4,6 +4,7 @@ import { DynamoRateLimiter, DynamoSubscriberStore } from '../adapters/aws/subscr
 import type { ConfirmMailerDeps } from '../core/email/subscribe-mailer.js';
 import type { SiteConfig } from '../core/model.js';
 import type { ConfirmationRender } from '../core/render/confirmation.js';
+import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import {
   idKeyOf,
   keyringOf,
@@ -16,7 +17,9 @@ import {
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 import { clockOf, siteConfigOf, templatesDirOf } from './shared.js';
 
-export const DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3;
+export const DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY = Number(
+  ENV_DEFAULTS.CONFIRMATIONS_PER_ADDRESS_PER_DAY,
+);
 
 /**
  * Builds the confirmation renderer from the templates folder. Passed in by the confirm mailer's entry:

@@ -25,10 +25,11 @@ import { type SenderIdentity, senderIdentity } from '../core/email/send-message.
 import type { SubscribeQueue } from '../core/email/subscriptions.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
+import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { getStringFromEnv } from './env.js';
 
-export const DEFAULT_LIST_ID = 'digest';
-export const DEFAULT_SEND_CONCURRENCY = 2;
+export const DEFAULT_LIST_ID = ENV_DEFAULTS.LIST_ID;
+export const DEFAULT_SEND_CONCURRENCY = Number(ENV_DEFAULTS.SEND_CONCURRENCY);
 
 export interface SubscribeClients {
   dynamo: DynamoDBDocumentClient;

@@ -1,4 +1,9 @@
-/** Configuration errors at cold start: fail fast, naming the variable (Powertools' getStringFromEnv). */
+/**
+ * Configuration errors at cold start: fail fast, naming the variable (Powertools' getStringFromEnv).
+ * Keys are `EnvKey`s: a key no function contract lists (`handlers/contracts.ts`) is a type error.
+ */
+import type { EnvKey } from '../handlers/contracts.js';
+
 export class MissingEnvError extends Error {
   constructor(readonly variable: string) {
     super(`environment variable ${variable} is not set`);
@@ -6,13 +11,13 @@ export class MissingEnvError extends Error {
   }
 }
 
-export function getStringFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+export function getStringFromEnv(name: EnvKey, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') throw new MissingEnvError(name);
   return value.trim();
 }
 
-export function getIntFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+export function getIntFromEnv(name: EnvKey, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const value = env[name];
   if (value === undefined || value.trim() === '') return fallback;
   const parsed = Number(value);

@@ -8,6 +8,7 @@ import { type AwsClients, createDocumentClient, createS3Client } from '../adapte
 import { DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { S3ObjectReader } from '../adapters/aws/s3-articles.js';
 import type { IngestDeps, IngestLog } from '../core/cloud/ingest.js';
+import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 import { type ComposeOptions, clockOf, prefixOf } from './shared.js';
 
@@ -17,11 +18,11 @@ export function composeIngest(
   const env = options.env ?? process.env;
   const clients = options.clients ?? { s3: createS3Client(), dynamo: createDocumentClient() };
   return {
-    store: new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env)),
+    store: new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env)),
     reader: new S3ObjectReader(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env)),
     clock: clockOf(options, env),
     prefix: prefixOf(env),
-    maxArticleBytes: getIntFromEnv('MAX_ARTICLE_BYTES', 1024 * 1024, env),
+    maxArticleBytes: getIntFromEnv('MAX_ARTICLE_BYTES', Number(ENV_DEFAULTS.MAX_ARTICLE_BYTES), env),
     owner: randomUUID(),
     ...(options.log ? { log: options.log } : {}),
   };

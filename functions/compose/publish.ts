@@ -32,7 +32,7 @@ export async function composePublish(
     dynamo: createDocumentClient(),
     cloudfront: createCloudFrontClient(),
   };
-  const store = new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env));
+  const store = new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
   const config = siteConfigOf(env);
   const templates = await readTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;

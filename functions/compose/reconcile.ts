@@ -23,7 +23,7 @@ export function composeReconcile(
   };
   const bucket = getStringFromEnv('ARTICLES_BUCKET', env);
   const prefix = prefixOf(env);
-  const store = new DynamoStore(clients.dynamo, getStringFromEnv('TABLE_NAME', env));
+  const store = new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
   const source = new S3ArticleSource(clients.s3, bucket, prefix);
   return {
     list: () => source.list(),

@@ -9,6 +9,7 @@ import { ConfigError, resolveConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import type { TemplateSources } from '../core/render/templates.js';
+import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { getStringFromEnv } from './env.js';
 
 /** What a composition root accepts: clients (tests point them at emulators), the environment, a clock. */
@@ -54,7 +55,8 @@ export const siteConfigOf = (env: NodeJS.ProcessEnv): SiteConfig =>
   resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
 
 /** The templates folder a function reads (bundled beside it; TEMPLATES_DIR in dev:cloud). */
-export const templatesDirOf = (env: NodeJS.ProcessEnv): string => resolve(env.TEMPLATES_DIR ?? 'templates');
+export const templatesDirOf = (env: NodeJS.ProcessEnv): string =>
+  resolve(env.TEMPLATES_DIR ?? ENV_DEFAULTS.TEMPLATES_DIR);
 
 /** The key prefix under which articles live in the articles bucket. */
-export const prefixOf = (env: NodeJS.ProcessEnv) => env.ARTICLES_PREFIX ?? 'articles/';
+export const prefixOf = (env: NodeJS.ProcessEnv) => env.ARTICLES_PREFIX ?? ENV_DEFAULTS.ARTICLES_PREFIX;

@@ -10,12 +10,13 @@ import { SqsSubscribeQueue } from '../adapters/aws/sqs-subscribe-queue.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
 import type { SubscribeApiDeps } from '../core/email/subscribe-http.js';
 import type { SiteConfig } from '../core/model.js';
+import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { keyringOf, listIdOf, type SubscribeComposeOptions } from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
 import { clockOf, siteConfigOf } from './shared.js';
 
 export type { SubscribeComposeOptions };
-export const DEFAULT_SUBSCRIBES_PER_SOURCE_PER_HOUR = 20;
+export const DEFAULT_SUBSCRIBES_PER_SOURCE_PER_HOUR = Number(ENV_DEFAULTS.SUBSCRIBES_PER_SOURCE_PER_HOUR);
 
 export function composeSubscribeApi(options: SubscribeComposeOptions = {}): SubscribeApiDeps {
   const env = options.env ?? process.env;

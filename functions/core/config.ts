@@ -1,3 +1,4 @@
+import { fieldReader, isRecord, type RawObject } from './config-schema.js';
 import type { SiteConfig } from './model.js';
 
 export class ConfigError extends Error {
@@ -19,35 +20,22 @@ export const DEFAULT_CONFIG: SiteConfig = {
   ttl: 60,
   maxArticleBytes: 1024 * 1024,
   digest: {
-    maxStories: 20,
+    // The deployed default (`newsfeed.email.maxStories`) too: the local preview is the mail subscribers get.
+    maxStories: 10,
     subjectPrefix: 'News digest',
     unsubscribeUrl: '{{unsubscribe_url}}',
   },
 };
 
-type RawConfig = Record<string, unknown>;
+type RawConfig = RawObject;
 
-function isRecord(value: unknown): value is RawConfig {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(raw: RawConfig, key: string, path: string, fallback: string): string {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(`config key "${path}" must be a non-empty string`, path);
-  }
-  return value.trim();
-}
-
-function int(raw: RawConfig, key: string, path: string, fallback: number, min: number, max: number): number {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`config key "${path}" must be an integer from ${min} to ${max}`, path);
-  }
-  return value;
-}
+const fields = fieldReader((path, rule) => {
+  throw new ConfigError(`config key "${path}" ${rule}`, path);
+});
+const str = (raw: RawConfig, key: string, path: string, fallback: string) =>
+  fields.text(raw, key, path, fallback);
+const int = (raw: RawConfig, key: string, path: string, fallback: number, min: number, max: number) =>
+  fields.integer(raw, key, path, fallback, min, max);
 
 const KNOWN_KEYS = new Set([
   'title',

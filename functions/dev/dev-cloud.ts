@@ -201,7 +201,6 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   // Links in the feeds, pages and mails point at the local site server; its form posts to the local API.
   const siteConfig = { title: SITE_TITLE, siteUrl, subscribeUrl: '/api/subscribe' };
   const env: NodeJS.ProcessEnv = {
-    TABLE_NAME: STORY_TABLE,
     STORY_TABLE,
     EMAIL_TABLE,
     ARTICLES_BUCKET,

@@ -9,8 +9,9 @@ import type { SNSEvent } from 'aws-lambda';
 import { composeBounces } from '../compose/bounces.js';
 import { BounceMessageError, parseBounceNotice } from '../core/email/bounce-events.js';
 import { applyBounceNotice, type BounceDeps } from '../core/email/bounces.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-bounces' });
+const logger = new Logger({ serviceName: FUNCTIONS.bounces.service });
 
 export class BounceBatchError extends Error {
   override name = 'BounceBatchError';

@@ -14,8 +14,9 @@ import {
   sendConfirmation,
 } from '../core/email/subscribe-mailer.js';
 import { ConfirmationRenderer } from '../core/render/confirmation.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-confirm-mailer' });
+const logger = new Logger({ serviceName: FUNCTIONS.confirmMailer.service });
 
 export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDeps>) {
   let deps: Promise<ConfirmMailerDeps> | undefined;

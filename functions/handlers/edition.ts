@@ -6,8 +6,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { composeEdition } from '../compose/edition.js';
 import { type EditionDeps, type EditionOutcome, runEdition } from '../core/email/edition-run.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-edition' });
+const logger = new Logger({ serviceName: FUNCTIONS.edition.service });
 
 export interface EditionEvent {
   scheduledTime?: unknown;

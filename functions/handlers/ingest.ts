@@ -14,8 +14,9 @@ import {
   prepareEvent,
 } from '../core/cloud/ingest.js';
 import { parseS3Event } from '../core/cloud/s3-events.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-ingest' });
+const logger = new Logger({ serviceName: FUNCTIONS.ingest.service });
 
 export function makeIngestHandler(compose: () => IngestDeps) {
   let deps: IngestDeps | undefined;

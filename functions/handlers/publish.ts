@@ -5,8 +5,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { composePublish } from '../compose/publish.js';
 import { type PublishDeps, type PublishResult, publishDirty } from '../core/cloud/publish.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-publish' });
+const logger = new Logger({ serviceName: FUNCTIONS.publish.service });
 const BATCH = 1000;
 
 export function makePublishHandler(compose: () => Promise<PublishDeps>) {

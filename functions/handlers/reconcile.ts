@@ -2,8 +2,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { composeReconcile } from '../compose/reconcile.js';
 import { type ReconcileDeps, type ReconcileResult, reconcile } from '../core/cloud/reconcile.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-reconcile' });
+const logger = new Logger({ serviceName: FUNCTIONS.reconcile.service });
 
 export function makeReconcileHandler(compose: () => ReconcileDeps) {
   return async (): Promise<ReconcileResult> => {

@@ -11,8 +11,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { composeSender } from '../compose/sender.js';
 import { parseEditionSendMessage } from '../core/email/fan-out.js';
 import { ChunkRetryError, type SenderDeps, sendChunk } from '../core/email/send-chunk.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-sender' });
+const logger = new Logger({ serviceName: FUNCTIONS.sender.service });
 
 export function makeSenderHandler(compose: () => SenderDeps) {
   // Once per container: the token bucket and the edition cache live as long as it does.

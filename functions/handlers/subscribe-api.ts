@@ -13,8 +13,9 @@ import {
   type SubscribeApiDeps,
   unavailableResponse,
 } from '../core/email/subscribe-http.js';
+import { FUNCTIONS } from './contracts.js';
 
-const logger = new Logger({ serviceName: 'newsfeed-subscribe-api' });
+const logger = new Logger({ serviceName: FUNCTIONS.subscribeApi.service });
 
 export function toApiRequest(event: APIGatewayProxyEventV2): ApiRequest {
   const headers: Record<string, string> = {};

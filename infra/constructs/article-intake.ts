@@ -5,6 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
 import { type FailureQueue, workQueue } from './failure-queue.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
@@ -53,17 +54,16 @@ export class ArticleIntake extends Construct {
     }
 
     this.function = new ProjectFunction(this, 'Ingest', {
-      entry: 'functions/handlers/ingest.ts',
-      serviceName: 'newsfeed-ingest',
+      contract: FUNCTIONS.ingest,
       description: 'Parses, cleans and deduplicates uploaded articles into the story index',
       timeout: INGEST_TIMEOUT,
       memorySize: 512,
-      environment: {
-        TABLE_NAME: props.table.tableName,
+      environment: envFor(FUNCTIONS.ingest, {
+        STORY_TABLE: props.table.tableName,
         ARTICLES_BUCKET: props.articlesBucket.bucketName,
         ARTICLES_PREFIX,
         MAX_ARTICLE_BYTES: String(props.maxArticleBytes),
-      },
+      }),
     });
     this.function.addEventSource(
       new SqsEventSource(this.queue, {

@@ -6,6 +6,7 @@ import { type ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
 import { ProjectFunction } from './project-function.js';
@@ -66,13 +67,15 @@ export class BounceHandling extends Construct {
       isRedriveTarget: false,
     });
     this.function = new ProjectFunction(this, 'Handler', {
-      entry: 'functions/handlers/bounces.ts',
-      serviceName: 'newsfeed-bounces',
+      contract: FUNCTIONS.bounces,
       description: 'Suppresses subscribers on permanent bounces and complaints, counts transient bounces',
       timeout: Duration.seconds(30),
       memorySize: 256,
       onFailure: new SqsDestination(this.failures.queue),
-      environment: { EMAIL_TABLE: props.table.tableName, ID_KEY_SECRET_ARN: props.idKey.secret.secretArn },
+      environment: envFor(FUNCTIONS.bounces, {
+        EMAIL_TABLE: props.table.tableName,
+        ID_KEY_SECRET_ARN: props.idKey.secret.secretArn,
+      }),
     });
     this.topic.addSubscription(
       new LambdaSubscription(this.function, { deadLetterQueue: this.failures.queue }),

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import { grantMailer, type MailerProps, mailerEnvironment } from './mailer-function.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
@@ -30,17 +31,16 @@ export class ConfirmationMailer extends Construct {
   constructor(scope: Construct, id: string, props: ConfirmationMailerProps) {
     super(scope, id);
     this.function = new ProjectFunction(this, 'Handler', {
-      entry: 'functions/handlers/confirm-mailer.ts',
-      serviceName: 'newsfeed-confirm-mailer',
+      contract: FUNCTIONS.confirmMailer,
       description: 'Sends double opt-in confirmation mails from the subscribe queue',
       timeout: CONFIRM_MAILER_TIMEOUT,
       memorySize: 1024,
-      environment: {
+      environment: envFor(FUNCTIONS.confirmMailer, {
         ...mailerEnvironment(props),
         TEMPLATES_DIR,
         ID_KEY_SECRET_ARN: props.idKey.secret.secretArn,
         CONFIRMATIONS_PER_ADDRESS_PER_DAY: String(props.confirmationsPerAddressPerDay),
-      },
+      }),
       commandHooks: COPY_TEMPLATES,
     });
     this.function.addEventSource(

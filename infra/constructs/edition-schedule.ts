@@ -15,6 +15,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DIGESTS_PREFIX } from '../../functions/core/email/edition-content.js';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
 import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
@@ -66,13 +67,12 @@ export class EditionSchedule extends Construct {
       isRedriveTarget: false,
     });
     this.function = new ProjectFunction(this, 'Handler', {
-      entry: 'functions/handlers/edition.ts',
-      serviceName: 'newsfeed-edition',
+      contract: FUNCTIONS.edition,
       description: 'Starts a digest edition: picks new stories, renders and archives it, queues recipients',
       timeout: Duration.minutes(5),
       memorySize: 1024,
       onFailure: new SqsDestination(this.failures.queue),
-      environment: {
+      environment: envFor(FUNCTIONS.edition, {
         STORY_TABLE: props.storyTable.tableName,
         EMAIL_TABLE: props.emailTable.tableName,
         ARTICLES_BUCKET: props.articlesBucket.bucketName,
@@ -84,7 +84,7 @@ export class EditionSchedule extends Construct {
         TEMPLATES_DIR,
         LIST_ID: props.listId,
         DIGEST_MAX_STORIES: String(props.maxStories),
-      },
+      }),
       commandHooks: COPY_TEMPLATES,
     });
 

@@ -3,6 +3,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import { type FailureQueue, workQueue } from './failure-queue.js';
 import { grantMailer, type MailerProps, mailerEnvironment } from './mailer-function.js';
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
@@ -51,16 +52,15 @@ export class EditionSender extends Construct {
     // reserving exactly 1 (the second poller's invocation is throttled and its chunk comes back).
     const serial = props.sendConcurrency < MIN_MAPPING_CONCURRENCY;
     this.function = new ProjectFunction(this, 'Handler', {
-      entry: 'functions/handlers/sender.ts',
-      serviceName: 'newsfeed-sender',
+      contract: FUNCTIONS.sender,
       description: 'Sends one chunk of an edition to its recipients through SES, at most once each',
       timeout: SENDER_TIMEOUT,
       memorySize: 512,
       ...(serial && { reservedConcurrentExecutions: 1 }),
-      environment: {
+      environment: envFor(FUNCTIONS.sender, {
         ...mailerEnvironment(props),
         SEND_CONCURRENCY: String(props.sendConcurrency),
-      },
+      }),
     });
     this.function.addEventSource(
       new SqsEventSource(this.outbox, {

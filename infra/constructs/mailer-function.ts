@@ -15,7 +15,7 @@ export interface MailerProps {
 }
 
 /** The environment the mailers' composition roots read (`functions/compose/email.ts`). */
-export function mailerEnvironment(props: MailerProps): Record<string, string> {
+export function mailerEnvironment(props: MailerProps) {
   return {
     EMAIL_TABLE: props.table.tableName,
     TOKEN_SECRET_ARN: props.keyring.secret.secretArn,

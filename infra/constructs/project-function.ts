@@ -7,6 +7,7 @@ import { Architecture, type IDestination, Runtime, Tracing } from 'aws-cdk-lib/a
 import { type ICommandHooks, NodejsFunction, type OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { FunctionContract } from '../../functions/handlers/contracts.js';
 import { LAMBDA_BUNDLING } from '../lambda-bundle.js';
 import { acknowledgeStarResource } from './nag-acknowledgements.js';
 
@@ -35,13 +36,12 @@ function assertLocalEsbuild(): void {
 }
 
 export interface ProjectFunctionProps {
-  /** Handler file, relative to the repository root (e.g. `functions/handlers/ingest.ts`). */
-  entry: string;
-  /** Powertools service name (`POWERTOOLS_SERVICE_NAME`). */
-  serviceName: string;
+  /** The function's entry file and service name (`functions/handlers/contracts.ts`). */
+  contract: FunctionContract;
   description: string;
   timeout: Duration;
   memorySize: number;
+  /** Made by `envFor(contract, …)`, which checks the keys against the contract. */
   environment?: Record<string, string>;
   reservedConcurrentExecutions?: number;
   /** Where failed asynchronous invocations go; only meaningful for functions invoked asynchronously. */
@@ -69,11 +69,11 @@ export class ProjectFunction extends NodejsFunction {
     assertLocalEsbuild();
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${props.serviceName}`,
+      description: `Execution role of ${props.contract.service}`,
     });
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: FUNCTION_LOG_RETENTION });
     super(scope, id, {
-      entry: join(REPO_ROOT, props.entry),
+      entry: join(REPO_ROOT, props.contract.entry),
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
@@ -89,7 +89,7 @@ export class ProjectFunction extends NodejsFunction {
       onFailure: props.onFailure,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_SERVICE_NAME: props.contract.service,
         LOG_LEVEL: props.logLevel ?? 'INFO',
         ...props.environment,
       },

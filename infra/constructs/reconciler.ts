@@ -5,6 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
 import { FailureQueue } from './failure-queue.js';
 import { ProjectFunction } from './project-function.js';
@@ -36,18 +37,17 @@ export class Reconciler extends Construct {
       isRedriveTarget: false,
     });
     this.function = new ProjectFunction(this, 'Reconcile', {
-      entry: 'functions/handlers/reconcile.ts',
-      serviceName: 'newsfeed-reconcile',
+      contract: FUNCTIONS.reconcile,
       description: 'Re-enqueues articles present in the bucket but missing from the story index',
       timeout: Duration.minutes(5),
       memorySize: 512,
       onFailure: new SqsDestination(this.failures.queue),
-      environment: {
-        TABLE_NAME: props.table.tableName,
+      environment: envFor(FUNCTIONS.reconcile, {
+        STORY_TABLE: props.table.tableName,
         ARTICLES_BUCKET: props.articlesBucket.bucketName,
         ARTICLES_PREFIX,
         INGEST_QUEUE_URL: props.ingestQueue.queueUrl,
-      },
+      }),
     });
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Runs the article reconciler',

@@ -6,6 +6,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import { ARTICLES_PREFIX, type ArticlesBucket } from './articles-bucket.js';
 import type { EmailTable } from './email-table.js';
 import { FailureQueue } from './failure-queue.js';
@@ -43,14 +44,13 @@ export class SitePublisher extends Construct {
       isRedriveTarget: false,
     });
     this.function = new ProjectFunction(this, 'Publish', {
-      entry: 'functions/handlers/publish.ts',
-      serviceName: 'newsfeed-publish',
+      contract: FUNCTIONS.publish,
       description: 'Regenerates the feeds and the static site after stories change',
       timeout: Duration.minutes(5),
       memorySize: 1024,
       reservedConcurrentExecutions: 1,
-      environment: {
-        TABLE_NAME: props.table.tableName,
+      environment: envFor(FUNCTIONS.publish, {
+        STORY_TABLE: props.table.tableName,
         ARTICLES_BUCKET: props.articlesBucket.bucketName,
         ARTICLES_PREFIX,
         SITE_BUCKET: props.siteBucket.bucketName,
@@ -58,7 +58,7 @@ export class SitePublisher extends Construct {
         SITE_CONFIG: props.siteConfigJson,
         TEMPLATES_DIR,
         ...(props.emailTable && { EMAIL_TABLE: props.emailTable.tableName }),
-      },
+      }),
       commandHooks: COPY_TEMPLATES,
     });
     this.function.addEventSource(

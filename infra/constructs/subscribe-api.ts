@@ -5,6 +5,7 @@ import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { envFor, FUNCTIONS } from '../../functions/handlers/contracts.js';
 import { CONFIRM_BATCHING_WINDOW, CONFIRM_MAILER_TIMEOUT } from './confirmation-mailer.js';
 import type { EmailTable } from './email-table.js';
 import { type FailureQueue, workQueue } from './failure-queue.js';
@@ -66,12 +67,11 @@ export class SubscribeApi extends Construct {
     }));
 
     this.function = new ProjectFunction(this, 'Handler', {
-      entry: 'functions/handlers/subscribe-api.ts',
-      serviceName: 'newsfeed-subscribe-api',
+      contract: FUNCTIONS.subscribeApi,
       description: 'Subscribe form, confirm links and one-click unsubscribe (behind CloudFront at /api/*)',
       timeout: SUBSCRIBE_API_TIMEOUT,
       memorySize: 512,
-      environment: {
+      environment: envFor(FUNCTIONS.subscribeApi, {
         EMAIL_TABLE: props.table.tableName,
         SUBSCRIBE_QUEUE_URL: this.queue.queueUrl,
         TOKEN_SECRET_ARN: props.keyring.secret.secretArn,
@@ -80,7 +80,7 @@ export class SubscribeApi extends Construct {
         SITE_CONFIG: props.siteConfigJson,
         SUBSCRIBES_PER_SOURCE_PER_HOUR: String(props.subscribesPerSourcePerHour),
         ...(!props.siteUrlKnown && { SITE_LINKS: 'root-relative' }),
-      },
+      }),
     });
     // No IAM auth: the site's form and mail clients' one-click POST (RFC 8058) carry no credentials,
     // and CloudFront origin access control for a function URL needs the viewer to send the body's

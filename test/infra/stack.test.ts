@@ -66,7 +66,7 @@ describe('functions', () => {
   it('ingest: 30 s, 512 MB, and the environment the handler reads', () => {
     expect(props(template, ids.ingest)).toMatchObject({ Timeout: 30, MemorySize: 512 });
     expect(envOf(ids.ingest)).toMatchObject({
-      TABLE_NAME: { Ref: ids.table },
+      STORY_TABLE: { Ref: ids.table },
       ARTICLES_BUCKET: { Ref: ids.articles },
       ARTICLES_PREFIX: 'articles/',
       MAX_ARTICLE_BYTES: '1048576',
@@ -79,7 +79,7 @@ describe('functions', () => {
     expect(props(template, ids.publish).ReservedConcurrentExecutions).toBe(1);
     const env = envOf(ids.publish);
     expect(env).toMatchObject({
-      TABLE_NAME: { Ref: ids.table },
+      STORY_TABLE: { Ref: ids.table },
       ARTICLES_BUCKET: { Ref: ids.articles },
       ARTICLES_PREFIX: 'articles/',
       SITE_BUCKET: { Ref: ids.site },
@@ -98,7 +98,7 @@ describe('functions', () => {
 
   it('reconcile: knows the table, the bucket and the ingest queue', () => {
     expect(envOf(ids.reconcile)).toMatchObject({
-      TABLE_NAME: { Ref: ids.table },
+      STORY_TABLE: { Ref: ids.table },
       ARTICLES_BUCKET: { Ref: ids.articles },
       ARTICLES_PREFIX: 'articles/',
       INGEST_QUEUE_URL: { Ref: ids.ingestQueue },

@@ -83,7 +83,7 @@ async function freshEnv(): Promise<NodeJS.ProcessEnv> {
   await createStoryTable(clients.dynamo, table);
   const templates = join(import.meta.dirname, '../../templates');
   return {
-    TABLE_NAME: table,
+    STORY_TABLE: table,
     ARTICLES_BUCKET: ARTICLES,
     ARTICLES_PREFIX: 'articles/',
     SITE_BUCKET: SITE,
@@ -108,7 +108,7 @@ function seedRecords(): unknown[] {
 const s3Body = (record: unknown): string => JSON.stringify({ Records: [record] });
 
 async function storiesIn(env: NodeJS.ProcessEnv) {
-  const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
+  const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
   const stories = await store.newest(1000);
   return stories.map((story) => ({ id: story.id, title: story.title, members: [...story.members].sort() }));
 }
@@ -237,7 +237,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
     const response = await ingest(sqsEvent([...seedRecords(), record].map(s3Body)));
     expect(response.batchItemFailures).toEqual([]);
-    const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
+    const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
     const quarantined = await store.quarantined();
     expect(quarantined.map((q) => q.key)).toEqual(['broken.txt']);
     expect(quarantined[0]!.message).toContain('broken.txt');
@@ -248,7 +248,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
   it('quarantines a rejected version only while it is the newest one applied, and forgets it on removal', async () => {
     const env = await freshEnv();
     const deps = composeIngest({ clients, env, clock: FIXED_NOW });
-    const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
+    const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
     const key = `articles/${SEEDS[2]}`;
     const event = (sequencer: string, kind: 'created' | 'removed', size: number): ObjectEvent => ({
       kind,
@@ -293,7 +293,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     };
     const publish = makePublishHandler(() => composePublish({ clients, env, clock: FIXED_NOW, log }));
     await publish();
-    const store = new DynamoStore(clients.dynamo, env.TABLE_NAME!);
+    const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
     const story = (await store.newest(10)).find((s) => s.members.length === 2)!;
     const other = story.members.find((key) => key !== story.canonical)!;
     const guid = `<guid isPermaLink="false">${story.id}</guid>`;

@@ -137,7 +137,7 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
   const publish = makePublishHandler(() =>
     composePublish({
       clients,
-      env: { ...env, TABLE_NAME: storyTable, ARTICLES_PREFIX: `${storyTable}/` },
+      env: { ...env, STORY_TABLE: storyTable, ARTICLES_PREFIX: `${storyTable}/` },
       clock,
     }),
   );

@@ -218,16 +218,16 @@ async function upload(key: string, text: string): Promise<string> {
 
 async function setUp(batches: Step[][], index: number): Promise<World> {
   const prefix = `s${index}/`;
-  const env = { ARTICLES_BUCKET: ARTICLES, ARTICLES_PREFIX: prefix, TABLE_NAME: `base-${index}` };
+  const env = { ARTICLES_BUCKET: ARTICLES, ARTICLES_PREFIX: prefix, STORY_TABLE: `base-${index}` };
   const baseBodies: string[] = [];
   for (const [name, text] of Object.entries(BASE)) {
     const etag = await upload(`${prefix}${name}`, text);
     baseBodies.push(s3MessageBody(s3Record(prefix, { name, at: 0, text }, etag)));
   }
-  await tableWith(clients.dynamo, env.TABLE_NAME, []);
+  await tableWith(clients.dynamo, env.STORY_TABLE, []);
   const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: { now: () => new Date(T0) } }));
   expect((await ingest(sqsEvent(baseBodies))).batchItemFailures).toEqual([]);
-  const base = (await scanTable(clients.dynamo, env.TABLE_NAME)).filter((item) => item.pk !== 'DIRTY');
+  const base = (await scanTable(clients.dynamo, env.STORY_TABLE)).filter((item) => item.pk !== 'DIRTY');
   const baseStories = base.filter((item) => String(item.pk).startsWith('STORY#'));
   expect(baseStories.map((item) => [...(item.members as string[])].sort()).sort()).toEqual([
     ['a0.txt', 'a1.txt'],
@@ -295,7 +295,7 @@ async function run(
 ): Promise<RunResult> {
   const table = `t-${randomUUID().slice(0, 8)}`;
   await tableWith(clients.dynamo, table, start.items);
-  const env = { ...world.env, TABLE_NAME: table };
+  const env = { ...world.env, STORY_TABLE: table };
   let now = start.now;
   const clock = { now: () => new Date(now) };
   const crasher = new Crasher(crashAfter, start.writes);

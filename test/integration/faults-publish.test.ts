@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 const envFor = (table: string, site: string) => ({
-  TABLE_NAME: table,
+  STORY_TABLE: table,
   ARTICLES_BUCKET: ARTICLES,
   ARTICLES_PREFIX: 'articles/',
   SITE_BUCKET: site,

@@ -12,7 +12,8 @@ import { TemplateError } from '../../functions/core/render/templates.js';
 import { makeConfig, makeStories, makeStory } from '../fixtures/stories.js';
 import { loadTemplates } from '../helpers/templates.js';
 
-const config = makeConfig({ copyright: '© 2021 Test Wire' });
+// 20: the size check below holds for more stories than the default (10) lists.
+const config = makeConfig({ copyright: '© 2021 Test Wire', digest: { maxStories: 20 } });
 const templates = loadTemplates();
 const PLACEHOLDER = '{{unsubscribe_url}}';
 const links = {
