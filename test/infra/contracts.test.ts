@@ -23,7 +23,9 @@ function environmentOf(service: string): Record<string, unknown> {
         .POWERTOOLS_SERVICE_NAME === service,
   );
   expect(found, service).toHaveLength(1);
-  return (found[0]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  const [fn] = found;
+  if (!fn) throw new Error(`no function with the service name ${service}`);
+  return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
 describe('function contracts', () => {
