@@ -22,7 +22,7 @@ import {
   CloudFrontInvalidator,
   MAX_LISTED_PATHS,
 } from '../../functions/adapters/aws/cloudfront-invalidator.js';
-import { DynamoStore, PLAN_ITEM_BYTES, POSTING_CAP } from '../../functions/adapters/aws/dynamo-store.js';
+import { DynamoStore, PLAN_ITEM_BYTES } from '../../functions/adapters/aws/dynamo-store.js';
 import {
   DocChunksMissingError,
   FEATURE_CHUNK_BYTES,
@@ -42,6 +42,7 @@ import {
 } from '../../functions/adapters/aws/sqs-enqueue.js';
 import type { DocItem, IngestPlan, ObjectRecord, StoryItem } from '../../functions/core/cloud/ports.js';
 import { type ObjectEvent, parseS3Event } from '../../functions/core/cloud/s3-events.js';
+import { DEFAULT_POSTING_CAP as POSTING_CAP } from '../../functions/core/dedup/candidate-index.js';
 import { encodePack } from '../../functions/core/pipeline/shingle-pack.js';
 import { compareStories } from '../../functions/core/pipeline/story-view.js';
 import {

@@ -30,10 +30,8 @@ import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -45,6 +43,7 @@ import type {
   PublishStore,
   StoryItem,
 } from '../../core/cloud/ports.js';
+import { DEFAULT_POSTING_CAP } from '../../core/dedup/candidate-index.js';
 import type { SiteRefresh, StoryFeed } from '../../core/email/edition-ports.js';
 import type { Diagnostic } from '../../core/model.js';
 import type { CandidateHit } from '../../core/pipeline/assign-stories.js';
@@ -53,14 +52,13 @@ import { compareStories } from '../../core/pipeline/story-view.js';
 import { batchWriteAll, type WriteRequest } from './batch-write.js';
 import { mapLimit } from './concurrency.js';
 import { applied } from './conditional.js';
+import { DynamoTable, type Item, type QueryInput, type TableKey } from './dynamo-table.js';
 import { DocChunksMissingError, joinFeatures, splitFeatures } from './feature-chunks.js';
 
 /** The index listing stories by date; `infra/constructs/story-table.ts` imports it. */
 export const BY_DATE_INDEX = 'byDate';
 /** The index listing stories by first publication (`createdAt`), for the email editions. */
 export const BY_CREATED_INDEX = 'byCreated';
-/** Docs returned per fingerprint: a lookup costs the same however large the corpus grows. */
-export const POSTING_CAP = 64;
 const CANDIDATE_QUERIES_IN_FLIGHT = 16;
 /** Largest plan JSON kept on one item, leaving room under DynamoDB's 400 KB item limit. */
 export const PLAN_ITEM_BYTES = 350 * 1024;
@@ -71,8 +69,6 @@ export class PlanPartsMissingError extends Error {
     this.name = 'PlanPartsMissingError';
   }
 }
-
-type Item = Record<string, unknown>;
 
 export interface QuarantinedObject {
   key: string;
@@ -128,10 +124,14 @@ function storedFeatures(docId: string, head: Item, items: Item[]): Uint8Array {
 
 /** The edition function uses it as `StoryFeed` and `SiteRefresh`: it reads and nudges the story table too. */
 export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRefresh {
+  private readonly table: DynamoTable;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.table = new DynamoTable(client, tableName);
+  }
 
   // --- object records -------------------------------------------------------------------------
 
@@ -142,20 +142,15 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
 
   putObjectIf(record: ObjectRecord, previous: ObjectRecord | undefined): Promise<boolean> {
     const { key, ...fields } = record;
-    return applied(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: 'OBJ', sk: key, ...fields },
-          ...(previous
-            ? {
-                ConditionExpression: '#v = :v AND #s = :s',
-                ExpressionAttributeNames: { '#v': 'version', '#s': 'sequencer' },
-                ExpressionAttributeValues: { ':v': previous.version, ':s': previous.sequencer },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }),
-      ),
+    return this.table.putIf(
+      { pk: 'OBJ', sk: key, ...fields },
+      previous
+        ? {
+            ConditionExpression: '#v = :v AND #s = :s',
+            ExpressionAttributeNames: { '#v': 'version', '#s': 'sequencer' },
+            ExpressionAttributeValues: { ':v': previous.version, ':s': previous.sequencer },
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' },
     );
   }
 
@@ -306,13 +301,14 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
           ExpressionAttributeValues: { ':pk': fingerprintKey(fp) },
           ProjectionExpression: 'sk, #keys',
           ExpressionAttributeNames: { '#keys': 'keys' },
-          Limit: POSTING_CAP + 1,
+          Limit: DEFAULT_POSTING_CAP + 1,
           ConsistentRead: true,
         }),
       );
       const items = page.Items ?? [];
-      // A fingerprint carried by more docs than the cap is frequent: evidence of nothing.
-      if (items.length > POSTING_CAP) return;
+      // A fingerprint carried by more docs than the cap (the local index's too) is frequent: evidence of
+      // nothing. Docs returned per fingerprint are capped, so a lookup costs the same however large the corpus.
+      if (items.length > DEFAULT_POSTING_CAP) return;
       for (const item of items) {
         const docId = String(item.sk);
         const hit = found.get(docId);
@@ -429,23 +425,16 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
   async newest(limit: number): Promise<StoryItem[]> {
     if (limit <= 0) return [];
     const items: StoryItem[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_DATE_INDEX,
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': 'STORY' },
-          ScanIndexForward: false,
-          Limit: limit + 1,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    for await (const page of this.table.pages({
+      IndexName: BY_DATE_INDEX,
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': 'STORY' },
+      ScanIndexForward: false,
+      Limit: limit + 1,
+    })) {
       for (const item of page.Items ?? []) items.push(toStory(item));
-      start = page.LastEvaluatedKey;
       if (items.length > limit && items[items.length - 1]!.date !== items[limit - 1]!.date) break;
-    } while (start);
+    }
     const boundary = items[limit - 1]?.date;
     return items
       .filter((story, i) => i < limit || story.date === boundary)
@@ -642,41 +631,22 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
 
   // --- plumbing -------------------------------------------------------------------------------
 
-  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    return Item;
+  private get(key: TableKey): Promise<Item | undefined> {
+    return this.table.get(key);
   }
 
-  private async put(item: Item): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  private put(item: Item): Promise<void> {
+    return this.table.put(item);
   }
 
   private queryPartition(pk: string, limit?: number): Promise<Item[]> {
-    return this.queryAll(
+    return this.table.query(
       { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true },
       limit,
     );
   }
 
-  /** Follows pagination to the end, or until `limit` items. */
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Infinity): Promise<Item[]> {
-    const items: Item[] = [];
-    if (limit <= 0) return items;
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.tableName,
-          ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start && items.length < limit);
-    return items;
+  private queryAll(input: QueryInput, limit?: number): Promise<Item[]> {
+    return this.table.query(input, limit);
   }
 }

@@ -12,7 +12,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -25,8 +24,7 @@ import type {
   EditionStore,
 } from '../../core/email/edition-ports.js';
 import { applied } from './conditional.js';
-
-type Item = Record<string, unknown>;
+import { DynamoTable, type Item } from './dynamo-table.js';
 
 const EDITIONS = 'EDITION';
 const contentKey = (editionId: string) => ({ pk: `EDITION#${editionId}`, sk: 'CONTENT' });
@@ -169,29 +167,22 @@ export class DynamoEditionStore implements EditionStore {
     status: EditionStatus,
     beforeId?: string,
   ): Promise<EditionRecord | undefined> {
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: beforeId === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
-          FilterExpression: condition,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pk': EDITIONS,
-            ':status': status,
-            ...(beforeId === undefined ? {} : { ':before': beforeId }),
-          },
-          ScanIndexForward: false,
-          Limit: LOOKBACK_PAGE,
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    for await (const page of new DynamoTable(this.client, this.tableName).pages({
+      KeyConditionExpression: beforeId === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
+      FilterExpression: condition,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': EDITIONS,
+        ':status': status,
+        ...(beforeId === undefined ? {} : { ':before': beforeId }),
+      },
+      ScanIndexForward: false,
+      Limit: LOOKBACK_PAGE,
+      ConsistentRead: true,
+    })) {
       const first = page.Items?.[0];
       if (first) return toRecord(first);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return undefined;
   }
 }
