@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AwsClients, createDocumentClient, createS3Client } from '../adapters/aws/clients.js';
+import { sleep } from '../adapters/aws/concurrency.js';
 import { DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { S3ObjectReader } from '../adapters/aws/s3-articles.js';
 import type { IngestDeps, IngestLog } from '../core/cloud/ingest.js';
@@ -24,6 +25,9 @@ export function composeIngest(
     prefix: prefixOf(env),
     maxArticleBytes: getIntFromEnv('MAX_ARTICLE_BYTES', Number(ENV_DEFAULTS.MAX_ARTICLE_BYTES), env),
     owner: randomUUID(),
+    sleep,
+    random: Math.random,
+    ticks: Date.now,
     ...(options.log ? { log: options.log } : {}),
   };
 }

@@ -48,7 +48,7 @@ export async function composePublish(
     invalidator: distributionId
       ? new CloudFrontInvalidator(clients.cloudfront, distributionId)
       : noopInvalidator,
-    now: clockOf(options, env).now(),
+    clock: clockOf(options, env),
     renderKey: renderKeyOf(config, templates),
     getRenderKey: () => store.getRenderKey(),
     setRenderKey: (key) => store.setRenderKey(key),

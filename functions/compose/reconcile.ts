@@ -31,6 +31,6 @@ export function composeReconcile(
     enqueue: sqsEnqueuer(clients.sqs, getStringFromEnv('INGEST_QUEUE_URL', env)),
     bucket,
     prefix,
-    now: clockOf(options, env).now(),
+    clock: clockOf(options, env),
   };
 }

@@ -10,6 +10,7 @@ import { composeBounces } from '../compose/bounces.js';
 import { BounceMessageError, parseBounceNotice } from '../core/email/bounce-events.js';
 import { applyBounceNotice, type BounceDeps } from '../core/email/bounces.js';
 import { FUNCTIONS } from './contracts.js';
+import { composedOnce } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.bounces.service });
 
@@ -18,9 +19,9 @@ export class BounceBatchError extends Error {
 }
 
 export function makeBouncesHandler(compose: () => BounceDeps) {
-  let deps: BounceDeps | undefined;
+  const deps = composedOnce(compose);
   return async (event: SNSEvent): Promise<void> => {
-    deps ??= compose();
+    const ready = await deps();
     const failed: string[] = [];
     for (const record of event.Records) {
       const messageId = record.Sns.MessageId;
@@ -37,7 +38,7 @@ export function makeBouncesHandler(compose: () => BounceDeps) {
         continue;
       }
       try {
-        for (const result of await applyBounceNotice(deps, notice)) {
+        for (const result of await applyBounceNotice(ready, notice)) {
           const entry = { messageId, kind: notice.kind, feedbackId: notice.feedbackId, ...result };
           if (result.action === 'unknown-subscriber' || result.action === 'invalid-address') {
             logger.warn('feedback for an address that is not a subscriber', entry);

@@ -15,18 +15,14 @@ import {
 } from '../core/email/subscribe-mailer.js';
 import { ConfirmationRenderer } from '../core/render/confirmation.js';
 import { FUNCTIONS } from './contracts.js';
+import { composedOnce } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.confirmMailer.service });
 
 export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDeps>) {
-  let deps: Promise<ConfirmMailerDeps> | undefined;
+  const deps = composedOnce(compose);
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    deps ??= compose().catch((error: unknown) => {
-      // A failed cold start (a secret not readable yet) must not stick to the container.
-      deps = undefined;
-      throw error;
-    });
-    const ready = await deps;
+    const ready = await deps();
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
       event,

@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { composeEdition } from '../compose/edition.js';
 import { type EditionDeps, type EditionOutcome, runEdition } from '../core/email/edition-run.js';
 import { FUNCTIONS } from './contracts.js';
+import { composedOnce } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.edition.service });
 
@@ -15,14 +16,10 @@ export interface EditionEvent {
 }
 
 export function makeEditionHandler(compose: () => Promise<EditionDeps>) {
-  let deps: Promise<EditionDeps> | undefined;
+  const deps = composedOnce(compose);
   return async (event: EditionEvent): Promise<EditionOutcome> => {
-    deps ??= compose().catch((error: unknown) => {
-      deps = undefined;
-      throw error;
-    });
     try {
-      const outcome = await runEdition(await deps, event?.scheduledTime);
+      const outcome = await runEdition(await deps(), event?.scheduledTime);
       logger.info('edition handled', { ...outcome });
       return outcome;
     } catch (error) {

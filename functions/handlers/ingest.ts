@@ -10,19 +10,20 @@ import {
   applyEvent,
   batchOrder,
   type IngestDeps,
+  orderBatch,
   type PreparedEvent,
   prepareEvent,
 } from '../core/cloud/ingest.js';
 import { parseS3Event } from '../core/cloud/s3-events.js';
 import { FUNCTIONS } from './contracts.js';
+import { composedOnce } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.ingest.service });
 
 export function makeIngestHandler(compose: () => IngestDeps) {
-  let deps: IngestDeps | undefined;
+  const deps = composedOnce(compose);
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    deps ??= compose();
-    const ready = deps;
+    const ready = await deps();
     // Fetching and parsing need no coordination: done for every message at once, before the lease.
     const prepared = new Map<string, PreparedEvent[] | Error>();
     await Promise.all(
@@ -36,17 +37,7 @@ export function makeIngestHandler(compose: () => IngestDeps) {
         }
       }),
     );
-    // The same first-seen order as the local build gives the same story ids for the same files.
-    const lead = (record: SQSRecord) => {
-      const list = prepared.get(record.messageId);
-      return Array.isArray(list) ? list[0] : undefined;
-    };
-    const records = [...event.Records].sort((a, b) => {
-      const pa = lead(a);
-      const pb = lead(b);
-      if (!pa || !pb) return pa ? -1 : pb ? 1 : 0;
-      return batchOrder(pa, pb);
-    });
+    const records = orderBatch(event.Records, (record) => prepared.get(record.messageId));
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
       { Records: records },

@@ -12,15 +12,15 @@ import { composeSender } from '../compose/sender.js';
 import { parseEditionSendMessage } from '../core/email/fan-out.js';
 import { ChunkRetryError, type SenderDeps, sendChunk } from '../core/email/send-chunk.js';
 import { FUNCTIONS } from './contracts.js';
+import { composedOnce } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.sender.service });
 
 export function makeSenderHandler(compose: () => SenderDeps) {
   // Once per container: the token bucket and the edition cache live as long as it does.
-  let deps: SenderDeps | undefined;
+  const deps = composedOnce(compose);
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    deps ??= compose();
-    const ready = deps;
+    const ready = await deps();
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
       event,

@@ -14,6 +14,7 @@ import {
   unavailableResponse,
 } from '../core/email/subscribe-http.js';
 import { FUNCTIONS } from './contracts.js';
+import { composedOnce } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.subscribeApi.service });
 
@@ -38,12 +39,12 @@ export function toApiRequest(event: APIGatewayProxyEventV2): ApiRequest {
 }
 
 export function makeSubscribeApiHandler(compose: () => SubscribeApiDeps) {
-  let deps: SubscribeApiDeps | undefined;
+  const deps = composedOnce(compose);
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    deps ??= compose();
+    const ready = await deps();
     const request = toApiRequest(event);
     try {
-      const { response, event: outcome } = await handleApiRequest(deps, request);
+      const { response, event: outcome } = await handleApiRequest(ready, request);
       if (outcome.outcome === 'forbidden') {
         // Someone calls the function URL directly: where from, for an operator who wants to know.
         logger.warn('api request not from CloudFront', {
@@ -59,7 +60,7 @@ export function makeSubscribeApiHandler(compose: () => SubscribeApiDeps) {
         path: request.path,
         error: error as Error,
       });
-      return unavailableResponse(deps.site, request);
+      return unavailableResponse(ready.site, request);
     }
   };
 }

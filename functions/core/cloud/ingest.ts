@@ -22,6 +22,12 @@ export interface IngestDeps {
   leaseTtlMs?: number;
   /** How long to wait for the lease before giving up (the message is then retried). */
   leaseWaitMs?: number;
+  /** Waits between lease attempts (a timer in the handler, virtual in tests), as the sender's do. */
+  sleep: (ms: number) => Promise<void>;
+  /** Jitter of the lease back-off, from [0, 1). */
+  random: () => number;
+  /** Milliseconds on a clock for the lease deadline (wall time in the handler). */
+  ticks: () => number;
   log?: IngestLog;
 }
 
@@ -101,8 +107,6 @@ export async function prepareEvent(deps: IngestDeps, event: ObjectEvent): Promis
     : { event, key, kind: 'rejected', diagnostic: outcome.diagnostic };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * How long the dedup lease lives unless released: longer than the ingest function's timeout, so only a
  * holder that died (a timeout, a crash) ever loses it (checked against the stack in test/infra).
@@ -111,11 +115,11 @@ export const LEASE_TTL_MS = 60_000;
 
 async function withLease<T>(deps: IngestDeps, key: string, work: () => Promise<T>): Promise<T> {
   const ttl = deps.leaseTtlMs ?? LEASE_TTL_MS;
-  const deadline = Date.now() + (deps.leaseWaitMs ?? 20_000);
+  const deadline = deps.ticks() + (deps.leaseWaitMs ?? 20_000);
   let delay = 20;
   while (!(await deps.store.acquireLease(deps.owner, ttl, deps.clock.now()))) {
-    if (Date.now() > deadline) throw new LeaseUnavailableError(key);
-    await sleep(delay + Math.random() * delay);
+    if (deps.ticks() > deadline) throw new LeaseUnavailableError(key);
+    await deps.sleep(delay + deps.random() * delay);
     delay = Math.min(delay * 2, 500);
   }
   try {
@@ -169,4 +173,25 @@ export function batchOrder(a: PreparedEvent, b: PreparedEvent): number {
   const db = date(b);
   if (da !== db) return da < db ? -1 : 1;
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/**
+ * A batch's messages in the order to apply them: by their first prepared event in `batchOrder`, the
+ * same first-seen order as the local build, so the same files get the same story ids. Messages
+ * that could not be prepared go last (they are reported failed).
+ */
+export function orderBatch<R>(
+  records: readonly R[],
+  prepared: (record: R) => PreparedEvent[] | Error | undefined,
+): R[] {
+  const lead = (record: R) => {
+    const list = prepared(record);
+    return Array.isArray(list) ? list[0] : undefined;
+  };
+  return [...records].sort((a, b) => {
+    const pa = lead(a);
+    const pb = lead(b);
+    if (!pa || !pb) return pa ? -1 : pb ? 1 : 0;
+    return batchOrder(pa, pb);
+  });
 }

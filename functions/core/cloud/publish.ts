@@ -2,7 +2,7 @@ import type { SiteConfig, Story } from '../model.js';
 import { articlePage, loadStory } from '../pipeline/build.js';
 import { type CatalogEntry, publishSite, type StoryCatalog } from '../pipeline/publish-site.js';
 import type { StoryRecord } from '../pipeline/state.js';
-import { ArticleNotFoundError, type ArticleSource, type SiteSink } from '../ports.js';
+import { ArticleNotFoundError, type ArticleSource, type Clock, type SiteSink } from '../ports.js';
 import type { SiteRenderer } from '../render/site.js';
 import type { CacheInvalidator, PublishStore, StoryItem } from './ports.js';
 
@@ -14,7 +14,8 @@ export interface PublishDeps {
   site: SiteRenderer;
   config: SiteConfig;
   invalidator: CacheInvalidator;
-  now: Date;
+  /** Read once per publish: every page of one run is rendered at the same time. */
+  clock: Clock;
   /** Hash of config and templates: when it differs from the stored one, every page is rendered again. */
   renderKey: string;
   getRenderKey(): Promise<string | undefined>;
@@ -34,11 +35,16 @@ export interface PublishLog {
  * removal has not reached the stories yet must not fail the whole site: the story is shown from
  * another copy, or left out until the ingest updates it (which marks it for the next publish).
  */
-async function readableStory(deps: PublishDeps, id: string, record: StoryRecord): Promise<Story | undefined> {
+async function readableStory(
+  deps: PublishDeps,
+  now: Date,
+  id: string,
+  record: StoryRecord,
+): Promise<Story | undefined> {
   const keys = [record.canonical, ...record.members.filter((key) => key !== record.canonical)];
   for (const key of keys) {
     try {
-      const story = await loadStory(deps.source, deps.config, deps.now, id, { ...record, canonical: key });
+      const story = await loadStory(deps.source, deps.config, now, id, { ...record, canonical: key });
       if (key !== record.canonical)
         deps.log?.warn('story shown from another member: its canonical article is missing', {
           storyId: id,
@@ -73,6 +79,7 @@ const entry = (story: StoryItem): CatalogEntry => ({ id: story.id, record: story
  */
 export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<PublishResult> {
   const { store } = deps;
+  const now = deps.clock.now();
   const marks = await store.dirty(limit);
   const rerenderAll =
     (await deps.getRenderKey()) !== deps.renderKey || !(await deps.sink.exists('index.html'));
@@ -106,7 +113,7 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
     month: async (month) => (await store.month(month)).map(entry),
     months: () => store.months(),
   };
-  const load = (id: string, record: StoryRecord) => readableStory(deps, id, record);
+  const load = (id: string, record: StoryRecord) => readableStory(deps, now, id, record);
   const latestDigest = await deps.latestDigest?.();
   const result = await publishSite(
     {

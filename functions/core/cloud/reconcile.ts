@@ -1,4 +1,4 @@
-import type { SourceEntry } from '../ports.js';
+import type { Clock, SourceEntry } from '../ports.js';
 import type { ObjectRecord } from './ports.js';
 import type { ObjectEvent } from './s3-events.js';
 
@@ -11,7 +11,7 @@ export interface ReconcileDeps {
   enqueue(events: ObjectEvent[]): Promise<void>;
   bucket: string;
   prefix: string;
-  now: Date;
+  clock: Clock;
 }
 
 export interface ReconcileResult {
@@ -29,7 +29,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const [listing, records] = await Promise.all([deps.list(), deps.records()]);
   const byKey = new Map(records.map((record) => [record.key, record]));
   const listed = new Set(listing.map((entry) => entry.key));
-  const eventTime = deps.now.toISOString();
+  const eventTime = deps.clock.now().toISOString();
   const events: ObjectEvent[] = [];
   const missing: string[] = [];
   const stale: string[] = [];
