@@ -4,10 +4,10 @@
  * articles held in memory, cold or in batches, and scores the result against the labels.
  */
 import { MemoryBlobStore } from '../functions/adapters/memory/memory-blob-store.js';
-import { STATE_BLOB } from '../functions/core/pipeline/build.js';
-import { ingest } from '../functions/core/pipeline/local-ingest.js';
-import { prepareArticle } from '../functions/core/pipeline/prepare.js';
-import { type BuildState, emptyState, encodeState } from '../functions/core/pipeline/state.js';
+import { STATE_BLOB } from '../functions/core/local/build.js';
+import { ingest } from '../functions/core/local/ingest.js';
+import { type BuildState, emptyState, encodeState } from '../functions/core/local/state.js';
+import { prepareArticle } from '../functions/core/stories/prepare.js';
 
 export interface LabelledArticle {
   path: string;

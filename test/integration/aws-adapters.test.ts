@@ -43,8 +43,8 @@ import {
 import type { DocItem, IngestPlan, ObjectRecord, StoryItem } from '../../functions/core/cloud/ports.js';
 import { type ObjectEvent, parseS3Event } from '../../functions/core/cloud/s3-events.js';
 import { DEFAULT_POSTING_CAP as POSTING_CAP } from '../../functions/core/dedup/candidate-index.js';
-import { encodePack } from '../../functions/core/pipeline/shingle-pack.js';
-import { compareStories } from '../../functions/core/pipeline/story-view.js';
+import { encodePack } from '../../functions/core/stories/shingle-pack.js';
+import { compareStories } from '../../functions/core/stories/story-view.js';
 import {
   createStoryTable,
   type DynamoEmulator,

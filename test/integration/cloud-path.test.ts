@@ -25,7 +25,7 @@ import { composePublish } from '../../functions/compose/publish.js';
 import { composeReconcile } from '../../functions/compose/reconcile.js';
 import { applyEvent, prepareEvent } from '../../functions/core/cloud/ingest.js';
 import type { ObjectEvent } from '../../functions/core/cloud/s3-events.js';
-import { articleId } from '../../functions/core/pipeline/prepare.js';
+import { articleId } from '../../functions/core/stories/prepare.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { makeReconcileHandler } from '../../functions/handlers/reconcile.js';

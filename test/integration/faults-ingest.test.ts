@@ -27,7 +27,7 @@ import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { composeIngest } from '../../functions/compose/ingest.js';
 import { composeLocal } from '../../functions/compose/local.js';
 import type { IngestDeps } from '../../functions/core/cloud/ingest.js';
-import { build } from '../../functions/core/pipeline/build.js';
+import { build } from '../../functions/core/local/build.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import {
   createRng,

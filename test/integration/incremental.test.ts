@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { articleId } from '../../functions/core/pipeline/prepare.js';
+import { articleId } from '../../functions/core/stories/prepare.js';
 import { runCli, snapshot, workspace } from '../helpers/cli.js';
 import { parseWithFeedparser } from '../helpers/readers.js';
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { articleId } from '../../functions/core/pipeline/prepare.js';
 import { escapeHtml } from '../../functions/core/render/html.js';
+import { articleId } from '../../functions/core/stories/prepare.js';
 import { type CliRun, runCli, workspace } from '../helpers/cli.js';
 import {
   newsboatUnread,

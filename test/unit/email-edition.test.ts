@@ -27,8 +27,8 @@ import {
 } from '../../functions/core/email/fan-out.js';
 import type { Recipient, RecipientDirectory } from '../../functions/core/email/ports.js';
 import type { OutputFile } from '../../functions/core/model.js';
-import { listingStory } from '../../functions/core/pipeline/story-view.js';
 import { DigestRenderer } from '../../functions/core/render/digest.js';
+import { listingStory } from '../../functions/core/stories/story-view.js';
 import { makeConfig } from '../fixtures/stories.js';
 import { loadTemplates } from '../helpers/templates.js';
 

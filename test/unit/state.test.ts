@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { concatBytes, decodeDoc, decodePack, encodeDoc } from '../../functions/core/pipeline/shingle-pack.js';
-import {
-  decodeState,
-  emptyState,
-  encodeState,
-  StateFormatError,
-} from '../../functions/core/pipeline/state.js';
+import { decodeState, emptyState, encodeState, StateFormatError } from '../../functions/core/local/state.js';
+import { concatBytes, decodeDoc, decodePack, encodeDoc } from '../../functions/core/stories/shingle-pack.js';
 
 const sample = () => {
   const state = emptyState();

@@ -46,9 +46,9 @@ import type {
 import { DEFAULT_POSTING_CAP } from '../../core/dedup/candidate-index.js';
 import type { SiteRefresh, StoryFeed } from '../../core/email/edition-ports.js';
 import type { Diagnostic } from '../../core/model.js';
-import type { CandidateHit } from '../../core/pipeline/assign-stories.js';
-import { decodePack, encodePack } from '../../core/pipeline/shingle-pack.js';
-import { compareStories } from '../../core/pipeline/story-view.js';
+import type { CandidateHit } from '../../core/stories/assign-stories.js';
+import { decodePack, encodePack } from '../../core/stories/shingle-pack.js';
+import { compareStories } from '../../core/stories/story-view.js';
 import { batchWriteAll, type WriteRequest } from './batch-write.js';
 import { mapLimit } from './concurrency.js';
 import { applied } from './conditional.js';

@@ -7,10 +7,10 @@ import { ARTICLE_EXTENSIONS } from '../../adapters/local/file-source.js';
 import { FolderError, requireReadableFolder, requireWritableFolder } from '../../adapters/local/folders.js';
 import { ConfigError } from '../../core/config.js';
 import { CandidateIndexFormatError } from '../../core/dedup/candidate-index.js';
-import type { BuildReport } from '../../core/pipeline/build.js';
-import { PackFormatError } from '../../core/pipeline/shingle-pack.js';
-import { StateFormatError } from '../../core/pipeline/state.js';
+import type { BuildReport } from '../../core/local/build.js';
+import { StateFormatError } from '../../core/local/state.js';
 import type { Progress } from '../../core/ports.js';
+import { PackFormatError } from '../../core/stories/shingle-pack.js';
 import { defineCommand, EXIT_OK, EXIT_PARTIAL, runCommand, UsageError, UserError } from '../support.js';
 
 /** One entry per option: the parser and `--help` both read this table. */
@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     // Loaded once the arguments and folders are known to be good: --help and a mistake answer at once.
     const [{ composeLocal }, { build }, { TemplateError }] = await Promise.all([
       import('../../compose/local.js'),
-      import('../../core/pipeline/build.js'),
+      import('../../core/local/build.js'),
       import('../../core/render/templates.js'),
     ]);
     let local: Awaited<ReturnType<typeof composeLocal>> | undefined;

@@ -8,7 +8,7 @@ import { FileBlobStore } from '../../adapters/local/file-blob-store.js';
 import { loadConfig } from '../../compose/local.js';
 import { systemClock } from '../../compose/shared.js';
 import { formatExplanation } from '../../core/dedup/explain.js';
-import { type ExplainReport, explainFiles } from '../../core/pipeline/explain-files.js';
+import { type ExplainReport, explainFiles } from '../../core/local/explain-files.js';
 
 export interface ExplainOptions {
   files: string[];

@@ -14,10 +14,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { contentFeatures } from '../dedup/doc-features.js';
-import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../pipeline/assign-stories.js';
-import { contentKeys } from '../pipeline/local-ingest.js';
-import { articleId } from '../pipeline/prepare.js';
-import { type MemberInfo, storyRecordFromCluster } from '../pipeline/story-record.js';
+import { contentKeys } from '../local/ingest.js';
+import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../stories/assign-stories.js';
+import { articleId } from '../stories/prepare.js';
+import { type MemberInfo, storyRecordFromCluster } from '../stories/story-record.js';
 import type { PreparedEvent } from './ingest.js';
 import type { DocItem, IngestPlan, IngestStore, ObjectRecord, StoryItem } from './ports.js';
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../model.js';
-import { type PreparedDoc, prepareArticle } from '../pipeline/prepare.js';
 import type { Clock } from '../ports.js';
+import { type PreparedDoc, prepareArticle } from '../stories/prepare.js';
 import { carryOut, planEvent } from './ingest-plan.js';
 import type { IngestStore, ObjectRecord } from './ports.js';
 import { compareSequencers, type ObjectEvent } from './s3-events.js';

@@ -4,9 +4,9 @@
  * writes only (no transactions); tests run the same adapter against dynalite.
  */
 import type { StoredFeatures } from '../dedup/doc-features.js';
+import type { StoryRecord } from '../local/state.js';
 import type { Diagnostic } from '../model.js';
-import type { CandidateHit } from '../pipeline/assign-stories.js';
-import type { StoryRecord } from '../pipeline/state.js';
+import type { CandidateHit } from '../stories/assign-stories.js';
 
 /** What was last applied for one object key. */
 export interface ObjectRecord {

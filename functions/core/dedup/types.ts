@@ -1,6 +1,6 @@
 /**
  * Contracts of the deduplication core. The pure functions live in this folder; the pipeline
- * (`../pipeline/`) drives them against a repository port, so the same logic runs over the local
+ * (`../stories/`, `../local/`, `../cloud/`) drives them against a repository port, so the same logic runs over the local
  * state files and over DynamoDB.
  */
 

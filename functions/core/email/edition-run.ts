@@ -7,8 +7,8 @@
  */
 import type { CacheInvalidator, StoryItem } from '../cloud/ports.js';
 import type { SiteConfig, Story } from '../model.js';
-import { compareStories } from '../pipeline/story-view.js';
 import type { Clock, SiteSink } from '../ports.js';
+import { compareStories } from '../stories/story-view.js';
 import {
   archivePathFor,
   type DigestRender,

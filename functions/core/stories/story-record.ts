@@ -1,6 +1,6 @@
 import type { Cluster } from '../dedup/types.js';
+import type { StoryRecord } from '../local/state.js';
 import { slugify } from '../slug.js';
-import type { StoryRecord } from './state.js';
 
 /** What a story record needs of each member. */
 export interface MemberInfo {

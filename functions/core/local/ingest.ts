@@ -15,14 +15,14 @@ import {
   assignStories,
   type DedupView,
   FREQUENT_KEY_DOCS,
-} from './assign-stories.js';
+} from '../stories/assign-stories.js';
+import { articleId, type PreparedDoc, type PrepareOutcome } from '../stories/prepare.js';
+import { concatBytes, decodeDoc } from '../stories/shingle-pack.js';
+import { type MemberInfo, storyRecordFromCluster } from '../stories/story-record.js';
 import { CorpusIndex } from './corpus-index.js';
 import { MailedMemory } from './mailed.js';
-import { articleId, type PreparedDoc, type PrepareOutcome } from './prepare.js';
 import { updateRelated } from './related-update.js';
-import { concatBytes, decodeDoc } from './shingle-pack.js';
 import type { BuildState, FileRecord, StoryRecord } from './state.js';
-import { type MemberInfo, storyRecordFromCluster } from './story-record.js';
 import { rankOfDocId, updateTemplates } from './template-update.js';
 
 /** Docs per shingle-pack segment. */

@@ -11,7 +11,7 @@ import { CandidateIndex, UNCAPPED } from '../dedup/candidate-index.js';
 import type { StoredFeatures } from '../dedup/doc-features.js';
 import { type DedupFeatures, isDuplicate } from '../dedup/similarity.js';
 import type { BlobStore } from '../ports.js';
-import { FREQUENT_KEY_DOCS } from './assign-stories.js';
+import { FREQUENT_KEY_DOCS } from '../stories/assign-stories.js';
 import type { BuildState, FileRecord } from './state.js';
 
 export const GHOSTS_BLOB = 'ghosts.bin';

@@ -3,16 +3,16 @@ import type { Diagnostic, Edition, RelatedLink, SiteConfig, Story } from '../mod
 import type { ArticleSource, BlobStore, Clock, Progress, SiteSink, SourceEntry } from '../ports.js';
 import type { DigestRenderer } from '../render/digest.js';
 import type { SiteRenderer } from '../render/site.js';
+import type { PrepareOptions, PrepareOutcome } from '../stories/prepare.js';
+import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from '../stories/publish-site.js';
+import { compareStories, storyFromRecord } from '../stories/story-view.js';
 import { planEdition } from './edition.js';
-import { ingest } from './local-ingest.js';
-import type { PrepareOptions, PrepareOutcome } from './prepare.js';
-import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from './publish-site.js';
+import { ingest } from './ingest.js';
 import { type BuildState, decodeState, encodeState, type StoryRecord } from './state.js';
-import { compareStories, storyFromRecord } from './story-view.js';
 
 export const STATE_BLOB = 'state.json';
 export { INDEX_BLOB } from './corpus-index.js';
-export { SEGMENT_DOCS } from './local-ingest.js';
+export { SEGMENT_DOCS } from './ingest.js';
 
 export interface Renderers {
   site: SiteRenderer;

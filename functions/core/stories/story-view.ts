@@ -1,6 +1,6 @@
+import type { StoryRecord } from '../local/state.js';
 import type { ParsedArticle, RelatedLink, Story } from '../model.js';
 import { blocksToText } from '../render/html.js';
-import type { StoryRecord } from './state.js';
 
 const SUMMARY_CHARS = 280;
 
