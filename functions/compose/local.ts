@@ -12,18 +12,15 @@ import { describeFsError } from '../adapters/local/folders.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import { bundleWorker, WorkerPool } from '../adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from '../core/config.js';
-import {
-  type BuildDeps,
-  type BuildOptions,
-  type PageJob,
-  sequentialPageWriter,
-} from '../core/local/build.js';
+import type { BuildDeps, BuildOptions } from '../core/local/build.js';
+import { sequentialPageWriter } from '../core/local/render.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
 import { SiteRenderer } from '../core/render/site.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
+import type { PageJob } from '../core/stories/story-pages.js';
 import { renderKeyOf, systemClock } from './shared.js';
 
 export interface LocalOptions {

@@ -119,3 +119,30 @@ export interface OutputFile {
   contentType: string;
   body: string;
 }
+
+/**
+ * A story as both paths store it (the local state, the cloud story table): which articles it holds,
+ * the canonical one, and what its pages and listings show without reading an article.
+ */
+export interface StoryRecord {
+  slug: string;
+  /** Source key of the most complete member. */
+  canonical: string;
+  /** The version of the canonical member the content was read from. */
+  canonicalVersion?: string;
+  /** Source keys, canonical first. */
+  members: string[];
+  /** Earliest date a member carries (first-seen times only when no member has a date). */
+  date: string;
+  /** When the content (the canonical member) last changed; see `storyRecordFromCluster`. */
+  updated: string;
+  title: string;
+  /** Containment of each non-canonical member in the canonical, keyed by source. */
+  evidence: Record<string, { containment: number; coverage: number }>;
+  /** The build that first published the story. */
+  createdBuild: number;
+  /** Ids of other stories on the same event (related coverage), best first; see `dedup/related.ts`. */
+  related?: string[];
+  /** The edition its content went out in (possibly as another story, see `mailed.ts`): never mailed again. */
+  mailed?: number;
+}

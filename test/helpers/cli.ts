@@ -3,7 +3,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, s
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildReport } from '../../functions/core/local/build.js';
+import type { BuildReport } from '../../functions/core/local/report.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SEEDS_DIR = join(REPO, 'articles');

@@ -3,12 +3,12 @@
  * so that a large build uses every core. It runs the same core functions as the single-thread path.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { articlePage, loadStory, type PageJob } from '../../core/local/build.js';
 import type { SiteConfig } from '../../core/model.js';
 import type { SourceEntry } from '../../core/ports.js';
 import { SiteRenderer } from '../../core/render/site.js';
 import type { TemplateSources } from '../../core/render/templates.js';
 import { type PrepareOptions, packOutcomes, prepareEntries } from '../../core/stories/prepare.js';
+import { articlePage, loadStory, type PageJob } from '../../core/stories/story-pages.js';
 import { FileSiteSink } from './file-sink.js';
 import { FileArticleSource } from './file-source.js';
 

@@ -7,7 +7,7 @@ import { ARTICLE_EXTENSIONS } from '../../adapters/local/file-source.js';
 import { FolderError, requireReadableFolder, requireWritableFolder } from '../../adapters/local/folders.js';
 import { ConfigError } from '../../core/config.js';
 import { CandidateIndexFormatError } from '../../core/dedup/candidate-index.js';
-import type { BuildReport } from '../../core/local/build.js';
+import type { BuildReport } from '../../core/local/report.js';
 import { StateFormatError } from '../../core/local/state.js';
 import type { Progress } from '../../core/ports.js';
 import { PackFormatError } from '../../core/stories/shingle-pack.js';

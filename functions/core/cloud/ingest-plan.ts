@@ -14,12 +14,26 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { contentFeatures } from '../dedup/doc-features.js';
-import { contentKeys } from '../local/ingest.js';
+import type { Diagnostic } from '../model.js';
 import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../stories/assign-stories.js';
+import { contentKeys } from '../stories/content-keys.js';
+import type { PreparedDoc } from '../stories/prepare.js';
 import { articleId } from '../stories/prepare.js';
 import { type MemberInfo, storyRecordFromCluster } from '../stories/story-record.js';
-import type { PreparedEvent } from './ingest.js';
 import type { DocItem, IngestPlan, IngestStore, ObjectRecord, StoryItem } from './ports.js';
+import type { ObjectEvent } from './s3-events.js';
+
+export type IngestAction = 'published' | 'removed' | 'quarantined' | 'stale' | 'ignored';
+
+/**
+ * A prepared created-event, or the reason it cannot be published. Done before taking the lease:
+ * fetching and parsing need no coordination.
+ */
+export type PreparedEvent =
+  | { event: ObjectEvent; key: string; kind: 'doc'; doc: PreparedDoc }
+  | { event: ObjectEvent; key: string; kind: 'rejected'; diagnostic: Diagnostic }
+  | { event: ObjectEvent; key: string; kind: 'removed' }
+  | { event: ObjectEvent; key: string; kind: 'skip'; action: IngestAction };
 
 /** Only when the lease expired under a live ingest: the other writer's record stands. */
 export class ObjectRecordChangedError extends Error {

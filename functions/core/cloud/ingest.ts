@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../model.js';
 import type { Clock } from '../ports.js';
-import { type PreparedDoc, prepareArticle } from '../stories/prepare.js';
-import { carryOut, planEvent } from './ingest-plan.js';
+import { prepareArticle } from '../stories/prepare.js';
+import { carryOut, type IngestAction, type PreparedEvent, planEvent } from './ingest-plan.js';
 import type { IngestStore, ObjectRecord } from './ports.js';
 import { compareSequencers, type ObjectEvent } from './s3-events.js';
 
@@ -35,8 +35,6 @@ export interface IngestLog {
   warn(message: string, fields: Record<string, unknown>): void;
 }
 
-export type IngestAction = 'published' | 'removed' | 'quarantined' | 'stale' | 'ignored';
-
 export interface IngestOutcome {
   key: string;
   action: IngestAction;
@@ -63,15 +61,7 @@ const isNewer = (event: ObjectEvent, record: ObjectRecord | undefined): boolean 
   return compareSequencers(event.sequencer, record.sequencer) > 0;
 };
 
-/**
- * A prepared created-event, or the reason it cannot be published. Done before taking the lease:
- * fetching and parsing need no coordination.
- */
-export type PreparedEvent =
-  | { event: ObjectEvent; key: string; kind: 'doc'; doc: PreparedDoc }
-  | { event: ObjectEvent; key: string; kind: 'rejected'; diagnostic: Diagnostic }
-  | { event: ObjectEvent; key: string; kind: 'removed' }
-  | { event: ObjectEvent; key: string; kind: 'skip'; action: IngestAction };
+export type { IngestAction, PreparedEvent };
 
 export async function prepareEvent(deps: IngestDeps, event: ObjectEvent): Promise<PreparedEvent> {
   if (!event.key.startsWith(deps.prefix) || event.key.endsWith('/')) {

@@ -4,8 +4,7 @@
  * writes only (no transactions); tests run the same adapter against dynalite.
  */
 import type { StoredFeatures } from '../dedup/doc-features.js';
-import type { StoryRecord } from '../local/state.js';
-import type { Diagnostic } from '../model.js';
+import type { Diagnostic, StoryRecord } from '../model.js';
 import type { CandidateHit } from '../stories/assign-stories.js';
 
 /** What was last applied for one object key. */

@@ -1,9 +1,8 @@
-import { articlePage, loadStory } from '../local/build.js';
-import type { StoryRecord } from '../local/state.js';
-import type { SiteConfig, Story } from '../model.js';
+import type { SiteConfig, Story, StoryRecord } from '../model.js';
 import { ArticleNotFoundError, type ArticleSource, type Clock, type SiteSink } from '../ports.js';
 import type { SiteRenderer } from '../render/site.js';
 import { type CatalogEntry, publishSite, type StoryCatalog } from '../stories/publish-site.js';
+import { articlePage, loadStory } from '../stories/story-pages.js';
 import type { CacheInvalidator, PublishStore, StoryItem } from './ports.js';
 
 export interface PublishDeps {

@@ -6,8 +6,7 @@
  */
 import { contentFeatures, docLines, type StoredFeatures } from '../dedup/doc-features.js';
 import type { DedupFeatures } from '../dedup/similarity.js';
-import { intersect } from '../dedup/sorted-sets.js';
-import type { Diagnostic } from '../model.js';
+import type { Diagnostic, StoryRecord } from '../model.js';
 import type { BlobStore } from '../ports.js';
 import {
   type AddedDoc,
@@ -16,13 +15,14 @@ import {
   type DedupView,
   FREQUENT_KEY_DOCS,
 } from '../stories/assign-stories.js';
+import { contentKeys } from '../stories/content-keys.js';
 import { articleId, type PreparedDoc, type PrepareOutcome } from '../stories/prepare.js';
 import { concatBytes, decodeDoc } from '../stories/shingle-pack.js';
 import { type MemberInfo, storyRecordFromCluster } from '../stories/story-record.js';
 import { CorpusIndex } from './corpus-index.js';
 import { MailedMemory } from './mailed.js';
 import { updateRelated } from './related-update.js';
-import type { BuildState, FileRecord, StoryRecord } from './state.js';
+import type { BuildState, FileRecord } from './state.js';
 import { rankOfDocId, updateTemplates } from './template-update.js';
 
 /** Docs per shingle-pack segment. */
@@ -46,19 +46,6 @@ export interface IngestResult {
   /** Pairs verified exactly, and docs placed (new, changed, or touched by a template change). */
   verified: number;
   placed: number;
-}
-
-/**
- * The content index keys of a doc: its fingerprints that are shingles of its content (all of them
- * when no line of it is template, without computing its shingles).
- */
-export function contentKeys(
-  doc: StoredFeatures,
-  features: DedupFeatures,
-  isTemplate: (line: number) => boolean = () => false,
-): Uint32Array {
-  if (!docLines(doc).some((line) => isTemplate(line.hash))) return doc.fps;
-  return intersect(doc.fps, features.shingles);
 }
 
 /** Reads the stored features of docs, a doc's bytes at a time, with a cache for one run. */

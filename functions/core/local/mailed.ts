@@ -12,18 +12,9 @@ import type { StoredFeatures } from '../dedup/doc-features.js';
 import { type DedupFeatures, isDuplicate } from '../dedup/similarity.js';
 import type { BlobStore } from '../ports.js';
 import { FREQUENT_KEY_DOCS } from '../stories/assign-stories.js';
-import type { BuildState, FileRecord } from './state.js';
+import type { BuildState, FileRecord, GhostRecord } from './state.js';
 
 export const GHOSTS_BLOB = 'ghosts.bin';
-
-/** A mailed article that left the corpus: where its features are, and the edition it went out in. */
-export interface GhostRecord {
-  docNum: number;
-  seg: number;
-  off: number;
-  len: number;
-  edition: number;
-}
 
 export class MailedMemory {
   private constructor(

@@ -5,7 +5,7 @@
  * comparing every pair of stories.
  */
 import { type EntityLookup, RELATED_LIMIT, type RelatedStory, relatedStories } from '../dedup/related.js';
-import type { StoryRecord } from './state.js';
+import type { StoryRecord } from '../model.js';
 
 export interface RelatedUpdateContext {
   stories: Record<string, StoryRecord>;

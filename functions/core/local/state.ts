@@ -3,7 +3,7 @@
  * the editions. Plain JSON; the dedup index and the shingle sets are binary blobs beside it.
  */
 
-import type { GhostRecord } from './mailed.js';
+import type { StoryRecord } from '../model.js';
 
 export const STATE_FORMAT = 3;
 
@@ -35,6 +35,15 @@ export interface FileRecord {
   warnings?: string[];
 }
 
+/** A mailed article that left the corpus (see `mailed.ts`): where its features are, and the edition it went out in. */
+export interface GhostRecord {
+  docNum: number;
+  seg: number;
+  off: number;
+  len: number;
+  edition: number;
+}
+
 /** An article dated in the future: held, unpublished, until its date (an embargo). */
 export interface HeldRecord {
   version: string;
@@ -46,29 +55,6 @@ export interface RejectedRecord {
   version: string;
   code: string;
   message: string;
-}
-
-export interface StoryRecord {
-  slug: string;
-  /** Source key of the most complete member. */
-  canonical: string;
-  /** The version of the canonical member the content was read from. */
-  canonicalVersion?: string;
-  /** Source keys, canonical first. */
-  members: string[];
-  /** Earliest date a member carries (first-seen times only when no member has a date). */
-  date: string;
-  /** When the content (the canonical member) last changed; see `storyRecordFromCluster`. */
-  updated: string;
-  title: string;
-  /** Containment of each non-canonical member in the canonical, keyed by source. */
-  evidence: Record<string, { containment: number; coverage: number }>;
-  /** The build that first published the story. */
-  createdBuild: number;
-  /** Ids of other stories on the same event (related coverage), best first; see `dedup/related.ts`. */
-  related?: string[];
-  /** The edition its content went out in (possibly as another story, see `mailed.ts`): never mailed again. */
-  mailed?: number;
 }
 
 export interface EditionRecord {

@@ -1,9 +1,8 @@
-import type { PageJob, PageWriter } from '../local/build.js';
-import type { StoryRecord } from '../local/state.js';
-import type { RelatedLink, SiteConfig, Story } from '../model.js';
+import type { RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
 import type { SiteSink } from '../ports.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
 import type { SiteRenderer } from '../render/site.js';
+import type { PageJob, PageWriter } from './story-pages.js';
 import { listingStory } from './story-view.js';
 
 /** How many stories the home page lists; older ones are in the month archives. */

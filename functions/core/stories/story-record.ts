@@ -1,5 +1,5 @@
 import type { Cluster } from '../dedup/types.js';
-import type { StoryRecord } from '../local/state.js';
+import type { StoryRecord } from '../model.js';
 import { slugify } from '../slug.js';
 
 /** What a story record needs of each member. */

@@ -1,5 +1,4 @@
-import type { StoryRecord } from '../local/state.js';
-import type { ParsedArticle, RelatedLink, Story } from '../model.js';
+import type { ParsedArticle, RelatedLink, Story, StoryRecord } from '../model.js';
 import { blocksToText } from '../render/html.js';
 
 const SUMMARY_CHARS = 280;
