@@ -11,19 +11,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { composeIngest } from '../compose/ingest.js';
 import { composePublish } from '../compose/publish.js';
 import { type EmailPath, startEmailPath } from './email-path.js';
+import { DevCloudStaleDataError, requireIndexes } from './emulator-tables.js';
 import {
   BY_CONFIRMED_INDEX,
   type DynamoEmulator,
   emulatorClients,
   ensureEmailTable,
   ensureStoryTable,
-  missingIndexes,
   type S3Emulator,
   type S3EventRecord,
   type SesEmulator,
@@ -37,6 +36,8 @@ import { emailRouteFor, listen, siteHandler } from './site-server.js';
 import { sqsRecord } from './sqs-record.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export { DevCloudStaleDataError };
 
 export const ARTICLES_BUCKET = 'newsfeed-articles';
 export const SITE_BUCKET = 'newsfeed-site';
@@ -96,29 +97,6 @@ export class DevCloudHandlerError extends Error {
     super(`${what} failed: ${String((options.cause as Error)?.stack ?? options.cause)}`, options);
     this.name = 'DevCloudHandlerError';
   }
-}
-
-/**
- * The data folder holds a table made by an older dev:cloud, without an index the handlers now
- * query: caught at start, because the query would fail far from the cause.
- */
-export class DevCloudStaleDataError extends Error {
-  override name = 'DevCloudStaleDataError';
-}
-
-async function requireIndexes(
-  client: DynamoDBDocumentClient,
-  table: string,
-  indexes: readonly string[],
-  dataDir: string,
-): Promise<void> {
-  const missing = await missingIndexes(client, table, indexes);
-  if (!missing.length) return;
-  throw new DevCloudStaleDataError(
-    `the table ${table} kept in ${dataDir} was made by an older dev:cloud and lacks the index ${missing.join(', ')} ` +
-      `that the email editions query. Delete the folder (rm -rf ${dataDir}) and start again; ` +
-      '`npm run dev:cloud -- --seed` uploads articles/ anew.',
-  );
 }
 
 export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevCloud> {

@@ -9,18 +9,18 @@ import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsClients, createAwsClients, createSesClient } from '../adapters/aws/clients.js';
-import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../adapters/aws/dynamo-store.js';
 import { encodeS3Key } from '../adapters/aws/sqs-enqueue.js';
-import { BY_CONFIRMED_INDEX } from '../adapters/aws/subscriber-store.js';
+
+export {
+  BY_CONFIRMED_INDEX,
+  createEmailTable,
+  createStoryTable,
+  ensureEmailTable,
+  ensureStoryTable,
+  missingIndexes,
+} from './emulator-tables.js';
 
 const require = createRequire(import.meta.url);
 
@@ -157,118 +157,6 @@ export async function startDynamo(options: DynamoEmulatorOptions = {}): Promise<
     close: () =>
       new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
-}
-
-/** The key schema and indexes of `infra/constructs/story-table.ts`, on demand (no stream: dynalite has none). */
-export async function createStoryTable(
-  client: DynamoDBClient | DynamoDBDocumentClient,
-  name: string,
-): Promise<void> {
-  await createKeyedTable(client, name, [
-    [BY_DATE_INDEX, 'gsi1'],
-    [BY_CREATED_INDEX, 'gsi2'],
-  ]);
-}
-
-/**
- * A table keyed on string `pk`/`sk`, with GSIs on `<prefix>pk`/`<prefix>sk` projecting everything,
- * as `infra/` declares ours; waits until dynalite reports it ACTIVE.
- */
-async function createKeyedTable(
-  client: DynamoDBClient | DynamoDBDocumentClient,
-  name: string,
-  indexes: ReadonlyArray<readonly [indexName: string, prefix: string]>,
-): Promise<void> {
-  const S = 'S' as const;
-  const keys = (pk: string, sk: string) => [
-    { AttributeName: pk, KeyType: 'HASH' as const },
-    { AttributeName: sk, KeyType: 'RANGE' as const },
-  ];
-  await (client as DynamoDBClient).send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: ['pk', 'sk', ...indexes.flatMap(([, p]) => [`${p}pk`, `${p}sk`])].map(
-        (AttributeName) => ({ AttributeName, AttributeType: S }),
-      ),
-      KeySchema: keys('pk', 'sk'),
-      GlobalSecondaryIndexes: indexes.map(([IndexName, p]) => ({
-        IndexName,
-        KeySchema: keys(`${p}pk`, `${p}sk`),
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
-    }),
-  );
-  await waitActive(client as DynamoDBClient, name);
-}
-
-/** Creates the story table unless a persisted dynalite already has it. Returns whether it was created. */
-export async function ensureStoryTable(
-  client: DynamoDBClient | DynamoDBDocumentClient,
-  name: string,
-): Promise<boolean> {
-  try {
-    await (client as DynamoDBClient).send(new DescribeTableCommand({ TableName: name }));
-    return false;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  await createStoryTable(client, name);
-  return true;
-}
-
-export { BY_CONFIRMED_INDEX };
-
-/** The key schema and index of the email table (subscribers, rate counters, editions, send ledger). */
-export async function createEmailTable(
-  client: DynamoDBClient | DynamoDBDocumentClient,
-  name: string,
-): Promise<void> {
-  await createKeyedTable(client, name, [[BY_CONFIRMED_INDEX, 'gsi1']]);
-}
-
-/** Even with createTableMs 0, dynalite turns a table ACTIVE on a later tick. */
-/** Creates the email table unless a persisted dynalite already has it. Returns whether it was created. */
-export async function ensureEmailTable(
-  client: DynamoDBClient | DynamoDBDocumentClient,
-  name: string,
-): Promise<boolean> {
-  if (await tableExists(client as DynamoDBClient, name)) return false;
-  await createEmailTable(client, name);
-  return true;
-}
-
-/**
- * The global secondary indexes of `indexes` that the table lacks: a table persisted by an older
- * version of the code keeps its old schema, and a query on a missing index fails far from the cause.
- */
-export async function missingIndexes(
-  client: DynamoDBClient | DynamoDBDocumentClient,
-  name: string,
-  indexes: readonly string[],
-): Promise<string[]> {
-  const { Table } = await (client as DynamoDBClient).send(new DescribeTableCommand({ TableName: name }));
-  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  return indexes.filter((index) => !present.has(index));
-}
-
-async function tableExists(client: DynamoDBClient, name: string): Promise<boolean> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: name }));
-    return true;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
-    throw error;
-  }
-}
-
-async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`table ${name} did not become ACTIVE`);
 }
 
 /** One message as aws-ses-v2-local keeps it (`GET /store`); it drops the headers of raw mail. */

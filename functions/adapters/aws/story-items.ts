@@ -1,0 +1,107 @@
+/**
+ * The story table's items: the layout, the keys and the mappings every adapter over it shares
+ * (`dynamo-store.ts`, `doc-items.ts`, `plan-items.ts`, `story-listings.ts`). Writes are conditional
+ * only (no transactions).
+ *
+ * Item layout (`pk`, `sk` strings; index `byDate` on `gsi1pk`, `gsi1sk`):
+ *
+ *   pk            sk          attributes
+ *   OBJ           <key>       version, etag, sequencer, status, docId, firstSeen   (one per article key)
+ *   QUARANTINE    <key>       version, code, message                               (rejected articles)
+ *   DOC#<docId>   DOC         key, seq, storyId?, date, title, and either feat (the four feature arrays
+ *                             as one `encodePack` binary) or chunks + featBytes when it is split
+ *   DOC#<docId>   FEAT#<n>    part: chunk n of the packed features (only for docs over ~350 KB packed)
+ *   FP#<8 hex>    <docId>     (nothing: a posting of the doc under one fingerprint)
+ *   STORY#<id>    STORY       the StoryItem fields; gsi1pk 'STORY', gsi1sk '<date>#<id>';
+ *                             gsi2pk 'CREATED', gsi2sk '<createdAt>#<id>' (index `byCreated`, for editions);
+ *                             digestEdition? (the edition that last asked for a home page render)
+ *   DIRTY         <storyId>   token, previous? {slug, date}                         (for the publisher)
+ *   COUNTER       SEQ         n
+ *   LEASE         DEDUP       owner, expiresAt (epoch ms)
+ *   PLAN          HEAD        plan (the JSON of an `IngestPlan` not yet fully carried out), or planId,
+ *                             parts, bytes when it is split
+ *   PLAN          PART#<planId>#<n>   part: bytes n of a split plan's JSON (only for plans over ~350 KB)
+ *   SITE          RENDER      key
+ *   SITE          PUBLISHING  startedAt   (while a publish writes the site; left behind if it died)
+ *
+ * Reads of the base table are strongly consistent: ingest reads back, within one event, what it has
+ * just written (docs, postings, stories), and an eventually consistent read could miss it. The index
+ * cannot be read consistently; only the publisher reads it, after the stream has delivered the write.
+ */
+import type { ObjectRecord, StoryItem } from '../../core/cloud/ports.js';
+import type { DynamoTable, Item } from './dynamo-table.js';
+import { joinFeatures } from './feature-chunks.js';
+
+/** The index listing stories by date; `infra/constructs/story-table.ts` imports it. */
+export const BY_DATE_INDEX = 'byDate';
+/** The index listing stories by first publication (`createdAt`), for the email editions. */
+export const BY_CREATED_INDEX = 'byCreated';
+/** Largest plan JSON kept on one item, leaving room under DynamoDB's 400 KB item limit. */
+export const PLAN_ITEM_BYTES = 350 * 1024;
+
+export class PlanPartsMissingError extends Error {
+  constructor(part: number) {
+    super(`the stored ingest plan is incomplete: part ${part} is missing or the parts are the wrong size`);
+    this.name = 'PlanPartsMissingError';
+  }
+}
+
+export interface QuarantinedObject {
+  key: string;
+  version: string;
+  code: string;
+  message: string;
+}
+
+export const fingerprintKey = (fp: number) => `FP#${fp.toString(16).padStart(8, '0')}`;
+export const docKey = (docId: string) => `DOC#${docId}`;
+export const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: 'STORY' });
+export const featKey = (docId: string, n: number) => ({ pk: docKey(docId), sk: `FEAT#${n}` });
+
+export function toObjectRecord(item: Item): ObjectRecord {
+  return {
+    key: String(item.sk),
+    version: String(item.version),
+    etag: String(item.etag ?? ''),
+    sequencer: String(item.sequencer ?? ''),
+    status: item.status as ObjectRecord['status'],
+    docId: String(item.docId),
+    firstSeen: String(item.firstSeen),
+  };
+}
+
+/** Fields in `StoryItem` declaration order and evidence by key, so equal stories serialise equally. */
+export function toStory(item: Item): StoryItem {
+  const evidence = (item.evidence ?? {}) as StoryItem['evidence'];
+  return {
+    slug: String(item.slug),
+    canonical: String(item.canonical),
+    members: (item.members ?? []) as string[],
+    date: String(item.date),
+    updated: String(item.updated),
+    title: String(item.title),
+    evidence: Object.fromEntries(Object.entries(evidence).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    createdBuild: Number(item.createdBuild),
+    id: String(item.id),
+    createdAt: String(item.createdAt),
+  };
+}
+
+/** The packed features of a doc: on its head item, or joined from its chunk items. */
+export function storedFeatures(docId: string, head: Item, items: Item[]): Uint8Array {
+  if (head.feat instanceof Uint8Array) return head.feat;
+  const parts = new Map<number, Uint8Array>();
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk.startsWith('FEAT#') && item.part instanceof Uint8Array) parts.set(Number(sk.slice(5)), item.part);
+  }
+  return joinFeatures(docId, parts, Number(head.chunks ?? 0), Number(head.featBytes ?? 0));
+}
+
+/** Every item of one partition, strongly consistent (ingest reads back what it just wrote). */
+export function queryPartition(table: DynamoTable, pk: string, limit?: number): Promise<Item[]> {
+  return table.query(
+    { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true },
+    limit,
+  );
+}
