@@ -1,10 +1,23 @@
 import { DEFAULT_CONFIG, resolveConfig } from '../functions/core/config.js';
-import { fieldReader, isRecord } from '../functions/core/config-schema.js';
+import { isRecord } from '../functions/core/config-schema.js';
 import type { SiteConfig } from '../functions/core/model.js';
-import { ENV_DEFAULTS } from '../functions/handlers/contracts.js';
+import {
+  CONFIG_CONTEXT_KEY,
+  EMAIL,
+  fail,
+  HOST_NAME,
+  integer,
+  LANGUAGE_TAG,
+  NewsfeedConfigError,
+  optionalText,
+  type Raw,
+  text,
+  US_EAST_1_CERTIFICATE,
+} from './config-fields.js';
+import { type EmailConfig, emailOf } from './email-config.js';
 
-/** The `cdk.json` context key that holds the deployment's settings. */
-export const CONFIG_CONTEXT_KEY = 'newsfeed';
+export { CONFIG_CONTEXT_KEY, NewsfeedConfigError } from './config-fields.js';
+export { EMAIL_DEFAULTS, type EmailConfig } from './email-config.js';
 
 export interface CustomDomain {
   /** Host name the site is served on, e.g. `news.example.org`. */
@@ -34,49 +47,6 @@ export interface NewsfeedConfig {
   email?: EmailConfig;
 }
 
-/** The `newsfeed.email` block, validated, with its defaults filled in. */
-export interface EmailConfig {
-  /** The SES sending identity (verified with Easy DKIM), e.g. `example.org`. */
-  domain: string;
-  /** An address at `domain`; default `news@<domain>`. */
-  fromAddress: string;
-  /** Display name of the sender; default the site title. */
-  fromName: string;
-  /** MAIL FROM label: bounces return to `<mailFromSubdomain>.<domain>` (SPF alignment); default `mail`. */
-  mailFromSubdomain: string;
-  /** The Route 53 zone that holds `domain`: the DKIM and MAIL FROM records are created in it when given. */
-  hostedZone?: { id: string; name: string };
-  /** EventBridge Scheduler expression, `cron(...)` or `rate(...)`; default daily at 07:00. */
-  schedule: string;
-  /** IANA time zone the cron expression is read in; default `UTC`. */
-  scheduleTimezone: string;
-  maxStories: number;
-  confirmationsPerAddressPerDay: number;
-  subscribesPerSourcePerHour: number;
-  /** Concurrent sender invocations; the account's send rate is shared among them. */
-  sendConcurrency: number;
-  /** The list the tokens name (`List-Id`); default `digest`. */
-  listId: string;
-  /**
-   * Which value of the origin secret (`h<N>`) CloudFront sends to the subscribe API; default 1. Raised
-   * by one to rotate it (README).
-   */
-  originHeaderVersion: number;
-}
-
-/** A bad value in the `newsfeed` context; `key` is the dotted path of the offending setting. */
-export class NewsfeedConfigError extends Error {
-  constructor(
-    message: string,
-    readonly key: string,
-  ) {
-    super(message);
-    this.name = 'NewsfeedConfigError';
-  }
-}
-
-type Raw = Record<string, unknown>;
-
 const KNOWN_KEYS = [
   'siteTitle',
   'description',
@@ -90,69 +60,6 @@ const KNOWN_KEYS = [
   'reconcileIntervalMinutes',
   'email',
 ] as const;
-
-const EMAIL_KEYS = [
-  'domain',
-  'fromAddress',
-  'fromName',
-  'mailFromSubdomain',
-  'hostedZoneId',
-  'hostedZoneName',
-  'schedule',
-  'scheduleTimezone',
-  'maxStories',
-  'confirmationsPerAddressPerDay',
-  'subscribesPerSourcePerHour',
-  'sendConcurrency',
-  'listId',
-  'originHeaderVersion',
-] as const;
-
-export const EMAIL_DEFAULTS = {
-  mailFromSubdomain: 'mail',
-  schedule: 'cron(0 7 * * ? *)',
-  scheduleTimezone: 'UTC',
-  maxStories: DEFAULT_CONFIG.digest.maxStories,
-  confirmationsPerAddressPerDay: Number(ENV_DEFAULTS.CONFIRMATIONS_PER_ADDRESS_PER_DAY),
-  subscribesPerSourcePerHour: Number(ENV_DEFAULTS.SUBSCRIBES_PER_SOURCE_PER_HOUR),
-  sendConcurrency: Number(ENV_DEFAULTS.SEND_CONCURRENCY),
-  listId: ENV_DEFAULTS.LIST_ID,
-  originHeaderVersion: 1,
-} as const;
-
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const US_EAST_1_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
-// Six fields as EventBridge Scheduler wants them (minutes hours day-of-month month day-of-week year).
-const CRON = /^cron\((\S+ ){5}\S+\)$/;
-const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const IANA_ZONE = /^(UTC|GMT|[A-Z][A-Za-z_-]*(\/[A-Za-z0-9_+-]+){1,2})$/;
-const LIST_ID = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
-// A display name goes into a mail header: no line breaks or other control characters.
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
-function fail(key: string, rule: string): never {
-  throw new NewsfeedConfigError(`${CONFIG_CONTEXT_KEY}.${key} ${rule}`, `${CONFIG_CONTEXT_KEY}.${key}`);
-}
-
-// The validators are the site config's (`functions/core/config-schema.ts`); only the wording of a
-// failure (`newsfeed.<key> …`) and the default length limit are this file's.
-const fields = fieldReader(fail);
-
-function text(raw: Raw, key: string, path: string, fallback: string, maxLength = 500): string {
-  return fields.text(raw, key, path, fallback, maxLength);
-}
-
-function optionalText(raw: Raw, key: string, path: string): string | undefined {
-  return fields.optionalText(raw, key, path, 500);
-}
-
-function integer(raw: Raw, key: string, fallback: number, min: number, max: number, path = key): number {
-  return fields.integer(raw, key, path, fallback, min, max);
-}
 
 function siteUrlOf(raw: Raw): string | undefined {
   const value = optionalText(raw, 'siteUrl', 'siteUrl');
@@ -187,133 +94,6 @@ function customDomainOf(raw: Raw): CustomDomain | undefined {
     );
   }
   return { domainName, certificateArn };
-}
-
-function scheduleOf(raw: Raw): string {
-  const value = text(raw, 'schedule', 'email.schedule', EMAIL_DEFAULTS.schedule, 200);
-  const rate = RATE.exec(value);
-  if (rate) {
-    // EventBridge wants the singular unit for 1 and the plural otherwise.
-    const [, count, unit = ''] = rate;
-    if (Number(count) < 1 || (Number(count) === 1) !== !unit.endsWith('s')) {
-      fail('email.schedule', `must say "rate(1 day)" or "rate(2 days)", got "${value}"`);
-    }
-    return value;
-  }
-  if (!CRON.test(value)) {
-    fail('email.schedule', `must be a "cron(...)" expression with six fields or "rate(...)", got "${value}"`);
-  }
-  return value;
-}
-
-function timeZoneOf(raw: Raw): string {
-  const value = text(raw, 'scheduleTimezone', 'email.scheduleTimezone', EMAIL_DEFAULTS.scheduleTimezone, 64);
-  let known = IANA_ZONE.test(value);
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-  } catch {
-    known = false;
-  }
-  if (!known)
-    fail('email.scheduleTimezone', `must be an IANA time zone such as "Europe/Berlin", got "${value}"`);
-  return value;
-}
-
-function hostedZoneOf(raw: Raw, domain: string): EmailConfig['hostedZone'] {
-  const id = optionalText(raw, 'hostedZoneId', 'email.hostedZoneId');
-  const givenName = optionalText(raw, 'hostedZoneName', 'email.hostedZoneName');
-  if (id === undefined && givenName === undefined) return undefined;
-  if (id === undefined) fail('email.hostedZoneId', 'is required with newsfeed.email.hostedZoneName');
-  if (givenName === undefined) fail('email.hostedZoneName', 'is required with newsfeed.email.hostedZoneId');
-  if (!HOSTED_ZONE_ID.test(id)) fail('email.hostedZoneId', `must be a Route 53 hosted zone id, got "${id}"`);
-  const name = givenName.toLowerCase().replace(/\.$/, '');
-  if (!HOST_NAME.test(name)) fail('email.hostedZoneName', `must be a domain name, got "${givenName}"`);
-  if (domain !== name && !domain.endsWith(`.${name}`)) {
-    fail('email.hostedZoneName', `must be ${domain} or a parent of it, got "${givenName}"`);
-  }
-  return { id, name };
-}
-
-function emailOf(input: unknown, siteTitle: string): EmailConfig | undefined {
-  if (input === undefined) return undefined;
-  if (!isRecord(input)) fail('email', 'must be an object with at least domain');
-  for (const key of Object.keys(input)) {
-    if (!(EMAIL_KEYS as readonly string[]).includes(key)) {
-      fail(`email.${key}`, `is not a known setting (known: ${EMAIL_KEYS.join(', ')})`);
-    }
-  }
-  if (input.domain === undefined) fail('email.domain', 'is required: the domain mail is sent from');
-  const domain = text(input, 'domain', 'email.domain', '', 253).toLowerCase();
-  if (!HOST_NAME.test(domain)) fail('email.domain', `must be a domain name, got "${domain}"`);
-
-  const fromAddress = text(input, 'fromAddress', 'email.fromAddress', `news@${domain}`, 254);
-  const at = fromAddress.lastIndexOf('@');
-  // The IAM grant names the domain identity only, so a sender elsewhere could not send.
-  if (!EMAIL.test(fromAddress) || fromAddress.slice(at + 1).toLowerCase() !== domain) {
-    fail('email.fromAddress', `must be an address at ${domain}, got "${fromAddress}"`);
-  }
-  const fromName = text(input, 'fromName', 'email.fromName', siteTitle, 100);
-  if (CONTROL.test(fromName)) fail('email.fromName', 'must not contain line breaks or control characters');
-  const mailFromSubdomain = text(
-    input,
-    'mailFromSubdomain',
-    'email.mailFromSubdomain',
-    EMAIL_DEFAULTS.mailFromSubdomain,
-    63,
-  ).toLowerCase();
-  if (!DNS_LABEL.test(mailFromSubdomain) || !HOST_NAME.test(`${mailFromSubdomain}.${domain}`)) {
-    fail('email.mailFromSubdomain', `must be one DNS label such as "mail", got "${mailFromSubdomain}"`);
-  }
-  const listId = text(input, 'listId', 'email.listId', EMAIL_DEFAULTS.listId, 64);
-  if (!LIST_ID.test(listId)) {
-    fail('email.listId', `must be lower-case letters, digits and inner hyphens, got "${listId}"`);
-  }
-
-  const email: EmailConfig = {
-    domain,
-    fromAddress,
-    fromName,
-    mailFromSubdomain,
-    schedule: scheduleOf(input),
-    scheduleTimezone: timeZoneOf(input),
-    maxStories: integer(input, 'maxStories', EMAIL_DEFAULTS.maxStories, 1, 30, 'email.maxStories'),
-    confirmationsPerAddressPerDay: integer(
-      input,
-      'confirmationsPerAddressPerDay',
-      EMAIL_DEFAULTS.confirmationsPerAddressPerDay,
-      1,
-      20,
-      'email.confirmationsPerAddressPerDay',
-    ),
-    subscribesPerSourcePerHour: integer(
-      input,
-      'subscribesPerSourcePerHour',
-      EMAIL_DEFAULTS.subscribesPerSourcePerHour,
-      1,
-      1000,
-      'email.subscribesPerSourcePerHour',
-    ),
-    sendConcurrency: integer(
-      input,
-      'sendConcurrency',
-      EMAIL_DEFAULTS.sendConcurrency,
-      1,
-      10,
-      'email.sendConcurrency',
-    ),
-    listId,
-    originHeaderVersion: integer(
-      input,
-      'originHeaderVersion',
-      EMAIL_DEFAULTS.originHeaderVersion,
-      1,
-      999,
-      'email.originHeaderVersion',
-    ),
-  };
-  const hostedZone = hostedZoneOf(input, domain);
-  if (hostedZone !== undefined) email.hostedZone = hostedZone;
-  return email;
 }
 
 /**

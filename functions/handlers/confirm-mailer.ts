@@ -1,9 +1,3 @@
-/**
- * SQS (subscribe queue) → confirmation mails. Each message is one subscribe request; a message that
- * fails (SES throttled or unavailable, DynamoDB error, malformed body) is reported alone and comes
- * back after the visibility timeout, then goes to the dead-letter queue.
- */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readTemplates } from '../adapters/local/templates.js';
@@ -15,7 +9,7 @@ import {
 } from '../core/email/subscribe-mailer.js';
 import { ConfirmationRenderer } from '../core/render/confirmation.js';
 import { FUNCTIONS } from './contracts.js';
-import { composedOnce } from './lifetime.js';
+import { composedOnce, processSequentially } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.confirmMailer.service });
 
@@ -23,22 +17,16 @@ export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDep
   const deps = composedOnce(compose);
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const ready = await deps();
-    const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(
-      event,
-      async (record: SQSRecord) => {
-        try {
-          const outcome = await sendConfirmation(ready, parseSubscribeMessage(record.body));
-          logger.info('subscribe request handled', { messageId: record.messageId, ...outcome });
-        } catch (error) {
-          logger.error('subscribe request failed', { messageId: record.messageId, error: error as Error });
-          throw error;
-        }
-      },
-      processor,
-      // One at a time: confirmation mails are few, and SES's send rate is shared with the digest sender.
-      context ? { context, processInParallel: false } : { processInParallel: false },
-    );
+    // One at a time: confirmation mails are few, and SES's send rate is shared with the digest sender.
+    return processSequentially(event, context, async (record: SQSRecord) => {
+      try {
+        const outcome = await sendConfirmation(ready, parseSubscribeMessage(record.body));
+        logger.info('subscribe request handled', { messageId: record.messageId, ...outcome });
+      } catch (error) {
+        logger.error('subscribe request failed', { messageId: record.messageId, error: error as Error });
+        throw error;
+      }
+    });
   };
 }
 

@@ -1,8 +1,3 @@
-/**
- * SQS (S3 notifications) → ingest. Thin: parse each message, prepare its events, apply them in a
- * canonical order, and report failed messages individually so one bad message never fails the batch.
- */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { composeIngest } from '../compose/ingest.js';
@@ -16,7 +11,7 @@ import {
 } from '../core/cloud/ingest.js';
 import { parseS3Event } from '../core/cloud/s3-events.js';
 import { FUNCTIONS } from './contracts.js';
-import { composedOnce } from './lifetime.js';
+import { composedOnce, processSequentially } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.ingest.service });
 
@@ -38,24 +33,18 @@ export function makeIngestHandler(compose: () => IngestDeps) {
       }),
     );
     const records = orderBatch(event.Records, (record) => prepared.get(record.messageId));
-    const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(
-      { Records: records },
-      async (record: SQSRecord) => {
-        const list = prepared.get(record.messageId);
-        if (list instanceof Error || !list) {
-          logger.error('message rejected', { messageId: record.messageId, error: String(list) });
-          throw list ?? new Error(`message ${record.messageId} was not prepared`);
-        }
-        for (const item of list) {
-          const outcome = await applyEvent(ready, item);
-          if (outcome.action === 'quarantined') logger.warn('article quarantined', { ...outcome });
-          else logger.info('article ingested', { ...outcome });
-        }
-      },
-      processor,
-      context ? { context, processInParallel: false } : { processInParallel: false },
-    );
+    return processSequentially({ Records: records }, context, async (record: SQSRecord) => {
+      const list = prepared.get(record.messageId);
+      if (list instanceof Error || !list) {
+        logger.error('message rejected', { messageId: record.messageId, error: String(list) });
+        throw list ?? new Error(`message ${record.messageId} was not prepared`);
+      }
+      for (const item of list) {
+        const outcome = await applyEvent(ready, item);
+        if (outcome.action === 'quarantined') logger.warn('article quarantined', { ...outcome });
+        else logger.info('article ingested', { ...outcome });
+      }
+    });
   };
 }
 

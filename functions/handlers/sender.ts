@@ -1,18 +1,10 @@
-/**
- * SQS outbox → digest mails. Each message names one edition and at most 50 subscribers; the
- * queue's batch size is 1 and its maximum concurrency SEND_CONCURRENCY, which the per-container
- * token bucket assumes. A message whose sends were throttled out or could not be made is reported
- * failed alone and comes back after the visibility timeout; what it already sent is skipped then
- * (the ledger), and a send left without an outcome is never repeated (see `send-chunk.ts`).
- */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { composeSender } from '../compose/sender.js';
 import { parseEditionSendMessage } from '../core/email/fan-out.js';
 import { ChunkRetryError, type SenderDeps, sendChunk } from '../core/email/send-chunk.js';
 import { FUNCTIONS } from './contracts.js';
-import { composedOnce } from './lifetime.js';
+import { composedOnce, processSequentially } from './lifetime.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.sender.service });
 
@@ -21,32 +13,26 @@ export function makeSenderHandler(compose: () => SenderDeps) {
   const deps = composedOnce(compose);
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const ready = await deps();
-    const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(
-      event,
-      async (record: SQSRecord) => {
-        try {
-          const message = parseEditionSendMessage(record.body);
-          const report = await sendChunk(
-            ready,
-            message,
-            context ? { timeLeft: () => context.getRemainingTimeInMillis() } : {},
-          );
-          logger.info('chunk sent', { messageId: record.messageId, editionId: message.editionId, ...report });
-        } catch (error) {
-          const report = error instanceof ChunkRetryError ? error.report : undefined;
-          logger.error('chunk failed; it will come back', {
-            messageId: record.messageId,
-            ...(report ?? {}),
-            error: error as Error,
-          });
-          throw error;
-        }
-      },
-      processor,
-      // Sends are paced by one token bucket: one message at a time keeps them in order.
-      context ? { context, processInParallel: false } : { processInParallel: false },
-    );
+    // Sends are paced by one token bucket: one message at a time keeps them in order.
+    return processSequentially(event, context, async (record: SQSRecord) => {
+      try {
+        const message = parseEditionSendMessage(record.body);
+        const report = await sendChunk(
+          ready,
+          message,
+          context ? { timeLeft: () => context.getRemainingTimeInMillis() } : {},
+        );
+        logger.info('chunk sent', { messageId: record.messageId, editionId: message.editionId, ...report });
+      } catch (error) {
+        const report = error instanceof ChunkRetryError ? error.report : undefined;
+        logger.error('chunk failed; it will come back', {
+          messageId: record.messageId,
+          ...(report ?? {}),
+          error: error as Error,
+        });
+        throw error;
+      }
+    });
   };
 }
 
