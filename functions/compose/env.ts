@@ -11,6 +11,17 @@ export class MissingEnvError extends Error {
   }
 }
 
+/** A variable that is set, to something its function cannot use. */
+export class InvalidEnvError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidEnvError';
+  }
+}
+
 export function getStringFromEnv(name: EnvKey, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') throw new MissingEnvError(name);
@@ -22,7 +33,10 @@ export function getIntFromEnv(name: EnvKey, fallback: number, env: NodeJS.Proces
   if (value === undefined || value.trim() === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) {
-    throw new Error(`environment variable ${name} must be a positive integer, got "${value}"`);
+    throw new InvalidEnvError(
+      name,
+      `environment variable ${name} must be a positive integer, got "${value}"`,
+    );
   }
   return parsed;
 }
