@@ -9,7 +9,8 @@ import {
 } from '../core/email/subscribe-mailer.js';
 import { ConfirmationRenderer } from '../core/render/confirmation.js';
 import { FUNCTIONS } from './contracts.js';
-import { composedOnce, processSequentially } from './lifetime.js';
+import { composedOnce } from './lifetime.js';
+import { processSequentially } from './sqs-batch.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.confirmMailer.service });
 

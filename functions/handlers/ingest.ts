@@ -11,7 +11,8 @@ import {
 } from '../core/cloud/ingest.js';
 import { parseS3Event } from '../core/cloud/s3-events.js';
 import { FUNCTIONS } from './contracts.js';
-import { composedOnce, processSequentially } from './lifetime.js';
+import { composedOnce } from './lifetime.js';
+import { processSequentially } from './sqs-batch.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.ingest.service });
 

@@ -4,7 +4,8 @@ import { composeSender } from '../compose/sender.js';
 import { parseEditionSendMessage } from '../core/email/fan-out.js';
 import { ChunkRetryError, type SenderDeps, sendChunk } from '../core/email/send-chunk.js';
 import { FUNCTIONS } from './contracts.js';
-import { composedOnce, processSequentially } from './lifetime.js';
+import { composedOnce } from './lifetime.js';
+import { processSequentially } from './sqs-batch.js';
 
 const logger = new Logger({ serviceName: FUNCTIONS.sender.service });
 
