@@ -405,6 +405,8 @@ async function render(
       const story = await full(id, record);
       if (story) stories.push(story);
     }
+    // None of them can be read now (see `page-reads.ts`): no edition this build.
+    if (!stories.length) return undefined;
     const next: Edition = planEdition(number, stories);
     const parts = digest.render(next, {
       viewInBrowserUrl: `${config.siteUrl}digest.html`,
@@ -416,10 +418,15 @@ async function render(
     return { next, subject: parts.subject };
   };
   const lastEdition = state.editions[state.editions.length - 1];
-  if (fresh.length) {
-    const picked = fresh.slice(0, config.digest.maxStories);
+  const candidates = fresh.slice(0, config.digest.maxStories);
+  const digestWritten = candidates.length
+    ? await writeDigest(state.editions.length + 1, candidates)
+    : undefined;
+  if (digestWritten) {
+    const { next, subject } = digestWritten;
     const number = state.editions.length + 1;
-    const { next, subject } = await writeDigest(number, picked);
+    // A story whose article could not be read is not in the edition, and is not marked as mailed.
+    const picked = candidates.filter(({ id }) => loaded.get(id));
     state.editions.push({
       id: next.id,
       number,
@@ -436,7 +443,7 @@ async function render(
       }
     }
     edition = { id: next.id, subject, stories: picked.length };
-  } else if (plan.rerenderAll && lastEdition) {
+  } else if (!fresh.length && plan.rerenderAll && lastEdition) {
     // Templates changed or the site was deleted: show the last edition again, with what is left of it.
     const picked = catalog.ordered.filter(({ id }) => lastEdition.storyIds.includes(id));
     if (picked.length) await writeDigest(lastEdition.number, picked);
