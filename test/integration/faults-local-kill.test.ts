@@ -16,7 +16,7 @@ import { FIXED_EPOCH, REPO, TSX_LOADER, type Workspace, workspace } from '../hel
 import { type FaultFigures, printFigures } from '../helpers/faults.js';
 import { buildHere, siteBytes, siteDiff, workspaceWith } from '../helpers/local-build.js';
 
-const TRIALS_PER_KIND = 3;
+const TRIALS_PER_KIND = 2;
 
 /** A child process with the build loaded, waiting for a workspace (see `helpers/build-child.ts`). */
 async function loadedChild(): Promise<ChildProcess> {
