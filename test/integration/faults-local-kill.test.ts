@@ -16,7 +16,7 @@ import { FIXED_EPOCH, REPO, TSX_LOADER, type Workspace, workspace } from '../hel
 import { type FaultFigures, printFigures } from '../helpers/faults.js';
 import { buildHere, siteBytes, siteDiff, workspaceWith } from '../helpers/local-build.js';
 
-const TRIALS_PER_KIND = 2;
+const TRIALS_PER_KIND = 3;
 
 /** A child process with the build loaded, waiting for a workspace (see `helpers/build-child.ts`). */
 async function loadedChild(): Promise<ChildProcess> {
@@ -118,7 +118,8 @@ describe('local fault suite: builds killed at random', () => {
       for (let trial = 0; trial < TRIALS_PER_KIND; trial++) {
         figures.trials++;
         const ws = copyOf(start);
-        const killAfter = Math.floor(rng() * window * 0.8);
+        // The reference time includes reading and parsing, before the first write: half of it is the writing.
+        const killAfter = Math.floor(rng() * window * 0.5);
         if (await killDuring(children.pop()!, ws, killAfter)) figures.notes!['killed mid-write']!++;
         const recovery = await buildHere(ws).then(
           () => 0,

@@ -153,7 +153,7 @@ describe('local fault suite: state damage', () => {
       const diff = siteDiff(want, siteBytes(ws.out));
       const same = !diff.missing.length && !diff.extra.length && !diff.changed.length;
       const named = report.stateRebuilt?.file === file;
-      if (named) figures.notes!['named the file']!++;
+      if (named && file) figures.notes!['named the file']!++;
       if (same && named) figures.recovered++;
       else
         failures.push(`${label}: reported ${JSON.stringify(report.stateRebuilt)}, ${JSON.stringify(diff)}`);
