@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SiteConfig } from '../../core/model.js';
 import { articlePage, loadStory, type PageJob } from '../../core/pipeline/build.js';
+import { writeArticlePages } from '../../core/pipeline/page-reads.js';
 import { type PrepareOptions, packOutcomes, prepareEntries } from '../../core/pipeline/prepare.js';
 import type { SourceEntry } from '../../core/ports.js';
 import { SiteRenderer } from '../../core/render/site.js';
@@ -30,17 +31,22 @@ const site = SiteRenderer.create(data.templates, data.config);
 
 async function handle(task: BuildTask): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
   if (task.kind === 'prepare') {
-    const outcomes = await prepareEntries((key) => source.read(key), task.entries, task.options);
+    const outcomes = await prepareEntries(
+      (key, version) => source.read(key, version),
+      task.entries,
+      task.options,
+    );
     const buffer = packOutcomes(outcomes);
     return { value: outcomes, transfer: buffer ? [buffer] : [] };
   }
   const now = new Date(task.now);
-  let written = 0;
-  for (const job of task.jobs) {
-    const story = await loadStory(source, data.config, now, job.id, job.record, job.related ?? []);
-    if (await sink.write(articlePage(site, story))) written++;
-  }
-  return { value: written, transfer: [] };
+  const pages = await writeArticlePages(
+    task.jobs,
+    (job: PageJob) => loadStory(source, data.config, now, job.id, job.record, job.related ?? []),
+    sink,
+    (story) => articlePage(site, story),
+  );
+  return { value: pages, transfer: [] };
 }
 
 parentPort?.on('message', (task: BuildTask) => {

@@ -121,7 +121,8 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
           const story = await load(job.id, job.record);
           if (story && (await deps.sink.write(articlePage(deps.site, story)))) written++;
         }
-        return written;
+        // A story none of whose articles can be read is logged by `readableStory`, not reported here.
+        return { written, skipped: [] };
       },
     },
     catalog,

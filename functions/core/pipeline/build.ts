@@ -5,14 +5,24 @@ import type { DigestRenderer } from '../render/digest.js';
 import type { SiteRenderer } from '../render/site.js';
 import { planEdition } from './edition.js';
 import { ingest } from './local-ingest.js';
+import { loadOrSkip, type PagesWritten, writeArticlePages } from './page-reads.js';
 import type { PrepareOptions, PrepareOutcome } from './prepare.js';
 import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from './publish-site.js';
-import { type BuildState, decodeState, encodeState, type StoryRecord } from './state.js';
+import type { BuildState, StoryRecord } from './state.js';
+import {
+  damageOf,
+  filesNamedBy,
+  freshState,
+  isStateDamage,
+  type OpenedState,
+  openState,
+  type StateDamage,
+} from './state-store.js';
 import { compareStories, storyFromRecord } from './story-view.js';
 
-export const STATE_BLOB = 'state.json';
 export { INDEX_BLOB } from './corpus-index.js';
 export { SEGMENT_DOCS } from './local-ingest.js';
+export { STATE_BLOB } from './state-store.js';
 
 export interface Renderers {
   site: SiteRenderer;
@@ -20,7 +30,7 @@ export interface Renderers {
 }
 
 /** Renders and writes article pages; the local adapter may spread this over worker threads. */
-export type PageWriter = (jobs: PageJob[]) => Promise<number>;
+export type PageWriter = (jobs: PageJob[]) => Promise<PagesWritten>;
 
 export interface PageJob {
   id: string;
@@ -90,9 +100,14 @@ export interface BuildReport {
   held: HeldReport[];
   warnings: Diagnostic[];
   edition?: { id: string; subject: string; stories: number };
+  /** The stored state was damaged: which file, what was wrong; the build rebuilt it from the articles. */
+  stateRebuilt?: StateDamage;
 }
 
-/** Loads a story's full content by re-reading its canonical member. */
+/**
+ * Loads a story's full content by re-reading its canonical member, the version it was deduplicated
+ * as (the local folder checks it; see `ArticleSource.read`).
+ */
 export async function loadStory(
   source: ArticleSource,
   config: SiteConfig,
@@ -101,7 +116,7 @@ export async function loadStory(
   record: StoryRecord,
   related?: RelatedLink[],
 ): Promise<Story> {
-  const bytes = await source.read(record.canonical);
+  const bytes = await source.read(record.canonical, record.canonicalVersion);
   const { article } = parseArticle(record.canonical, bytes, { maxBytes: config.maxArticleBytes, now });
   return storyFromRecord(id, record, article, related);
 }
@@ -114,14 +129,13 @@ export function sequentialPageWriter(
   config: SiteConfig,
   now: Date,
 ): PageWriter {
-  return async (jobs) => {
-    let written = 0;
-    for (const job of jobs) {
-      const story = await loadStory(source, config, now, job.id, job.record, job.related ?? []);
-      if (await sink.write(articlePage(site, story))) written++;
-    }
-    return written;
-  };
+  return (jobs) =>
+    writeArticlePages(
+      jobs,
+      (job: PageJob) => loadStory(source, config, now, job.id, job.record, job.related ?? []),
+      sink,
+      (story) => articlePage(site, story),
+    );
 }
 
 export function articlePage(site: SiteRenderer, story: Story) {
@@ -139,7 +153,11 @@ type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'held' 
  * only counts must not sort 100,000 stories to build lists nobody reads. The getters are enumerable,
  * so `JSON.stringify` (the CLI's --json) still includes them.
  */
-function withStateReport<T extends object>(report: T, state: BuildState): T & StateReport {
+function withStateReport<T extends object>(
+  report: T,
+  state: BuildState,
+  skipped: Diagnostic[] = [],
+): T & StateReport {
   let lists: StateReport | undefined;
   const compute = (): StateReport => {
     if (lists) return lists;
@@ -172,6 +190,7 @@ function withStateReport<T extends object>(report: T, state: BuildState): T & St
         });
       }
     }
+    warnings.push(...skipped);
     lists = { stories, merges, rejected, held, warnings };
     return lists;
   };
@@ -199,10 +218,23 @@ function withStateReport<T extends object>(report: T, state: BuildState): T & St
  * deduplicates it against the stored index, and re-renders only what the change touched.
  */
 export async function build(deps: BuildDeps, options: BuildOptions): Promise<BuildReport> {
+  const opened = await openState(deps.state);
+  try {
+    return await buildFrom(deps, options, opened);
+  } catch (error) {
+    // A stored blob found damaged part way (feature segments are checked on first read): nothing was
+    // committed, so the build starts again from an empty state, re-reading every article.
+    if (!isStateDamage(error) || opened.damage) throw error;
+    return buildFrom(deps, options, freshState(deps.state, damageOf(error), filesNamedBy(opened.state)));
+  }
+}
+
+async function buildFrom(deps: BuildDeps, options: BuildOptions, opened: OpenedState): Promise<BuildReport> {
   const { config } = options;
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
-  const state = decodeState(await deps.state.get(STATE_BLOB));
+  const { state, store } = opened;
+  const rebuilt = opened.damage ? { stateRebuilt: opened.damage } : {};
   const entries = await deps.source.list();
   const listed = new Set(entries.map((entry) => entry.key));
 
@@ -238,6 +270,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
           written: 0,
           removed: 0,
         },
+        ...rebuilt,
       },
       state,
     );
@@ -250,7 +283,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     : [];
   const build = state.build + 1;
   deps.progress.update('deduplicating', 0, toProcess.length);
-  const { changedStories, removedStories } = await ingest(deps.state, state, {
+  const { changedStories, removedStories } = await ingest(store, state, {
     gone,
     processed: toProcess.map((entry) => entry.key),
     outcomes,
@@ -268,7 +301,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   });
   state.build = build;
   state.renderKey = options.renderKey;
-  await deps.state.put(STATE_BLOB, encodeState(state));
+  await store.commit(state);
   deps.progress.done();
 
   return withStateReport(
@@ -284,8 +317,10 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
         removed: written.removed,
       },
       ...(written.edition ? { edition: written.edition } : {}),
+      ...rebuilt,
     },
     state,
+    written.skipped,
   );
 }
 
@@ -333,18 +368,25 @@ async function render(
   options: BuildOptions,
   state: BuildState,
   plan: RenderPlan,
-): Promise<{ written: number; removed: number; edition?: { id: string; subject: string; stories: number } }> {
+): Promise<{
+  written: number;
+  removed: number;
+  skipped: Diagnostic[];
+  edition?: { id: string; subject: string; stories: number };
+}> {
   const { config } = options;
   const { site, digest } = deps.renderers;
   const catalog = stateCatalog(state);
-  const loaded = new Map<string, Story>();
+  const loaded = new Map<string, Story | undefined>();
+  const skipped: Diagnostic[] = [];
+  // Undefined when the article cannot be read now (see `page-reads.ts`): the story is left out.
   const full = async (id: string, record: StoryRecord) => {
-    let story = loaded.get(id);
-    if (!story) {
-      story = await loadStory(deps.source, config, plan.now, id, record);
-      loaded.set(id, story);
-    }
-    return story;
+    if (!loaded.has(id))
+      loaded.set(
+        id,
+        await loadOrSkip(() => loadStory(deps.source, config, plan.now, id, record), id, record, skipped),
+      );
+    return loaded.get(id);
   };
   let written = 0;
   const write = async (path: string, contentType: string, body: string) => {
@@ -359,7 +401,12 @@ async function render(
   let edition: { id: string; subject: string; stories: number } | undefined;
   const writeDigest = async (number: number, picked: CatalogEntry[]) => {
     const stories: Story[] = [];
-    for (const { id, record } of picked) stories.push(await full(id, record));
+    for (const { id, record } of picked) {
+      const story = await full(id, record);
+      if (story) stories.push(story);
+    }
+    // None of them can be read now (see `page-reads.ts`): no edition this build.
+    if (!stories.length) return undefined;
     const next: Edition = planEdition(number, stories);
     const parts = digest.render(next, {
       viewInBrowserUrl: `${config.siteUrl}digest.html`,
@@ -371,10 +418,15 @@ async function render(
     return { next, subject: parts.subject };
   };
   const lastEdition = state.editions[state.editions.length - 1];
-  if (fresh.length) {
-    const picked = fresh.slice(0, config.digest.maxStories);
+  const candidates = fresh.slice(0, config.digest.maxStories);
+  const digestWritten = candidates.length
+    ? await writeDigest(state.editions.length + 1, candidates)
+    : undefined;
+  if (digestWritten) {
+    const { next, subject } = digestWritten;
     const number = state.editions.length + 1;
-    const { next, subject } = await writeDigest(number, picked);
+    // A story whose article could not be read is not in the edition, and is not marked as mailed.
+    const picked = candidates.filter(({ id }) => loaded.get(id));
     state.editions.push({
       id: next.id,
       number,
@@ -391,7 +443,7 @@ async function render(
       }
     }
     edition = { id: next.id, subject, stories: picked.length };
-  } else if (plan.rerenderAll && lastEdition) {
+  } else if (!fresh.length && plan.rerenderAll && lastEdition) {
     // Templates changed or the site was deleted: show the last edition again, with what is left of it.
     const picked = catalog.ordered.filter(({ id }) => lastEdition.storyIds.includes(id));
     if (picked.length) await writeDigest(lastEdition.number, picked);
@@ -417,5 +469,8 @@ async function render(
     },
   );
   written += result.written;
-  return edition ? { written, removed: result.removed, edition } : { written, removed: result.removed };
+  for (const warning of result.skipped)
+    if (!skipped.some((w) => w.source === warning.source)) skipped.push(warning);
+  const done = { written, removed: result.removed, skipped };
+  return edition ? { ...done, edition } : done;
 }
