@@ -190,7 +190,10 @@ describe('escaping', () => {
 
   it('the article body is escaped once, not twice', () => {
     const html = site.renderArticle(hostile);
-    expect(html).toContain('<p>&lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;</p>');
+    // Plain text stays text; only its bare URL becomes a link.
+    expect(html).toContain(
+      '<p>&lt;iframe src=&quot;<a href="https://evil.example" rel="noopener">https://evil.example</a>&quot;&gt;&lt;/iframe&gt;</p>',
+    );
     expect(html).not.toContain('&amp;lt;');
   });
 
