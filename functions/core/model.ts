@@ -76,12 +76,29 @@ export interface Story {
   link?: string;
   /** The content of the most complete member. */
   blocks: Block[];
+  /** The lead image, when the story has one that could be read (or is an http(s) URL). */
+  image?: StoryImage;
   /** Source keys of every member, canonical first. */
   members: string[];
   /** Ids of other stories on the same event (related coverage), best first. */
   relatedIds: string[];
   /** Those stories as links, when the page shows them (article pages). */
   relatedLinks?: RelatedLink[];
+}
+
+/** A story's lead image as published. */
+export interface StoryImage {
+  /** Site-relative (`media/<hash>.<ext>`) for a published copy, else the absolute http(s) URL as written. */
+  url: string;
+  alt: string;
+  caption?: string;
+  /** Known for published copies (read from the file), unknown for remote images. */
+  width?: number;
+  height?: number;
+  mime?: string;
+  length?: number;
+  /** The body shows it already (it is the body's first image): pages do not show it twice. */
+  inBody: boolean;
 }
 
 /** A related story as a page links it. */
@@ -134,5 +151,6 @@ export interface Edition {
 export interface OutputFile {
   path: string;
   contentType: string;
-  body: string;
+  /** Text (pages, feeds) or bytes (published images). */
+  body: string | Uint8Array;
 }

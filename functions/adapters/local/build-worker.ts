@@ -37,7 +37,7 @@ async function handle(task: BuildTask): Promise<{ value: unknown; transfer: Arra
   const now = new Date(task.now);
   let written = 0;
   for (const job of task.jobs) {
-    const story = await loadStory(source, data.config, now, job.id, job.record, job.related ?? []);
+    const story = await loadStory(source, data.config, now, job.id, job.record, job.related ?? [], sink);
     if (await sink.write(articlePage(site, story))) written++;
   }
   return { value: written, transfer: [] };

@@ -8,7 +8,8 @@ import { ingest } from './local-ingest.js';
 import type { PrepareOptions, PrepareOutcome } from './prepare.js';
 import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from './publish-site.js';
 import { type BuildState, decodeState, encodeState, type StoryRecord } from './state.js';
-import { compareStories, storyFromRecord } from './story-view.js';
+import { storyWithMedia } from './story-media.js';
+import { compareStories } from './story-view.js';
 
 export const STATE_BLOB = 'state.json';
 export { INDEX_BLOB } from './corpus-index.js';
@@ -100,10 +101,12 @@ export async function loadStory(
   id: string,
   record: StoryRecord,
   related?: RelatedLink[],
+  /** Where the article's own images are published (`media/`). */
+  media?: SiteSink,
 ): Promise<Story> {
   const bytes = await source.read(record.canonical);
   const { article } = parseArticle(record.canonical, bytes, { maxBytes: config.maxArticleBytes, now });
-  return storyFromRecord(id, record, article, related);
+  return storyWithMedia(id, record, article, source, media, related);
 }
 
 /** The default page writer: one page after another, in this thread. */
@@ -117,7 +120,7 @@ export function sequentialPageWriter(
   return async (jobs) => {
     let written = 0;
     for (const job of jobs) {
-      const story = await loadStory(source, config, now, job.id, job.record, job.related ?? []);
+      const story = await loadStory(source, config, now, job.id, job.record, job.related ?? [], sink);
       if (await sink.write(articlePage(site, story))) written++;
     }
     return written;
@@ -341,7 +344,7 @@ async function render(
   const full = async (id: string, record: StoryRecord) => {
     let story = loaded.get(id);
     if (!story) {
-      story = await loadStory(deps.source, config, plan.now, id, record);
+      story = await loadStory(deps.source, config, plan.now, id, record, undefined, deps.sink);
       loaded.set(id, story);
     }
     return story;
