@@ -30,7 +30,7 @@ interface StoryView {
   isoUpdated: string;
   summary: string;
   author: string | null;
-  tags: { name: string; url: string }[];
+  tags: { name: string }[];
   /** The lead image, relative to the page that shows it; null without one. */
   image: {
     url: string;
@@ -311,21 +311,6 @@ function articleMeta(story: Story, canonicalUrl: string, config: SiteConfig): Pa
   };
 }
 
-/** The folder of a tag's page and feeds: its name in lower case, as a URL-safe slug. */
-export function tagPath(tag: string): string {
-  return `tags/${tagSlug(tag)}/`;
-}
-
-export function tagSlug(tag: string): string {
-  const slug = tag
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return slug || `tag-${[...tag].map((c) => c.codePointAt(0)!.toString(16)).join('-')}`;
-}
-
 function storyView(story: Story, articlesPath: string, root: string): StoryView {
   return {
     title: story.title,
@@ -336,7 +321,7 @@ function storyView(story: Story, articlesPath: string, root: string): StoryView 
     isoUpdated: story.updated,
     summary: story.summary,
     author: story.author ?? null,
-    tags: story.tags.map((name) => ({ name, url: `${root}${tagPath(name)}index.html` })),
+    tags: story.tags.map((name) => ({ name })),
     image: story.image
       ? {
           url: imageUrl(story.image.url, root),
