@@ -42,7 +42,7 @@ async function handle(task: BuildTask): Promise<{ value: unknown; transfer: Arra
   const now = new Date(task.now);
   const pages = await writeArticlePages(
     task.jobs,
-    (job: PageJob) => loadStory(source, data.config, now, job.id, job.record, job.related ?? []),
+    (job: PageJob) => loadStory(source, data.config, now, job.id, job.record, job.related ?? [], sink),
     sink,
     (story) => articlePage(site, story),
   );

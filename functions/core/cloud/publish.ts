@@ -38,7 +38,16 @@ async function readableStory(deps: PublishDeps, id: string, record: StoryRecord)
   const keys = [record.canonical, ...record.members.filter((key) => key !== record.canonical)];
   for (const key of keys) {
     try {
-      const story = await loadStory(deps.source, deps.config, deps.now, id, { ...record, canonical: key });
+      const story = await loadStory(
+        deps.source,
+        deps.config,
+        deps.now,
+        id,
+        { ...record, canonical: key },
+        undefined,
+        // The article's images are read from beside it in the articles bucket and published into the site bucket.
+        deps.sink,
+      );
       if (key !== record.canonical)
         deps.log?.warn('story shown from another member: its canonical article is missing', {
           storyId: id,

@@ -18,7 +18,8 @@ import {
   openState,
   type StateDamage,
 } from './state-store.js';
-import { compareStories, storyFromRecord } from './story-view.js';
+import { storyWithMedia } from './story-media.js';
+import { compareStories } from './story-view.js';
 
 export { INDEX_BLOB } from './corpus-index.js';
 export { SEGMENT_DOCS } from './local-ingest.js';
@@ -115,10 +116,12 @@ export async function loadStory(
   id: string,
   record: StoryRecord,
   related?: RelatedLink[],
+  /** Where the article's own images are published (`media/`). */
+  media?: SiteSink,
 ): Promise<Story> {
   const bytes = await source.read(record.canonical, record.canonicalVersion);
   const { article } = parseArticle(record.canonical, bytes, { maxBytes: config.maxArticleBytes, now });
-  return storyFromRecord(id, record, article, related);
+  return storyWithMedia(id, record, article, source, media, related);
 }
 
 /** The default page writer: one page after another, in this thread. */
@@ -132,7 +135,7 @@ export function sequentialPageWriter(
   return (jobs) =>
     writeArticlePages(
       jobs,
-      (job: PageJob) => loadStory(source, config, now, job.id, job.record, job.related ?? []),
+      (job: PageJob) => loadStory(source, config, now, job.id, job.record, job.related ?? [], sink),
       sink,
       (story) => articlePage(site, story),
     );
@@ -384,7 +387,12 @@ async function render(
     if (!loaded.has(id))
       loaded.set(
         id,
-        await loadOrSkip(() => loadStory(deps.source, config, plan.now, id, record), id, record, skipped),
+        await loadOrSkip(
+          () => loadStory(deps.source, config, plan.now, id, record, undefined, deps.sink),
+          id,
+          record,
+          skipped,
+        ),
       );
     return loaded.get(id);
   };

@@ -3,6 +3,7 @@ import { articleText } from '../article/article-text.js';
 import { ArticleRejectedError, parseArticle } from '../article/parse-article.js';
 import { type StoredFeatures, storedFeatures } from '../dedup/doc-features.js';
 import { entityHashes } from '../dedup/entities.js';
+import { checkMedia } from '../media/publish-media.js';
 import type { Diagnostic, ParsedArticle } from '../model.js';
 import { ArticleNotFoundError, type SourceEntry } from '../ports.js';
 import { concatBytes, decodeDoc, encodeDoc } from './shingle-pack.js';
@@ -40,6 +41,8 @@ export function prepareArticle(
   entry: SourceEntry,
   bytes: Uint8Array,
   options: PrepareOptions,
+  /** Sees the parsed article (to check its images, which needs I/O). */
+  onParsed?: (article: ParsedArticle) => void,
 ): PrepareOutcome {
   let parsed: { article: ParsedArticle; warnings: Diagnostic[] };
   try {
@@ -50,6 +53,7 @@ export function prepareArticle(
     }
     throw error;
   }
+  onParsed?.(parsed.article);
   const lines = articleText(parsed.article).split('\n');
   const encoded = encodeDoc(storedFeatures(lines, !parsed.article.titleDerived, entityHashes(lines)));
   const doc: PreparedDoc = {
@@ -91,7 +95,7 @@ export function unreadable(entry: SourceEntry, error: unknown): PrepareOutcome {
 
 /** Reads and prepares entries one after another; a file that cannot be read is rejected, not fatal. */
 export async function prepareEntries(
-  read: (key: string, version: string) => Promise<Uint8Array>,
+  read: (key: string, version?: string) => Promise<Uint8Array>,
   entries: SourceEntry[],
   options: PrepareOptions,
 ): Promise<PrepareOutcome[]> {
@@ -109,7 +113,14 @@ export async function prepareEntries(
       outcomes.push(unreadable(entry, error));
       continue;
     }
-    outcomes.push(prepareArticle(entry, bytes, options));
+    let article: ParsedArticle | undefined;
+    const outcome = prepareArticle(entry, bytes, options, (parsed) => {
+      article = parsed;
+    });
+    // Missing or unreadable images are reported with the article that names them.
+    if (outcome.ok && article)
+      outcome.doc.warnings.push(...(await checkMedia({ read: (key) => read(key) }, article)));
+    outcomes.push(outcome);
   }
   return outcomes;
 }

@@ -30,8 +30,36 @@ interface StoryView {
   isoUpdated: string;
   summary: string;
   author: string | null;
-  tags: string[];
+  tags: { name: string }[];
+  /** The lead image, relative to the page that shows it; null without one. */
+  image: {
+    url: string;
+    alt: string;
+    caption: string | null;
+    width: number | null;
+    height: number | null;
+  } | null;
 }
+
+interface PageMeta {
+  ogType: 'website' | 'article';
+  twitterCard: 'summary' | 'summary_large_image';
+  /** Absolute URL of the page's image, and what it shows. */
+  image: { url: string; alt: string; width: number | null; height: number | null } | null;
+  publishedTime: string | null;
+  modifiedTime: string | null;
+  /** schema.org NewsArticle as JSON, safe inside a <script> element. */
+  jsonLd: string | null;
+}
+
+const NO_META: PageMeta = {
+  ogType: 'website',
+  twitterCard: 'summary',
+  image: null,
+  publishedTime: null,
+  modifiedTime: null,
+  jsonLd: null,
+};
 
 /** What every page and the layout see. */
 interface PageContext {
@@ -40,6 +68,8 @@ interface PageContext {
   root: string;
   site: { title: string; description: string; copyright: string | null; author: string | null };
   page: { title: string; description: string; canonicalUrl: string };
+  /** Social and search metadata: Open Graph, Twitter card, JSON-LD (article pages only). */
+  meta: PageMeta;
   /** Absolute, for autodiscovery: feed readers resolve them outside the page. */
   feeds: { rss: string; atom: string; json: string };
   /** Relative, for the visible links. */
@@ -57,6 +87,8 @@ interface IndexContext extends PageContext {
 interface ArticleContext extends PageContext {
   story: StoryView & {
     bodyHtml: string;
+    /** The lead image above the body, unless the body shows it already. */
+    leadImage: StoryView['image'];
     /** The summary, unless it is only the opening of the body (then it would be read twice). */
     standfirst: string | null;
     originalLink: string | null;
@@ -125,16 +157,16 @@ export class SiteRenderer {
     const latestDigest = input.latestDigest
       ? { url: siteRelativeHref(input.latestDigest.path), subject: input.latestDigest.subject }
       : null;
-    const page = this.pageContext('', {
-      title: this.config.title,
-      description: this.config.description,
-      canonicalUrl: this.config.siteUrl,
-    });
+    const page = this.pageContext(
+      '',
+      { title: this.config.title, description: this.config.description, canonicalUrl: this.config.siteUrl },
+      NO_META,
+    );
     return this.wrap(
       page,
       this.templates.index({
         ...page,
-        stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/')),
+        stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/', '')),
         months,
         latestDigest,
         subscribeUrl: this.config.subscribeUrl ?? null,
@@ -144,19 +176,22 @@ export class SiteRenderer {
 
   /** `articles/<slug>.html`: the whole story, with a link to the original when it has a safe one. */
   renderArticle(story: Story): string {
-    const page = this.pageContext('../', {
-      title: `${story.title} — ${this.config.title}`,
-      description: story.summary,
-      canonicalUrl: `${this.config.siteUrl}articles/${story.slug}.html`,
-    });
+    const canonicalUrl = `${this.config.siteUrl}articles/${story.slug}.html`;
+    const page = this.pageContext(
+      '../',
+      { title: `${story.title} — ${this.config.title}`, description: story.summary, canonicalUrl },
+      articleMeta(story, canonicalUrl, this.config),
+    );
+    const view = storyView(story, '', '../');
     const others = story.members.length - 1;
     return this.wrap(
       page,
       this.templates.article({
         ...page,
         story: {
-          ...storyView(story, ''),
-          bodyHtml: blocksToHtml(story.blocks),
+          ...view,
+          bodyHtml: blocksToHtml(story.blocks, '../'),
+          leadImage: story.image && !story.image.inBody ? view.image : null,
           standfirst: summaryRepeatsBody(story) ? null : story.summary,
           originalLink: story.link !== undefined && isHttpUrl(story.link) ? story.link : null,
           otherVersions:
@@ -177,11 +212,15 @@ export class SiteRenderer {
     if (!isMonth(month)) throw new SiteRenderError(`archive month must be YYYY-MM, got "${month}"`);
     const monthLabel = formatMonth(month);
     const inMonth = newestFirst(stories.filter((story) => monthOf(story.date) === month));
-    const page = this.pageContext('../', {
-      title: `${monthLabel} — ${this.config.title}`,
-      description: `${countStories(inMonth.length)} published in ${monthLabel}.`,
-      canonicalUrl: `${this.config.siteUrl}archive/${month}.html`,
-    });
+    const page = this.pageContext(
+      '../',
+      {
+        title: `${monthLabel} — ${this.config.title}`,
+        description: `${countStories(inMonth.length)} published in ${monthLabel}.`,
+        canonicalUrl: `${this.config.siteUrl}archive/${month}.html`,
+      },
+      NO_META,
+    );
     return this.wrap(
       page,
       this.templates.archive({
@@ -189,16 +228,17 @@ export class SiteRenderer {
         month,
         monthLabel,
         countLabel: countStories(inMonth.length),
-        stories: inMonth.map((story) => storyView(story, '../articles/')),
+        stories: inMonth.map((story) => storyView(story, '../articles/', '../')),
       }),
     );
   }
 
-  private pageContext(root: string, page: PageContext['page']): PageContext {
+  private pageContext(root: string, page: PageContext['page'], meta: PageMeta): PageContext {
     const { config } = this;
     return {
       lang: config.language,
       root,
+      meta,
       site: {
         title: config.title,
         description: config.description,
@@ -220,7 +260,58 @@ export class SiteRenderer {
   }
 }
 
-function storyView(story: Story, articlesPath: string): StoryView {
+/** An image URL as a page `root` away from the site root sees it (published copies are site-relative). */
+export function imageUrl(url: string, base: string): string {
+  return /^https?:\/\//i.test(url) ? url : `${base}${url}`;
+}
+
+/**
+ * Open Graph, Twitter card and JSON-LD NewsArticle for an article page. The JSON is escaped so that no
+ * value can close the <script> element (`<`, `>` and `&` as \u escapes, which JSON readers decode).
+ */
+function articleMeta(story: Story, canonicalUrl: string, config: SiteConfig): PageMeta {
+  const image = story.image
+    ? {
+        url: imageUrl(story.image.url, config.siteUrl),
+        alt: story.image.alt,
+        width: story.image.width ?? null,
+        height: story.image.height ?? null,
+      }
+    : null;
+  const author = story.author ?? config.author?.name;
+  const jsonLd: Record<string, unknown> = {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: story.title,
+    description: story.summary,
+    mainEntityOfPage: canonicalUrl,
+    datePublished: story.date,
+    dateModified: story.updated,
+  };
+  if (author) jsonLd.author = { '@type': story.author ? 'Person' : 'Organization', name: author };
+  jsonLd.publisher = { '@type': 'Organization', name: config.title, url: config.siteUrl };
+  if (image) {
+    jsonLd.image = {
+      '@type': 'ImageObject',
+      url: image.url,
+      ...(image.width ? { width: image.width, height: image.height } : {}),
+    };
+  }
+  if (story.tags.length) jsonLd.keywords = story.tags.join(', ');
+  return {
+    ogType: 'article',
+    twitterCard: image ? 'summary_large_image' : 'summary',
+    image,
+    publishedTime: story.date,
+    modifiedTime: story.updated,
+    jsonLd: JSON.stringify(jsonLd).replace(
+      /[<>&\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
+  };
+}
+
+function storyView(story: Story, articlesPath: string, root: string): StoryView {
   return {
     title: story.title,
     url: `${articlesPath}${story.slug}.html`,
@@ -230,7 +321,16 @@ function storyView(story: Story, articlesPath: string): StoryView {
     isoUpdated: story.updated,
     summary: story.summary,
     author: story.author ?? null,
-    tags: story.tags,
+    tags: story.tags.map((name) => ({ name })),
+    image: story.image
+      ? {
+          url: imageUrl(story.image.url, root),
+          alt: story.image.alt,
+          caption: story.image.caption ?? null,
+          width: story.image.width ?? null,
+          height: story.image.height ?? null,
+        }
+      : null,
   };
 }
 
