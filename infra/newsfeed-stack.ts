@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
@@ -17,9 +18,12 @@ import { Reconciler } from './constructs/reconciler.js';
 import { SitePublisher } from './constructs/site-publisher.js';
 import { StaticSite } from './constructs/static-site.js';
 import { StoryTable } from './constructs/story-table.js';
+import { SiteDns } from './dns.js';
 
 export interface NewsfeedStackProps extends StackProps {
   config: NewsfeedConfig;
+  /** The us-east-1 certificate and web ACL, when the edge stack makes them (build-app.ts). */
+  edge?: { certificate?: ICertificate; webAclArn?: string };
 }
 
 /**
@@ -74,6 +78,7 @@ export class NewsfeedStack extends Stack {
     this.site = new StaticSite(this, 'Site', {
       logBucket,
       ...(config.customDomain && { customDomain: config.customDomain }),
+      ...props.edge,
       ...(subscriptions && { apiOrigins: { [API_PATH_PATTERN]: subscriptions.api.origin } }),
     });
 
@@ -129,6 +134,13 @@ export class NewsfeedStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.site.distribution.distributionDomainName,
+      description: 'The CloudFront host name a custom domain points at',
+    });
+    if (config.customDomain) {
+      new SiteDns(this, 'SiteDns', { domain: config.customDomain, distribution: this.site.distribution });
+    }
   }
 
   private emailOutputs(siteUrl: string, email: EmailResources): void {
@@ -140,8 +152,8 @@ export class NewsfeedStack extends Stack {
     new CfnOutput(this, 'EmailDnsRecords', {
       value: sending.dnsRecords.map((record) => `${record.name} ${record.type} ${record.value}`).join(' ; '),
       description: sending.inHostedZone
-        ? 'DKIM and MAIL FROM records, created in the configured hosted zone'
-        : 'Create these DKIM and MAIL FROM records in the DNS of the sending domain (SES verifies it from them)',
+        ? 'DKIM, MAIL FROM and DMARC records, created in the configured hosted zone'
+        : 'Create these DKIM, MAIL FROM and DMARC records in the DNS of the sending domain (SES verifies it from them)',
     });
     new CfnOutput(this, 'EmailTableName', { value: email.subscriptions.table.tableName });
     new CfnOutput(this, 'TokenKeyringSecretArn', {
