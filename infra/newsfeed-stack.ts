@@ -156,6 +156,10 @@ export class NewsfeedStack extends Stack {
         : 'Create these DKIM, MAIL FROM and DMARC records in the DNS of the sending domain (SES verifies it from them)',
     });
     new CfnOutput(this, 'EmailTableName', { value: email.subscriptions.table.tableName });
+    new CfnOutput(this, 'SubscribeQueueUrl', {
+      value: email.subscriptions.api.queue.queueUrl,
+      description: 'Where npm run subscribers -- import queues confirmation requests',
+    });
     new CfnOutput(this, 'TokenKeyringSecretArn', {
       value: email.subscriptions.keyring.secret.secretArn,
       description: 'Rotate by adding "k<N+1>" and setting "current"; keep older keys for mailed links',
