@@ -13,6 +13,7 @@ import { EmailDelivery } from './constructs/email-delivery.js';
 import { EmailSubscriptions } from './constructs/email-subscriptions.js';
 import { LogBucket } from './constructs/log-bucket.js';
 import { acknowledgeCdkHandlers } from './constructs/nag-acknowledgements.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { FUNCTION_LOG_RETENTION, REPO_ROOT } from './constructs/project-function.js';
 import { Reconciler } from './constructs/reconciler.js';
 import { SitePublisher } from './constructs/site-publisher.js';
@@ -50,6 +51,7 @@ export class NewsfeedStack extends Stack {
   readonly publisher: SitePublisher;
   readonly reconciler: Reconciler;
   readonly email?: EmailResources;
+  readonly operations: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: NewsfeedStackProps) {
     super(scope, id, props);
@@ -122,6 +124,13 @@ export class NewsfeedStack extends Stack {
     }
 
     if (config.deployLocalArticles) this.deployLocalArticles();
+    this.operations = new OperationsDashboard(this, 'Operations', {
+      ingestQueue: this.intake.queue,
+      ingest: this.intake.function,
+      publisher: this.publisher.function,
+      alarmTopic: alarms.topic,
+      ...(this.email && { sender: this.email.delivery.sender.function }),
+    });
     acknowledgeCdkHandlers(this, this.articlesBucket.node.defaultChild as CfnBucket);
 
     new CfnOutput(this, 'SiteUrl', {
@@ -134,6 +143,10 @@ export class NewsfeedStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.operations.dashboard.dashboardName,
+      description: 'The CloudWatch dashboard of ingest, publish, queues and mail (README runbook)',
+    });
     new CfnOutput(this, 'DistributionDomainName', {
       value: this.site.distribution.distributionDomainName,
       description: 'The CloudFront host name a custom domain points at',
