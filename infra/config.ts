@@ -1,15 +1,19 @@
 import { DEFAULT_CONFIG, resolveConfig } from '../functions/core/config.js';
 import type { SiteConfig } from '../functions/core/model.js';
+import {
+  type CustomDomain,
+  type DmarcConfig,
+  parseCustomDomain,
+  parseDmarc,
+  parseRemovalPolicy,
+  parseWaf,
+  type RemovalSetting,
+} from './deploy-config.js';
 
 /** The `cdk.json` context key that holds the deployment's settings. */
 export const CONFIG_CONTEXT_KEY = 'newsfeed';
 
-export interface CustomDomain {
-  /** Host name the site is served on, e.g. `news.example.org`. */
-  domainName: string;
-  /** ACM certificate for `domainName`; CloudFront only accepts certificates from us-east-1. */
-  certificateArn: string;
-}
+export type { CustomDomain, DmarcConfig, RemovalSetting } from './deploy-config.js';
 
 /** Deployment settings, validated; see `parseNewsfeedConfig` for the defaults. */
 export interface NewsfeedConfig {
@@ -30,6 +34,10 @@ export interface NewsfeedConfig {
   reconcileIntervalMinutes: number;
   /** Email subscribers; absent: no email resources and no subscribe form. */
   email?: EmailConfig;
+  /** A WAF web ACL (managed common rules, a rate limit on the API) on the distribution. */
+  waf: boolean;
+  /** What `cdk destroy` does with buckets, tables, secrets and log groups. */
+  removalPolicy: RemovalSetting;
 }
 
 /** The `newsfeed.email` block, validated, with its defaults filled in. */
@@ -60,6 +68,8 @@ export interface EmailConfig {
    * by one to rotate it (README).
    */
   originHeaderVersion: number;
+  /** The DMARC record at `_dmarc.<domain>`: created in the zone when given, else listed in the outputs. */
+  dmarc: DmarcConfig;
 }
 
 /** A bad value in the `newsfeed` context; `key` is the dotted path of the offending setting. */
@@ -87,6 +97,8 @@ const KNOWN_KEYS = [
   'deployLocalArticles',
   'reconcileIntervalMinutes',
   'email',
+  'waf',
+  'removalPolicy',
 ] as const;
 
 const EMAIL_KEYS = [
@@ -104,6 +116,7 @@ const EMAIL_KEYS = [
   'sendConcurrency',
   'listId',
   'originHeaderVersion',
+  'dmarc',
 ] as const;
 
 export const EMAIL_DEFAULTS = {
@@ -121,7 +134,6 @@ export const EMAIL_DEFAULTS = {
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const US_EAST_1_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
 // Six fields as EventBridge Scheduler wants them (minutes hours day-of-month month day-of-week year).
@@ -174,27 +186,6 @@ function siteUrlOf(raw: Raw): string | undefined {
   // CloudFront redirects every http request, so an http feed URL would always cost a redirect.
   if (url.protocol !== 'https:') fail('siteUrl', `must be an absolute https URL, got "${value}"`);
   return value.endsWith('/') ? value : `${value}/`;
-}
-
-function customDomainOf(raw: Raw): CustomDomain | undefined {
-  const value = raw.customDomain;
-  if (value === undefined) return undefined;
-  if (!isRecord(value)) fail('customDomain', 'must be an object with domainName and certificateArn');
-  for (const key of Object.keys(value)) {
-    if (key !== 'domainName' && key !== 'certificateArn')
-      fail(`customDomain.${key}`, 'is not a known setting');
-  }
-  const domainName = text(value, 'domainName', 'customDomain.domainName', '').toLowerCase();
-  if (!HOST_NAME.test(domainName))
-    fail('customDomain.domainName', `must be a host name, got "${domainName}"`);
-  const certificateArn = text(value, 'certificateArn', 'customDomain.certificateArn', '');
-  if (!US_EAST_1_CERTIFICATE.test(certificateArn)) {
-    fail(
-      'customDomain.certificateArn',
-      'must be the ARN of an ACM certificate in us-east-1 (CloudFront requires it)',
-    );
-  }
-  return { domainName, certificateArn };
 }
 
 function scheduleOf(raw: Raw): string {
@@ -318,6 +309,7 @@ function emailOf(input: unknown, siteTitle: string): EmailConfig | undefined {
       999,
       'email.originHeaderVersion',
     ),
+    dmarc: parseDmarc(input.dmarc, fail),
   };
   const hostedZone = hostedZoneOf(input, domain);
   if (hostedZone !== undefined) email.hostedZone = hostedZone;
@@ -360,11 +352,13 @@ export function parseNewsfeedConfig(input: unknown = {}): NewsfeedConfig {
     maxArticleBytes: integer(raw, 'maxArticleBytes', DEFAULT_CONFIG.maxArticleBytes, 1024, 64 * 1024 * 1024),
     deployLocalArticles,
     reconcileIntervalMinutes: integer(raw, 'reconcileIntervalMinutes', 60, 1, 24 * 60),
+    waf: parseWaf(raw.waf, fail),
+    removalPolicy: parseRemovalPolicy(raw.removalPolicy, fail),
   };
   const siteUrl = siteUrlOf(raw);
   if (siteUrl !== undefined) config.siteUrl = siteUrl;
   if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
-  const customDomain = customDomainOf(raw);
+  const customDomain = parseCustomDomain(raw.customDomain, fail);
   if (customDomain !== undefined) config.customDomain = customDomain;
   const email = emailOf(raw.email, config.siteTitle);
   if (email !== undefined) config.email = email;
