@@ -5,26 +5,25 @@ import {
   CONFIG_CONTEXT_KEY,
   EMAIL,
   fail,
-  HOST_NAME,
   integer,
   LANGUAGE_TAG,
   NewsfeedConfigError,
   optionalText,
   type Raw,
   text,
-  US_EAST_1_CERTIFICATE,
 } from './config-fields.js';
+import {
+  type CustomDomain,
+  parseCustomDomain,
+  parseRemovalPolicy,
+  parseWaf,
+  type RemovalSetting,
+} from './deploy-config.js';
 import { type EmailConfig, emailOf } from './email-config.js';
 
 export { CONFIG_CONTEXT_KEY, NewsfeedConfigError } from './config-fields.js';
+export type { CustomDomain, DmarcConfig, RemovalSetting } from './deploy-config.js';
 export { EMAIL_DEFAULTS, type EmailConfig } from './email-config.js';
-
-export interface CustomDomain {
-  /** Host name the site is served on, e.g. `news.example.org`. */
-  domainName: string;
-  /** ACM certificate for `domainName`; CloudFront only accepts certificates from us-east-1. */
-  certificateArn: string;
-}
 
 /** Deployment settings, validated; see `parseNewsfeedConfig` for the defaults. */
 export interface NewsfeedConfig {
@@ -45,6 +44,10 @@ export interface NewsfeedConfig {
   reconcileIntervalMinutes: number;
   /** Email subscribers; absent: no email resources and no subscribe form. */
   email?: EmailConfig;
+  /** A WAF web ACL (managed common rules, a rate limit on the API) on the distribution. */
+  waf: boolean;
+  /** What `cdk destroy` does with buckets, tables, secrets and log groups. */
+  removalPolicy: RemovalSetting;
 }
 
 const KNOWN_KEYS = [
@@ -59,6 +62,8 @@ const KNOWN_KEYS = [
   'deployLocalArticles',
   'reconcileIntervalMinutes',
   'email',
+  'waf',
+  'removalPolicy',
 ] as const;
 
 function siteUrlOf(raw: Raw): string | undefined {
@@ -73,27 +78,6 @@ function siteUrlOf(raw: Raw): string | undefined {
   // CloudFront redirects every http request, so an http feed URL would always cost a redirect.
   if (url.protocol !== 'https:') fail('siteUrl', `must be an absolute https URL, got "${value}"`);
   return value.endsWith('/') ? value : `${value}/`;
-}
-
-function customDomainOf(raw: Raw): CustomDomain | undefined {
-  const value = raw.customDomain;
-  if (value === undefined) return undefined;
-  if (!isRecord(value)) fail('customDomain', 'must be an object with domainName and certificateArn');
-  for (const key of Object.keys(value)) {
-    if (key !== 'domainName' && key !== 'certificateArn')
-      fail(`customDomain.${key}`, 'is not a known setting');
-  }
-  const domainName = text(value, 'domainName', 'customDomain.domainName', '').toLowerCase();
-  if (!HOST_NAME.test(domainName))
-    fail('customDomain.domainName', `must be a host name, got "${domainName}"`);
-  const certificateArn = text(value, 'certificateArn', 'customDomain.certificateArn', '');
-  if (!US_EAST_1_CERTIFICATE.test(certificateArn)) {
-    fail(
-      'customDomain.certificateArn',
-      'must be the ARN of an ACM certificate in us-east-1 (CloudFront requires it)',
-    );
-  }
-  return { domainName, certificateArn };
 }
 
 /**
@@ -132,11 +116,13 @@ export function parseNewsfeedConfig(input: unknown = {}): NewsfeedConfig {
     maxArticleBytes: integer(raw, 'maxArticleBytes', DEFAULT_CONFIG.maxArticleBytes, 1024, 64 * 1024 * 1024),
     deployLocalArticles,
     reconcileIntervalMinutes: integer(raw, 'reconcileIntervalMinutes', 60, 1, 24 * 60),
+    waf: parseWaf(raw.waf, fail),
+    removalPolicy: parseRemovalPolicy(raw.removalPolicy, fail),
   };
   const siteUrl = siteUrlOf(raw);
   if (siteUrl !== undefined) config.siteUrl = siteUrl;
   if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
-  const customDomain = customDomainOf(raw);
+  const customDomain = parseCustomDomain(raw.customDomain, fail);
   if (customDomain !== undefined) config.customDomain = customDomain;
   const email = emailOf(raw.email, config.siteTitle);
   if (email !== undefined) config.email = email;

@@ -22,6 +22,7 @@ import {
   type Raw,
   text,
 } from './config-fields.js';
+import { type DmarcConfig, parseDmarc } from './deploy-config.js';
 
 /** The `newsfeed.email` block, validated, with its defaults filled in. */
 export interface EmailConfig {
@@ -51,6 +52,8 @@ export interface EmailConfig {
    * by one to rotate it (README).
    */
   originHeaderVersion: number;
+  /** The DMARC record at `_dmarc.<domain>`: created in the zone when given, else listed in the outputs. */
+  dmarc: DmarcConfig;
 }
 
 const EMAIL_KEYS = [
@@ -68,6 +71,7 @@ const EMAIL_KEYS = [
   'sendConcurrency',
   'listId',
   'originHeaderVersion',
+  'dmarc',
 ] as const;
 
 export const EMAIL_DEFAULTS = {
@@ -203,6 +207,7 @@ export function emailOf(input: unknown, siteTitle: string): EmailConfig | undefi
       999,
       'email.originHeaderVersion',
     ),
+    dmarc: parseDmarc(input.dmarc, fail),
   };
   const hostedZone = hostedZoneOf(input, domain);
   if (hostedZone !== undefined) email.hostedZone = hostedZone;

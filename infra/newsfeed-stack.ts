@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
@@ -12,14 +13,18 @@ import { EmailDelivery } from './constructs/email-delivery.js';
 import { EmailSubscriptions } from './constructs/email-subscriptions.js';
 import { LogBucket } from './constructs/log-bucket.js';
 import { acknowledgeCdkHandlers } from './constructs/nag-acknowledgements.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { FUNCTION_LOG_RETENTION, REPO_ROOT } from './constructs/project-function.js';
 import { Reconciler } from './constructs/reconciler.js';
 import { SitePublisher } from './constructs/site-publisher.js';
 import { StaticSite } from './constructs/static-site.js';
 import { StoryTable } from './constructs/story-table.js';
+import { SiteDns } from './dns.js';
 
 export interface NewsfeedStackProps extends StackProps {
   config: NewsfeedConfig;
+  /** The us-east-1 certificate and web ACL, when the edge stack makes them (build-app.ts). */
+  edge?: { certificate?: ICertificate; webAclArn?: string };
 }
 
 /**
@@ -46,6 +51,7 @@ export class NewsfeedStack extends Stack {
   readonly publisher: SitePublisher;
   readonly reconciler: Reconciler;
   readonly email?: EmailResources;
+  readonly operations: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: NewsfeedStackProps) {
     super(scope, id, props);
@@ -74,6 +80,7 @@ export class NewsfeedStack extends Stack {
     this.site = new StaticSite(this, 'Site', {
       logBucket,
       ...(config.customDomain && { customDomain: config.customDomain }),
+      ...props.edge,
       ...(subscriptions && { apiOrigins: { [API_PATH_PATTERN]: subscriptions.api.origin } }),
     });
 
@@ -117,6 +124,13 @@ export class NewsfeedStack extends Stack {
     }
 
     if (config.deployLocalArticles) this.deployLocalArticles();
+    this.operations = new OperationsDashboard(this, 'Operations', {
+      ingestQueue: this.intake.queue,
+      ingest: this.intake.function,
+      publisher: this.publisher.function,
+      alarmTopic: alarms.topic,
+      ...(this.email && { sender: this.email.delivery.sender.function }),
+    });
     acknowledgeCdkHandlers(this, this.articlesBucket.node.defaultChild as CfnBucket);
 
     new CfnOutput(this, 'SiteUrl', {
@@ -129,6 +143,17 @@ export class NewsfeedStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.operations.dashboard.dashboardName,
+      description: 'The CloudWatch dashboard of ingest, publish, queues and mail (README runbook)',
+    });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.site.distribution.distributionDomainName,
+      description: 'The CloudFront host name a custom domain points at',
+    });
+    if (config.customDomain) {
+      new SiteDns(this, 'SiteDns', { domain: config.customDomain, distribution: this.site.distribution });
+    }
   }
 
   private emailOutputs(siteUrl: string, email: EmailResources): void {
@@ -140,10 +165,14 @@ export class NewsfeedStack extends Stack {
     new CfnOutput(this, 'EmailDnsRecords', {
       value: sending.dnsRecords.map((record) => `${record.name} ${record.type} ${record.value}`).join(' ; '),
       description: sending.inHostedZone
-        ? 'DKIM and MAIL FROM records, created in the configured hosted zone'
-        : 'Create these DKIM and MAIL FROM records in the DNS of the sending domain (SES verifies it from them)',
+        ? 'DKIM, MAIL FROM and DMARC records, created in the configured hosted zone'
+        : 'Create these DKIM, MAIL FROM and DMARC records in the DNS of the sending domain (SES verifies it from them)',
     });
     new CfnOutput(this, 'EmailTableName', { value: email.subscriptions.table.tableName });
+    new CfnOutput(this, 'SubscribeQueueUrl', {
+      value: email.subscriptions.api.queue.queueUrl,
+      description: 'Where npm run subscribers -- import queues confirmation requests',
+    });
     new CfnOutput(this, 'TokenKeyringSecretArn', {
       value: email.subscriptions.keyring.secret.secretArn,
       description: 'Rotate by adding "k<N+1>" and setting "current"; keep older keys for mailed links',

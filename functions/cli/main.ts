@@ -7,6 +7,7 @@
  *   npm run send-test -- [options]                commands/send-test.ts
  *   npm run dev:cloud -- [options]                commands/dev-cloud.ts
  *   npm run migrate:subscriber-ids -- [options]   commands/migrate-subscriber-ids.ts
+ *   npm run subscribers -- import|export|forget   commands/subscribers.ts
  */
 type Command = (argv: string[]) => Promise<number>;
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'send-test': async () => (await import('./commands/send-test.js')).main,
   'dev-cloud': async () => (await import('./commands/dev-cloud.js')).main,
   'migrate-subscriber-ids': async () => (await import('./commands/migrate-subscriber-ids.js')).run,
+  subscribers: async () => (await import('./commands/subscribers.js')).run,
 };
 
 export async function route(argv: string[]): Promise<number> {

@@ -19,6 +19,7 @@ import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
 import { SiteRenderer } from '../core/render/site.js';
+import type { PagesWritten } from '../core/stories/page-reads.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
 import type { PageJob } from '../core/stories/story-pages.js';
 import { renderKeyOf, systemClock } from './shared.js';
@@ -129,7 +130,8 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
     progress,
     renderers: { site, digest },
     async prepare(entries, options) {
-      if (!parallel(entries.length)) return prepareEntries((key) => source.read(key), entries, options);
+      if (!parallel(entries.length))
+        return prepareEntries((key, version) => source.read(key, version), entries, options);
       let done = 0;
       const results = await Promise.all(
         chunks(entries).map(async (chunk) => {
@@ -156,15 +158,18 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
       return sequentialPageWriter(source, sink, site, config, deps.clock.now())(jobs);
     }
     let done = 0;
-    const counts = await Promise.all(
+    const parts = await Promise.all(
       chunks(jobs).map(async (chunk) => {
-        const written = await (await getPool()).run<number>({ kind: 'pages', jobs: chunk, now: now() });
+        const pages = await (await getPool()).run<PagesWritten>({ kind: 'pages', jobs: chunk, now: now() });
         done += chunk.length;
         progress.update('writing pages', done, jobs.length);
-        return written;
+        return pages;
       }),
     );
-    return counts.reduce((a, b) => a + b, 0);
+    return {
+      written: parts.reduce((sum, part) => sum + part.written, 0),
+      skipped: parts.flatMap((part) => part.skipped),
+    };
   };
   return {
     deps,

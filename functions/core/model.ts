@@ -3,13 +3,28 @@
  * so that the same values travel between worker threads, state files and DynamoDB items.
  */
 
-/** One block of an article body, in reading order. */
+/**
+ * One block of an article body, in reading order. `text` is always plain text (what deduplication and
+ * summaries read). `html`, when present, is the block's sanitised HTML (Markdown articles): renderers
+ * use it as it is. Without it, renderers escape `text` (plain-text articles).
+ */
 export type Block =
-  | { kind: 'paragraph'; text: string }
+  | { kind: 'paragraph'; text: string; html?: string }
   /** A short title-like line inside the body (a subheading). */
-  | { kind: 'heading'; text: string }
+  | { kind: 'heading'; text: string; html?: string }
   /** Quoted text, e.g. the text of an embedded tweet; `cite` names who said it. */
-  | { kind: 'quote'; text: string; cite?: string };
+  | { kind: 'quote'; text: string; cite?: string; html?: string }
+  /** Any other Markdown construct (list, table, code, figure, rule, raw HTML): always carries its HTML. */
+  | { kind: 'rich'; text: string; html: string };
+
+/** The article's lead image as written: `src` is an http(s) URL or a path relative to the article. */
+export interface ImageRef {
+  src: string;
+  alt: string;
+  caption?: string;
+  /** True when it came from the front matter (else it is the body's first image, already shown there). */
+  fromFrontMatter: boolean;
+}
 
 /** An article after parsing and cleaning. All text is NFC-normalised plain text (never HTML). */
 export interface ParsedArticle {
@@ -27,6 +42,8 @@ export interface ParsedArticle {
   /** The article's own publication date as ISO 8601 (UTC), when it carries a usable one. */
   date?: string;
   blocks: Block[];
+  /** The lead image: front matter `image`, else the first image of the body. */
+  image?: ImageRef;
 }
 
 export type Severity = 'error' | 'warning';
@@ -59,12 +76,29 @@ export interface Story {
   link?: string;
   /** The content of the most complete member. */
   blocks: Block[];
+  /** The lead image, when the story has one that could be read (or is an http(s) URL). */
+  image?: StoryImage;
   /** Source keys of every member, canonical first. */
   members: string[];
   /** Ids of other stories on the same event (related coverage), best first. */
   relatedIds: string[];
   /** Those stories as links, when the page shows them (article pages). */
   relatedLinks?: RelatedLink[];
+}
+
+/** A story's lead image as published. */
+export interface StoryImage {
+  /** Site-relative (`media/<hash>.<ext>`) for a published copy, else the absolute http(s) URL as written. */
+  url: string;
+  alt: string;
+  caption?: string;
+  /** Known for published copies (read from the file), unknown for remote images. */
+  width?: number;
+  height?: number;
+  mime?: string;
+  length?: number;
+  /** The body shows it already (it is the body's first image): pages do not show it twice. */
+  inBody: boolean;
 }
 
 /** A related story as a page links it. */
@@ -117,7 +151,8 @@ export interface Edition {
 export interface OutputFile {
   path: string;
   contentType: string;
-  body: string;
+  /** Text (pages, feeds) or bytes (published images). */
+  body: string | Uint8Array;
 }
 
 /**

@@ -11,12 +11,47 @@ export interface SourceEntry {
   size: number;
   /** Changes whenever the content may have changed: mtime+size locally, ETag or version id in S3. */
   version: string;
+  /**
+   * Set when the listing found the entry but it cannot be read (a folder nested beyond the system's
+   * path length, one without permission): why, in words. The build rejects it by name.
+   */
+  unreadable?: string;
 }
 
 export interface ArticleSource {
   list(): Promise<SourceEntry[]>;
-  /** Throws `ArticleNotFoundError` when the source no longer holds the article. */
-  read(key: string): Promise<Uint8Array>;
+  /**
+   * Throws `ArticleNotFoundError` when the source no longer holds the article. With `version`, the
+   * local folder throws `ArticleChangedError` unless the bytes read are that version, and it throws
+   * `ArticleUnreadableError` for anything but a regular file (a symbolic link is never followed);
+   * S3 reads are not versioned here and ignore it (the cloud ingest tracks versions itself).
+   */
+  read(key: string, version?: string): Promise<Uint8Array>;
+}
+
+/** An article that was changed since the build listed or ingested it: read again by the next build. */
+export class ArticleChangedError extends Error {
+  readonly reason = 'changed while the build was reading it (the next build reads it again)';
+  constructor(
+    readonly key: string,
+    options?: ErrorOptions,
+  ) {
+    super('', options);
+    this.message = `${key}: ${this.reason}`;
+    this.name = 'ArticleChangedError';
+  }
+}
+
+/** An article path that cannot be read as an article: `reason` says why in words. */
+export class ArticleUnreadableError extends Error {
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${key}: ${reason}`, options);
+    this.name = 'ArticleUnreadableError';
+  }
 }
 
 /** An article the source no longer holds: deleted since it was listed or ingested. */

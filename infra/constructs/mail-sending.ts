@@ -10,6 +10,7 @@ import {
 import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { EmailConfig } from '../config.js';
+import { dmarcValue } from '../deploy-config.js';
 import { acknowledgeStarResource } from './nag-acknowledgements.js';
 
 /** One DNS record the sending domain needs, as the operator would type it. */
@@ -68,6 +69,8 @@ export class MailSending extends Construct {
       })),
       { name: this.mailFromDomain, type: 'MX', value: `10 feedback-smtp.${region}.amazonses.com` },
       { name: this.mailFromDomain, type: 'TXT', value: `"${SPF}"` },
+      // Gmail and Yahoo require DMARC of bulk senders since 2024; DKIM on the From domain aligns it.
+      { name: `_dmarc.${email.domain}`, type: 'TXT', value: `"${dmarcValue(email.dmarc)}"` },
     ];
     this.inHostedZone = email.hostedZone !== undefined;
     if (email.hostedZone) {
@@ -75,7 +78,7 @@ export class MailSending extends Construct {
         hostedZoneId: email.hostedZone.id,
         zoneName: email.hostedZone.name,
       });
-      this.createRecords(zone, region);
+      this.createRecords(zone, region, email);
     }
   }
 
@@ -108,7 +111,7 @@ export class MailSending extends Construct {
     );
   }
 
-  private createRecords(zone: IHostedZone, region: string): void {
+  private createRecords(zone: IHostedZone, region: string, email: EmailConfig): void {
     // As aws-ses's own Easy DKIM binding does: the token names are only known at deploy time.
     this.identity.dkimRecords.forEach((record, index) => {
       new CfnRecordSet(this, `DkimRecord${index + 1}`, {
@@ -125,5 +128,10 @@ export class MailSending extends Construct {
       values: [{ priority: 10, hostName: `feedback-smtp.${region}.amazonses.com` }],
     });
     new TxtRecord(this, 'MailFromSpf', { zone, recordName: `${this.mailFromDomain}.`, values: [SPF] });
+    new TxtRecord(this, 'Dmarc', {
+      zone,
+      recordName: `_dmarc.${email.domain}.`,
+      values: [dmarcValue(email.dmarc)],
+    });
   }
 }

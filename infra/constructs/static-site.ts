@@ -1,5 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Certificate, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   type BehaviorOptions,
@@ -46,6 +46,10 @@ export const API_FORWARDED_HEADERS = [
 export interface StaticSiteProps {
   logBucket: IBucket;
   customDomain?: CustomDomain;
+  /** The certificate made by the edge stack; absent: `customDomain.certificateArn`. */
+  certificate?: ICertificate;
+  /** A WAF web ACL (from us-east-1) to attach; see `EdgeStack`. */
+  webAclArn?: string;
   /**
    * Dynamic origins by path pattern (e.g. `/api/*` → the subscribe API's function URL): never
    * cached, every method allowed, HTTPS only, the query string and `API_FORWARDED_HEADERS` forwarded.
@@ -120,12 +124,15 @@ export class StaticSite extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
+      ...(props.webAclArn && { webAclId: props.webAclArn }),
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront/',
       ...(domain && {
         domainNames: [domain.domainName],
-        certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+        certificate:
+          props.certificate ??
+          Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn ?? ''),
         // Only effective with a custom certificate: the default *.cloudfront.net one is fixed at TLSv1.
         minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       }),
@@ -134,13 +141,13 @@ export class StaticSite extends Construct {
       ? `https://${domain.domainName}/`
       : `https://${this.distribution.distributionDomainName}/`;
 
-    Validations.of(this.distribution).acknowledge(
-      {
-        id: 'AwsSolutions-CFR1',
-        reason:
-          'A public news feed is meant to be readable from every country; there is no geographic restriction to enforce.',
-      },
-      {
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'A public news feed is meant to be readable from every country; there is no geographic restriction to enforce.',
+    });
+    if (!props.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
         reason:
           apiOrigins.length === 0
@@ -148,9 +155,9 @@ export class StaticSite extends Construct {
               'compute; a WAF web ACL (about $5/month plus per-request fees) would protect nothing that can be exploited.'
             : 'Static content comes from a private bucket; the one dynamic path (the subscribe API) enforces its own ' +
               'per-source and per-address limits in DynamoDB and mails only after double opt-in, so a WAF web ACL ' +
-              '(about $5/month plus per-request fees) would duplicate those limits.',
-      },
-    );
+              '(about $5/month plus per-request fees) would duplicate those limits; set newsfeed.waf to add one.',
+      });
+    }
     if (!domain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',

@@ -86,6 +86,10 @@ export interface FeedparserEntry {
   tags: string[];
   published: string | null;
   updated: string | null;
+  /** RSS `<enclosure>` and Atom `link rel="enclosure"`, as feedparser reads them. */
+  enclosures: { href: string; length: string | null; type: string | null }[];
+  /** Media RSS `media:content`. */
+  media: { url: string; width: string | null; height: string | null; type: string | null }[];
 }
 
 export interface FeedparserResult {
@@ -131,6 +135,8 @@ for path in sys.argv[1:]:
             'content': [c.get('value') for c in e.get('content', [])],
             'author': e.get('author'), 'tags': [t.get('term') for t in e.get('tags', [])],
             'published': when(e.get('published_parsed')), 'updated': when(e.get('updated_parsed')),
+            'enclosures': [{'href': en.get('href'), 'length': en.get('length'), 'type': en.get('type')} for en in e.get('enclosures', [])],
+            'media': [{'url': m.get('url'), 'width': m.get('width'), 'height': m.get('height'), 'type': m.get('type')} for m in e.get('media_content', [])],
         } for e in d.entries],
     })
 print(json.dumps(out))

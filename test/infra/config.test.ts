@@ -34,6 +34,8 @@ describe('parseNewsfeedConfig', () => {
         maxArticleBytes: DEFAULT_CONFIG.maxArticleBytes,
         deployLocalArticles: false,
         reconcileIntervalMinutes: 60,
+        waf: false,
+        removalPolicy: 'retain',
       });
     }
   });
@@ -55,6 +57,8 @@ describe('parseNewsfeedConfig', () => {
       customDomain: { domainName: 'News.Example.org', certificateArn: CERTIFICATE },
       deployLocalArticles: true,
       reconcileIntervalMinutes: 15,
+      waf: true,
+      removalPolicy: 'destroy',
     });
     expect(config).toEqual({
       siteTitle: 'Test Wire',
@@ -67,6 +71,8 @@ describe('parseNewsfeedConfig', () => {
       customDomain: { domainName: 'news.example.org', certificateArn: CERTIFICATE },
       deployLocalArticles: true,
       reconcileIntervalMinutes: 15,
+      waf: true,
+      removalPolicy: 'destroy',
     });
   });
 
@@ -116,6 +122,23 @@ describe('parseNewsfeedConfig', () => {
     ],
     [{ deployLocalArticles: 'yes' }, 'newsfeed.deployLocalArticles'],
     [{ feedsize: 20 }, 'newsfeed.feedsize'],
+    [
+      { customDomain: { domainName: 'a.org', hostedZoneId: 'Z0123456789ABC' } },
+      'newsfeed.customDomain.hostedZoneName',
+    ],
+    [
+      { customDomain: { domainName: 'news.example.org', hostedZoneId: 'Z01', hostedZoneName: 'other.org' } },
+      'newsfeed.customDomain.hostedZoneName',
+    ],
+    [
+      { customDomain: { domainName: 'a.org', hostedZoneId: 'zone-1', hostedZoneName: 'a.org' } },
+      'newsfeed.customDomain.hostedZoneId',
+    ],
+    [{ waf: 'yes' }, 'newsfeed.waf'],
+    [{ removalPolicy: 'snapshot' }, 'newsfeed.removalPolicy'],
+    [{ email: { domain: 'a.org', dmarc: { policy: 'strict' } } }, 'newsfeed.email.dmarc.policy'],
+    [{ email: { domain: 'a.org', dmarc: { rua: 'not-an-address' } } }, 'newsfeed.email.dmarc.rua'],
+    [{ email: { domain: 'a.org', dmarc: { ruf: 'a@a.org' } } }, 'newsfeed.email.dmarc.ruf'],
   ])('rejects %j naming %s', (raw, key) => {
     const error = errorOf(raw);
     expect(error.key).toBe(key);
@@ -166,6 +189,7 @@ describe('parseNewsfeedConfig: the email block', () => {
       sendConcurrency: 2,
       listId: 'digest',
       originHeaderVersion: 1,
+      dmarc: { policy: 'none' },
     });
     expect(EMAIL_DEFAULTS.schedule).toBe('cron(0 7 * * ? *)');
   });
@@ -187,6 +211,7 @@ describe('parseNewsfeedConfig: the email block', () => {
         sendConcurrency: 10,
         listId: 'morning-brief',
         originHeaderVersion: 3,
+        dmarc: { policy: 'reject', rua: 'mailto:DMARC@example.org' },
       }),
     ).toEqual({
       domain: 'news.example.org',
@@ -202,6 +227,7 @@ describe('parseNewsfeedConfig: the email block', () => {
       sendConcurrency: 10,
       listId: 'morning-brief',
       originHeaderVersion: 3,
+      dmarc: { policy: 'reject', rua: 'DMARC@example.org' },
     });
   });
 

@@ -333,7 +333,7 @@ describe('SES', () => {
     const output = (template.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>)
       .EmailDnsRecords;
     const records = flatten(output?.Value).split(' ; ');
-    expect(records).toHaveLength(5);
+    expect(records).toHaveLength(6);
     for (const n of [1, 2, 3]) {
       expect(records[n - 1]).toBe(
         `<${ids.identity}.DkimDNSTokenName${n}> CNAME <${ids.identity}.DkimDNSTokenValue${n}>`,
@@ -341,14 +341,15 @@ describe('SES', () => {
     }
     expect(records[3]).toBe('mail.example.com MX 10 feedback-smtp.<AWS::Region>.amazonses.com');
     expect(records[4]).toBe('mail.example.com TXT "v=spf1 include:amazonses.com ~all"');
+    expect(records[5]).toBe('_dmarc.example.com TXT "v=DMARC1; p=none"');
     expect(output?.Description).toMatch(/^Create these/);
   });
 
-  it('creates the DKIM and MAIL FROM records in the hosted zone when one is configured', () => {
+  it('creates the DKIM, MAIL FROM and DMARC records in the hosted zone when one is configured', () => {
     const records = Object.values(resources(full.template, 'AWS::Route53::RecordSet')).map(
       (r) => r.Properties,
     );
-    expect(records).toHaveLength(5);
+    expect(records).toHaveLength(6);
     for (const record of records) expect(record.HostedZoneId).toBe('Z0123456789ABC');
     expect(records.filter((r) => r.Type === 'CNAME').map((r) => flatten(r.Name))).toEqual(
       [1, 2, 3].map((n) => `<${fullIds.identity}.DkimDNSTokenName${n}>`),
@@ -360,6 +361,7 @@ describe('SES', () => {
     ).toEqual([
       'mail.news.example.org. MX 10 feedback-smtp.<AWS::Region>.amazonses.com',
       'mail.news.example.org. TXT "v=spf1 include:amazonses.com ~all"',
+      '_dmarc.news.example.org. TXT "v=DMARC1; p=none"',
     ]);
     expect(props(full.template, fullIds.identity).EmailIdentity).toBe('news.example.org');
   });

@@ -108,6 +108,22 @@ const configurations: [string, App][] = [
     'every option and every email option, concrete environment',
     synthesizeIn({ account: '123456789012', region: 'eu-west-1' }, { ...FULL_OPTIONS, email: EMAIL_OPTIONS }),
   ],
+  [
+    'certificate made in the zone, WAF, email, destroy on teardown',
+    synthesizeIn(
+      { account: '123456789012', region: 'eu-west-1' },
+      {
+        customDomain: {
+          domainName: 'news.example.org',
+          hostedZoneId: 'Z0123456789ABC',
+          hostedZoneName: 'example.org',
+        },
+        waf: true,
+        removalPolicy: 'destroy',
+        email: { ...EMAIL_OPTIONS, dmarc: { policy: 'reject', rua: 'dmarc@example.org' } },
+      },
+    ),
+  ],
 ];
 
 describe.each(configurations)('cdk-nag AwsSolutions + Serverless (%s)', (_, app) => {

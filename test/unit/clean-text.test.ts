@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanBodyLine } from '../../functions/core/article/boilerplate.js';
 import { deriveTitle, shortenTitle, stripDateline } from '../../functions/core/article/derive-title.js';
 import { htmlToText } from '../../functions/core/article/html-text.js';
-import { stripInlineMarkdown } from '../../functions/core/article/markdown-inline.js';
+import { markdownInlineText } from '../../functions/core/article/markdown-blocks.js';
 import { type ParseResult, parseArticle } from '../../functions/core/article/parse-article.js';
 import { firstSentenceEnd } from '../../functions/core/article/sentences.js';
 import { parseTweetEmbed } from '../../functions/core/article/tweet-embed.js';
@@ -230,13 +230,13 @@ describe('sentences and derived titles', () => {
 describe('inline Markdown', () => {
   it('reduces links, emphasis, code and images to plain text', () => {
     expect(
-      stripInlineMarkdown(
+      markdownInlineText(
         'See [the report](https://x.org/r "Report"), **bold**, *it*, _em_, `code`, ~~old~~ ![img](i.png)',
       ),
     ).toBe('See the report, bold, it, em, code, old ');
   });
 
   it('leaves snake_case and lone stars alone', () => {
-    expect(stripInlineMarkdown('file_name_here and 2 * 3 * 4')).toBe('file_name_here and 2 * 3 * 4');
+    expect(markdownInlineText('file_name_here and 2 * 3 * 4')).toBe('file_name_here and 2 * 3 * 4');
   });
 });

@@ -207,7 +207,7 @@ describe('parseArticle on plain-text layouts', () => {
 });
 
 describe('parseArticle on Markdown with front matter', () => {
-  it('reads every front matter key and the Markdown body as plain-text blocks', () => {
+  it('reads every front matter key and the Markdown body as blocks of text and sanitised HTML', () => {
     const { article, warnings } = fixture('front-matter.txt');
     expect(warnings).toEqual([]);
     expect(article).toEqual({
@@ -219,18 +219,35 @@ describe('parseArticle on Markdown with front matter', () => {
       tags: ['Afghanistan', 'economy'],
       link: 'https://news.example.org/2021/08/28/kabul-banks',
       date: '2021-08-28T00:00:00.000Z',
+      image: { src: 'https://example.org/queue.jpg', alt: 'A queue outside a bank', fromFrontMatter: false },
       blocks: [
         {
           kind: 'paragraph',
           text: 'Banks in Kabul reopened on Saturday, with long queues outside branches across the city.',
+          html: '<p>Banks in <strong>Kabul</strong> reopened on Saturday, with <a href="https://example.org/queues" title="Queues" rel="noopener">long queues</a> outside\nbranches across the city.</p>',
         },
-        { kind: 'heading', text: 'Withdrawals capped' },
+        { kind: 'heading', text: 'Withdrawals capped', html: '<h2>Withdrawals capped</h2>' },
         {
           kind: 'paragraph',
           text: 'Customers said withdrawals were capped at 200 dollars a week, and ATMs stayed empty.',
+          html: '<p>Customers said withdrawals were capped at <em>200 dollars</em> a week, and <code>ATMs</code> stayed empty.</p>',
         },
-        { kind: 'quote', text: 'We waited for six hours and got nothing.', cite: 'A customer in Shar-e-Naw' },
-        { kind: 'paragraph', text: 'The central bank said more branches would open next week.' },
+        {
+          kind: 'quote',
+          text: 'We waited for six hours and got nothing.',
+          cite: 'A customer in Shar-e-Naw',
+          html: '<blockquote>\n<p>We waited for six hours and got nothing.</p>\n<footer>— A customer in Shar-e-Naw</footer></blockquote>',
+        },
+        {
+          kind: 'rich',
+          text: '',
+          html: '<p><img src="https://example.org/queue.jpg" alt="A queue outside a bank" /></p>',
+        },
+        {
+          kind: 'paragraph',
+          text: 'The central bank said more branches would open next week.',
+          html: '<p>The central bank said more branches would open next week.</p>',
+        },
       ],
     });
   });

@@ -24,6 +24,8 @@ const FEEDS = new Set(['feed.xml', 'atom.xml', 'feed.json']);
  * story and are invalidated anyway, so they stay short; an article page rarely changes after publishing.
  */
 export function cacheControlFor(path: string): string {
+  // Published images are named by their content hash: a new image is a new name.
+  if (path.startsWith('media/')) return 'public, max-age=31536000, immutable';
   if (FEEDS.has(path) || path === 'index.html' || path.startsWith('archive/')) return 'public, max-age=300';
   if (path.startsWith('articles/') || path.startsWith('digests/')) return 'public, max-age=3600';
   return 'public, max-age=300';
@@ -57,7 +59,7 @@ export class S3SiteSink implements SiteSink {
 
   async write(file: OutputFile): Promise<boolean> {
     const key = checkedKey(file.path);
-    const body = Buffer.from(file.body, 'utf8');
+    const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
     const sha256 = createHash('sha256').update(body).digest('hex');
     const cacheControl = cacheControlFor(file.path);
     const head = this.options.skipUnchanged === false ? undefined : await this.head(key);

@@ -7,6 +7,7 @@ import type { SiteConfig } from '../../core/model.js';
 import type { SourceEntry } from '../../core/ports.js';
 import { SiteRenderer } from '../../core/render/site.js';
 import type { TemplateSources } from '../../core/render/templates.js';
+import { writeArticlePages } from '../../core/stories/page-reads.js';
 import { type PrepareOptions, packOutcomes, prepareEntries } from '../../core/stories/prepare.js';
 import { articlePage, loadStory, type PageJob } from '../../core/stories/story-pages.js';
 import { FileSiteSink } from './file-sink.js';
@@ -30,17 +31,22 @@ const site = SiteRenderer.create(data.templates, data.config);
 
 async function handle(task: BuildTask): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
   if (task.kind === 'prepare') {
-    const outcomes = await prepareEntries((key) => source.read(key), task.entries, task.options);
+    const outcomes = await prepareEntries(
+      (key, version) => source.read(key, version),
+      task.entries,
+      task.options,
+    );
     const buffer = packOutcomes(outcomes);
     return { value: outcomes, transfer: buffer ? [buffer] : [] };
   }
   const now = new Date(task.now);
-  let written = 0;
-  for (const job of task.jobs) {
-    const story = await loadStory(source, data.config, now, job.id, job.record, job.related ?? []);
-    if (await sink.write(articlePage(site, story))) written++;
-  }
-  return { value: written, transfer: [] };
+  const pages = await writeArticlePages(
+    task.jobs,
+    (job: PageJob) => loadStory(source, data.config, now, job.id, job.record, job.related ?? [], sink),
+    sink,
+    (story) => articlePage(site, story),
+  );
+  return { value: pages, transfer: [] };
 }
 
 parentPort?.on('message', (task: BuildTask) => {

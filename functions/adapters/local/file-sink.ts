@@ -11,7 +11,7 @@ export class FileSiteSink implements SiteSink {
 
   async write(file: OutputFile): Promise<boolean> {
     const path = this.resolve(file.path);
-    const bytes = Buffer.from(file.body, 'utf8');
+    const bytes = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
     // Synchronous calls: several times faster than the promise API for many small files.
     const size = statSync(path, { throwIfNoEntry: false })?.size;
     if (size === bytes.length && readFileSync(path).equals(bytes)) return false;

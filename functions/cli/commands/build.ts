@@ -171,6 +171,13 @@ export async function main(argv: string[]): Promise<number> {
         progress: terminalProgress(!values.json && !values.quiet && process.stderr.isTTY === true),
       });
       const report = await build(local.deps, local.options);
+      // Said even under --quiet and --json (on stderr): a rebuild re-reads every article, and the
+      // digest numbering starts again.
+      if (report.stateRebuilt)
+        process.stderr.write(
+          `warning: state file ${join(values.state, report.stateRebuilt.file)} ${report.stateRebuilt.problem}: ` +
+            'the state was rebuilt from the articles\n',
+        );
       if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else if (!values.quiet) process.stdout.write(`${humanSummary(report)}\n`);
       else for (const error of report.rejected) process.stderr.write(`rejected: ${error.message}\n`);

@@ -1,4 +1,4 @@
-import type { Block, Diagnostic } from '../model.js';
+import type { Block, Diagnostic, ImageRef } from '../model.js';
 
 /** What the two formats produce before the shared validation and final clean-up. */
 export interface Draft {
@@ -9,5 +9,6 @@ export interface Draft {
   link?: string;
   date?: unknown;
   blocks: Block[];
+  image?: ImageRef;
   warnings: Diagnostic[];
 }

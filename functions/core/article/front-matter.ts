@@ -14,6 +14,10 @@ export interface FrontMatter {
   tags: string[];
   link?: string;
   summary?: string;
+  /** The lead image: an http(s) URL or a path relative to the article's folder. */
+  image?: string;
+  image_alt?: string;
+  image_caption?: string;
 }
 
 const OPENING_FENCE = /^---[ \t]*\n/;
@@ -102,5 +106,9 @@ export function readFrontMatter(yaml: string): FrontMatter {
   if (author !== undefined) matter.author = author;
   if (link !== undefined) matter.link = link;
   if (summary !== undefined) matter.summary = summary;
+  for (const key of ['image', 'image_alt', 'image_caption'] as const) {
+    const value = scalarText(data, key);
+    if (value !== undefined) matter[key] = value;
+  }
   return matter;
 }

@@ -58,6 +58,11 @@ function finalizeBlocks(blocks: readonly Block[]): Block[] {
   const out: Block[] = [];
   for (const block of blocks) {
     const text = finalizeText(block.text);
+    // A Markdown block may be an image alone: no text, but something to show.
+    if (block.html !== undefined) {
+      out.push({ ...block, text });
+      continue;
+    }
     if (!text) continue;
     if (block.kind === 'quote' && block.cite) {
       const cite = finalizeText(block.cite);
@@ -125,6 +130,7 @@ export function parseArticle(source: string, bytes: Uint8Array, options: ParseOp
   const author = draft.author === undefined ? '' : finalizeText(draft.author);
   if (author) article.author = author;
   if (draft.link !== undefined) article.link = draft.link;
+  if (draft.image !== undefined) article.image = draft.image;
 
   const warnings: Diagnostic[] = [];
   if (cleaner.controlChars > 0) {

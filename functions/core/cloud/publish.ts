@@ -43,7 +43,16 @@ async function readableStory(
   const keys = [record.canonical, ...record.members.filter((key) => key !== record.canonical)];
   for (const key of keys) {
     try {
-      const story = await loadStory(deps.source, deps.config, now, id, { ...record, canonical: key });
+      const story = await loadStory(
+        deps.source,
+        deps.config,
+        now,
+        id,
+        { ...record, canonical: key },
+        undefined,
+        // The article's images are read from beside it in the articles bucket and published into the site bucket.
+        deps.sink,
+      );
       if (key !== record.canonical)
         deps.log?.warn('story shown from another member: its canonical article is missing', {
           storyId: id,
@@ -127,7 +136,8 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
           const story = await load(job.id, job.record);
           if (story && (await deps.sink.write(articlePage(deps.site, story)))) written++;
         }
-        return written;
+        // A story none of whose articles can be read is logged by `readableStory`, not reported here.
+        return { written, skipped: [] };
       },
     },
     catalog,

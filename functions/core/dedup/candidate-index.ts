@@ -274,6 +274,12 @@ export class CandidateIndex {
     if (dir[0] !== 0 || dir[BUCKETS] !== postings) {
       throw new CandidateIndexFormatError('candidate index: directory does not match the posting count');
     }
+    // Every bucket boundary, not only the ends: one word past the posting count would make a
+    // lookup's bounds run off the arrays (NaN reads), and its scan would never end.
+    for (let bucket = 0; bucket < BUCKETS; bucket++) {
+      if (dir[bucket]! > dir[bucket + 1]!)
+        throw new CandidateIndexFormatError(`candidate index: directory entry ${bucket + 1} is out of order`);
+    }
     const index = new CandidateIndex({ postingCap: cap });
     index.base = {
       dir,

@@ -31,6 +31,18 @@ function byCompleteness(a: DedupDoc, b: DedupDoc): number {
   );
 }
 
+/**
+ * Whether a doc carrying a smaller member among other text is a page around it. The original of a
+ * teaser also carries it with more text after, but more copies duplicate the original than the
+ * teaser, while a page duplicates no more than the article it carries. Text only after the article is
+ * also how a fuller copy reads (the story updated at its end): a page then needs strictly fewer.
+ */
+function pageOf(articleDegree: number, pageDegree: number, carries: 'above' | 'after' | false): boolean {
+  if (carries === 'above') return articleDegree >= pageDegree;
+  if (carries === 'after') return articleDegree > pageDegree;
+  return false;
+}
+
 function bySeq(a: DedupDoc, b: DedupDoc): number {
   return a.seq - b.seq || (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : 0);
 }
@@ -69,10 +81,7 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
         j !== i &&
         other.shingles.length < doc.shingles.length &&
         table.get(i, j).duplicate &&
-        // The original of a teaser also carries it with more text after: but more copies duplicate
-        // the original than the teaser, while a page duplicates no more than the article it carries.
-        degree[j]! >= degree[i]! &&
-        carriesAmongOthers(doc, other),
+        pageOf(degree[j]!, degree[i]!, carriesAmongOthers(doc, other)),
     ),
   );
   const ranked: number[] = [];

@@ -325,17 +325,18 @@ const sameLine = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.
  * Whether `page` carries `article` among other stories' text: other prose stands above the article's
  * headline, or after its last line. Such a page is not the story's best representative, however
  * long: the article is (a live blog's newest version, headed by the headline and ending as the older
- * versions end, is not such a page).
+ * versions end, is not such a page). Says where the other text stands: only above, or also after
+ * (which a fuller copy, the story updated with paragraphs at its end, looks like too).
  */
-export function carriesAmongOthers(page: DedupFeatures, article: DedupFeatures): boolean {
+export function carriesAmongOthers(page: DedupFeatures, article: DedupFeatures): 'above' | 'after' | false {
   const found = headlineAt(page, article);
   if (!found || !page.lines || !article.lines?.length) return false;
   const at = found.line;
   const prose = (line: Uint32Array) => line.length >= PIECE_MIN_WORDS;
-  if (found.word >= PIECE_MIN_WORDS || page.lines.slice(0, at).some(prose)) return true;
+  if (found.word >= PIECE_MIN_WORDS || page.lines.slice(0, at).some(prose)) return 'above';
   const last = article.lines[article.lines.length - 1]!;
   const end = page.lines.findIndex((line, i) => i > at && sameLine(line, last));
-  return end >= 0 && page.lines.slice(end + 1).filter(prose).length >= 1;
+  return end >= 0 && page.lines.slice(end + 1).filter(prose).length >= 1 ? 'after' : false;
 }
 
 /** Whether the larger text is a story page carrying the smaller one whole under its headline. */

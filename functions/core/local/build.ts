@@ -10,11 +10,18 @@ import type { PrepareOptions, PrepareOutcome } from '../stories/prepare.js';
 import { ingest } from './ingest.js';
 import { type RenderDeps, render } from './render.js';
 import { type BuildReport, withStateReport } from './report.js';
-import { decodeState, encodeState } from './state.js';
+import {
+  damageOf,
+  filesNamedBy,
+  freshState,
+  isStateDamage,
+  type OpenedState,
+  openState,
+} from './state-store.js';
 
-export const STATE_BLOB = 'state.json';
 export { INDEX_BLOB } from './corpus-index.js';
 export { SEGMENT_DOCS } from './ingest.js';
+export { STATE_BLOB } from './state-store.js';
 
 export interface BuildDeps extends RenderDeps {
   state: BlobStore;
@@ -34,10 +41,23 @@ export interface BuildOptions {
  * deduplicates it against the stored index, and re-renders only what the change touched.
  */
 export async function build(deps: BuildDeps, options: BuildOptions): Promise<BuildReport> {
+  const opened = await openState(deps.state);
+  try {
+    return await buildFrom(deps, options, opened);
+  } catch (error) {
+    // A stored blob found damaged part way (feature segments are checked on first read): nothing was
+    // committed, so the build starts again from an empty state, re-reading every article.
+    if (!isStateDamage(error) || opened.damage) throw error;
+    return buildFrom(deps, options, freshState(deps.state, damageOf(error), filesNamedBy(opened.state)));
+  }
+}
+
+async function buildFrom(deps: BuildDeps, options: BuildOptions, opened: OpenedState): Promise<BuildReport> {
   const { config } = options;
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
-  const state = decodeState(await deps.state.get(STATE_BLOB));
+  const { state, store } = opened;
+  const rebuilt = opened.damage ? { stateRebuilt: opened.damage } : {};
   const entries = await deps.source.list();
   const listed = new Set(entries.map((entry) => entry.key));
 
@@ -73,6 +93,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
           written: 0,
           removed: 0,
         },
+        ...rebuilt,
       },
       state,
     );
@@ -85,7 +106,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
     : [];
   const build = state.build + 1;
   deps.progress.update('deduplicating', 0, toProcess.length);
-  const { changedStories, removedStories } = await ingest(deps.state, state, {
+  const { changedStories, removedStories } = await ingest(store, state, {
     gone,
     processed: toProcess.map((entry) => entry.key),
     outcomes,
@@ -103,7 +124,7 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
   });
   state.build = build;
   state.renderKey = options.renderKey;
-  await deps.state.put(STATE_BLOB, encodeState(state));
+  await store.commit(state);
   deps.progress.done();
 
   return withStateReport(
@@ -119,7 +140,9 @@ export async function build(deps: BuildDeps, options: BuildOptions): Promise<Bui
         removed: written.removed,
       },
       ...(written.edition ? { edition: written.edition } : {}),
+      ...rebuilt,
     },
     state,
+    written.skipped,
   );
 }

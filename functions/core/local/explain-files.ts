@@ -8,9 +8,8 @@ import { storedFeatures } from '../dedup/doc-features.js';
 import { entityHashes } from '../dedup/entities.js';
 import { type ExplainedDoc, type Explanation, explainPair } from '../dedup/explain.js';
 import type { BlobStore } from '../ports.js';
-import { STATE_BLOB } from './build.js';
 import { CorpusIndex } from './corpus-index.js';
-import { decodeState } from './state.js';
+import { openState } from './state-store.js';
 
 export interface ExplainInput {
   /** The article's key relative to the articles folder (how the state names it), or its path when outside. */
@@ -41,8 +40,9 @@ export async function explainFiles(
   b: ExplainInput,
   options: { maxBytes: number; now: Date },
 ): Promise<ExplainReport> {
-  const build = decodeState(await state.get(STATE_BLOB));
-  const index = await CorpusIndex.load(state, Object.keys(build.files).length === 0);
+  // A damaged state opens empty (the next build rebuilds it): no templates are known then.
+  const { state: build, store } = await openState(state);
+  const index = await CorpusIndex.load(store, Object.keys(build.files).length === 0);
   const report: ExplainReport = {
     ...explainPair(
       explained(a, options.maxBytes, options.now),

@@ -2,12 +2,13 @@
  * The local build's render step: the digest (when this build made new stories), then every page
  * the change touched, through `stories/publish-site.ts` over the state as an in-memory catalog.
  */
-import type { Edition, RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
+import type { Diagnostic, Edition, RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
 import type { ArticleSource, Progress, SiteSink } from '../ports.js';
 import type { DigestRenderer } from '../render/digest.js';
 import type { SiteRenderer } from '../render/site.js';
+import { loadOrSkip, writeArticlePages } from '../stories/page-reads.js';
 import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from '../stories/publish-site.js';
-import { articlePage, loadStory, type PageWriter } from '../stories/story-pages.js';
+import { articlePage, loadStory, type PageJob, type PageWriter } from '../stories/story-pages.js';
 import { compareStories } from '../stories/story-view.js';
 import { planEdition } from './edition.js';
 import type { BuildState } from './state.js';
@@ -34,14 +35,13 @@ export function sequentialPageWriter(
   config: SiteConfig,
   now: Date,
 ): PageWriter {
-  return async (jobs) => {
-    let written = 0;
-    for (const job of jobs) {
-      const story = await loadStory(source, config, now, job.id, job.record, job.related ?? []);
-      if (await sink.write(articlePage(site, story))) written++;
-    }
-    return written;
-  };
+  return (jobs) =>
+    writeArticlePages(
+      jobs,
+      (job: PageJob) => loadStory(source, config, now, job.id, job.record, job.related ?? [], sink),
+      sink,
+      (story) => articlePage(site, story),
+    );
 }
 
 /** The related stories that still exist, as links. */
@@ -88,18 +88,30 @@ export async function render(
   options: { config: SiteConfig },
   state: BuildState,
   plan: RenderPlan,
-): Promise<{ written: number; removed: number; edition?: { id: string; subject: string; stories: number } }> {
+): Promise<{
+  written: number;
+  removed: number;
+  skipped: Diagnostic[];
+  edition?: { id: string; subject: string; stories: number };
+}> {
   const { config } = options;
   const { site, digest } = deps.renderers;
   const catalog = stateCatalog(state);
-  const loaded = new Map<string, Story>();
+  const loaded = new Map<string, Story | undefined>();
+  const skipped: Diagnostic[] = [];
+  // Undefined when the article cannot be read now (see `page-reads.ts`): the story is left out.
   const full = async (id: string, record: StoryRecord) => {
-    let story = loaded.get(id);
-    if (!story) {
-      story = await loadStory(deps.source, config, plan.now, id, record);
-      loaded.set(id, story);
-    }
-    return story;
+    if (!loaded.has(id))
+      loaded.set(
+        id,
+        await loadOrSkip(
+          () => loadStory(deps.source, config, plan.now, id, record, undefined, deps.sink),
+          id,
+          record,
+          skipped,
+        ),
+      );
+    return loaded.get(id);
   };
   let written = 0;
   const write = async (path: string, contentType: string, body: string) => {
@@ -114,7 +126,12 @@ export async function render(
   let edition: { id: string; subject: string; stories: number } | undefined;
   const writeDigest = async (number: number, picked: CatalogEntry[]) => {
     const stories: Story[] = [];
-    for (const { id, record } of picked) stories.push(await full(id, record));
+    for (const { id, record } of picked) {
+      const story = await full(id, record);
+      if (story) stories.push(story);
+    }
+    // None of them can be read now (see `page-reads.ts`): no edition this build.
+    if (!stories.length) return undefined;
     const next: Edition = planEdition(number, stories);
     const parts = digest.render(next, {
       viewInBrowserUrl: `${config.siteUrl}digest.html`,
@@ -126,10 +143,15 @@ export async function render(
     return { next, subject: parts.subject };
   };
   const lastEdition = state.editions[state.editions.length - 1];
-  if (fresh.length) {
-    const picked = fresh.slice(0, config.digest.maxStories);
+  const candidates = fresh.slice(0, config.digest.maxStories);
+  const digestWritten = candidates.length
+    ? await writeDigest(state.editions.length + 1, candidates)
+    : undefined;
+  if (digestWritten) {
+    const { next, subject } = digestWritten;
     const number = state.editions.length + 1;
-    const { next, subject } = await writeDigest(number, picked);
+    // A story whose article could not be read is not in the edition, and is not marked as mailed.
+    const picked = candidates.filter(({ id }) => loaded.get(id));
     state.editions.push({
       id: next.id,
       number,
@@ -146,7 +168,7 @@ export async function render(
       }
     }
     edition = { id: next.id, subject, stories: picked.length };
-  } else if (plan.rerenderAll && lastEdition) {
+  } else if (!fresh.length && plan.rerenderAll && lastEdition) {
     // Templates changed or the site was deleted: show the last edition again, with what is left of it.
     const picked = catalog.ordered.filter(({ id }) => lastEdition.storyIds.includes(id));
     if (picked.length) await writeDigest(lastEdition.number, picked);
@@ -172,5 +194,8 @@ export async function render(
     },
   );
   written += result.written;
-  return edition ? { written, removed: result.removed, edition } : { written, removed: result.removed };
+  for (const warning of result.skipped)
+    if (!skipped.some((w) => w.source === warning.source)) skipped.push(warning);
+  const done = { written, removed: result.removed, skipped };
+  return edition ? { ...done, edition } : done;
 }

@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../model.js';
 import { compareStories } from '../stories/story-view.js';
 import type { BuildState } from './state.js';
+import type { StateDamage } from './state-store.js';
 
 export interface StorySummary {
   id: string;
@@ -49,6 +50,8 @@ export interface BuildReport {
   held: HeldReport[];
   warnings: Diagnostic[];
   edition?: { id: string; subject: string; stories: number };
+  /** The stored state was damaged: which file, what was wrong; the build rebuilt it from the articles. */
+  stateRebuilt?: StateDamage;
 }
 
 type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'held' | 'warnings'>;
@@ -58,7 +61,11 @@ type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'held' 
  * only counts must not sort 100,000 stories to build lists nobody reads. The getters are enumerable,
  * so `JSON.stringify` (the CLI's --json) still includes them.
  */
-export function withStateReport<T extends object>(report: T, state: BuildState): T & StateReport {
+export function withStateReport<T extends object>(
+  report: T,
+  state: BuildState,
+  skipped: Diagnostic[] = [],
+): T & StateReport {
   let lists: StateReport | undefined;
   const compute = (): StateReport => {
     if (lists) return lists;
@@ -91,6 +98,7 @@ export function withStateReport<T extends object>(report: T, state: BuildState):
         });
       }
     }
+    warnings.push(...skipped);
     lists = { stories, merges, rejected, held, warnings };
     return lists;
   };

@@ -84,6 +84,19 @@ export interface BuildState {
   mailedDocs: Record<string, number>;
   /** Mailed articles that left the corpus, by doc id. */
   ghosts: Record<string, GhostRecord>;
+  /**
+   * The binary blobs this state belongs to, by logical name (`index.bin`): the file each is stored
+   * in (named after the build that wrote it) and its checksum. See `state-store.ts`.
+   */
+  blobs?: Record<string, BlobEntry>;
+  /** Files of the state before this one, no longer used: deleted once this state is written. */
+  retired?: string[];
+}
+
+export interface BlobEntry {
+  file: string;
+  size: number;
+  sha256: string;
 }
 
 export function emptyState(): BuildState {

@@ -1,5 +1,6 @@
 import type { Edition, SiteConfig, Story } from '../model.js';
 import { compileStrictMjml } from './mjml.js';
+import { imageUrl } from './page-meta.js';
 import {
   compileTemplate,
   countStories,
@@ -37,6 +38,8 @@ export const MAX_PREHEADER_LENGTH = 140;
 /** Longest summary in the email: keeps 20+ stories well under Gmail's 102 KB clipping limit. */
 export const MAX_DIGEST_SUMMARY_LENGTH = 400;
 const TEXT_WIDTH = 72;
+/** The digest is 600 px wide with 28 px of padding each side. */
+export const DIGEST_IMAGE_WIDTH = 544;
 
 interface DigestStoryView {
   number: number;
@@ -46,6 +49,8 @@ interface DigestStoryView {
   url: string;
   date: string;
   summary: string;
+  /** The lead image, absolute, at most DIGEST_IMAGE_WIDTH wide (email clients need an explicit width). */
+  image: { url: string; alt: string; width: number; height: number | null } | null;
 }
 
 interface DigestContext {
@@ -125,8 +130,17 @@ export class DigestRenderer {
       url: `${this.config.siteUrl}articles/${story.slug}.html`,
       date: formatDisplayDate(story.date),
       summary: truncateAtWord(singleLine(story.summary), MAX_DIGEST_SUMMARY_LENGTH),
+      image: digestImage(story, this.config),
     };
   }
+}
+
+function digestImage(story: Story, config: SiteConfig): DigestStoryView['image'] {
+  const image = story.image;
+  if (!image) return null;
+  const width = Math.min(image.width ?? DIGEST_IMAGE_WIDTH, DIGEST_IMAGE_WIDTH);
+  const height = image.width && image.height ? Math.round((image.height * width) / image.width) : null;
+  return { url: imageUrl(image.url, config.siteUrl), alt: image.alt, width, height };
 }
 
 /** `Prefix: first title (+N more)`, one line, at most MAX_SUBJECT_LENGTH characters, cut between words. */

@@ -4,6 +4,7 @@ import { FEED_GENERATOR } from './feed-generator.js';
 import { feedUrls, storyUrl } from './feed-urls.js';
 import { cdataEl, el, renderXmlDocument, textEl, type XmlElement } from './feed-xml.js';
 import { blocksToHtml } from './html.js';
+import { imageUrl } from './page-meta.js';
 import { stripXmlIllegal } from './xml-safe.js';
 
 /** Atom requires `updated` even on an empty feed; a fixed epoch keeps the output clock-free and byte-stable. */
@@ -36,10 +37,18 @@ function entry(story: Story, config: SiteConfig): XmlElement {
     textEl('updated', rfc3339(story.updated)),
     textEl('published', rfc3339(story.date)),
     el('link', { rel: 'alternate', type: 'text/html', href: storyUrl(config, story) }),
+    story.image?.mime && story.image.length !== undefined
+      ? el('link', {
+          rel: 'enclosure',
+          type: story.image.mime,
+          length: String(story.image.length),
+          href: imageUrl(story.image.url, config.siteUrl),
+        })
+      : undefined,
     story.author === undefined ? undefined : person('author', story.author),
     ...story.tags.map((tag) => el('category', { term: tag })),
     textEl('summary', story.summary, { type: 'text' }),
-    cdataEl('content', blocksToHtml(story.blocks), { type: 'html' }),
+    cdataEl('content', blocksToHtml(story.blocks, config.siteUrl), { type: 'html' }),
   );
 }
 

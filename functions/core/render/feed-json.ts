@@ -2,6 +2,7 @@ import type { SiteConfig, Story } from '../model.js';
 import { rfc3339 } from './feed-dates.js';
 import { feedUrls, storyUrl } from './feed-urls.js';
 import { blocksToHtml } from './html.js';
+import { imageUrl } from './page-meta.js';
 import { stripXmlIllegal } from './xml-safe.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
@@ -12,13 +13,20 @@ function item(story: Story, config: SiteConfig): Record<string, unknown> {
     id: story.id,
     url: storyUrl(config, story),
     title: story.title,
-    content_html: blocksToHtml(story.blocks),
+    content_html: blocksToHtml(story.blocks, config.siteUrl),
     summary: story.summary,
     date_published: rfc3339(story.date),
     date_modified: rfc3339(story.updated),
   };
+  if (story.image) out.image = imageUrl(story.image.url, config.siteUrl);
   if (story.author !== undefined) out.authors = [{ name: story.author }];
   if (story.tags.length > 0) out.tags = [...story.tags];
+  if (story.image?.mime && story.image.length !== undefined) {
+    const attachment: Record<string, unknown> = { url: out.image, mime_type: story.image.mime };
+    if (story.image.alt) attachment.title = story.image.alt;
+    attachment.size_in_bytes = story.image.length;
+    out.attachments = [attachment];
+  }
   // An extension object (JSON Feed 1.1: keys starting with "_" are ignored by readers that do not know them).
   if (story.relatedIds.length > 0) out._newsfeed = { related: [...story.relatedIds] };
   return out;

@@ -1,5 +1,6 @@
 import type { SiteConfig, Story } from '../model.js';
 import { blocksToHtml } from './html.js';
+import { articleMeta, imageUrl, NO_META, type PageMeta } from './page-meta.js';
 import {
   compileTemplate,
   countStories,
@@ -12,6 +13,8 @@ import {
 } from './templates.js';
 
 /** A caller passed something no page can be built from (a malformed month, an unsafe link). */
+export { imageUrl } from './page-meta.js';
+
 export class SiteRenderError extends Error {
   constructor(message: string) {
     super(message);
@@ -30,7 +33,15 @@ interface StoryView {
   isoUpdated: string;
   summary: string;
   author: string | null;
-  tags: string[];
+  tags: { name: string }[];
+  /** The lead image, relative to the page that shows it; null without one. */
+  image: {
+    url: string;
+    alt: string;
+    caption: string | null;
+    width: number | null;
+    height: number | null;
+  } | null;
 }
 
 /** What every page and the layout see. */
@@ -40,6 +51,8 @@ interface PageContext {
   root: string;
   site: { title: string; description: string; copyright: string | null; author: string | null };
   page: { title: string; description: string; canonicalUrl: string };
+  /** Social and search metadata: Open Graph, Twitter card, JSON-LD (article pages only). */
+  meta: PageMeta;
   /** Absolute, for autodiscovery: feed readers resolve them outside the page. */
   feeds: { rss: string; atom: string; json: string };
   /** Relative, for the visible links. */
@@ -57,6 +70,8 @@ interface IndexContext extends PageContext {
 interface ArticleContext extends PageContext {
   story: StoryView & {
     bodyHtml: string;
+    /** The lead image above the body, unless the body shows it already. */
+    leadImage: StoryView['image'];
     /** The summary, unless it is only the opening of the body (then it would be read twice). */
     standfirst: string | null;
     originalLink: string | null;
@@ -125,16 +140,16 @@ export class SiteRenderer {
     const latestDigest = input.latestDigest
       ? { url: siteRelativeHref(input.latestDigest.path), subject: input.latestDigest.subject }
       : null;
-    const page = this.pageContext('', {
-      title: this.config.title,
-      description: this.config.description,
-      canonicalUrl: this.config.siteUrl,
-    });
+    const page = this.pageContext(
+      '',
+      { title: this.config.title, description: this.config.description, canonicalUrl: this.config.siteUrl },
+      NO_META,
+    );
     return this.wrap(
       page,
       this.templates.index({
         ...page,
-        stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/')),
+        stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/', '')),
         months,
         latestDigest,
         subscribeUrl: this.config.subscribeUrl ?? null,
@@ -144,19 +159,22 @@ export class SiteRenderer {
 
   /** `articles/<slug>.html`: the whole story, with a link to the original when it has a safe one. */
   renderArticle(story: Story): string {
-    const page = this.pageContext('../', {
-      title: `${story.title} — ${this.config.title}`,
-      description: story.summary,
-      canonicalUrl: `${this.config.siteUrl}articles/${story.slug}.html`,
-    });
+    const canonicalUrl = `${this.config.siteUrl}articles/${story.slug}.html`;
+    const page = this.pageContext(
+      '../',
+      { title: `${story.title} — ${this.config.title}`, description: story.summary, canonicalUrl },
+      articleMeta(story, canonicalUrl, this.config),
+    );
+    const view = storyView(story, '', '../');
     const others = story.members.length - 1;
     return this.wrap(
       page,
       this.templates.article({
         ...page,
         story: {
-          ...storyView(story, ''),
-          bodyHtml: blocksToHtml(story.blocks),
+          ...view,
+          bodyHtml: blocksToHtml(story.blocks, '../'),
+          leadImage: story.image && !story.image.inBody ? view.image : null,
           standfirst: summaryRepeatsBody(story) ? null : story.summary,
           originalLink: story.link !== undefined && isHttpUrl(story.link) ? story.link : null,
           otherVersions:
@@ -177,11 +195,15 @@ export class SiteRenderer {
     if (!isMonth(month)) throw new SiteRenderError(`archive month must be YYYY-MM, got "${month}"`);
     const monthLabel = formatMonth(month);
     const inMonth = newestFirst(stories.filter((story) => monthOf(story.date) === month));
-    const page = this.pageContext('../', {
-      title: `${monthLabel} — ${this.config.title}`,
-      description: `${countStories(inMonth.length)} published in ${monthLabel}.`,
-      canonicalUrl: `${this.config.siteUrl}archive/${month}.html`,
-    });
+    const page = this.pageContext(
+      '../',
+      {
+        title: `${monthLabel} — ${this.config.title}`,
+        description: `${countStories(inMonth.length)} published in ${monthLabel}.`,
+        canonicalUrl: `${this.config.siteUrl}archive/${month}.html`,
+      },
+      NO_META,
+    );
     return this.wrap(
       page,
       this.templates.archive({
@@ -189,16 +211,17 @@ export class SiteRenderer {
         month,
         monthLabel,
         countLabel: countStories(inMonth.length),
-        stories: inMonth.map((story) => storyView(story, '../articles/')),
+        stories: inMonth.map((story) => storyView(story, '../articles/', '../')),
       }),
     );
   }
 
-  private pageContext(root: string, page: PageContext['page']): PageContext {
+  private pageContext(root: string, page: PageContext['page'], meta: PageMeta): PageContext {
     const { config } = this;
     return {
       lang: config.language,
       root,
+      meta,
       site: {
         title: config.title,
         description: config.description,
@@ -220,7 +243,7 @@ export class SiteRenderer {
   }
 }
 
-function storyView(story: Story, articlesPath: string): StoryView {
+function storyView(story: Story, articlesPath: string, root: string): StoryView {
   return {
     title: story.title,
     url: `${articlesPath}${story.slug}.html`,
@@ -230,7 +253,16 @@ function storyView(story: Story, articlesPath: string): StoryView {
     isoUpdated: story.updated,
     summary: story.summary,
     author: story.author ?? null,
-    tags: story.tags,
+    tags: story.tags.map((name) => ({ name })),
+    image: story.image
+      ? {
+          url: imageUrl(story.image.url, root),
+          alt: story.image.alt,
+          caption: story.image.caption ?? null,
+          width: story.image.width ?? null,
+          height: story.image.height ?? null,
+        }
+      : null,
   };
 }
 

@@ -3,8 +3,9 @@ import { articleText } from '../article/article-text.js';
 import { ArticleRejectedError, parseArticle } from '../article/parse-article.js';
 import { type StoredFeatures, storedFeatures } from '../dedup/doc-features.js';
 import { entityHashes } from '../dedup/entities.js';
+import { checkMedia } from '../media/publish-media.js';
 import type { Diagnostic, ParsedArticle } from '../model.js';
-import type { SourceEntry } from '../ports.js';
+import { ArticleNotFoundError, type SourceEntry } from '../ports.js';
 import { concatBytes, decodeDoc, encodeDoc } from './shingle-pack.js';
 
 /** The stable id of an article: derived from its key relative to the articles root, so the local and cloud paths agree. */
@@ -40,6 +41,8 @@ export function prepareArticle(
   entry: SourceEntry,
   bytes: Uint8Array,
   options: PrepareOptions,
+  /** Sees the parsed article (to check its images, which needs I/O). */
+  onParsed?: (article: ParsedArticle) => void,
 ): PrepareOutcome {
   let parsed: { article: ParsedArticle; warnings: Diagnostic[] };
   try {
@@ -50,6 +53,7 @@ export function prepareArticle(
     }
     throw error;
   }
+  onParsed?.(parsed.article);
   const lines = articleText(parsed.article).split('\n');
   const encoded = encodeDoc(storedFeatures(lines, !parsed.article.titleDerived, entityHashes(lines)));
   const doc: PreparedDoc = {
@@ -65,8 +69,17 @@ export function prepareArticle(
   return { ok: true, doc };
 }
 
-/** A rejection for a file that could not even be read. */
+/** A key as a message shows it: a path nested thousands of characters deep is shortened in the middle. */
+export function shownKey(key: string): string {
+  return key.length <= 160 ? key : `${key.slice(0, 60)}…${key.slice(-60)} (${key.length} characters)`;
+}
+
+/** A rejection for a file that could not even be read; `error` may carry a `reason` in words. */
 export function unreadable(entry: SourceEntry, error: unknown): PrepareOutcome {
+  const reason =
+    error instanceof ArticleNotFoundError
+      ? 'vanished while the build was reading it'
+      : (error as { reason?: unknown }).reason;
   return {
     ok: false,
     key: entry.key,
@@ -75,27 +88,39 @@ export function unreadable(entry: SourceEntry, error: unknown): PrepareOutcome {
       source: entry.key,
       severity: 'error',
       code: 'unreadable',
-      message: `${entry.key}: cannot be read (${(error as Error).message})`,
+      message: `${shownKey(entry.key)}: ${typeof reason === 'string' ? reason : `cannot be read (${(error as Error).message})`}`,
     },
   };
 }
 
 /** Reads and prepares entries one after another; a file that cannot be read is rejected, not fatal. */
 export async function prepareEntries(
-  read: (key: string) => Promise<Uint8Array>,
+  read: (key: string, version?: string) => Promise<Uint8Array>,
   entries: SourceEntry[],
   options: PrepareOptions,
 ): Promise<PrepareOutcome[]> {
   const outcomes: PrepareOutcome[] = [];
   for (const entry of entries) {
+    if (entry.unreadable !== undefined) {
+      outcomes.push(unreadable(entry, { reason: entry.unreadable }));
+      continue;
+    }
     let bytes: Uint8Array;
     try {
-      bytes = await read(entry.key);
+      // The version listed: a file changed since is rejected for this run and read again by the next.
+      bytes = await read(entry.key, entry.version);
     } catch (error) {
       outcomes.push(unreadable(entry, error));
       continue;
     }
-    outcomes.push(prepareArticle(entry, bytes, options));
+    let article: ParsedArticle | undefined;
+    const outcome = prepareArticle(entry, bytes, options, (parsed) => {
+      article = parsed;
+    });
+    // Missing or unreadable images are reported with the article that names them.
+    if (outcome.ok && article)
+      outcome.doc.warnings.push(...(await checkMedia({ read: (key) => read(key) }, article)));
+    outcomes.push(outcome);
   }
   return outcomes;
 }

@@ -1,4 +1,4 @@
-import type { RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
+import type { Diagnostic, RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
 import type { SiteSink } from '../ports.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
 import type { SiteRenderer } from '../render/site.js';
@@ -50,6 +50,8 @@ export interface PublishSiteResult {
   removed: number;
   /** Site paths whose content changed or disappeared (for CDN invalidation). */
   paths: string[];
+  /** Stories whose page was not written: their article could not be read (see `page-reads.ts`). */
+  skipped: Diagnostic[];
 }
 
 export const monthOf = (iso: string) => iso.slice(0, 7);
@@ -101,7 +103,8 @@ export async function publishSite(
       record.related?.length && deps.relatedLinks ? await deps.relatedLinks(record.related) : [];
     jobs.push({ id, record, related });
   }
-  const pagesWritten = await deps.writePages(jobs);
+  const pages = await deps.writePages(jobs);
+  const pagesWritten = pages.written;
   written += pagesWritten;
   if (pagesWritten)
     for (const job of jobs) if (changedIds.has(job.id)) paths.push(`articles/${job.record.slug}.html`);
@@ -148,5 +151,5 @@ export async function publishSite(
       ...(deps.latestDigest ? { latestDigest: deps.latestDigest } : {}),
     }),
   );
-  return { written, removed, paths };
+  return { written, removed, paths, skipped: pages.skipped };
 }

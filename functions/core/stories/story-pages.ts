@@ -5,12 +5,13 @@
  */
 import { parseArticle } from '../article/parse-article.js';
 import type { RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
-import type { ArticleSource } from '../ports.js';
+import type { ArticleSource, SiteSink } from '../ports.js';
 import type { SiteRenderer } from '../render/site.js';
-import { storyFromRecord } from './story-view.js';
+import type { PagesWritten } from './page-reads.js';
+import { storyWithMedia } from './story-media.js';
 
 /** Renders and writes article pages; the local adapter may spread this over worker threads. */
-export type PageWriter = (jobs: PageJob[]) => Promise<number>;
+export type PageWriter = (jobs: PageJob[]) => Promise<PagesWritten>;
 
 export interface PageJob {
   id: string;
@@ -19,7 +20,10 @@ export interface PageJob {
   related?: RelatedLink[];
 }
 
-/** Loads a story's full content by re-reading its canonical member. */
+/**
+ * Loads a story's full content by re-reading its canonical member, the version it was deduplicated
+ * as (the local folder checks it; see `ArticleSource.read`).
+ */
 export async function loadStory(
   source: ArticleSource,
   config: SiteConfig,
@@ -27,10 +31,12 @@ export async function loadStory(
   id: string,
   record: StoryRecord,
   related?: RelatedLink[],
+  /** Where the article's own images are published (`media/`). */
+  media?: SiteSink,
 ): Promise<Story> {
-  const bytes = await source.read(record.canonical);
+  const bytes = await source.read(record.canonical, record.canonicalVersion);
   const { article } = parseArticle(record.canonical, bytes, { maxBytes: config.maxArticleBytes, now });
-  return storyFromRecord(id, record, article, related);
+  return storyWithMedia(id, record, article, source, media, related);
 }
 
 export function articlePage(site: SiteRenderer, story: Story) {

@@ -1,0 +1,85 @@
+/**
+ * The local build run in this process, as the CLI composes it (real folders, one thread, the fixed
+ * test clock), with a hook to wrap its ports: the local fault suites inject crashes and races through
+ * it. Much cheaper than a child process per build, so a suite can afford one build per crash point.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { composeLocal } from '../../functions/compose/local.js';
+import { type BuildDeps, build } from '../../functions/core/local/build.js';
+import { sequentialPageWriter } from '../../functions/core/local/render.js';
+import type { BuildReport } from '../../functions/core/local/report.js';
+import { FIXED_EPOCH, REPO, type Workspace } from './cli.js';
+
+export type PortWrapper = (
+  deps: Pick<BuildDeps, 'source' | 'sink' | 'state'>,
+) => Partial<Pick<BuildDeps, 'source' | 'sink' | 'state'>>;
+
+export async function buildHere(ws: Workspace, wrap?: PortWrapper): Promise<BuildReport> {
+  const now = new Date(FIXED_EPOCH * 1000);
+  const local = await composeLocal({
+    articlesDir: ws.articles,
+    outDir: ws.out,
+    stateDir: ws.state,
+    templatesDir: join(REPO, 'templates'),
+    workers: 1,
+    clock: { now: () => now },
+  });
+  try {
+    const { deps, options } = local;
+    if (wrap) {
+      Object.assign(deps, wrap(deps));
+      // Pages through the wrapped ports too (the composed writer holds the unwrapped ones).
+      deps.writePages = sequentialPageWriter(
+        deps.source,
+        deps.sink,
+        deps.renderers.site,
+        options.config,
+        now,
+      );
+    }
+    return await build(deps, options);
+  } finally {
+    await local.close();
+  }
+}
+
+/** A workspace whose articles are a copy of `articles` (no output, no state). */
+export function workspaceWith(articles: string): Workspace {
+  const root = mkdtempSync(join(tmpdir(), 'newsfeed-'));
+  const ws = {
+    root,
+    articles: join(root, 'articles'),
+    out: join(root, 'public'),
+    state: join(root, '.state'),
+  };
+  mkdirSync(ws.articles);
+  cpSync(articles, ws.articles, { recursive: true, preserveTimestamps: true });
+  return ws;
+}
+
+/** Every file under `dir` with its bytes (no times), keyed by relative path: what must be byte-identical. */
+export function siteBytes(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path, 'latin1'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Paths that differ between two sites: missing from `got`, extra in it, or with other bytes. */
+export function siteDiff(
+  want: Map<string, string>,
+  got: Map<string, string>,
+): { missing: string[]; extra: string[]; changed: string[] } {
+  const missing = [...want.keys()].filter((path) => !got.has(path));
+  const extra = [...got.keys()].filter((path) => !want.has(path));
+  const changed = [...want.keys()].filter((path) => got.has(path) && got.get(path) !== want.get(path));
+  return { missing, extra, changed };
+}
