@@ -137,11 +137,11 @@ const SCENARIOS: Array<{ name: string; batches: Step[][]; stories: string[][] }>
         put('a2.txt', 1, dated('2021-08-05', truncatedParagraphs(A, 3))),
         put('e0.txt', 2, dated('2021-08-05', E)),
       ],
-      // Longer than every copy of A: the story's new canonical, under the same id; a1 (edited, with
-      // boilerplate) is no copy of it and splits off into a story of its own.
+      // A with a paragraph added at its end: it joins A's story through the member it carries, and
+      // every copy of A (a1 edited, with boilerplate) stays in the one story.
       [put('a3.txt', 3, dated('2021-08-06', `${A}\n${syntheticArticle(createRng(3), 1)}`))],
     ],
-    stories: [['a0', 'a2', 'a3'], ['a1'], ['b0', 'b1'], ['c0'], ['d0'], ['e0']],
+    stories: [['a0', 'a1', 'a2', 'a3'], ['b0', 'b1'], ['c0'], ['d0'], ['e0']],
   },
   {
     name: 'overwrite',

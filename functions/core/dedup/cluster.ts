@@ -111,7 +111,9 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
     for (const group of groups) {
       // A page joins the story of the article it carries, whichever copy of it is the canonical.
       const via = pageAt[doc]
-        ? (group.members.find((member) => pairs.get(member, doc).rule === 'story-page') ?? group.canonical)
+        ? (group.members.find((member) => pairs.get(member, doc).rule === 'story-page') ??
+          group.members.find((member) => pairs.get(member, doc).duplicate) ??
+          group.canonical)
         : group.canonical;
       const facts = pairs.get(via, doc);
       // A hub merges with none of its parts, whichever of the two is the group's canonical.
