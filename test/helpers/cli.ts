@@ -127,6 +127,23 @@ export function runTool(
  * A user for whom file permissions apply. Root ignores them, so when the tests run as root the
  * command runs as `nobody`, and the workspace is opened to it (mkdtemp makes it private).
  */
+/**
+ * Whether `user` can run the CLI from this checkout: a clone inside a folder only root may enter (a
+ * `mktemp -d`, root's home) cannot be read by `nobody`, and the permission tests then say so and skip.
+ */
+export function canRunAs(user: { uid: number; gid: number } | undefined): boolean {
+  if (!user) return true;
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `require('node:fs').accessSync(${JSON.stringify(join(REPO, 'package.json'))})`],
+    {
+      ...user,
+      stdio: 'ignore',
+    },
+  );
+  return probe.status === 0;
+}
+
 export function unprivilegedUser(ws: Workspace): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   chmodSync(ws.root, 0o755);
