@@ -4,7 +4,14 @@
  * here), scripts that ask for JSON get JSON. Nothing is cacheable: every answer depends on state.
  * A request that did not come through CloudFront (`origin-check.ts`) gets 403 before anything else.
  */
-import { type ApiPage, type ApiPageSite, HTML_PAGE_HEADERS, renderApiPage } from '../render/api-pages.js';
+import {
+  type ApiPage,
+  type ApiPageSite,
+  apiLocale,
+  HTML_PAGE_HEADERS,
+  renderApiPage,
+} from '../render/api-pages.js';
+import type { Locale } from '../render/locale.js';
 import { isAcceptedOriginValue, ORIGIN_VERIFY_HEADER } from './origin-check.js';
 import type { OriginSecretSource } from './ports.js';
 import {
@@ -62,12 +69,14 @@ export async function handleApiRequest(
   request: ApiRequest,
 ): Promise<{ response: ApiResponse; event: ApiEvent }> {
   const reply = replier(deps.site, request);
+  const l = apiLocale(deps.site);
+  const site = deps.site.title;
   // First, and alone: a request that bypassed CloudFront reads no token, counts nothing, queues nothing.
   if (!isAcceptedOriginValue(await deps.origin.originSecrets(), request.headers[ORIGIN_VERIFY_HEADER])) {
     return {
       response: reply(403, 'forbidden', {
-        title: 'Forbidden',
-        paragraphs: ['This address answers requests through the site only.'],
+        title: l.t('api.forbidden.title'),
+        paragraphs: [l.t('api.forbidden.text')],
       }),
       event: { route: request.path, outcome: 'forbidden' },
     };
@@ -76,15 +85,18 @@ export async function handleApiRequest(
   const allowed = route === undefined ? undefined : ROUTES[route];
   if (route === undefined || allowed === undefined) {
     return {
-      response: reply(404, 'not-found', { title: 'Page not found', paragraphs: ['There is nothing here.'] }),
+      response: reply(404, 'not-found', {
+        title: l.t('api.notFound.title'),
+        paragraphs: [l.t('api.notFound.text')],
+      }),
       event: { route: request.path, outcome: 'not-found' },
     };
   }
   const method = request.method.toUpperCase();
   if (!allowed.includes(method)) {
     const response = reply(405, 'method-not-allowed', {
-      title: 'Method not allowed',
-      paragraphs: [`${route} accepts ${allowed.join(' and ')} only.`],
+      title: l.t('api.methodNotAllowed.title'),
+      paragraphs: [l.t('api.methodNotAllowed.text', { route, methods: l.list(allowed) })],
     });
     response.headers.allow = allowed.join(', ');
     return { response, event: { route, outcome: 'method-not-allowed' } };
@@ -100,11 +112,15 @@ export async function handleApiRequest(
     // Link scanners fetch every link in a mail: GET only shows the button and changes nothing.
     const check = await checkToken(deps, token, 'unsubscribe');
     if (!check.ok)
-      return { response: badToken(check.reason, reply), event: { route, outcome: check.reason } };
+      return { response: badToken(check.reason, reply, l), event: { route, outcome: check.reason } };
     const page: ApiPage = {
-      title: `Unsubscribe from ${deps.site.title}?`,
-      paragraphs: ['Press the button to stop receiving the digest by email.'],
-      form: { action: `?token=${token}`, button: 'Unsubscribe', fields: { 'List-Unsubscribe': 'One-Click' } },
+      title: l.t('api.unsubscribe.title', { site }),
+      paragraphs: [l.t('api.unsubscribe.text')],
+      form: {
+        action: `?token=${token}`,
+        button: l.t('api.unsubscribe.button'),
+        fields: { 'List-Unsubscribe': 'One-Click' },
+      },
     };
     return {
       response: reply(200, 'confirm-unsubscribe', page),
@@ -113,24 +129,22 @@ export async function handleApiRequest(
   }
   const outcome = await unsubscribeByToken(deps, token);
   if (outcome.kind === 'invalid-token') {
-    return { response: badToken(outcome.reason, reply), event: { route, outcome: outcome.reason } };
+    return { response: badToken(outcome.reason, reply, l), event: { route, outcome: outcome.reason } };
   }
   // Already unsubscribed, suppressed or unknown: the one-click request is satisfied all the same (RFC 8058 wants 2xx).
   const response = reply(200, 'unsubscribed', {
-    title: 'You are unsubscribed',
-    paragraphs: [
-      `You will not receive the ${deps.site.title} digest any more.`,
-      'Changed your mind? You can subscribe again on the site.',
-    ],
+    title: l.t('api.unsubscribed.title'),
+    paragraphs: [l.t('api.unsubscribed.text', { site }), l.t('api.unsubscribed.again')],
   });
   return { response, event: eventOf(route, outcome) };
 }
 
 /** The answer when a port failed (DynamoDB, SQS, Secrets Manager): retryable, nothing half done is shown. */
 export function unavailableResponse(site: ApiPageSite, request: ApiRequest): ApiResponse {
+  const l = apiLocale(site);
   const response = replier(site, request)(503, 'unavailable', {
-    title: 'Please try again',
-    paragraphs: ['Something went wrong on our side. Please try again in a minute.'],
+    title: l.t('api.unavailable.title'),
+    paragraphs: [l.t('api.unavailable.text')],
   });
   response.headers['retry-after'] = '60';
   return response;
@@ -140,10 +154,11 @@ type Reply = (status: number, code: string, page: ApiPage, json?: Record<string,
 
 async function subscribe(deps: SubscribeApiDeps, request: ApiRequest, reply: Reply): Promise<ApiResponse> {
   const body = request.body ?? '';
+  const l = apiLocale(deps.site);
   if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
     return reply(413, 'too-large', {
-      title: 'Request too large',
-      paragraphs: ['Send an email address only.'],
+      title: l.t('api.tooLarge.title'),
+      paragraphs: [l.t('api.tooLarge.text')],
     });
   }
   const parsed = parseAddressField(body, request.headers['content-type']);
@@ -155,21 +170,19 @@ async function subscribe(deps: SubscribeApiDeps, request: ApiRequest, reply: Rep
   if (outcome.kind === 'limited') {
     const minutes = Math.ceil(outcome.retryAfterSeconds / 60);
     const response = reply(429, 'rate-limited', {
-      title: 'Too many requests',
-      paragraphs: [
-        `We received too many subscriptions from your network. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      ],
+      title: l.t('api.limited.title'),
+      paragraphs: [l.t('api.limited.text', { count: minutes })],
     });
     response.headers['retry-after'] = String(outcome.retryAfterSeconds);
     return response;
   }
   // The same words for every state of the address: the page must not tell whether it is subscribed.
   return reply(202, 'accepted', {
-    title: 'Check your inbox',
+    title: l.t('api.accepted.title'),
     paragraphs: [
-      `If ${outcome.address} can receive the ${deps.site.title} digest, a confirmation link is on its way to it.`,
-      `Follow the link in that email to start receiving the digest. It works for ${CONFIRM_TOKEN_DAYS} days.`,
-      'Nothing arrived after a few minutes? Look in your spam folder.',
+      l.t('api.accepted.sent', { address: outcome.address, site: deps.site.title }),
+      l.t('api.accepted.follow', { count: CONFIRM_TOKEN_DAYS }),
+      l.t('api.accepted.spam'),
     ],
   });
 }
@@ -180,14 +193,18 @@ function invalidAddress(
   input: string | undefined,
   reply: Reply,
 ): ApiResponse {
-  const shown = input === undefined ? 'That' : `“${shortened(input.trim())}”`;
+  const l = apiLocale(site);
+  const text =
+    input === undefined
+      ? l.t('api.invalid.textUnnamed', { reason })
+      : l.t('api.invalid.textNamed', { input: shortened(input.trim()), reason });
   return reply(
     400,
     'invalid-address',
     {
-      title: 'Please check the address',
-      paragraphs: [`${shown} is not an email address we can send to: ${reason}.`],
-      link: { href: `${site.siteUrl}index.html#subscribe`, label: 'Try again' },
+      title: l.t('api.invalid.title'),
+      paragraphs: [text],
+      link: { href: `${site.siteUrl}index.html#subscribe`, label: l.t('api.invalid.retry') },
     },
     { error: reason },
   );
@@ -198,54 +215,44 @@ function confirmResponse(
   outcome: Awaited<ReturnType<typeof confirmSubscription>>,
   reply: Reply,
 ): ApiResponse {
+  const l = apiLocale(site);
   switch (outcome.kind) {
     case 'invalid-token':
-      return badToken(outcome.reason, reply);
+      return badToken(outcome.reason, reply, l);
     case 'stale':
       // Word for word the page of an expired link: a replayed link learns nothing about the address.
-      return badToken('expired', reply);
+      return badToken('expired', reply, l);
     case 'confirmed':
     case 'already-confirmed':
       return reply(200, 'confirmed', {
-        title: 'You are subscribed',
-        paragraphs: [
-          `The ${site.title} digest will come to your inbox.`,
-          'Every email has a link to unsubscribe with one click.',
-        ],
+        title: l.t('api.confirmed.title'),
+        paragraphs: [l.t('api.confirmed.text', { site: site.title }), l.t('api.confirmed.unsubscribe')],
       });
     case 'unsubscribed':
       return reply(409, 'unsubscribed', {
-        title: 'This subscription was cancelled',
-        paragraphs: [
-          'You unsubscribed after this link was sent, so it no longer starts the digest.',
-          'To receive the digest again, subscribe on the site.',
-        ],
+        title: l.t('api.cancelled.title'),
+        paragraphs: [l.t('api.cancelled.text'), l.t('api.cancelled.again')],
       });
     case 'suppressed':
       return reply(409, 'suppressed', {
-        title: 'We cannot send to this address',
-        paragraphs: [
-          'Mail to this address bounced or was reported as unwanted, so we stopped sending to it.',
-        ],
+        title: l.t('api.suppressed.title'),
+        paragraphs: [l.t('api.suppressed.text')],
       });
     case 'unknown':
       return reply(404, 'unknown', {
-        title: 'Subscription not found',
-        paragraphs: ['We have no subscription waiting for this link. Please subscribe again on the site.'],
+        title: l.t('api.unknown.title'),
+        paragraphs: [l.t('api.unknown.text')],
       });
   }
 }
 
-function badToken(reason: TokenRejection, reply: Reply): ApiResponse {
+function badToken(reason: TokenRejection, reply: Reply, l: Locale): ApiResponse {
   const paragraphs =
     reason === 'expired'
-      ? ['This link has expired. Subscribe again to get a new one.']
-      : [
-          'This link is incomplete or was changed on the way.',
-          'Copy the whole link from the email into your browser, or subscribe again.',
-        ];
+      ? [l.t('api.badLink.expired')]
+      : [l.t('api.badLink.changed'), l.t('api.badLink.copy')];
   return reply(400, reason === 'expired' ? 'expired-link' : 'invalid-link', {
-    title: 'This link does not work',
+    title: l.t('api.badLink.title'),
     paragraphs,
   });
 }

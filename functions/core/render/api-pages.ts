@@ -5,12 +5,20 @@
  * escaped; the pages load nothing, so the CSP can forbid everything but inline style and same-origin forms.
  */
 import { escapeHtml } from './html.js';
+import { type Locale, localeFor } from './locale.js';
 
 export interface ApiPageSite {
   title: string;
   /** Absolute, ending in `/`. */
   siteUrl: string;
   language: string;
+  /** The composition root's locale (its warnings reach the log); by default the `language`'s. */
+  locale?: Locale;
+}
+
+/** The words of the pages, in the site's language. */
+export function apiLocale(site: ApiPageSite): Locale {
+  return site.locale ?? localeFor(site.language);
 }
 
 export interface ApiPage {
@@ -45,7 +53,10 @@ const STYLE = [
 ].join('\n');
 
 export function renderApiPage(site: ApiPageSite, page: ApiPage): string {
-  const link = page.link ?? { href: site.siteUrl, label: `Back to ${site.title}` };
+  const link = page.link ?? {
+    href: site.siteUrl,
+    label: apiLocale(site).t('api.backTo', { site: site.title }),
+  };
   const paragraphs = page.paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`);
   const form = page.form
     ? [

@@ -6,6 +6,7 @@
 import { CONFIRM_TOKEN_DAYS } from '../email/subscribe-links.js';
 import type { SiteConfig } from '../model.js';
 import { MAX_SUBJECT_LENGTH, singleLine, truncateAtWord } from './digest.js';
+import { type Locale, localeFor } from './locale.js';
 import { compileStrictMjml } from './mjml.js';
 import {
   compileTemplate,
@@ -48,11 +49,13 @@ export class ConfirmationRenderer implements ConfirmationRender {
     private readonly html: Render<ConfirmationContext>,
     private readonly text: Render<ConfirmationContext>,
     private readonly config: SiteConfig,
+    private readonly locale: Locale,
   ) {}
 
   static async create(
     sources: Pick<TemplateSources, 'confirmMjml' | 'confirmText'>,
     config: SiteConfig,
+    locale: Locale = localeFor(config.language),
   ): Promise<ConfirmationRenderer> {
     if (sources.confirmMjml === undefined) throw missing('confirmMjml');
     if (sources.confirmText === undefined) throw missing('confirmText');
@@ -60,19 +63,21 @@ export class ConfirmationRenderer implements ConfirmationRender {
       compileTemplate(
         'confirmMjml',
         await compileStrictMjml(sources.confirmMjml, TEMPLATE_FILES.confirmMjml),
+        { locale },
       ),
-      compileTemplate('confirmText', sources.confirmText, { noEscape: true }),
+      compileTemplate('confirmText', sources.confirmText, { noEscape: true, locale }),
       config,
+      locale,
     );
   }
 
   render(input: ConfirmationInput): ConfirmationParts {
     const siteTitle = singleLine(this.config.title);
-    const subject = truncateAtWord(`Confirm your subscription to ${siteTitle}`, MAX_SUBJECT_LENGTH);
+    const subject = truncateAtWord(this.locale.t('confirm.subject', { site: siteTitle }), MAX_SUBJECT_LENGTH);
     const context: ConfirmationContext = {
       lang: this.config.language,
       subject,
-      preheader: 'One click and the digest starts with the next edition.',
+      preheader: this.locale.t('confirm.preheader'),
       siteTitle,
       siteUrl: this.config.siteUrl,
       address: input.address,

@@ -1,14 +1,8 @@
 import type { Edition, SiteConfig, Story } from '../model.js';
+import { type Locale, localeFor } from './locale.js';
 import { compileStrictMjml } from './mjml.js';
 import { imageUrl } from './page-meta.js';
-import {
-  compileTemplate,
-  countStories,
-  formatDisplayDate,
-  type Render,
-  TEMPLATE_FILES,
-  type TemplateSources,
-} from './templates.js';
+import { compileTemplate, type Render, TEMPLATE_FILES, type TemplateSources } from './templates.js';
 
 export interface DigestParts {
   subject: string;
@@ -76,30 +70,37 @@ export class DigestRenderer {
     private readonly html: Render<DigestContext>,
     private readonly text: Render<DigestContext>,
     private readonly config: SiteConfig,
+    private readonly locale: Locale,
   ) {}
 
-  static async create(sources: TemplateSources, config: SiteConfig): Promise<DigestRenderer> {
+  /** `locale`: the composition root's, whose warnings reach its log; by default the config language's. */
+  static async create(
+    sources: TemplateSources,
+    config: SiteConfig,
+    locale: Locale = localeFor(config.language),
+  ): Promise<DigestRenderer> {
     const compiledMjml = await compileStrictMjml(sources.digestMjml, TEMPLATE_FILES.digestMjml);
     return new DigestRenderer(
-      compileTemplate('digestMjml', compiledMjml),
-      compileTemplate('digestText', sources.digestText, { noEscape: true }),
+      compileTemplate('digestMjml', compiledMjml, { locale }),
+      compileTemplate('digestText', sources.digestText, { noEscape: true, locale }),
       config,
+      locale,
     );
   }
 
   render(edition: Edition, links: DigestLinks): DigestParts {
     if (edition.stories.length === 0) throw new EmptyEditionError(edition.id);
-    const { config } = this;
-    const subject = digestSubject(config.digest.subjectPrefix, edition.stories);
-    const preheader = digestPreheader(edition.stories);
+    const { config, locale } = this;
+    const subject = digestSubject(config.digest.subjectPrefix, edition.stories, locale);
+    const preheader = digestPreheader(edition.stories, locale);
     const context = (stories: DigestStoryView[]): DigestContext => ({
       lang: config.language,
       subject,
       preheader,
       siteTitle: config.title,
       siteUrl: config.siteUrl,
-      editionDate: formatDisplayDate(edition.date),
-      storyCount: countStories(edition.stories.length),
+      editionDate: locale.date(edition.date),
+      storyCount: locale.t('site.storyCount', { count: edition.stories.length }),
       viewInBrowserUrl: links.viewInBrowserUrl,
       unsubscribeUrl: links.unsubscribeUrl,
       copyright: config.copyright ?? null,
@@ -124,11 +125,11 @@ export class DigestRenderer {
       number: index + 1,
       related:
         story.relatedIds.length > 0
-          ? `Also: ${story.relatedIds.length} related ${story.relatedIds.length === 1 ? 'report' : 'reports'}`
+          ? this.locale.t('digest.related', { count: story.relatedIds.length })
           : null,
       title: singleLine(story.title),
       url: `${this.config.siteUrl}articles/${story.slug}.html`,
-      date: formatDisplayDate(story.date),
+      date: this.locale.date(story.date),
       summary: truncateAtWord(singleLine(story.summary), MAX_DIGEST_SUMMARY_LENGTH),
       image: digestImage(story, this.config),
     };
@@ -144,13 +145,17 @@ function digestImage(story: Story, config: SiteConfig): DigestStoryView['image']
 }
 
 /** `Prefix: first title (+N more)`, one line, at most MAX_SUBJECT_LENGTH characters, cut between words. */
-export function digestSubject(prefix: string, stories: readonly Pick<Story, 'title'>[]): string {
+export function digestSubject(
+  prefix: string,
+  stories: readonly Pick<Story, 'title'>[],
+  locale: Locale = localeFor('en'),
+): string {
   const first = stories[0];
   const head = [singleLine(prefix), first ? singleLine(first.title) : '']
     .filter((part) => part !== '')
     .join(': ');
   const more = stories.length - 1;
-  const suffix = more > 0 ? ` (+${more} more)` : '';
+  const suffix = more > 0 ? ` ${locale.t('digest.subjectMore', { count: more })}` : '';
   return `${truncateAtWord(head, MAX_SUBJECT_LENGTH - suffix.length)}${suffix}`;
 }
 
@@ -158,12 +163,15 @@ export function digestSubject(prefix: string, stories: readonly Pick<Story, 'tit
  * The inbox preview line. The subject already names the first story, so the preheader lists the next
  * ones; a single-story edition previews its summary instead.
  */
-export function digestPreheader(stories: readonly Pick<Story, 'title' | 'summary'>[]): string {
+export function digestPreheader(
+  stories: readonly Pick<Story, 'title' | 'summary'>[],
+  locale: Locale = localeFor('en'),
+): string {
   const [first, ...rest] = stories;
   if (!first) return '';
   if (rest.length === 0) return truncateAtWord(singleLine(first.summary), MAX_PREHEADER_LENGTH);
   const titles = rest.map((story) => singleLine(story.title)).join(' · ');
-  return truncateAtWord(`Also: ${titles}`, MAX_PREHEADER_LENGTH);
+  return truncateAtWord(locale.t('digest.preheaderAlso', { titles }), MAX_PREHEADER_LENGTH);
 }
 
 /**

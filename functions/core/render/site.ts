@@ -1,16 +1,8 @@
 import type { SiteConfig, Story } from '../model.js';
 import { blocksToHtml } from './html.js';
+import { type Locale, localeFor } from './locale.js';
 import { articleMeta, imageUrl, NO_META, type PageMeta } from './page-meta.js';
-import {
-  compileTemplate,
-  countStories,
-  formatDisplayDate,
-  formatMonth,
-  isMonth,
-  monthOf,
-  type Render,
-  type TemplateSources,
-} from './templates.js';
+import { compileTemplate, isMonth, monthOf, type Render, type TemplateSources } from './templates.js';
 
 /** A caller passed something no page can be built from (a malformed month, an unsafe link). */
 export { imageUrl } from './page-meta.js';
@@ -106,17 +98,25 @@ export class SiteRenderer {
   private constructor(
     private readonly templates: Templates,
     private readonly config: SiteConfig,
+    private readonly locale: Locale,
   ) {}
 
-  static create(sources: TemplateSources, config: SiteConfig): SiteRenderer {
+  /** `locale`: the composition root's, whose warnings reach its log; by default the config language's. */
+  static create(
+    sources: TemplateSources,
+    config: SiteConfig,
+    locale: Locale = localeFor(config.language),
+  ): SiteRenderer {
+    const options = { locale };
     return new SiteRenderer(
       {
-        layout: sources.layout === undefined ? null : compileTemplate('layout', sources.layout),
-        index: compileTemplate('index', sources.index),
-        article: compileTemplate('article', sources.article),
-        archive: compileTemplate('archive', sources.archive),
+        layout: sources.layout === undefined ? null : compileTemplate('layout', sources.layout, options),
+        index: compileTemplate('index', sources.index, options),
+        article: compileTemplate('article', sources.article, options),
+        archive: compileTemplate('archive', sources.archive, options),
       },
       config,
+      locale,
     );
   }
 
@@ -129,10 +129,10 @@ export class SiteRenderer {
       })
       .sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0))
       .map(({ month, count }) => ({
-        label: formatMonth(month),
+        label: this.locale.month(month),
         url: `archive/${month}.html`,
         count,
-        countLabel: countStories(count),
+        countLabel: this.locale.t('site.storyCount', { count }),
       }));
     const latestDigest = input.latestDigest
       ? { url: siteRelativeHref(input.latestDigest.path), subject: input.latestDigest.subject }
@@ -146,7 +146,7 @@ export class SiteRenderer {
       page,
       this.templates.index({
         ...page,
-        stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/', '')),
+        stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/', '', this.locale)),
         months,
         latestDigest,
         subscribeUrl: this.config.subscribeUrl ?? null,
@@ -162,7 +162,7 @@ export class SiteRenderer {
       { title: `${story.title} — ${this.config.title}`, description: story.summary, canonicalUrl },
       articleMeta(story, canonicalUrl, this.config),
     );
-    const view = storyView(story, '', '../');
+    const view = storyView(story, '', '../', this.locale);
     const others = story.members.length - 1;
     return this.wrap(
       page,
@@ -174,12 +174,11 @@ export class SiteRenderer {
           leadImage: story.image && !story.image.inBody ? view.image : null,
           standfirst: summaryRepeatsBody(story) ? null : story.summary,
           originalLink: story.link !== undefined && isHttpUrl(story.link) ? story.link : null,
-          otherVersions:
-            others > 0 ? `Also published as ${others} other ${others === 1 ? 'version' : 'versions'}.` : null,
+          otherVersions: others > 0 ? this.locale.t('article.otherVersions', { count: others }) : null,
           related: (story.relatedLinks ?? []).map((link) => ({
             title: link.title,
             url: `${link.slug}.html`,
-            date: formatDisplayDate(link.date),
+            date: this.locale.date(link.date),
             isoDate: link.date,
           })),
         },
@@ -190,13 +189,13 @@ export class SiteRenderer {
   /** `archive/<YYYY-MM>.html`: the stories of that month, newest first. Stories from other months are left out. */
   renderArchiveMonth(month: string, stories: readonly Story[]): string {
     if (!isMonth(month)) throw new SiteRenderError(`archive month must be YYYY-MM, got "${month}"`);
-    const monthLabel = formatMonth(month);
+    const monthLabel = this.locale.month(month);
     const inMonth = newestFirst(stories.filter((story) => monthOf(story.date) === month));
     const page = this.pageContext(
       '../',
       {
         title: `${monthLabel} — ${this.config.title}`,
-        description: `${countStories(inMonth.length)} published in ${monthLabel}.`,
+        description: this.locale.t('archive.description', { count: inMonth.length, month: monthLabel }),
         canonicalUrl: `${this.config.siteUrl}archive/${month}.html`,
       },
       NO_META,
@@ -207,8 +206,8 @@ export class SiteRenderer {
         ...page,
         month,
         monthLabel,
-        countLabel: countStories(inMonth.length),
-        stories: inMonth.map((story) => storyView(story, '../articles/', '../')),
+        countLabel: this.locale.t('site.storyCount', { count: inMonth.length }),
+        stories: inMonth.map((story) => storyView(story, '../articles/', '../', this.locale)),
       }),
     );
   }
@@ -240,13 +239,13 @@ export class SiteRenderer {
   }
 }
 
-function storyView(story: Story, articlesPath: string, root: string): StoryView {
+function storyView(story: Story, articlesPath: string, root: string, locale: Locale): StoryView {
   return {
     title: story.title,
     url: `${articlesPath}${story.slug}.html`,
-    date: formatDisplayDate(story.date),
+    date: locale.date(story.date),
     isoDate: story.date,
-    updated: story.updated !== story.date ? formatDisplayDate(story.updated) : null,
+    updated: story.updated !== story.date ? locale.date(story.updated) : null,
     isoUpdated: story.updated,
     summary: story.summary,
     author: story.author ?? null,

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { type Locale, localeFor, type MessageKey } from './locale.js';
 
 /**
  * The template set, as source text: the core cannot read files, so adapters load `templates/` and pass
@@ -48,10 +49,15 @@ export type Render<T> = (context: T) => string;
 export function compileTemplate<T>(
   name: keyof TemplateSources,
   source: string,
-  options: { noEscape?: boolean } = {},
+  options: { noEscape?: boolean; locale?: Locale } = {},
 ): Render<T> {
   const file = TEMPLATE_FILES[name];
   const hb = Handlebars.create();
+  const locale = options.locale ?? localeFor('en');
+  // `{{t "key" name=value}}`: the interface text in the site's language (`templates/locales/`).
+  hb.registerHelper('t', (key: unknown, helper: Handlebars.HelperOptions) =>
+    locale.t(String(key) as MessageKey, helper.hash as Record<string, string | number>),
+  );
   let delegate: Handlebars.TemplateDelegate<T>;
   try {
     hb.parse(source);
@@ -72,36 +78,9 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
-
-/** The month name for 1–12; callers have already validated the number. */
-function monthName(month: number): string {
-  return MONTH_NAMES[month - 1] ?? String(month);
-}
-
-/**
- * "23 August 2021" in UTC. Built by hand because `toLocaleDateString` depends on the ICU data and time
- * zone of the machine, and pages must be byte-identical wherever they are built. Unparseable input is
- * shown as given rather than as "Invalid Date".
- */
+/** "23 August 2021" in UTC, in English; pages use their locale's `date` (`locale.ts`). */
 export function formatDisplayDate(iso: string): string {
-  const time = Date.parse(iso);
-  if (Number.isNaN(time)) return iso;
-  const date = new Date(time);
-  return `${date.getUTCDate()} ${monthName(date.getUTCMonth() + 1)} ${date.getUTCFullYear()}`;
+  return localeFor('en').date(iso);
 }
 
 /** `YYYY-MM` of an ISO date, in UTC; undefined when the date does not parse. */
@@ -116,14 +95,12 @@ export function isMonth(value: string): boolean {
   return MONTH_PATTERN.test(value);
 }
 
-/** "August 2021" for `2021-08`. */
+/** "August 2021" for `2021-08`, in English. */
 export function formatMonth(month: string): string {
-  const match = MONTH_PATTERN.exec(month);
-  if (!match) return month;
-  return `${monthName(Number(match[2]))} ${match[1]}`;
+  return localeFor('en').month(month);
 }
 
-/** "1 story", "3 stories". */
+/** "1 story", "3 stories", in English. */
 export function countStories(count: number): string {
-  return `${count} ${count === 1 ? 'story' : 'stories'}`;
+  return localeFor('en').t('site.storyCount', { count });
 }
