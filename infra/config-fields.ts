@@ -2,25 +2,22 @@
  * What `config.ts` and `email-config.ts` share: the context key, the error, the patterns, and the
  * field readers (the site config's, `functions/core/config-schema.ts`, in the `newsfeed.<key> …` wording).
  */
+import { ConfigError } from '../functions/core/config.js';
 import { fieldReader } from '../functions/core/config-schema.js';
 
 /** The `cdk.json` context key that holds the deployment's settings. */
 export const CONFIG_CONTEXT_KEY = 'newsfeed';
 
-/** A bad value in the `newsfeed` context; `key` is the dotted path of the offending setting. */
-export class NewsfeedConfigError extends Error {
-  constructor(
-    message: string,
-    readonly key: string,
-  ) {
-    super(message);
-    this.name = 'NewsfeedConfigError';
-  }
+/**
+ * Bad values in the `newsfeed` context: one line per problem; `key` is the dotted path of the first
+ * offending setting, `problems` lists them all.
+ */
+export class NewsfeedConfigError extends ConfigError {
+  override name = 'NewsfeedConfigError';
 }
 
 export type Raw = Record<string, unknown>;
 
-export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const US_EAST_1_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;

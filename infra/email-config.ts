@@ -3,7 +3,6 @@
  * functions' contracts) and validation, in the words and with the helpers of `config.ts`.
  */
 
-import { DEFAULT_CONFIG } from '../functions/core/config.js';
 import { isRecord } from '../functions/core/config-schema.js';
 import { ENV_DEFAULTS } from '../functions/handlers/contracts.js';
 import {
@@ -40,7 +39,6 @@ export interface EmailConfig {
   schedule: string;
   /** IANA time zone the cron expression is read in; default `UTC`. */
   scheduleTimezone: string;
-  maxStories: number;
   confirmationsPerAddressPerDay: number;
   subscribesPerSourcePerHour: number;
   /** Concurrent sender invocations; the account's send rate is shared among them. */
@@ -65,7 +63,6 @@ const EMAIL_KEYS = [
   'hostedZoneName',
   'schedule',
   'scheduleTimezone',
-  'maxStories',
   'confirmationsPerAddressPerDay',
   'subscribesPerSourcePerHour',
   'sendConcurrency',
@@ -78,7 +75,6 @@ export const EMAIL_DEFAULTS = {
   mailFromSubdomain: 'mail',
   schedule: 'cron(0 7 * * ? *)',
   scheduleTimezone: 'UTC',
-  maxStories: DEFAULT_CONFIG.digest.maxStories,
   confirmationsPerAddressPerDay: Number(ENV_DEFAULTS.CONFIRMATIONS_PER_ADDRESS_PER_DAY),
   subscribesPerSourcePerHour: Number(ENV_DEFAULTS.SUBSCRIBES_PER_SOURCE_PER_HOUR),
   sendConcurrency: Number(ENV_DEFAULTS.SEND_CONCURRENCY),
@@ -131,13 +127,22 @@ function hostedZoneOf(raw: Raw, domain: string): EmailConfig['hostedZone'] {
   return { id, name };
 }
 
-export function emailOf(input: unknown, siteTitle: string): EmailConfig | undefined {
+/** Runs one field's read, recording a broken rule and going on with `fallback` (`parseNewsfeedConfig`'s). */
+export type FieldCheck = <T>(read: () => T, fallback: T) => T;
+
+export function emailOf(
+  input: unknown,
+  siteTitle: string,
+  check: FieldCheck = (read) => read(),
+): EmailConfig | undefined {
   if (input === undefined) return undefined;
   if (!isRecord(input)) fail('email', 'must be an object with at least domain');
   for (const key of Object.keys(input)) {
-    if (!(EMAIL_KEYS as readonly string[]).includes(key)) {
-      fail(`email.${key}`, `is not a known setting (known: ${EMAIL_KEYS.join(', ')})`);
-    }
+    check(() => {
+      if (!(EMAIL_KEYS as readonly string[]).includes(key)) {
+        fail(`email.${key}`, `is not a known setting (known: ${EMAIL_KEYS.join(', ')})`);
+      }
+    }, undefined);
   }
   if (input.domain === undefined) fail('email.domain', 'is required: the domain mail is sent from');
   const domain = text(input, 'domain', 'email.domain', '', 253).toLowerCase();
@@ -166,50 +171,26 @@ export function emailOf(input: unknown, siteTitle: string): EmailConfig | undefi
     fail('email.listId', `must be lower-case letters, digits and inner hyphens, got "${listId}"`);
   }
 
+  // The path is always `email.<key>`.
+  const count = (key: keyof typeof EMAIL_DEFAULTS, min: number, max: number) => {
+    const fallback = Number(EMAIL_DEFAULTS[key]);
+    return check(() => integer(input, key, fallback, min, max, `email.${key}`), fallback);
+  };
   const email: EmailConfig = {
     domain,
     fromAddress,
     fromName,
     mailFromSubdomain,
-    schedule: scheduleOf(input),
-    scheduleTimezone: timeZoneOf(input),
-    maxStories: integer(input, 'maxStories', EMAIL_DEFAULTS.maxStories, 1, 30, 'email.maxStories'),
-    confirmationsPerAddressPerDay: integer(
-      input,
-      'confirmationsPerAddressPerDay',
-      EMAIL_DEFAULTS.confirmationsPerAddressPerDay,
-      1,
-      20,
-      'email.confirmationsPerAddressPerDay',
-    ),
-    subscribesPerSourcePerHour: integer(
-      input,
-      'subscribesPerSourcePerHour',
-      EMAIL_DEFAULTS.subscribesPerSourcePerHour,
-      1,
-      1000,
-      'email.subscribesPerSourcePerHour',
-    ),
-    sendConcurrency: integer(
-      input,
-      'sendConcurrency',
-      EMAIL_DEFAULTS.sendConcurrency,
-      1,
-      10,
-      'email.sendConcurrency',
-    ),
+    schedule: check(() => scheduleOf(input), EMAIL_DEFAULTS.schedule),
+    scheduleTimezone: check(() => timeZoneOf(input), EMAIL_DEFAULTS.scheduleTimezone),
+    confirmationsPerAddressPerDay: count('confirmationsPerAddressPerDay', 1, 20),
+    subscribesPerSourcePerHour: count('subscribesPerSourcePerHour', 1, 1000),
+    sendConcurrency: count('sendConcurrency', 1, 10),
     listId,
-    originHeaderVersion: integer(
-      input,
-      'originHeaderVersion',
-      EMAIL_DEFAULTS.originHeaderVersion,
-      1,
-      999,
-      'email.originHeaderVersion',
-    ),
-    dmarc: parseDmarc(input.dmarc, fail),
+    originHeaderVersion: count('originHeaderVersion', 1, 999),
+    dmarc: check(() => parseDmarc(input.dmarc, fail), { policy: 'none' }),
   };
-  const hostedZone = hostedZoneOf(input, domain);
+  const hostedZone = check(() => hostedZoneOf(input, domain), undefined);
   if (hostedZone !== undefined) email.hostedZone = hostedZone;
   return email;
 }

@@ -88,7 +88,7 @@ export class NewsfeedStack extends Stack {
       articlesBucket: this.articlesBucket,
       table: this.table,
       alarmTopic: alarms.topic,
-      maxArticleBytes: config.maxArticleBytes,
+      maxArticleBytes: config.site.maxArticleBytes,
     });
     const siteUrl = config.siteUrl ?? this.site.url;
     const siteConfigJson = this.toJsonString(toSiteConfig(config, siteUrl));
@@ -118,6 +118,7 @@ export class NewsfeedStack extends Stack {
         site: this.site,
         siteConfigJson,
         alarmTopic: alarms.topic,
+        maxStories: config.site.digest.maxStories,
       });
       this.email = { subscriptions, delivery };
       this.emailOutputs(siteUrl, this.email);

@@ -3,6 +3,7 @@
  * clients it uses. Tests inject clients pointed at dynalite, s3rver and aws-ses-v2-local, and stand-ins
  * where no emulator exists (the outbox queue, the keyring), plus a virtual clock and sleep.
  */
+
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   createCloudFrontClient,
@@ -23,11 +24,12 @@ import type { EditionDeps } from '../core/email/edition-run.js';
 import type { SiteConfig, Story } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
+import { localeFor } from '../core/render/locale.js';
 import { loadStory } from '../core/stories/story-pages.js';
 import { listingStory } from '../core/stories/story-view.js';
 import type { EditionComposeOptions } from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
-import { clockOf, prefixOf, siteConfigOf, templatesDirOf } from './shared.js';
+import { clockOf, logWarning, prefixOf, siteConfigOf, templatesDirOf } from './shared.js';
 
 export async function composeEdition(options: EditionComposeOptions = {}): Promise<EditionDeps> {
   const env = options.env ?? process.env;
@@ -45,7 +47,7 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
     stories: feed,
     loadStory: storyLoader(s3, env, config, clock),
     // MJML is compiled here, once per container; each edition only fills the template.
-    renderer: await DigestRenderer.create(templates, config),
+    renderer: await DigestRenderer.create(templates, config, localeFor(config.language, logWarning)),
     config,
     maxStories: getIntFromEnv('DIGEST_MAX_STORIES', config.digest.maxStories, env),
     // PutObject only (the stack grants nothing else on the site bucket to this function).

@@ -2,6 +2,7 @@
  * The one place that picks adapters. The local build uses files and, for large runs, worker
  * threads; the Lambda handlers compose the AWS adapters (see the other files of `compose/`).
  */
+
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -18,11 +19,13 @@ import type { SiteConfig } from '../core/model.js';
 import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
+import { localeFor } from '../core/render/locale.js';
+import { LOCALE_CATALOGS } from '../core/render/locale-catalog.js';
 import { SiteRenderer } from '../core/render/site.js';
 import type { PagesWritten } from '../core/stories/page-reads.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
 import type { PageJob } from '../core/stories/story-pages.js';
-import { renderKeyOf, systemClock } from './shared.js';
+import { logWarning, renderKeyOf, systemClock } from './shared.js';
 
 export interface LocalOptions {
   articlesDir: string;
@@ -73,7 +76,11 @@ export async function loadConfig(configPath: string | undefined): Promise<SiteCo
   try {
     return resolveConfig(raw);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`${path}: ${error.message}`, error.key);
+    // Every broken rule at once, each on its own line naming the file.
+    if (error instanceof ConfigError) {
+      const lines = error.problems.map((problem) => `${path}: ${problem.message}`);
+      throw new ConfigError(lines.join('\n'), error.key, error.problems);
+    }
     throw error;
   }
 }
@@ -101,10 +108,11 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const templates = await readTemplates(resolve(local.templatesDir ?? 'templates'));
   const source = new FileArticleSource(articlesDir);
   const sink = new FileSiteSink(outDir);
-  const site = SiteRenderer.create(templates, config);
-  const digest = await DigestRenderer.create(templates, config);
+  const locale = localeFor(config.language, logWarning);
+  const site = SiteRenderer.create(templates, config, locale);
+  const digest = await DigestRenderer.create(templates, config, locale);
   const workers = Math.max(1, local.workers ?? availableParallelism());
-  const renderKey = renderKeyOf(config, templates);
+  const renderKey = renderKeyOf(config, templates, LOCALE_CATALOGS);
 
   let pool: Promise<WorkerPool> | undefined;
   let script: Promise<string> | undefined;

@@ -1,4 +1,5 @@
 /** The publish function's composition root, apart so the ingest and reconcile bundles hold no renderer. */
+
 import {
   type AwsClients,
   createCloudFrontClient,
@@ -12,11 +13,14 @@ import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
+import { localeFor } from '../core/render/locale.js';
+import { LOCALE_CATALOGS } from '../core/render/locale-catalog.js';
 import { SiteRenderer } from '../core/render/site.js';
 import { getStringFromEnv } from './env.js';
 import {
   type ComposeOptions,
   clockOf,
+  logWarning,
   prefixOf,
   renderKeyOf,
   siteConfigOf,
@@ -43,13 +47,13 @@ export async function composePublish(
     store,
     source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
     sink: new S3SiteSink(clients.s3, getStringFromEnv('SITE_BUCKET', env)),
-    site: SiteRenderer.create(templates, config),
+    site: SiteRenderer.create(templates, config, localeFor(config.language, logWarning)),
     config,
     invalidator: distributionId
       ? new CloudFrontInvalidator(clients.cloudfront, distributionId)
       : noopInvalidator,
     clock: clockOf(options, env),
-    renderKey: renderKeyOf(config, templates),
+    renderKey: renderKeyOf(config, templates, LOCALE_CATALOGS),
     getRenderKey: () => store.getRenderKey(),
     setRenderKey: (key) => store.setRenderKey(key),
     ...(editions ? { latestDigest: () => editions.latestSent() } : {}),

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError, resolveConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
+import type { Messages } from '../core/render/locale.js';
 import type { TemplateSources } from '../core/render/templates.js';
 import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { getStringFromEnv } from './env.js';
@@ -39,13 +40,18 @@ export const clockOf = (options: { clock?: Clock }, env: NodeJS.ProcessEnv): Clo
   options.clock ?? systemClock(env);
 
 /**
- * What every rendered page depends on besides its story: when the config or a template changes,
- * every page is rendered again. The same formula on both paths; `format` is bumped when the page
- * layout changes in code.
+ * What every rendered page depends on besides its story: when the config, a template or a locale file
+ * changes, every page is rendered again. The same formula on both paths; `format` is bumped when the
+ * page layout changes in code. The catalogues come from the caller (`LOCALE_CATALOGS`) so that this
+ * module, which every bundle imports, does not carry them.
  */
-export function renderKeyOf(config: SiteConfig, templates: TemplateSources): string {
+export function renderKeyOf(
+  config: SiteConfig,
+  templates: TemplateSources,
+  locales: Readonly<Record<string, Messages>>,
+): string {
   return createHash('sha256')
-    .update(JSON.stringify({ config, templates, format: 1 }))
+    .update(JSON.stringify({ config, templates, locales, format: 1 }))
     .digest('hex')
     .slice(0, 16);
 }
@@ -53,6 +59,9 @@ export function renderKeyOf(config: SiteConfig, templates: TemplateSources): str
 /** SITE_CONFIG: the site settings the stack hands every function as JSON, checked at cold start. */
 export const siteConfigOf = (env: NodeJS.ProcessEnv): SiteConfig =>
   resolveConfig(JSON.parse(getStringFromEnv('SITE_CONFIG', env)));
+
+/** Where a composition root's warnings (a locale file without a key) go: the function's log, stderr locally. */
+export const logWarning = (message: string): void => console.warn(message);
 
 /** The templates folder a function reads (bundled beside it; TEMPLATES_DIR in dev:cloud). */
 export const templatesDirOf = (env: NodeJS.ProcessEnv): string =>

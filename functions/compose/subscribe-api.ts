@@ -4,16 +4,18 @@
  * carry only the clients they use. Tests inject clients pointed at dynalite and aws-ses-v2-local,
  * the secrets (Secrets Manager has no emulator) and a queue.
  */
+
 import { createDocumentClient, createSecretsClient, createSqsClient } from '../adapters/aws/clients.js';
 import { SecretsOriginSecrets } from '../adapters/aws/secrets.js';
 import { SqsSubscribeQueue } from '../adapters/aws/sqs-subscribe-queue.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
 import type { SubscribeApiDeps } from '../core/email/subscribe-http.js';
 import type { SiteConfig } from '../core/model.js';
+import { localeFor } from '../core/render/locale.js';
 import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { keyringOf, listIdOf, type SubscribeComposeOptions } from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
-import { clockOf, siteConfigOf } from './shared.js';
+import { clockOf, logWarning, siteConfigOf } from './shared.js';
 
 export type { SubscribeComposeOptions };
 export const DEFAULT_SUBSCRIBES_PER_SOURCE_PER_HOUR = Number(ENV_DEFAULTS.SUBSCRIBES_PER_SOURCE_PER_HOUR);
@@ -40,7 +42,12 @@ export function composeSubscribeApi(options: SubscribeComposeOptions = {}): Subs
       env,
     ),
     clock: clockOf(options, env),
-    site: { title: config.title, siteUrl: apiSiteUrl(config, env), language: config.language },
+    site: {
+      title: config.title,
+      siteUrl: apiSiteUrl(config, env),
+      language: config.language,
+      locale: localeFor(config.language, logWarning),
+    },
     origin:
       options.origin ??
       new SecretsOriginSecrets(

@@ -55,3 +55,48 @@ export function fieldReader(fail: FieldFailure): FieldReader {
   };
   return reader;
 }
+
+/** One broken rule: the dotted key and what it must be. */
+export interface ConfigProblem {
+  path: string;
+  rule: string;
+}
+
+class FieldIssue extends Error {
+  override name = 'FieldIssue';
+  constructor(readonly problem: ConfigProblem) {
+    super(`${problem.path} ${problem.rule}`);
+  }
+}
+
+/**
+ * Collects every broken rule of a settings object instead of stopping at the first, so that an editor
+ * fixes a config file in one go. Each field is read inside `check`: its reader fails through `fail`,
+ * the problem is recorded, and the field's fallback keeps the rest of the validation going.
+ */
+export class ProblemCollector {
+  readonly problems: ConfigProblem[] = [];
+  readonly fail: FieldFailure = (path, rule) => {
+    throw new FieldIssue({ path, rule });
+  };
+  readonly fields: FieldReader = fieldReader(this.fail);
+
+  /**
+   * `read()`, or `fallback` when it broke a rule. `adopt` turns another error type that names a key
+   * (the deployment parsers' own) into a problem too.
+   */
+  check<T>(read: () => T, fallback: T, adopt?: (error: unknown) => ConfigProblem | undefined): T {
+    try {
+      return read();
+    } catch (error) {
+      const problem = error instanceof FieldIssue ? error.problem : adopt?.(error);
+      if (!problem) throw error;
+      this.problems.push(problem);
+      return fallback;
+    }
+  }
+
+  add(path: string, rule: string): void {
+    this.problems.push({ path, rule });
+  }
+}

@@ -2,12 +2,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readTemplates } from '../adapters/local/templates.js';
 import { composeConfirmMailer } from '../compose/confirm-mailer.js';
+import { logWarning } from '../compose/shared.js';
 import {
   type ConfirmMailerDeps,
   parseSubscribeMessage,
   sendConfirmation,
 } from '../core/email/subscribe-mailer.js';
 import { ConfirmationRenderer } from '../core/render/confirmation.js';
+import { localeFor } from '../core/render/locale.js';
 import { FUNCTIONS } from './contracts.js';
 import { composedOnce } from './lifetime.js';
 import { processSequentially } from './sqs-batch.js';
@@ -32,5 +34,7 @@ export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDep
 }
 
 export const handler = makeConfirmMailerHandler(() =>
-  composeConfirmMailer(async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config)),
+  composeConfirmMailer(async (dir, config) =>
+    ConfirmationRenderer.create(await readTemplates(dir), config, localeFor(config.language, logWarning)),
+  ),
 );

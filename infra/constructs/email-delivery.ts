@@ -21,6 +21,8 @@ export interface EmailDeliveryProps {
   /** JSON of the `SiteConfig`, with the deploy-time site URL. */
   siteConfigJson: string;
   alarmTopic: ITopic;
+  /** Most stories per edition (`newsfeed.digest.maxStories`). */
+  maxStories: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export class EmailDelivery extends Construct {
       outbox: this.sender.outbox,
       siteConfigJson,
       listId: email.listId,
-      maxStories: email.maxStories,
+      maxStories: props.maxStories,
       schedule: email.schedule,
       timeZone: email.scheduleTimezone,
       alarmTopic,

@@ -26,12 +26,9 @@ function errorOf(raw: unknown): NewsfeedConfigError {
 describe('parseNewsfeedConfig', () => {
   it('fills every setting from the core defaults when nothing is given', () => {
     for (const empty of [undefined, {}]) {
+      const { siteUrl: _local, ...site } = DEFAULT_CONFIG;
       expect(parseNewsfeedConfig(empty)).toEqual({
-        siteTitle: DEFAULT_CONFIG.title,
-        description: DEFAULT_CONFIG.description,
-        language: DEFAULT_CONFIG.language,
-        feedSize: DEFAULT_CONFIG.feedSize,
-        maxArticleBytes: DEFAULT_CONFIG.maxArticleBytes,
+        site,
         deployLocalArticles: false,
         reconcileIntervalMinutes: 60,
         waf: false,
@@ -47,7 +44,7 @@ describe('parseNewsfeedConfig', () => {
 
   it('keeps every given setting, adding the trailing slash to siteUrl and lower-casing the domain', () => {
     const config = parseNewsfeedConfig({
-      siteTitle: ' Test Wire ',
+      title: ' Test Wire ',
       description: 'Stories for tests',
       siteUrl: 'https://news.example.org/wire',
       language: 'en-GB',
@@ -61,12 +58,16 @@ describe('parseNewsfeedConfig', () => {
       removalPolicy: 'destroy',
     });
     expect(config).toEqual({
-      siteTitle: 'Test Wire',
-      description: 'Stories for tests',
+      site: {
+        ...parseNewsfeedConfig({}).site,
+        title: 'Test Wire',
+        description: 'Stories for tests',
+        language: 'en-GB',
+        feedSize: 20,
+        maxArticleBytes: 4096,
+        digest: { ...DEFAULT_CONFIG.digest, subjectPrefix: 'Test Wire' },
+      },
       siteUrl: 'https://news.example.org/wire/',
-      language: 'en-GB',
-      feedSize: 20,
-      maxArticleBytes: 4096,
       alarmEmail: 'ops@example.org',
       customDomain: { domainName: 'news.example.org', certificateArn: CERTIFICATE },
       deployLocalArticles: true,
@@ -77,7 +78,7 @@ describe('parseNewsfeedConfig', () => {
   });
 
   it('parses a JSON string, as `cdk -c newsfeed=...` passes it', () => {
-    expect(parseNewsfeedConfig('{"feedSize": 7}').feedSize).toBe(7);
+    expect(parseNewsfeedConfig('{"feedSize": 7}').site.feedSize).toBe(7);
     expect(errorOf('{feedSize: 7').key).toBe('newsfeed');
   });
 
@@ -153,7 +154,7 @@ describe('parseNewsfeedConfig', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer(), fc.double()), (feedSize) => {
         const valid = Number.isInteger(feedSize) && feedSize >= 1 && feedSize <= 1000;
-        if (valid) expect(parseNewsfeedConfig({ feedSize }).feedSize).toBe(feedSize);
+        if (valid) expect(parseNewsfeedConfig({ feedSize }).site.feedSize).toBe(feedSize);
         else expect(errorOf({ feedSize }).key).toBe('newsfeed.feedSize');
       }),
     );
@@ -183,7 +184,6 @@ describe('parseNewsfeedConfig: the email block', () => {
       mailFromSubdomain: 'mail',
       schedule: 'cron(0 7 * * ? *)',
       scheduleTimezone: 'UTC',
-      maxStories: 10,
       confirmationsPerAddressPerDay: 3,
       subscribesPerSourcePerHour: 20,
       sendConcurrency: 2,
@@ -205,7 +205,6 @@ describe('parseNewsfeedConfig: the email block', () => {
         hostedZoneName: 'Example.org.',
         schedule: 'cron(30 6 ? * MON-FRI *)',
         scheduleTimezone: 'Europe/Berlin',
-        maxStories: 30,
         confirmationsPerAddressPerDay: 20,
         subscribesPerSourcePerHour: 1000,
         sendConcurrency: 10,
@@ -221,7 +220,6 @@ describe('parseNewsfeedConfig: the email block', () => {
       hostedZone: { id: 'Z0123456789ABCDEFGHIJ', name: 'example.org' },
       schedule: 'cron(30 6 ? * MON-FRI *)',
       scheduleTimezone: 'Europe/Berlin',
-      maxStories: 30,
       confirmationsPerAddressPerDay: 20,
       subscribesPerSourcePerHour: 1000,
       sendConcurrency: 10,
@@ -309,8 +307,11 @@ describe('parseNewsfeedConfig: the email block', () => {
       fc.property(fc.oneof(fc.integer({ min: -5, max: max + 5 }), fc.double()), (value) => {
         const valid = Number.isInteger(value) && value >= min && value <= max;
         const raw = { email: { domain: 'example.org', [key]: value } };
-        if (valid) expect(parseNewsfeedConfig(raw).email?.[key]).toBe(value);
-        else expect(errorOf(raw).key).toBe(`newsfeed.email.${key}`);
+        const config = valid ? parseNewsfeedConfig(raw, () => {}) : undefined;
+        // maxStories is the deprecated spelling of digest.maxStories (see the deprecation tests).
+        if (config)
+          expect(key === 'maxStories' ? config.site.digest.maxStories : config.email?.[key]).toBe(value);
+        if (!valid) expect(errorOf(raw).key).toBe(`newsfeed.email.${key}`);
       }),
     );
   });
@@ -347,5 +348,79 @@ describe('toSiteConfig', () => {
   it('keeps a site URL that is only known at deploy time', () => {
     const deployTimeUrl = Lazy.string({ produce: () => 'https://d111111abcdef8.cloudfront.net/' });
     expect(toSiteConfig(parseNewsfeedConfig({}), deployTimeUrl).siteUrl).toBe(deployTimeUrl);
+  });
+});
+
+describe('one schema for the local and the cloud config', () => {
+  it('reads the old cloud spellings for one release, warning with the new key', () => {
+    const warnings: string[] = [];
+    const config = parseNewsfeedConfig(
+      { siteTitle: 'Old Wire', email: { domain: 'example.org', maxStories: 4 } },
+      (message) => warnings.push(message),
+    );
+    expect(config.site.title).toBe('Old Wire');
+    expect(config.site.digest.maxStories).toBe(4);
+    expect(warnings).toEqual([
+      expect.stringContaining('newsfeed.siteTitle is deprecated: rename it to newsfeed.title'),
+      expect.stringContaining(
+        'newsfeed.email.maxStories is deprecated: rename it to newsfeed.digest.maxStories',
+      ),
+    ]);
+    const renamed = parseNewsfeedConfig({
+      title: 'Old Wire',
+      digest: { maxStories: 4 },
+      email: { domain: 'example.org' },
+    });
+    expect(toSiteConfig(renamed, 'https://a.example/')).toEqual(toSiteConfig(config, 'https://a.example/'));
+  });
+
+  it('refuses an old and a new spelling of one key together', () => {
+    expect(errorOf({ siteTitle: 'A', title: 'B' }).key).toBe('newsfeed.siteTitle');
+  });
+
+  it("accepts the local file's site keys in cdk.json under the same names", () => {
+    const config = parseNewsfeedConfig({
+      title: 'Wire',
+      ttl: 30,
+      copyright: '© Wire',
+      author: { name: 'Desk' },
+    });
+    expect(toSiteConfig(config, 'https://a.example/')).toMatchObject({
+      title: 'Wire',
+      ttl: 30,
+      copyright: '© Wire',
+      author: { name: 'Desk' },
+    });
+  });
+
+  it('reports every broken key at once, each naming its key', () => {
+    const error = errorOf({
+      feedSize: 0,
+      language: 'english!',
+      digest: { maxStories: 99 },
+      waf: 'yes',
+      email: { domain: 'example.org', sendConcurrency: 0, schedule: 'daily' },
+    });
+    expect(error.problems.map((problem) => problem.key)).toEqual([
+      'newsfeed.language',
+      'newsfeed.feedSize',
+      'newsfeed.digest.maxStories',
+      'newsfeed.waf',
+      'newsfeed.email.schedule',
+      'newsfeed.email.sendConcurrency',
+    ]);
+    expect(error.message.split('\n')).toHaveLength(6);
+    let local: unknown;
+    try {
+      resolveConfig({ feedSize: 0, language: 'english!', digest: { maxStories: 99 }, waf: true });
+    } catch (caught) {
+      local = caught;
+    }
+    expect((local as NewsfeedConfigError).problems.map((problem) => problem.key)).toEqual([
+      'waf',
+      'language',
+      'feedSize',
+      'digest.maxStories',
+    ]);
   });
 });
