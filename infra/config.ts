@@ -5,7 +5,12 @@ import {
   type SiteSettings,
   unknownRule,
 } from '../functions/core/config.js';
-import { type ConfigProblem, isRecord, ProblemCollector, type RawObject } from '../functions/core/config-schema.js';
+import {
+  type ConfigProblem,
+  isRecord,
+  ProblemCollector,
+  type RawObject,
+} from '../functions/core/config-schema.js';
 import type { SiteConfig } from '../functions/core/model.js';
 import { CONFIG_CONTEXT_KEY, EMAIL, NewsfeedConfigError, optionalText, type Raw } from './config-fields.js';
 import {
@@ -100,7 +105,10 @@ function renameDeprecated(raw: Raw, problems: ProblemCollector, warn: (message: 
     const to = newBlock === undefined ? out : isRecord(out[newBlock]) ? { ...out[newBlock] } : {};
     if (newBlock !== undefined && out[newBlock] !== undefined && !isRecord(out[newBlock])) continue;
     if (to[newKey as string] !== undefined) {
-      problems.add(old, `is the old name of ${CONFIG_CONTEXT_KEY}.${now}: give only ${CONFIG_CONTEXT_KEY}.${now}`);
+      problems.add(
+        old,
+        `is the old name of ${CONFIG_CONTEXT_KEY}.${now}: give only ${CONFIG_CONTEXT_KEY}.${now}`,
+      );
       continue;
     }
     warn(
@@ -152,11 +160,15 @@ export function parseNewsfeedConfig(
       return value;
     }, false),
     reconcileIntervalMinutes: check(
-      () => problems.fields.integer(raw, 'reconcileIntervalMinutes', 'reconcileIntervalMinutes', 60, 1, 24 * 60),
+      () =>
+        problems.fields.integer(raw, 'reconcileIntervalMinutes', 'reconcileIntervalMinutes', 60, 1, 24 * 60),
       60,
     ),
     waf: check(() => parseWaf(raw.waf, problems.fail), false),
-    removalPolicy: check((): RemovalSetting => parseRemovalPolicy(raw.removalPolicy, problems.fail), 'retain'),
+    removalPolicy: check(
+      (): RemovalSetting => parseRemovalPolicy(raw.removalPolicy, problems.fail),
+      'retain',
+    ),
   };
   const siteUrl = check(() => siteUrlOf(raw), undefined);
   if (siteUrl !== undefined) config.siteUrl = siteUrl;

@@ -11,7 +11,11 @@ import type { SiteConfig } from './model.js';
 export class ConfigError extends Error {
   override name = 'ConfigError';
   readonly problems: readonly { key: string; message: string }[];
-  constructor(message: string, readonly key: string, problems?: readonly { key: string; message: string }[]) {
+  constructor(
+    message: string,
+    readonly key: string,
+    problems?: readonly { key: string; message: string }[],
+  ) {
     super(message);
     this.problems = problems ?? [{ key, message }];
   }
@@ -58,10 +62,14 @@ export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 export function readSiteSettings(raw: RawObject, problems: ProblemCollector): SiteSettings {
   const { fields } = problems;
   const check = <T>(read: () => T, fallback: T) => problems.check(read, fallback);
-  const title = check(() => fields.text(raw, 'title', 'title', DEFAULT_CONFIG.title, 200), DEFAULT_CONFIG.title);
+  const title = check(
+    () => fields.text(raw, 'title', 'title', DEFAULT_CONFIG.title, 200),
+    DEFAULT_CONFIG.title,
+  );
   const language = check(() => {
     const value = fields.text(raw, 'language', 'language', DEFAULT_CONFIG.language, 35);
-    if (!LANGUAGE_TAG.test(value)) problems.fail('language', 'must be a language tag such as "en" or "en-GB"');
+    if (!LANGUAGE_TAG.test(value))
+      problems.fail('language', 'must be a language tag such as "en" or "en-GB"');
     return value;
   }, DEFAULT_CONFIG.language);
   const digestRaw = check((): RawObject => {
@@ -86,13 +94,29 @@ export function readSiteSettings(raw: RawObject, problems: ProblemCollector): Si
     maxArticleBytes: int('maxArticleBytes', DEFAULT_CONFIG.maxArticleBytes, 1024, 64 * 1024 * 1024),
     digest: {
       maxStories: check(
-        () => fields.integer(digestRaw, 'maxStories', 'digest.maxStories', DEFAULT_CONFIG.digest.maxStories, 1, 30),
+        () =>
+          fields.integer(
+            digestRaw,
+            'maxStories',
+            'digest.maxStories',
+            DEFAULT_CONFIG.digest.maxStories,
+            1,
+            30,
+          ),
         DEFAULT_CONFIG.digest.maxStories,
       ),
-      subjectPrefix: check(() => fields.text(digestRaw, 'subjectPrefix', 'digest.subjectPrefix', title), title),
+      subjectPrefix: check(
+        () => fields.text(digestRaw, 'subjectPrefix', 'digest.subjectPrefix', title),
+        title,
+      ),
       unsubscribeUrl: check(
         () =>
-          fields.text(digestRaw, 'unsubscribeUrl', 'digest.unsubscribeUrl', DEFAULT_CONFIG.digest.unsubscribeUrl),
+          fields.text(
+            digestRaw,
+            'unsubscribeUrl',
+            'digest.unsubscribeUrl',
+            DEFAULT_CONFIG.digest.unsubscribeUrl,
+          ),
         DEFAULT_CONFIG.digest.unsubscribeUrl,
       ),
     },

@@ -81,7 +81,9 @@ export function createLocale(
   }
   const base = found[0]?.[0] ?? FALLBACK;
   const plural = new Intl.PluralRules(intlTag(language, base));
-  const dateTag = language.includes('-') ? language : String(messages['meta.dateLocale'] ?? language);
+  // A bare tag may name its date style (`en` writes "23 August 2021", as en-GB does); only its own file's.
+  const ownDateLocale = found[0]?.[1]['meta.dateLocale'];
+  const dateTag = language.includes('-') || typeof ownDateLocale !== 'string' ? language : ownDateLocale;
   const and = new Intl.ListFormat(intlTag(language, base), { type: 'conjunction' });
   const day = dateFormat(dateTag, { day: 'numeric', month: 'long', year: 'numeric' });
   const monthYear = dateFormat(dateTag, { month: 'long', year: 'numeric' });
