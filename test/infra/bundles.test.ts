@@ -182,6 +182,19 @@ describe('Lambda bundles', () => {
     }
   });
 
+  it('carries the locale files in every function that renders text, and not in ingest', () => {
+    for (const name of ['publish', 'edition', 'confirm-mailer', 'subscribe-api']) {
+      const locales = built.get(name)!.inputs.filter((input) => /templates\/locales\/\w+\.json$/.test(input));
+      expect(locales.map((input) => input.replace(/.*\//, '')).sort(), name).toEqual([
+        'de.json',
+        'en.json',
+        'es.json',
+        'fr.json',
+      ]);
+    }
+    expect(built.get('ingest')!.inputs.filter((input) => input.includes('templates/locales'))).toEqual([]);
+  });
+
   it('keeps each bundle within its size budget', () => {
     for (const [name, bundle] of built) {
       const budget = SIZE_BUDGET_KIB[name];
