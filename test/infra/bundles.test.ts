@@ -28,12 +28,14 @@ import {
  * sanitize its HTML with sanitize-html (which brings htmlparser2 and postcss); bounces measured 489 KiB
  * after the subscriber-admin and keyed-id work (not yet traced to one module). Issue 11 asks for every
  * bundle under 1 MiB: these are the figures to bring down, not a target.
+ * Raised 2026-12-05: subscribe-api measured 561 KiB with the four locale files (en, fr, de, es: 26 KiB of
+ * JSON, imported so that its pages speak the site's language without the templates folder).
  */
 const SIZE_BUDGET_KIB: Record<string, number> = {
   ingest: 1200,
   publish: 1450,
   reconcile: 650,
-  'subscribe-api': 550,
+  'subscribe-api': 600,
   bounces: 540,
   'confirm-mailer': 4300,
   edition: 4800,
