@@ -124,6 +124,10 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
   const segments: Uint8Array[][] = [];
   let segmentBytes = 0;
   const newDocs: { record: FileRecord; doc: PreparedDoc }[] = [];
+  // Every carrier count before any addition, in one pass: counting between additions re-sorted the
+  // index's pending log once per doc (quadratic in a cold build). Same counts as before: a line's
+  // count changes only by adding a doc that carries it, and such a doc touches the line first.
+  for (const doc of accepted) if (!isHeld(doc, now)) touchLines(doc);
   for (const doc of accepted) {
     if (isHeld(doc, now)) {
       state.held[doc.key] = { version: doc.version, until: doc.date! };
@@ -159,7 +163,6 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     record.len = doc.encoded.length;
     segment.push(doc.encoded);
     segmentBytes += doc.encoded.length;
-    touchLines(doc);
     index.add(record.docNum, doc);
     fresh.set(record.docNum, doc);
     newDocs.push({ record, doc });
