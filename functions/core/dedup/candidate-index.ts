@@ -15,7 +15,7 @@
  * (`posting-runs.ts`; the bytes: `candidate-index-format.ts`).
  */
 import { CandidateIndexFormatError, decodeBase, encodeBase } from './candidate-index-format.js';
-import { type Base, BUCKETS, lowerBound, mergeRuns, TWO_POW_32 } from './posting-runs.js';
+import { type Base, BUCKETS, insertSorted, lowerBound, mergeRuns, TWO_POW_32 } from './posting-runs.js';
 
 export { CandidateIndexFormatError };
 
@@ -48,6 +48,8 @@ const EMPTY_BASE: Base = {
   docList: new Uint32Array(0),
 };
 
+const EMPTY_KEYS = new Float64Array(0);
+
 function checkDocNum(docNum: number): void {
   if (!Number.isInteger(docNum) || docNum < 0 || docNum > 0xffffffff) {
     throw new RangeError(`docNum must be a uint32, got ${docNum}`);
@@ -64,6 +66,8 @@ export class CandidateIndex {
   /** Complete posting lists (base and pending included) of the fingerprints touched by `remove`. */
   private edited = new Map<number, number[]>();
   private addedDocs = new Set<number>();
+  /** Scratch of `locate`: base from, base to, pending from, pending to. */
+  private readonly located = new Uint32Array(4);
   private removedDocs = new Set<number>();
 
   constructor(options: CandidateIndexOptions = {}) {
@@ -123,8 +127,13 @@ export class CandidateIndex {
       counts.set(docNum, (counts.get(docNum) ?? 0) + 1);
     };
     for (const fp of fps) {
-      if (maxPosting !== Number.POSITIVE_INFINITY && this.count(fp) > maxPosting) continue;
-      this.visitPosting(fp, count);
+      // One lookup of the fingerprint's runs serves both the size test and the visit.
+      const list = this.edited.size ? this.edited.get(fp) : undefined;
+      if (list) {
+        if (list.length <= maxPosting) for (const docNum of list) count(docNum);
+        continue;
+      }
+      if (Math.min(this.postingCap, this.locate(fp)) <= maxPosting) this.visitLocated(fp, count);
     }
     if (minShared > 1) {
       for (const [docNum, shared] of counts) if (shared < minShared) counts.delete(docNum);
@@ -136,9 +145,7 @@ export class CandidateIndex {
   count(fp: number): number {
     const list = this.edited.get(fp);
     if (list) return list.length;
-    const [baseFrom, baseTo] = this.baseRange(fp);
-    const [pendingFrom, pendingTo] = this.pendingRange(fp);
-    return Math.min(this.postingCap, baseTo - baseFrom + pendingTo - pendingFrom);
+    return Math.min(this.postingCap, this.locate(fp));
   }
 
   /** The docNums indexed under one fingerprint, ascending, at most `postingCap`. */
@@ -172,42 +179,51 @@ export class CandidateIndex {
       for (const docNum of list) visit(docNum);
       return;
     }
-    const [baseFrom, baseTo] = this.baseRange(fp);
-    const [pendingFrom, pendingTo] = this.pendingRange(fp);
-    const keys = this.sortedPending?.keys ?? new Float64Array(0);
-    const keyOffset = (fp & 0xffff) * TWO_POW_32;
+    this.locate(fp);
+    this.visitLocated(fp, visit);
+  }
+
+  /** Visits the runs `locate(fp)` found last. */
+  private visitLocated(fp: number, visit: (docNum: number) => void): void {
+    const at = this.located;
     mergeRuns(
       this.base.docs,
-      baseFrom,
-      baseTo,
-      keys,
-      pendingFrom,
-      pendingTo,
-      keyOffset,
+      at[0]!,
+      at[1]!,
+      this.sortedPending?.keys ?? EMPTY_KEYS,
+      at[2]!,
+      at[3]!,
+      (fp & 0xffff) * TWO_POW_32,
       this.postingCap,
       visit,
     );
   }
 
-  private baseRange(fp: number): [number, number] {
-    const { lows, dir } = this.base;
+  /**
+   * Finds the fingerprint's runs in the base and in the pending log (into `located`: base from and
+   * to, pending from and to) and returns how many postings they hold. Both ends by binary search: a
+   * line or fingerprint shared by thousands of docs (uncapped indexes) made a linear scan the build's
+   * largest cost.
+   */
+  private locate(fp: number): number {
+    const at = this.located;
     const bucket = fp >>> 16;
     const low = fp & 0xffff;
-    const end = dir[bucket + 1]!;
-    // Both ends by binary search: a line or fingerprint shared by thousands of docs (uncapped
-    // indexes) made a linear scan the build's largest cost.
-    const from = lowerBound(lows, dir[bucket]!, end, low);
-    return [from, lowerBound(lows, from, end, low + 1)];
-  }
-
-  private pendingRange(fp: number): [number, number] {
-    if (this.pendingCount === 0) return [0, 0];
-    const { dir, keys } = this.sortPending();
-    const bucket = fp >>> 16;
-    const offset = (fp & 0xffff) * TWO_POW_32;
-    const end = dir[bucket + 1]!;
-    const from = lowerBound(keys, dir[bucket]!, end, offset);
-    return [from, lowerBound(keys, from, end, offset + TWO_POW_32)];
+    const { lows, dir } = this.base;
+    const baseEnd = dir[bucket + 1]!;
+    at[0] = lowerBound(lows, dir[bucket]!, baseEnd, low);
+    at[1] = lowerBound(lows, at[0], baseEnd, low + 1);
+    if (this.pendingCount === 0) {
+      at[2] = 0;
+      at[3] = 0;
+    } else {
+      const pending = this.sortPending();
+      const offset = low * TWO_POW_32;
+      const end = pending.dir[bucket + 1]!;
+      at[2] = lowerBound(pending.keys, pending.dir[bucket]!, end, offset);
+      at[3] = lowerBound(pending.keys, at[2], end, offset + TWO_POW_32);
+    }
+    return at[1] - at[0] + at[3] - at[2];
   }
 
   private appendPending(fp: number, docNum: number): void {
@@ -328,12 +344,4 @@ export class CandidateIndex {
     this.addedDocs = new Set();
     this.removedDocs = new Set();
   }
-}
-
-/** Inserts `value` into the ascending `list` unless present; false when it was already there. */
-function insertSorted(list: number[], value: number): boolean {
-  const at = lowerBound(list, 0, list.length, value);
-  if (list[at] === value) return false;
-  list.splice(at, 0, value);
-  return true;
 }

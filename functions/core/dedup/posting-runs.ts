@@ -64,3 +64,11 @@ function mergeRuns(
     }
   }
 }
+
+/** Inserts `value` into the ascending `list` unless present; false when it was already there. */
+export function insertSorted(list: number[], value: number): boolean {
+  const at = lowerBound(list, 0, list.length, value);
+  if (list[at] === value) return false;
+  list.splice(at, 0, value);
+  return true;
+}
