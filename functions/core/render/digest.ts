@@ -1,5 +1,5 @@
 import type { Edition, SiteConfig, Story } from '../model.js';
-import { compileStrictMjml } from './mjml.js';
+import { compileStrictMjml, type MjmlCompiler } from './mjml.js';
 import { imageUrl } from './page-meta.js';
 import {
   compileTemplate,
@@ -78,8 +78,12 @@ export class DigestRenderer {
     private readonly config: SiteConfig,
   ) {}
 
-  static async create(sources: TemplateSources, config: SiteConfig): Promise<DigestRenderer> {
-    const compiledMjml = await compileStrictMjml(sources.digestMjml, TEMPLATE_FILES.digestMjml);
+  static async create(
+    sources: TemplateSources,
+    config: SiteConfig,
+    compileMjml: MjmlCompiler = compileStrictMjml,
+  ): Promise<DigestRenderer> {
+    const compiledMjml = await compileMjml(sources.digestMjml, TEMPLATE_FILES.digestMjml);
     return new DigestRenderer(
       compileTemplate('digestMjml', compiledMjml),
       compileTemplate('digestText', sources.digestText, { noEscape: true }),
