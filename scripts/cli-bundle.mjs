@@ -59,7 +59,21 @@ export async function buildBundle() {
     write: false,
     logLevel: 'warning',
   });
-  const files = [...result.outputFiles].sort((a, b) => (a.path === BUNDLE) - (b.path === BUNDLE));
+  // The build's worker, bundled the way `bundleWorker` (functions/adapters/local/worker-pool.ts) bundles
+  // it when run from the sources: read from here by the bundled CLI instead of bundled on every run.
+  const worker = await build({
+    entryPoints: [join(REPO, 'functions', 'adapters', 'local', 'build-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: join(dir, 'build-worker.cjs'),
+    write: false,
+    logLevel: 'warning',
+  });
+  const files = [...worker.outputFiles, ...result.outputFiles].sort(
+    (a, b) => (a.path === BUNDLE) - (b.path === BUNDLE),
+  );
   for (const file of files) {
     const partial = `${file.path}.${process.pid}.tmp`;
     writeFileSync(partial, file.contents);
