@@ -18,6 +18,7 @@ import type { SiteConfig } from '../core/model.js';
 import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
+import { buildTemplates } from '../core/render/mjml.js';
 import { SiteRenderer } from '../core/render/site.js';
 import type { PagesWritten } from '../core/stories/page-reads.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
@@ -98,11 +99,12 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const articlesDir = resolve(local.articlesDir);
   const outDir = resolve(local.outDir);
   const config = await loadConfig(local.configPath);
-  const templates = await readTemplates(resolve(local.templatesDir ?? 'templates'));
+  // MJML compiled at start-up, by the function the Lambda bundling step runs (`writeBuiltTemplates`).
+  const templates = await buildTemplates(await readTemplates(resolve(local.templatesDir ?? 'templates')));
   const source = new FileArticleSource(articlesDir);
   const sink = new FileSiteSink(outDir);
   const site = SiteRenderer.create(templates, config);
-  const digest = await DigestRenderer.create(templates, config);
+  const digest = DigestRenderer.fromBuilt(templates, config);
   const workers = Math.max(1, local.workers ?? availableParallelism());
   const renderKey = renderKeyOf(config, templates);
 

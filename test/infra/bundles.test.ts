@@ -3,8 +3,7 @@
  * temporary folder outside the repository, then imported by a fresh `node` that can reach no
  * node_modules: a dependency the bundle left out fails here rather than at the first cold start.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,6 @@ import {
   bundleLambda,
   importChain,
   importInFreshNode,
-  LAMBDA_BUNDLING,
   LAMBDA_HANDLERS,
 } from '../../infra/lambda-bundle.js';
 
@@ -40,7 +38,7 @@ const SIZE_BUDGET_KIB: Record<string, number> = {
   sender: 600,
 };
 
-/** Functions that render pages or mail, and so ship `templates/` (as `COPY_TEMPLATES` does in the stack). */
+/** Functions that render pages or mail, and so ship the built `templates/` (as `BUILD_TEMPLATES` does in the stack). */
 const WITH_TEMPLATES = ['publish', 'confirm-mailer', 'edition'];
 
 /** Packages that belong to the build, the tests or the deployment, never to a function. */
@@ -52,7 +50,6 @@ const NEVER_BUNDLED = [
   'dynalite',
   'vitest',
   'tsx',
-  // External on purpose (see LAMBDA_BUNDLING): MJML only reaches it for `.ts` config files.
   'typescript',
 ];
 
@@ -107,61 +104,37 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it('ships the templates next to the bundles that render, as the stack does', () => {
+  it('ships the built templates next to the bundles that render, as the stack does', () => {
     for (const handler of LAMBDA_HANDLERS) {
       const shipped = existsSync(join(root, handler.name, 'templates', 'layout.hbs'));
       expect(shipped, handler.name).toBe(WITH_TEMPLATES.includes(handler.name));
     }
-    expect(existsSync(join(root, 'edition', 'templates', 'digest.mjml'))).toBe(true);
-    expect(existsSync(join(root, 'confirm-mailer', 'templates', 'confirm.mjml'))).toBe(true);
+    for (const name of WITH_TEMPLATES) {
+      const files = readdirSync(join(root, name, 'templates'));
+      expect(files, name).toEqual(expect.arrayContaining(['digest.html.hbs', 'confirm.html.hbs']));
+      expect(
+        files.filter((file) => file.endsWith('.mjml')),
+        name,
+      ).toEqual([]);
+    }
   });
 
-  it('compiles every MJML template inside a bundle that lacks typescript, as the mail functions do', async () => {
-    const { build } = await import('esbuild');
-    const dir = join(root, 'mjml-probe');
-    mkdirSync(dir);
-    const { format, platform, target, mainFields, banner, minify, sourcemap, external } = LAMBDA_BUNDLING;
-    // The options the renderers pass (functions/core/render/digest.ts, confirmation.ts).
-    const contents = [
-      "import { readdirSync, readFileSync } from 'node:fs';",
-      "import mjml2html from 'mjml';",
-      'export const handler = async () => {',
-      "  const folder = new URL('./templates/', import.meta.url);",
-      "  const files = readdirSync(folder).filter((name) => name.endsWith('.mjml'));",
-      '  const options = { validationLevel: "strict", fonts: {}, keepComments: false, ignoreIncludes: true, useMjmlConfigOptions: false };',
-      "  for (const file of files) await mjml2html(readFileSync(new URL(file, folder), 'utf8'), options);",
-      '  return files;',
-      '};',
-    ].join('\n');
-    await build({
-      stdin: { contents, resolveDir: BUNDLE_ROOT, loader: 'ts', sourcefile: 'mjml-probe.ts' },
-      absWorkingDir: BUNDLE_ROOT,
-      bundle: true,
-      outfile: join(dir, 'index.mjs'),
-      format,
-      platform,
-      target,
-      mainFields: [...mainFields],
-      banner: { js: banner },
-      minify,
-      sourcemap,
-      external: [...external],
-      logLevel: 'silent',
-    });
-    cpSync(join(BUNDLE_ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); process.stdout.write(JSON.stringify(await m.handler()));`,
-      ],
-      { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir }, encoding: 'utf8' },
+  it('carries no MJML, juice or parse5 in any function: mail templates are compiled at bundle time', () => {
+    const compilers = (input: string) => /node_modules\/(mjml[^/]*|juice|parse5[^/]*)\//.test(input);
+    for (const [name, bundle] of built) {
+      // On failure, the import chain says which module drags the compiler in.
+      expect(importChain(bundle, compilers)?.join(' → '), name).toBeUndefined();
+      expect(bundle.inputs.filter(compilers), name).toEqual([]);
+    }
+  });
+
+  it('would catch MJML in a bundle: the check finds it in one that imports the compiler', async () => {
+    const probe = await bundleLambda(
+      { name: 'mjml-probe', entry: 'functions/core/render/mjml.ts', templates: false },
+      join(root, 'mjml-probe'),
     );
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const compiled = JSON.parse(run.stdout) as string[];
-    expect(compiled).toEqual(expect.arrayContaining(['digest.mjml', 'confirm.mjml']));
+    expect(probe.inputs.some((input) => /node_modules\/mjml-core\//.test(input))).toBe(true);
+    expect(probe.inputs.some((input) => /node_modules\/juice\//.test(input))).toBe(true);
   });
 
   it('keeps rendering out of the ingest bundle: no MJML, no Handlebars', () => {

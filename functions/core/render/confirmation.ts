@@ -8,6 +8,7 @@ import type { SiteConfig } from '../model.js';
 import { MAX_SUBJECT_LENGTH, singleLine, truncateAtWord } from './digest.js';
 import { compileStrictMjml } from './mjml.js';
 import {
+  type BuiltTemplates,
   compileTemplate,
   type Render,
   TEMPLATE_FILES,
@@ -62,6 +63,20 @@ export class ConfirmationRenderer implements ConfirmationRender {
         await compileStrictMjml(sources.confirmMjml, TEMPLATE_FILES.confirmMjml),
       ),
       compileTemplate('confirmText', sources.confirmText, { noEscape: true }),
+      config,
+    );
+  }
+
+  /** From the built templates: the MJML already compiled (at bundle time, or by `buildTemplates`). */
+  static fromBuilt(
+    templates: Pick<BuiltTemplates, 'confirmHtml' | 'confirmText'>,
+    config: SiteConfig,
+  ): ConfirmationRenderer {
+    if (templates.confirmHtml === undefined) throw missing('confirmMjml');
+    if (templates.confirmText === undefined) throw missing('confirmText');
+    return new ConfirmationRenderer(
+      compileTemplate('confirmHtml', templates.confirmHtml),
+      compileTemplate('confirmText', templates.confirmText, { noEscape: true }),
       config,
     );
   }

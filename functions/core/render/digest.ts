@@ -2,6 +2,7 @@ import type { Edition, SiteConfig, Story } from '../model.js';
 import { compileStrictMjml } from './mjml.js';
 import { imageUrl } from './page-meta.js';
 import {
+  type BuiltTemplates,
   compileTemplate,
   countStories,
   formatDisplayDate,
@@ -83,6 +84,18 @@ export class DigestRenderer {
     return new DigestRenderer(
       compileTemplate('digestMjml', compiledMjml),
       compileTemplate('digestText', sources.digestText, { noEscape: true }),
+      config,
+    );
+  }
+
+  /** From the built templates: the MJML already compiled (at bundle time, or by `buildTemplates`). */
+  static fromBuilt(
+    templates: Pick<BuiltTemplates, 'digestHtml' | 'digestText'>,
+    config: SiteConfig,
+  ): DigestRenderer {
+    return new DigestRenderer(
+      compileTemplate('digestHtml', templates.digestHtml),
+      compileTemplate('digestText', templates.digestText, { noEscape: true }),
       config,
     );
   }
