@@ -45,7 +45,7 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
     stories: feed,
     loadStory: storyLoader(s3, env, config, clock),
     // MJML was compiled at bundle time; Handlebars compiles here, once per container.
-    renderer: DigestRenderer.fromBuilt(templates, config),
+    renderer: DigestRenderer.create(templates, config),
     config,
     maxStories: getIntFromEnv('DIGEST_MAX_STORIES', config.digest.maxStories, env),
     // PutObject only (the stack grants nothing else on the site bucket to this function).

@@ -104,7 +104,7 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const source = new FileArticleSource(articlesDir);
   const sink = new FileSiteSink(outDir);
   const site = SiteRenderer.create(templates, config);
-  const digest = DigestRenderer.fromBuilt(templates, config);
+  const digest = DigestRenderer.create(templates, config);
   const workers = Math.max(1, local.workers ?? availableParallelism());
   const renderKey = renderKeyOf(config, templates);
 

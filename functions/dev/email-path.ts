@@ -158,7 +158,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
   );
   const confirmMailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
-      async (dir, config) => ConfirmationRenderer.fromBuilt(await readBuiltTemplates(dir), config),
+      async (dir, config) => ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
       { clients: dynamoAndSes, env: mailEnv, keyring, idKey, mailer },
     ),
   );

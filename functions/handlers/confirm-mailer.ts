@@ -33,6 +33,6 @@ export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDep
 
 export const handler = makeConfirmMailerHandler(() =>
   composeConfirmMailer(async (dir, config) =>
-    ConfirmationRenderer.fromBuilt(await readBuiltTemplates(dir), config),
+    ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
   ),
 );

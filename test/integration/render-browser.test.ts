@@ -40,7 +40,7 @@ import {
   originSource,
   RING,
 } from '../helpers/email-fakes.js';
-import { loadTemplates } from '../helpers/templates.js';
+import { loadBuiltTemplates, loadTemplates } from '../helpers/templates.js';
 
 const config = makeConfig({ copyright: '© 2021 Test Wire' });
 let dir = '';
@@ -64,7 +64,7 @@ beforeAll(async () => {
   requireChromium();
   dir = await mkdtemp(join(tmpdir(), 'render-browser-'));
   await mkdir(join(dir, 'articles'));
-  const templates = loadTemplates();
+  const templates = await loadBuiltTemplates();
   const stories = makeStories(12).map((story, i) =>
     i === 0
       ? makeStory({
@@ -74,7 +74,7 @@ beforeAll(async () => {
       : story,
   );
   const site = SiteRenderer.create(templates, config);
-  const digest = await DigestRenderer.create(templates, config);
+  const digest = DigestRenderer.create(templates, config);
   const story = makeStory({ link: 'https://example.org/original', tags: ['Afghanistan', 'Taliban'] });
   articlePath = `articles/${story.slug}.html`;
   const parts = digest.render(
@@ -236,7 +236,7 @@ describe('the confirmation email in headless Chromium', () => {
   let link = '';
 
   beforeAll(async () => {
-    const renderer = await ConfirmationRenderer.create(loadTemplates(), config);
+    const renderer = ConfirmationRenderer.create(await loadBuiltTemplates(), config);
     const token = confirmToken(
       RING,
       { subscriberId: idOf(address), generation: 0 },

@@ -1,5 +1,4 @@
 import type { Edition, SiteConfig, Story } from '../model.js';
-import { compileStrictMjml } from './mjml.js';
 import { imageUrl } from './page-meta.js';
 import {
   type BuiltTemplates,
@@ -7,8 +6,6 @@ import {
   countStories,
   formatDisplayDate,
   type Render,
-  TEMPLATE_FILES,
-  type TemplateSources,
 } from './templates.js';
 
 export interface DigestParts {
@@ -69,8 +66,9 @@ interface DigestContext {
 }
 
 /**
- * Renders one edition of the email digest as an HTML part (MJML, compiled once at start-up) and a
- * plain-text part. Handlebars fills both per edition; MJML never sees edition content.
+ * Renders one edition of the email digest as an HTML part (MJML compiled before, by `buildTemplates`:
+ * at bundle time for the Lambda) and a plain-text part. Handlebars fills both per edition; MJML never
+ * sees edition content.
  */
 export class DigestRenderer {
   private constructor(
@@ -79,17 +77,8 @@ export class DigestRenderer {
     private readonly config: SiteConfig,
   ) {}
 
-  static async create(sources: TemplateSources, config: SiteConfig): Promise<DigestRenderer> {
-    const compiledMjml = await compileStrictMjml(sources.digestMjml, TEMPLATE_FILES.digestMjml);
-    return new DigestRenderer(
-      compileTemplate('digestMjml', compiledMjml),
-      compileTemplate('digestText', sources.digestText, { noEscape: true }),
-      config,
-    );
-  }
-
   /** From the built templates: the MJML already compiled (at bundle time, or by `buildTemplates`). */
-  static fromBuilt(
+  static create(
     templates: Pick<BuiltTemplates, 'digestHtml' | 'digestText'>,
     config: SiteConfig,
   ): DigestRenderer {
