@@ -118,7 +118,9 @@ function secretSourceOf<T>(
   arnKey: EnvKey,
   fromSecret: (client: SecretsManagerClient, arn: string) => T,
 ): T {
-  return injected ?? fromSecret(options.clients?.secrets ?? createSecretsClient(), getStringFromEnv(arnKey, env));
+  return (
+    injected ?? fromSecret(options.clients?.secrets ?? createSecretsClient(), getStringFromEnv(arnKey, env))
+  );
 }
 
 /** The token keyring: the injected one, else the Secrets Manager secret TOKEN_SECRET_ARN. */
@@ -126,7 +128,13 @@ export function keyringOf(
   options: SecretsOptions & { keyring?: KeyringSource },
   env: NodeJS.ProcessEnv,
 ): KeyringSource {
-  return secretSourceOf(options.keyring, options, env, 'TOKEN_SECRET_ARN', (c, arn) => new SecretsKeyring(c, arn));
+  return secretSourceOf(
+    options.keyring,
+    options,
+    env,
+    'TOKEN_SECRET_ARN',
+    (c, arn) => new SecretsKeyring(c, arn),
+  );
 }
 
 /** The subscriber id key: the injected one, else the Secrets Manager secret ID_KEY_SECRET_ARN. */
@@ -134,7 +142,13 @@ export function idKeyOf(
   options: SecretsOptions & { idKey?: SubscriberIdKeySource },
   env: NodeJS.ProcessEnv,
 ): SubscriberIdKeySource {
-  return secretSourceOf(options.idKey, options, env, 'ID_KEY_SECRET_ARN', (c, arn) => new SecretsIdKey(c, arn));
+  return secretSourceOf(
+    options.idKey,
+    options,
+    env,
+    'ID_KEY_SECRET_ARN',
+    (c, arn) => new SecretsIdKey(c, arn),
+  );
 }
 
 /** SES, with the configuration set whose bounce and complaint events reach the bounce function. */

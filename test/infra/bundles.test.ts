@@ -17,26 +17,34 @@ import {
 } from '../../infra/lambda-bundle.js';
 
 /**
- * Minified sizes measured on 2026-11 (ingest 938 KiB, publish 935 KiB, reconcile 786 KiB: mostly the
- * AWS SDK, bundled on purpose) plus about 20 % headroom. Raise one only for a reason you can name.
- * The email functions, measured 2026-11-25: subscribe-api 431 KiB, bounces 370 KiB; confirm-mailer
- * 3623 and edition 3988 KiB, mostly MJML and what it drags in (juice, undici, iconv-lite, parse5);
- * sender 479 KiB (its own composition root, no renderer: it sends the parts the edition stored).
- * Raised 2026-12-05: ingest (1085 KiB) and publish (1332 KiB) now parse Markdown with markdown-it and
- * sanitize its HTML with sanitize-html (which brings htmlparser2 and postcss); bounces measured 489 KiB
- * after the subscriber-admin and keyed-id work (not yet traced to one module). Issue 11 asks for every
- * bundle under 1 MiB: these are the figures to bring down, not a target.
+ * Budgets: the minified size measured on 2026-12-05 after the MJML templates moved to bundle time
+ * (`scripts/build-templates.ts`), plus about 5 % for noise between dependency patch releases. Raise one
+ * only for a reason you can name, and say it here.
+ * - confirm-mailer 686 KiB (was 3728) and edition 1359 KiB (was 4231): MJML, juice, parse5, undici and
+ *   iconv-lite left with the run-time compile; what remains is the AWS SDK, Handlebars (81 KiB + 26 KiB of
+ *   its source-map dependency) and, for edition, the article parser (below) and the CloudFront client.
+ * - ingest 1090 KiB: the AWS SDK (~390 KiB with @smithy/core), yaml 113 KiB (front matter), markdown-it
+ *   with entities 172 KiB, sanitize-html with htmlparser2 and postcss (+ source-map-js) 175 KiB.
+ * - publish 1335 KiB: ingest's parser (it re-reads articles to render pages) plus Handlebars and the
+ *   CloudFront client (139 KiB: its schema is bundled whole for one CreateInvalidation call).
+ * - reconcile 644, subscribe-api 535, bounces 492, sender 582 KiB: the AWS SDK clients each one uses.
  */
 const SIZE_BUDGET_KIB: Record<string, number> = {
-  ingest: 1200,
-  publish: 1450,
-  reconcile: 650,
-  'subscribe-api': 550,
-  bounces: 540,
-  'confirm-mailer': 4300,
-  edition: 4800,
-  sender: 600,
+  ingest: 1150,
+  publish: 1400,
+  reconcile: 680,
+  'subscribe-api': 565,
+  bounces: 520,
+  'confirm-mailer': 720,
+  edition: 1430,
+  sender: 615,
 };
+
+/**
+ * Issue 11 asks for every bundle under 1 MiB. These three are still over it (see the budgets above for
+ * what they carry); the test fails when one of them comes under, so the list only shrinks.
+ */
+const OVER_ONE_MIB = ['ingest', 'publish', 'edition'];
 
 /** Functions that render pages or mail, and so ship the built `templates/` (as `BUILD_TEMPLATES` does in the stack). */
 const WITH_TEMPLATES = ['publish', 'confirm-mailer', 'edition'];
@@ -153,6 +161,11 @@ describe('Lambda bundles', () => {
         name,
       ).toEqual([]);
     }
+  });
+
+  it('keeps every other bundle within 1 MiB, and lists exactly those over it', () => {
+    const over = [...built].filter(([, bundle]) => bundle.bytes > 1024 * 1024).map(([name]) => name);
+    expect(over.sort()).toEqual([...OVER_ONE_MIB].sort());
   });
 
   it('keeps each bundle within its size budget', () => {

@@ -150,8 +150,14 @@ describe('DigestRenderer text part', () => {
     const { text, html } = digest.render(edition(stories), links);
     for (const story of stories) {
       expect(text.replace(/\n/g, ' ')).toContain(story.title);
-      expect(text).toContain(`Read more: https://news.example.org/articles/${story.slug}.html`);
+      // The story's URL after its title, as "Title <https://…>"; a long title wraps before the URL.
+      const url = `https://news.example.org/articles/${story.slug}.html`;
+      expect(text.replace(/\n/g, ' ')).toContain(`${story.title} <${url}>`);
     }
+    // Every link of the HTML part keeps its URL in the plain-text part.
+    const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(hrefs.length).toBeGreaterThan(stories.length * 2);
+    for (const href of new Set(hrefs)) expect(text, href).toContain(href);
     expect(html).toContain('Tom &amp; Jerry &lt;3 &quot;quotes&quot;');
     expect(text).toContain(`View in your browser: ${links.viewInBrowserUrl}`);
     expect(text).toMatch(/^Test Wire\n23 August 2021 · 20 stories\n/);

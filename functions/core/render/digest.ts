@@ -1,3 +1,4 @@
+import { type Brand, DEFAULT_BRAND } from '../brand.js';
 import type { Edition, SiteConfig, Story } from '../model.js';
 import { imageUrl } from './page-meta.js';
 import {
@@ -62,6 +63,8 @@ interface DigestContext {
   viewInBrowserUrl: string;
   unsubscribeUrl: string;
   copyright: string | null;
+  /** The logo and accent colour (`brand` config, else the default colour and no logo). */
+  brand: Brand;
   stories: DigestStoryView[];
 }
 
@@ -105,12 +108,14 @@ export class DigestRenderer {
       viewInBrowserUrl: links.viewInBrowserUrl,
       unsubscribeUrl: links.unsubscribeUrl,
       copyright: config.copyright ?? null,
+      brand: config.brand ?? DEFAULT_BRAND,
       stories,
     });
     const views = edition.stories.map((story, index) => this.storyView(story, index));
+    // The plain-text part keeps each link's URL, after its text as "Title <https://…>" (RFC 3986 app. C).
     const textViews = views.map((view) => ({
       ...view,
-      title: wrapText(view.title, TEXT_WIDTH),
+      title: wrapText(`${view.title} <${view.url}>`, TEXT_WIDTH),
       summary: wrapText(view.summary, TEXT_WIDTH),
     }));
     return {
