@@ -161,7 +161,7 @@ describe('rendered pages in headless Chromium', () => {
     const { logo, title } = probe.elements;
     expect(logo && logo.right - logo.left).toBe(120);
     expect(title?.hitAtCentre).toBe(true);
-    expect(title && title.top).toBeGreaterThan(logo?.bottom ?? Number.POSITIVE_INFINITY);
+    expect(title?.top).toBeGreaterThan(logo?.bottom ?? Number.POSITIVE_INFINITY);
   });
 
   it('the digest at 375 px shows content and is no wider than the phone screen', async () => {
