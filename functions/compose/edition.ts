@@ -17,7 +17,7 @@ import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
 import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
 import { DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
-import { readTemplates } from '../adapters/local/templates.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { StoryItem } from '../core/cloud/ports.js';
 import type { EditionDeps } from '../core/email/edition-run.js';
 import type { SiteConfig, Story } from '../core/model.js';
@@ -36,7 +36,7 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
   const emailTable = getStringFromEnv('EMAIL_TABLE', env);
   const config = siteConfigOf(env);
   const clock = clockOf(options, env);
-  const templates = await readTemplates(templatesDirOf(env));
+  const templates = await readBuiltTemplates(templatesDirOf(env));
   // The story table: the stories an edition lists, and the home page render it asks for once sent.
   const feed = new DynamoStore(dynamo, getStringFromEnv('STORY_TABLE', env));
   const distributionId = env.DISTRIBUTION_ID?.trim();
@@ -44,8 +44,8 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
     editions: new DynamoEditionStore(dynamo, emailTable),
     stories: feed,
     loadStory: storyLoader(s3, env, config, clock),
-    // MJML is compiled here, once per container; each edition only fills the template.
-    renderer: await DigestRenderer.create(templates, config),
+    // MJML was compiled at bundle time; Handlebars compiles here, once per container.
+    renderer: DigestRenderer.create(templates, config),
     config,
     maxStories: getIntFromEnv('DIGEST_MAX_STORIES', config.digest.maxStories, env),
     // PutObject only (the stack grants nothing else on the site bucket to this function).

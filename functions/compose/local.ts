@@ -4,13 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { FileBlobStore } from '../adapters/local/file-blob-store.js';
 import { FileSiteSink } from '../adapters/local/file-sink.js';
 import { FileArticleSource } from '../adapters/local/file-source.js';
 import { describeFsError } from '../adapters/local/folders.js';
-import { cachedMjmlCompiler } from '../adapters/local/mjml-cache.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import { bundleWorker, WorkerPool } from '../adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from '../core/config.js';
@@ -20,7 +18,7 @@ import type { SiteConfig } from '../core/model.js';
 import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
-import { compileStrictMjml } from '../core/render/mjml.js';
+import { buildTemplates } from '../core/render/mjml.js';
 import { SiteRenderer } from '../core/render/site.js';
 import type { PagesWritten } from '../core/stories/page-reads.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
@@ -101,16 +99,12 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const articlesDir = resolve(local.articlesDir);
   const outDir = resolve(local.outDir);
   const config = await loadConfig(local.configPath);
-  const templates = await readTemplates(resolve(local.templatesDir ?? 'templates'));
+  // MJML compiled at start-up, by the function the Lambda bundling step runs (`writeBuiltTemplates`).
+  const templates = await buildTemplates(await readTemplates(resolve(local.templatesDir ?? 'templates')));
   const source = new FileArticleSource(articlesDir);
   const sink = new FileSiteSink(outDir);
   const site = SiteRenderer.create(templates, config);
-  const nodeModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
-  const digest = await DigestRenderer.create(
-    templates,
-    config,
-    cachedMjmlCompiler(join(nodeModules, '.cache', 'newsfeed-generator'), nodeModules, compileStrictMjml),
-  );
+  const digest = DigestRenderer.create(templates, config);
   const workers = Math.max(1, local.workers ?? availableParallelism());
   const renderKey = renderKeyOf(config, templates);
 

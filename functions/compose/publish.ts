@@ -10,7 +10,7 @@ import { DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
-import { readTemplates } from '../adapters/local/templates.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
 import { SiteRenderer } from '../core/render/site.js';
 import { getStringFromEnv } from './env.js';
@@ -34,7 +34,7 @@ export async function composePublish(
   };
   const store = new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
   const config = siteConfigOf(env);
-  const templates = await readTemplates(templatesDirOf(env));
+  const templates = await readBuiltTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;
   // Email configured: the home page links the newest sent edition's archived copy.
   const emailTable = env.EMAIL_TABLE?.trim();

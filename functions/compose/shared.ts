@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError, resolveConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
-import type { TemplateSources } from '../core/render/templates.js';
+import type { BuiltTemplates } from '../core/render/templates.js';
 import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { getStringFromEnv } from './env.js';
 
@@ -43,7 +43,7 @@ export const clockOf = (options: { clock?: Clock }, env: NodeJS.ProcessEnv): Clo
  * every page is rendered again. The same formula on both paths; `format` is bumped when the page
  * layout changes in code.
  */
-export function renderKeyOf(config: SiteConfig, templates: TemplateSources): string {
+export function renderKeyOf(config: SiteConfig, templates: BuiltTemplates): string {
   return createHash('sha256')
     .update(JSON.stringify({ config, templates, format: 1 }))
     .digest('hex')

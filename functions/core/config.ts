@@ -1,3 +1,4 @@
+import { brandOf } from './brand.js';
 import { fieldReader, isRecord, type RawObject } from './config-schema.js';
 import type { SiteConfig } from './model.js';
 
@@ -49,6 +50,7 @@ const KNOWN_KEYS = new Set([
   'maxArticleBytes',
   'digest',
   'subscribeUrl',
+  'brand',
 ]);
 
 /** Resolves a raw config object (from a JSON file or CDK context) into a validated `SiteConfig`. */
@@ -110,6 +112,10 @@ export function resolveConfig(raw: unknown = {}): SiteConfig {
     },
   };
   if (author) config.author = author;
+  if (raw.brand !== undefined)
+    config.brand = brandOf(raw.brand, (path, message) => {
+      throw new ConfigError(message, path);
+    });
   if (raw.subscribeUrl !== undefined)
     config.subscribeUrl = subscribeUrlOf(str(raw, 'subscribeUrl', 'subscribeUrl', ''));
   if (raw.copyright !== undefined) config.copyright = str(raw, 'copyright', 'copyright', '');

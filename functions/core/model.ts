@@ -1,3 +1,4 @@
+import type { Brand } from './brand.js';
 /**
  * The domain model shared by every part of the core. Plain data only: no I/O, no classes,
  * so that the same values travel between worker threads, state files and DynamoDB items.
@@ -126,6 +127,8 @@ export interface SiteConfig {
   ttl: number;
   /** Largest accepted article file, in bytes. */
   maxArticleBytes: number;
+  /** The digest's logo and accent colour (`core/brand.ts`). */
+  brand?: Brand;
   /** Where the home page's subscribe form posts (an absolute URL or a site-relative path); no form without it. */
   subscribeUrl?: string;
   digest: {

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { writeBuiltTemplates } from '../adapters/local/template-build.js';
 import { composeIngest } from '../compose/ingest.js';
 import { composePublish } from '../compose/publish.js';
 import { type EmailPath, startEmailPath } from './email-path.js';
@@ -67,7 +68,7 @@ export interface DevCloudOptions {
   dataDir?: string;
   /** @default the repository's `articles/` */
   articlesDir?: string;
-  /** @default the repository's `templates/` */
+  /** The template sources, built into `dataDir/templates` at start. @default the repository's `templates/` */
   templatesDir?: string;
   /** One line per ingested object and per publish. @default console.log */
   log?: (line: string) => void;
@@ -119,7 +120,10 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   // Set once the handlers are loaded; until then the email routes answer 503.
   let email: EmailPath | undefined;
   const site = createServer();
+  // The functions read the built templates, as the stack ships them (MJML compiled by the bundling step).
+  const templatesDir = join(dataDir, 'templates');
   try {
+    await writeBuiltTemplates(resolve(options.templatesDir ?? join(REPO_ROOT, 'templates')), templatesDir);
     dynamo = await startDynamo({ path: join(dataDir, 'dynamo') });
     started.push(() => dynamo.close());
     s3 = await startS3({
@@ -184,7 +188,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
     ARTICLES_BUCKET,
     ARTICLES_PREFIX,
     SITE_BUCKET,
-    TEMPLATES_DIR: resolve(options.templatesDir ?? join(REPO_ROOT, 'templates')),
+    TEMPLATES_DIR: templatesDir,
     SITE_CONFIG: JSON.stringify(siteConfig),
     LIST_ID: 'digest',
     FROM_ADDRESS,

@@ -12,7 +12,7 @@ import type { AwsClients } from '../adapters/aws/clients.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { outboxBody } from '../adapters/aws/sqs-outbox.js';
 import { idKeyFromText, keyringFromJson, originSecretsFromJson } from '../adapters/fixed-secrets.js';
-import { readTemplates } from '../adapters/local/templates.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import {
   composeConfirmMailer,
   DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
@@ -158,7 +158,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
   );
   const confirmMailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
-      async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
+      async (dir, config) => ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
       { clients: dynamoAndSes, env: mailEnv, keyring, idKey, mailer },
     ),
   );

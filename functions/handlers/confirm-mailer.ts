@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { readTemplates } from '../adapters/local/templates.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import { composeConfirmMailer } from '../compose/confirm-mailer.js';
 import {
   type ConfirmMailerDeps,
@@ -32,5 +32,7 @@ export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDep
 }
 
 export const handler = makeConfirmMailerHandler(() =>
-  composeConfirmMailer(async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config)),
+  composeConfirmMailer(async (dir, config) =>
+    ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
+  ),
 );

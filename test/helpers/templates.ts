@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TEMPLATE_FILES, type TemplateSources } from '../../functions/core/render/templates.js';
+import { buildTemplates } from '../../functions/core/render/mjml.js';
+import {
+  type BuiltTemplates,
+  TEMPLATE_FILES,
+  type TemplateSources,
+} from '../../functions/core/render/templates.js';
 
 /** The repository's `templates/` directory, whatever the working directory of the test run. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -21,4 +26,9 @@ export function loadTemplates(): TemplateSources {
     confirmMjml: read(TEMPLATE_FILES.confirmMjml),
     confirmText: read(TEMPLATE_FILES.confirmText),
   };
+}
+
+/** The real template set as the renderers take it: MJML compiled, as the bundling step and the CLI do. */
+export function loadBuiltTemplates(): Promise<BuiltTemplates> {
+  return buildTemplates(loadTemplates());
 }

@@ -1,13 +1,12 @@
+import { type Brand, DEFAULT_BRAND } from '../brand.js';
 import type { Edition, SiteConfig, Story } from '../model.js';
-import { compileStrictMjml, type MjmlCompiler } from './mjml.js';
 import { imageUrl } from './page-meta.js';
 import {
+  type BuiltTemplates,
   compileTemplate,
   countStories,
   formatDisplayDate,
   type Render,
-  TEMPLATE_FILES,
-  type TemplateSources,
 } from './templates.js';
 
 export interface DigestParts {
@@ -64,12 +63,15 @@ interface DigestContext {
   viewInBrowserUrl: string;
   unsubscribeUrl: string;
   copyright: string | null;
+  /** The logo and accent colour (`brand` config, else the default colour and no logo). */
+  brand: Brand;
   stories: DigestStoryView[];
 }
 
 /**
- * Renders one edition of the email digest as an HTML part (MJML, compiled once at start-up) and a
- * plain-text part. Handlebars fills both per edition; MJML never sees edition content.
+ * Renders one edition of the email digest as an HTML part (MJML compiled before, by `buildTemplates`:
+ * at bundle time for the Lambda) and a plain-text part. Handlebars fills both per edition; MJML never
+ * sees edition content.
  */
 export class DigestRenderer {
   private constructor(
@@ -78,15 +80,14 @@ export class DigestRenderer {
     private readonly config: SiteConfig,
   ) {}
 
-  static async create(
-    sources: TemplateSources,
+  /** From the built templates: the MJML already compiled (at bundle time, or by `buildTemplates`). */
+  static create(
+    templates: Pick<BuiltTemplates, 'digestHtml' | 'digestText'>,
     config: SiteConfig,
-    compileMjml: MjmlCompiler = compileStrictMjml,
-  ): Promise<DigestRenderer> {
-    const compiledMjml = await compileMjml(sources.digestMjml, TEMPLATE_FILES.digestMjml);
+  ): DigestRenderer {
     return new DigestRenderer(
-      compileTemplate('digestMjml', compiledMjml),
-      compileTemplate('digestText', sources.digestText, { noEscape: true }),
+      compileTemplate('digestHtml', templates.digestHtml),
+      compileTemplate('digestText', templates.digestText, { noEscape: true }),
       config,
     );
   }
@@ -107,12 +108,14 @@ export class DigestRenderer {
       viewInBrowserUrl: links.viewInBrowserUrl,
       unsubscribeUrl: links.unsubscribeUrl,
       copyright: config.copyright ?? null,
+      brand: config.brand ?? DEFAULT_BRAND,
       stories,
     });
     const views = edition.stories.map((story, index) => this.storyView(story, index));
+    // The plain-text part keeps each link's URL, after its text as "Title <https://…>" (RFC 3986 app. C).
     const textViews = views.map((view) => ({
       ...view,
-      title: wrapText(view.title, TEXT_WIDTH),
+      title: wrapText(`${view.title} <${view.url}>`, TEXT_WIDTH),
       summary: wrapText(view.summary, TEXT_WIDTH),
     }));
     return {

@@ -1,17 +1,25 @@
 /**
- * MJML, compiled once at start-up with strict validation; content is filled in afterwards by
- * Handlebars, so a hostile title or address can never change an email's structure. Includes and
- * `.mjmlconfig` are ignored so the result depends on the source alone.
+ * MJML, compiled with strict validation before any mail is rendered: at bundle time for the Lambdas
+ * (`writeBuiltTemplates`, so no function carries MJML and its megabytes), at start-up for the local CLI.
+ * Content is filled in afterwards by Handlebars, so a hostile title or address can never change an
+ * email's structure. Includes and `.mjmlconfig` are ignored so the result depends on the source alone.
  */
-import { TemplateError } from './templates.js';
+import mjml2html from 'mjml';
+import { type BuiltTemplates, TEMPLATE_FILES, TemplateError, type TemplateSources } from './templates.js';
 
-/** How a template's MJML becomes HTML: `compileStrictMjml`, or a cache in front of it (the local build's). */
-export type MjmlCompiler = (source: string, file: string) => Promise<string>;
+/** The template set with each MJML template compiled to HTML (its Handlebars slots kept). */
+export async function buildTemplates(sources: TemplateSources): Promise<BuiltTemplates> {
+  const { digestMjml, confirmMjml, ...rest } = sources;
+  const built: BuiltTemplates = {
+    ...rest,
+    digestHtml: await compileStrictMjml(digestMjml, TEMPLATE_FILES.digestMjml),
+  };
+  if (confirmMjml !== undefined)
+    built.confirmHtml = await compileStrictMjml(confirmMjml, TEMPLATE_FILES.confirmMjml);
+  return built;
+}
 
 export async function compileStrictMjml(source: string, file: string): Promise<string> {
-  // Loaded when a template is compiled, not with this module: MJML and juice take about a second to
-  // load, which a build whose compiled template is cached never needs.
-  const { default: mjml2html } = await import('mjml');
   let result: Awaited<ReturnType<typeof mjml2html>>;
   try {
     result = await mjml2html(source, {

@@ -108,7 +108,10 @@ export class SiteRenderer {
     private readonly config: SiteConfig,
   ) {}
 
-  static create(sources: TemplateSources, config: SiteConfig): SiteRenderer {
+  static create(
+    sources: Pick<TemplateSources, 'layout' | 'index' | 'article' | 'archive'>,
+    config: SiteConfig,
+  ): SiteRenderer {
     return new SiteRenderer(
       {
         layout: sources.layout === undefined ? null : compileTemplate('layout', sources.layout),

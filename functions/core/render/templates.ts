@@ -28,6 +28,36 @@ export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
   confirmText: 'confirm.txt.hbs',
 };
 
+/**
+ * The templates as the renderers take them: the page and text templates as written, each MJML template
+ * compiled to HTML that still holds its Handlebars slots (`buildTemplates` in `mjml.ts`). The Lambdas
+ * read this set from the folder the bundler ships (`writeBuiltTemplates`), so none carries MJML; the
+ * local CLI compiles the same set at start-up, through the same function.
+ */
+export interface BuiltTemplates extends Omit<TemplateSources, 'digestMjml' | 'confirmMjml'> {
+  digestHtml: string;
+  confirmHtml?: string;
+}
+
+/** File name of each built template inside a shipped templates folder. */
+export const BUILT_TEMPLATE_FILES: Record<keyof BuiltTemplates, string> = {
+  layout: TEMPLATE_FILES.layout,
+  index: TEMPLATE_FILES.index,
+  article: TEMPLATE_FILES.article,
+  archive: TEMPLATE_FILES.archive,
+  digestHtml: 'digest.html.hbs',
+  digestText: TEMPLATE_FILES.digestText,
+  confirmHtml: 'confirm.html.hbs',
+  confirmText: TEMPLATE_FILES.confirmText,
+};
+
+/** The file an editor changes to fix a template: a compiled mail template names its MJML source. */
+const SOURCE_FILE: Record<keyof TemplateSources | keyof BuiltTemplates, string> = {
+  ...TEMPLATE_FILES,
+  digestHtml: TEMPLATE_FILES.digestMjml,
+  confirmHtml: TEMPLATE_FILES.confirmMjml,
+};
+
 /** A template failed to parse, compile or render; `template` names its file so editors know where to look. */
 export class TemplateError extends Error {
   override name = 'TemplateError';
@@ -46,11 +76,11 @@ export type Render<T> = (context: T) => string;
  * publishing an empty value. Parsing happens here, not on first use, so syntax errors surface at start-up.
  */
 export function compileTemplate<T>(
-  name: keyof TemplateSources,
+  name: keyof TemplateSources | keyof BuiltTemplates,
   source: string,
   options: { noEscape?: boolean } = {},
 ): Render<T> {
-  const file = TEMPLATE_FILES[name];
+  const file = SOURCE_FILE[name];
   const hb = Handlebars.create();
   let delegate: Handlebars.TemplateDelegate<T>;
   try {
