@@ -234,6 +234,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       return `${key}: ${object ? 'stale (a newer event was applied)' : 'ignored'}`;
     }
     if (object.status === 'deleted') return `${key}: removed`;
+    if (object.status === 'held') return `${key}: held until ${object.heldUntil}`;
     if (object.status === 'rejected') {
       const reason = (await store.quarantined()).find((entry) => entry.key === object.key)?.message;
       return `${key}: quarantined${reason ? `: ${reason}` : ''}`;

@@ -60,14 +60,21 @@ describe('dev:cloud hands the ingest at most 10 records per batch, as the SQS ma
         ),
       ),
     );
+    // An embargoed article (dev:cloud runs on the real clock): held, said on its line and its batch's.
+    const embargoed = `---\ntitle: Embargoed\ndate: 2099-01-01T00:00:00Z\n---\n\nNot before the next century, says the plan.\n`;
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: ARTICLES_BUCKET, Key: `${ARTICLES_PREFIX}later.md`, Body: embargoed }),
+    );
     await cloud.idle();
+    expect(lines).toContain(`ingest ${ARTICLES_PREFIX}later.md: held until 2099-01-01T00:00:00.000Z`);
+    expect(lines.filter((line) => line.startsWith('batch ') && /[(,] ?1 held\)/.test(line))).toHaveLength(1);
 
     const batches = lines.filter((line) => line.startsWith('batch '));
     const sizes = batches.map((line) =>
       Number(/^batch \d+: (\d+) objects? ingested in \d+\.\d s \(/.exec(line)?.[1]),
     );
     expect(sizes.every((size) => size >= 1 && size <= 10)).toBe(true);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(BURST);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(BURST + 1);
     expect(batches.length).toBeGreaterThanOrEqual(3);
     expect(batches.map((line) => Number(/^batch (\d+):/.exec(line)?.[1]))).toEqual(
       batches.map((_, i) => i + 1),

@@ -6,7 +6,7 @@
  * Item layout (`pk`, `sk` strings; index `byDate` on `gsi1pk`, `gsi1sk`):
  *
  *   pk            sk          attributes
- *   OBJ           <key>       version, etag, sequencer, status, docId, firstSeen   (one per article key)
+ *   OBJ           <key>       version, etag, sequencer, status, docId, firstSeen, heldUntil? (one per key)
  *   QUARANTINE    <key>       version, code, message                               (rejected articles)
  *   DOC#<docId>   DOC         key, seq, storyId?, date, title, and either feat (the four feature arrays
  *                             as one `encodePack` binary) or chunks + featBytes when it is split
@@ -67,6 +67,7 @@ export function toObjectRecord(item: Item): ObjectRecord {
     status: item.status as ObjectRecord['status'],
     docId: String(item.docId),
     firstSeen: String(item.firstSeen),
+    ...(typeof item.heldUntil === 'string' ? { heldUntil: item.heldUntil } : {}),
   };
 }
 
