@@ -5,20 +5,20 @@
 import type { EnvKey } from '../handlers/contracts.js';
 
 export class MissingEnvError extends Error {
+  override name = 'MissingEnvError';
   constructor(readonly variable: string) {
     super(`environment variable ${variable} is not set`);
-    this.name = 'MissingEnvError';
   }
 }
 
 /** A variable that is set, to something its function cannot use. */
 export class InvalidEnvError extends Error {
+  override name = 'InvalidEnvError';
   constructor(
     readonly variable: string,
     message: string,
   ) {
     super(message);
-    this.name = 'InvalidEnvError';
   }
 }
 

@@ -2,12 +2,12 @@ import { fieldReader, isRecord, type RawObject } from './config-schema.js';
 import type { SiteConfig } from './model.js';
 
 export class ConfigError extends Error {
+  override name = 'ConfigError';
   constructor(
     message: string,
     readonly key: string,
   ) {
     super(message);
-    this.name = 'ConfigError';
   }
 }
 

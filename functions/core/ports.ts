@@ -31,6 +31,7 @@ export interface ArticleSource {
 
 /** An article that was changed since the build listed or ingested it: read again by the next build. */
 export class ArticleChangedError extends Error {
+  override name = 'ArticleChangedError';
   readonly reason = 'changed while the build was reading it (the next build reads it again)';
   constructor(
     readonly key: string,
@@ -38,30 +39,29 @@ export class ArticleChangedError extends Error {
   ) {
     super('', options);
     this.message = `${key}: ${this.reason}`;
-    this.name = 'ArticleChangedError';
   }
 }
 
 /** An article path that cannot be read as an article: `reason` says why in words. */
 export class ArticleUnreadableError extends Error {
+  override name = 'ArticleUnreadableError';
   constructor(
     readonly key: string,
     readonly reason: string,
     options?: ErrorOptions,
   ) {
     super(`${key}: ${reason}`, options);
-    this.name = 'ArticleUnreadableError';
   }
 }
 
 /** An article the source no longer holds: deleted since it was listed or ingested. */
 export class ArticleNotFoundError extends Error {
+  override name = 'ArticleNotFoundError';
   constructor(
     readonly key: string,
     options?: ErrorOptions,
   ) {
     super(`${key}: the article is no longer in the source`, options);
-    this.name = 'ArticleNotFoundError';
   }
 }
 

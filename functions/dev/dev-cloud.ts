@@ -94,9 +94,9 @@ export interface DevCloud {
 
 /** A failed handler run, reported on the log; the emulators keep running. */
 export class DevCloudHandlerError extends Error {
+  override name = 'DevCloudHandlerError';
   constructor(what: string, options: { cause: unknown }) {
     super(`${what} failed: ${String((options.cause as Error)?.stack ?? options.cause)}`, options);
-    this.name = 'DevCloudHandlerError';
   }
 }
 

@@ -19,11 +19,11 @@ export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 /** Thrown when esbuild is missing: CDK would otherwise silently fall back to bundling in Docker. */
 export class LocalBundlingUnavailableError extends Error {
+  override name = 'LocalBundlingUnavailableError';
   constructor() {
     super(
       'esbuild is not installed in this repository; run npm ci (functions are bundled locally, never in Docker)',
     );
-    this.name = 'LocalBundlingUnavailableError';
   }
 }
 

@@ -19,8 +19,11 @@ export interface Workspace {
   state: string;
 }
 
-/** A temporary folder with `articles/` (a copy of the seeds unless `seeds` is false), `public/` and `.state/`. */
-export function workspace(seeds = true): Workspace {
+/**
+ * A temporary folder with `articles/`, `public/` and `.state/`: `articles/` holds a copy of the seeds
+ * (`true`), nothing (`false`), or a copy of the folder given (file times kept).
+ */
+export function workspace(articlesFrom: boolean | string = true): Workspace {
   const root = mkdtempSync(join(tmpdir(), 'newsfeed-'));
   const ws = {
     root,
@@ -29,7 +32,10 @@ export function workspace(seeds = true): Workspace {
     state: join(root, '.state'),
   };
   mkdirSync(ws.articles);
-  if (seeds) cpSync(SEEDS_DIR, ws.articles, { recursive: true });
+  if (articlesFrom === true) cpSync(SEEDS_DIR, ws.articles, { recursive: true });
+  else if (typeof articlesFrom === 'string') {
+    cpSync(articlesFrom, ws.articles, { recursive: true, preserveTimestamps: true });
+  }
   return ws;
 }
 

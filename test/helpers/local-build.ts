@@ -3,14 +3,13 @@
  * test clock), with a hook to wrap its ports: the local fault suites inject crashes and races through
  * it. Much cheaper than a child process per build, so a suite can afford one build per crash point.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { composeLocal } from '../../functions/compose/local.js';
 import { type BuildDeps, build } from '../../functions/core/local/build.js';
 import { sequentialPageWriter } from '../../functions/core/local/render.js';
 import type { BuildReport } from '../../functions/core/local/report.js';
-import { FIXED_EPOCH, REPO, type Workspace } from './cli.js';
+import { FIXED_EPOCH, REPO, type Workspace, workspace } from './cli.js';
 
 export type PortWrapper = (
   deps: Pick<BuildDeps, 'source' | 'sink' | 'state'>,
@@ -47,16 +46,7 @@ export async function buildHere(ws: Workspace, wrap?: PortWrapper): Promise<Buil
 
 /** A workspace whose articles are a copy of `articles` (no output, no state). */
 export function workspaceWith(articles: string): Workspace {
-  const root = mkdtempSync(join(tmpdir(), 'newsfeed-'));
-  const ws = {
-    root,
-    articles: join(root, 'articles'),
-    out: join(root, 'public'),
-    state: join(root, '.state'),
-  };
-  mkdirSync(ws.articles);
-  cpSync(articles, ws.articles, { recursive: true, preserveTimestamps: true });
-  return ws;
+  return workspace(articles);
 }
 
 /** Every file under `dir` with its bytes (no times), keyed by relative path: what must be byte-identical. */

@@ -14,16 +14,16 @@ export type WriteRequest =
   | { DeleteRequest: { Key: Record<string, unknown> } };
 
 export class UnprocessedItemsError extends Error {
+  override name = 'UnprocessedItemsError';
   constructor(table: string, remaining: number) {
     super(`${table}: ${remaining} batch writes still unprocessed after ${MAX_ATTEMPTS} attempts (throttled)`);
-    this.name = 'UnprocessedItemsError';
   }
 }
 
 export class UnprocessedKeysError extends Error {
+  override name = 'UnprocessedKeysError';
   constructor(table: string, remaining: number) {
     super(`${table}: ${remaining} keys still unread after ${MAX_ATTEMPTS} attempts (throttled)`);
-    this.name = 'UnprocessedKeysError';
   }
 }
 

@@ -7,9 +7,9 @@
 export const FEATURE_CHUNK_BYTES = 350 * 1024;
 
 export class DocChunksMissingError extends Error {
+  override name = 'DocChunksMissingError';
   constructor(docId: string, detail: string) {
     super(`doc ${docId}: stored features are incomplete (${detail})`);
-    this.name = 'DocChunksMissingError';
   }
 }
 

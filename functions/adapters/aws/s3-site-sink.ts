@@ -11,9 +11,9 @@ import type { SiteSink } from '../../core/ports.js';
 import { isMissingObject } from './s3-errors.js';
 
 export class UnsafeSitePathError extends Error {
+  override name = 'UnsafeSitePathError';
   constructor(path: string) {
     super(`refusing to publish outside the site root: "${path}"`);
-    this.name = 'UnsafeSitePathError';
   }
 }
 

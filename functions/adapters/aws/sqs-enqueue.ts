@@ -5,11 +5,11 @@ import type { ObjectEvent } from '../../core/cloud/s3-events.js';
 const BATCH_SIZE = 10;
 
 export class EnqueueFailedError extends Error {
+  override name = 'EnqueueFailedError';
   constructor(readonly failed: Array<{ key: string; code: string; message: string }>) {
     super(
       `could not enqueue ${failed.length} event(s): ${failed.map((f) => `${f.key} (${f.code}: ${f.message})`).join('; ')}`,
     );
-    this.name = 'EnqueueFailedError';
   }
 }
 

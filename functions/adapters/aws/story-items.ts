@@ -40,9 +40,9 @@ export const BY_CREATED_INDEX = 'byCreated';
 export const PLAN_ITEM_BYTES = 350 * 1024;
 
 export class PlanPartsMissingError extends Error {
+  override name = 'PlanPartsMissingError';
   constructor(part: number) {
     super(`the stored ingest plan is incomplete: part ${part} is missing or the parts are the wrong size`);
-    this.name = 'PlanPartsMissingError';
   }
 }
 

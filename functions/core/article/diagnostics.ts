@@ -11,7 +11,7 @@ export type RejectionCode =
 
 /** A file that cannot be published. The message always starts with the file's name. */
 export class ArticleRejectedError extends Error {
-  override readonly name = 'ArticleRejectedError';
+  override name = 'ArticleRejectedError';
   readonly source: string;
   readonly code: string;
 

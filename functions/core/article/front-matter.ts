@@ -2,7 +2,7 @@ import { parseDocument } from 'yaml';
 
 /** Front matter that cannot be read; the parser turns it into a `bad-front-matter` rejection. */
 export class FrontMatterError extends Error {
-  override readonly name = 'FrontMatterError';
+  override name = 'FrontMatterError';
 }
 
 /** The front matter keys an article may use, as found (not yet cleaned). */

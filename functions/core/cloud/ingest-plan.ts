@@ -39,9 +39,9 @@ export type PreparedEvent =
 
 /** Only when the lease expired under a live ingest: the other writer's record stands. */
 export class ObjectRecordChangedError extends Error {
+  override name = 'ObjectRecordChangedError';
   constructor(key: string) {
     super(`${key}: object record changed during ingest; the event will be retried`);
-    this.name = 'ObjectRecordChangedError';
   }
 }
 

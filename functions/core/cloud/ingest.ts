@@ -46,9 +46,9 @@ export interface IngestOutcome {
 
 /** Thrown when the dedup lease could not be had in time: the message is retried later. */
 export class LeaseUnavailableError extends Error {
+  override name = 'LeaseUnavailableError';
   constructor(key: string) {
     super(`${key}: deduplication is busy (lease held by another ingest); will be retried`);
-    this.name = 'LeaseUnavailableError';
   }
 }
 

@@ -22,9 +22,9 @@ export interface ObjectEvent {
 }
 
 export class EventFormatError extends Error {
+  override name = 'EventFormatError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'EventFormatError';
   }
 }
 

@@ -34,10 +34,7 @@ const HEADER_WORDS = 8;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export class CandidateIndexFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CandidateIndexFormatError';
-  }
+  override name = 'CandidateIndexFormatError';
 }
 
 export interface CandidateIndexOptions {

@@ -13,9 +13,9 @@ import type { Cluster, DedupDoc, MergeEvidence } from './types.js';
 export type ClusterDoc = DedupDoc & DedupFeatures;
 
 export class DuplicateDocIdError extends Error {
+  override name = 'DuplicateDocIdError';
   constructor(docId: string) {
     super(`clusterDocs: docId ${docId} appears more than once`);
-    this.name = 'DuplicateDocIdError';
   }
 }
 

@@ -14,9 +14,9 @@ export const ENTITIES_BLOB = 'entities.bin';
 export const TEMPLATES_BLOB = 'templates.bin';
 
 export class StateMissingError extends Error {
+  override name = 'StateMissingError';
   constructor(blob: string) {
     super(`state is missing ${blob}; delete the state folder to rebuild`);
-    this.name = 'StateMissingError';
   }
 }
 

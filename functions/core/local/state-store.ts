@@ -35,13 +35,13 @@ const encoder = new TextEncoder();
 
 /** A state file that cannot be trusted; `file` is its name in the state folder. */
 export class StateDamagedError extends Error {
+  override name = 'StateDamagedError';
   constructor(
     readonly file: string,
     readonly problem: string,
     options?: ErrorOptions,
   ) {
     super(`state file ${file} ${problem}`, options);
-    this.name = 'StateDamagedError';
   }
 }
 

@@ -118,10 +118,7 @@ export function emptyState(): BuildState {
 }
 
 export class StateFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StateFormatError';
-  }
+  override name = 'StateFormatError';
 }
 
 export function decodeState(bytes: Uint8Array | undefined): BuildState {

@@ -25,9 +25,9 @@ export interface DigestLinks {
 
 /** An edition without stories: there is nothing to send, and sending an empty email would be a bug upstream. */
 export class EmptyEditionError extends Error {
+  override name = 'EmptyEditionError';
   constructor(editionId: string) {
     super(`digest edition "${editionId}" has no stories`);
-    this.name = 'EmptyEditionError';
   }
 }
 

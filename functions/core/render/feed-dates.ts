@@ -1,9 +1,9 @@
 import type { Story } from '../model.js';
 
 export class InvalidFeedDateError extends Error {
+  override name = 'InvalidFeedDateError';
   constructor(readonly value: string) {
     super(`not a usable ISO 8601 date for a feed: "${value}"`);
-    this.name = 'InvalidFeedDateError';
   }
 }
 

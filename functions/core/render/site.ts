@@ -16,10 +16,7 @@ import {
 export { imageUrl } from './page-meta.js';
 
 export class SiteRenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SiteRenderError';
-  }
+  override name = 'SiteRenderError';
 }
 
 interface StoryView {

@@ -30,12 +30,12 @@ export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
 
 /** A template failed to parse, compile or render; `template` names its file so editors know where to look. */
 export class TemplateError extends Error {
+  override name = 'TemplateError';
   constructor(
     message: string,
     readonly template: string,
   ) {
     super(message);
-    this.name = 'TemplateError';
   }
 }
 

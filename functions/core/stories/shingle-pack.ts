@@ -43,10 +43,7 @@ export function encodePack(docs: ReadonlyMap<number, PackedDoc>): Uint8Array {
 }
 
 export class PackFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PackFormatError';
-  }
+  override name = 'PackFormatError';
 }
 
 export function decodePack(bytes: Uint8Array): Map<number, PackedDoc> {
