@@ -7,8 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../functions/adapters/aws/clients.js';
+import { describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/aws/edition-store.js';
 import { composeEdition } from '../../functions/compose/edition.js';
 import { composeIngest } from '../../functions/compose/ingest.js';
@@ -16,31 +15,13 @@ import type { Outbox } from '../../functions/core/email/edition-ports.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { createRng, syntheticArticle } from '../fixtures/syndication.js';
-import {
-  createEmailTable,
-  createStoryTable,
-  type S3Emulator,
-  s3MessageBody,
-  startDynamo,
-  startS3,
-  testClients,
-} from '../helpers/emulators.js';
+import { createEmailTable, createStoryTable, s3MessageBody } from '../helpers/emulators.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
+import { useStoryEmulators } from '../helpers/story-emulators.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const ARTICLES = 'once-articles';
-let s3: S3Emulator;
-let dynamo: Awaited<ReturnType<typeof startDynamo>>;
-let clients: AwsClients;
-
-beforeAll(async () => {
-  [s3, dynamo] = await Promise.all([startS3(), startDynamo()]);
-  clients = testClients(s3.endpoint, dynamo.endpoint);
-  await clients.s3.send(new CreateBucketCommand({ Bucket: ARTICLES }));
-});
-afterAll(async () => {
-  await Promise.all([s3?.close(), dynamo?.close()]);
-});
+const world = useStoryEmulators(ARTICLES);
 
 const rng = createRng(21);
 const A = `Port strike halts container traffic\n\n${syntheticArticle(rng, 6)}`;
@@ -62,22 +43,23 @@ describe('one edition per story, ever, on AWS', () => {
       FROM_ADDRESS: 'news@example.org',
     };
     await Promise.all([
-      createStoryTable(clients.dynamo, env.STORY_TABLE),
-      createEmailTable(clients.dynamo, env.EMAIL_TABLE),
-      clients.s3.send(new CreateBucketCommand({ Bucket: env.SITE_BUCKET })),
+      createStoryTable(world.clients.dynamo, env.STORY_TABLE),
+      createEmailTable(world.clients.dynamo, env.EMAIL_TABLE),
+      world.clients.s3.send(new CreateBucketCommand({ Bucket: env.SITE_BUCKET })),
     ]);
     let now = Date.parse('2026-11-20T06:00:00Z');
     const clock = { now: () => new Date(now) };
     const outbox: Outbox = { enqueue: async () => {} };
-    const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock }));
-    const edition = makeEditionHandler(() => composeEdition({ clients, env, clock, outbox }));
-    const editions = new DynamoEditionStore(clients.dynamo, env.EMAIL_TABLE);
+    const ingest = makeIngestHandler(() => composeIngest({ clients: world.clients, env, clock }));
+    const edition = makeEditionHandler(() => composeEdition({ clients: world.clients, env, clock, outbox }));
+    const editions = new DynamoEditionStore(world.clients.dynamo, env.EMAIL_TABLE);
 
     const change = async (name: string, text?: string) => {
       const key = `${id}/${name}`;
-      if (text === undefined) await clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: key }));
-      else await clients.s3.send(new PutObjectCommand({ Bucket: ARTICLES, Key: key, Body: text }));
-      const record = s3.events.findLast((event) => decodeURIComponent(event.s3.object.key) === key);
+      if (text === undefined)
+        await world.clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: key }));
+      else await world.clients.s3.send(new PutObjectCommand({ Bucket: ARTICLES, Key: key, Body: text }));
+      const record = world.s3.events.findLast((event) => decodeURIComponent(event.s3.object.key) === key);
       const response = await ingest(sqsEvent([s3MessageBody(record!)]));
       expect(response.batchItemFailures).toEqual([]);
     };

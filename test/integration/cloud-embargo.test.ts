@@ -14,8 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AwsClients } from '../../functions/adapters/aws/clients.js';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { composeIngest } from '../../functions/compose/ingest.js';
 import { composePublish } from '../../functions/compose/publish.js';
@@ -23,15 +22,9 @@ import { composeReconcile } from '../../functions/compose/reconcile.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { makeReconcileHandler } from '../../functions/handlers/reconcile.js';
-import {
-  createStoryTable,
-  type S3Emulator,
-  s3MessageBody,
-  startDynamo,
-  startS3,
-  testClients,
-} from '../helpers/emulators.js';
+import { createStoryTable, s3MessageBody } from '../helpers/emulators.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
+import { useStoryEmulators } from '../helpers/story-emulators.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 // The ingest handler's "held until" line is at info level; the suite's default keeps only warnings.
@@ -59,34 +52,23 @@ const OPEN = article(
   'The harbour bridge carried traffic again on Thursday after eight months of repairs to its cables and deck. The city said the work finished two weeks early and under budget.',
 );
 
-let s3: S3Emulator;
-let dynamo: Awaited<ReturnType<typeof startDynamo>>;
-let clients: AwsClients;
-
-beforeAll(async () => {
-  [s3, dynamo] = await Promise.all([startS3(), startDynamo()]);
-  clients = testClients(s3.endpoint, dynamo.endpoint);
-  await clients.s3.send(new CreateBucketCommand({ Bucket: ARTICLES }));
-});
-afterAll(async () => {
-  await Promise.all([s3?.close(), dynamo?.close()]);
-});
+const world = useStoryEmulators(ARTICLES);
 
 /** Puts an article and returns the queue body S3 would send for it (from s3rver's own event record). */
 async function upload(name: string, body: string): Promise<string> {
   const key = `articles/${name}`;
-  await clients.s3.send(new PutObjectCommand({ Bucket: ARTICLES, Key: key, Body: body }));
-  const record = s3.events.findLast((event) => decodeURIComponent(event.s3.object.key) === key);
+  await world.clients.s3.send(new PutObjectCommand({ Bucket: ARTICLES, Key: key, Body: body }));
+  const record = world.s3.events.findLast((event) => decodeURIComponent(event.s3.object.key) === key);
   if (!record) throw new Error(`s3rver emitted no event for ${key}`);
   return s3MessageBody(record);
 }
 
 /** Every object of the site bucket, as text. */
 async function siteText(bucket: string): Promise<Map<string, string>> {
-  const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  const listed = await world.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
   const site = new Map<string, string>();
   for (const { Key } of listed.Contents ?? []) {
-    const object = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    const object = await world.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
     site.set(Key!, await object.Body!.transformToString());
   }
   return site;
@@ -104,14 +86,16 @@ describe('embargo on the cloud: held until its time, published by the first reco
       INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/ingest',
       SITE_CONFIG: JSON.stringify({ title: 'Embargo', siteUrl: 'https://news.example.org/' }),
     };
-    await createStoryTable(clients.dynamo, env.STORY_TABLE);
-    await clients.s3.send(new CreateBucketCommand({ Bucket: env.SITE_BUCKET }));
-    const store = new DynamoStore(clients.dynamo, env.STORY_TABLE);
+    await createStoryTable(world.clients.dynamo, env.STORY_TABLE);
+    await world.clients.s3.send(new CreateBucketCommand({ Bucket: env.SITE_BUCKET }));
+    const store = new DynamoStore(world.clients.dynamo, env.STORY_TABLE);
     const bodies = [await upload(`held-${id}.md`, HELD), await upload(`open-${id}.md`, OPEN)];
 
     // --- Before the embargo: ingested, held, logged; nothing of it is published.
     const output = vi.spyOn(process.stdout, 'write');
-    const ingestBefore = makeIngestHandler(() => composeIngest({ clients, env, clock: BEFORE }));
+    const ingestBefore = makeIngestHandler(() =>
+      composeIngest({ clients: world.clients, env, clock: BEFORE }),
+    );
     expect((await ingestBefore(sqsEvent(bodies))).batchItemFailures).toEqual([]);
     const logged = output.mock.calls.map(([chunk]) => String(chunk));
     output.mockRestore();
@@ -121,7 +105,7 @@ describe('embargo on the cloud: held until its time, published by the first reco
     expect(await store.getDoc(held!.docId)).toBeUndefined();
     expect((await store.newest(10)).map((story) => story.title)).toEqual([OPEN_TITLE]);
 
-    await makePublishHandler(() => composePublish({ clients, env, clock: BEFORE }))();
+    await makePublishHandler(() => composePublish({ clients: world.clients, env, clock: BEFORE }))();
     const before = await siteText(env.SITE_BUCKET);
     expect(before.get('feed.xml')).toContain(OPEN_TITLE);
     const leaks = [...before].filter(([, text]) => text.includes(HELD_TITLE)).map(([key]) => key);
@@ -132,7 +116,7 @@ describe('embargo on the cloud: held until its time, published by the first reco
     const sent = mockClient(sqs);
     sent.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const reconcileAt = (clock: typeof BEFORE) =>
-      makeReconcileHandler(() => composeReconcile({ clients: { ...clients, sqs }, env, clock }))();
+      makeReconcileHandler(() => composeReconcile({ clients: { ...world.clients, sqs }, env, clock }))();
     expect(await reconcileAt(BEFORE)).toMatchObject({ due: [], missing: [], stale: [] });
     expect(sent.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
     expect(await reconcileAt(AT)).toMatchObject({ due: [`held-${id}.md`], missing: [], stale: [] });
@@ -142,7 +126,7 @@ describe('embargo on the cloud: held until its time, published by the first reco
     expect(resent).toHaveLength(1);
 
     // --- The ingest at its time publishes it: a new story, first published now (the next edition's).
-    const ingestAt = makeIngestHandler(() => composeIngest({ clients, env, clock: AT }));
+    const ingestAt = makeIngestHandler(() => composeIngest({ clients: world.clients, env, clock: AT }));
     expect((await ingestAt(sqsEvent(resent.map((entry) => entry.MessageBody!)))).batchItemFailures).toEqual(
       [],
     );
@@ -151,7 +135,7 @@ describe('embargo on the cloud: held until its time, published by the first reco
     expect(stories.map((story) => story.title).sort()).toEqual([HELD_TITLE, OPEN_TITLE].sort());
     expect(stories.find((story) => story.title === HELD_TITLE)?.createdAt).toBe(UNTIL);
 
-    await makePublishHandler(() => composePublish({ clients, env, clock: AT }))();
+    await makePublishHandler(() => composePublish({ clients: world.clients, env, clock: AT }))();
     const after = await siteText(env.SITE_BUCKET);
     expect(after.get('feed.xml')).toContain(HELD_TITLE);
     expect(after.get('index.html')).toContain(HELD_TITLE);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { DynamoTable } from '../../functions/adapters/aws/dynamo-table.js';
@@ -14,13 +14,8 @@ import { PUBLISH_WAKE_KEY } from '../../functions/adapters/aws/publish-wake.js';
 import { composePublish } from '../../functions/compose/publish.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { createRng, syntheticArticle } from '../fixtures/syndication.js';
-import {
-  createStoryTable,
-  type S3Emulator,
-  startDynamo,
-  startS3,
-  testClients,
-} from '../helpers/emulators.js';
+import { createStoryTable } from '../helpers/emulators.js';
+import { useStoryEmulators } from '../helpers/story-emulators.js';
 import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const ARTICLES = 'drain-articles';
@@ -28,22 +23,16 @@ const NOW = { now: () => new Date('2025-11-24T12:00:00.000Z') };
 const STORIES = 25;
 const BATCH = 10;
 
-let s3: S3Emulator;
-let dynamo: Awaited<ReturnType<typeof startDynamo>>;
+const world = useStoryEmulators(ARTICLES);
 let clients: AwsClients;
 
 beforeAll(async () => {
-  [s3, dynamo] = await Promise.all([startS3(), startDynamo()]);
-  clients = testClients(s3.endpoint, dynamo.endpoint);
-  await clients.s3.send(new CreateBucketCommand({ Bucket: ARTICLES }));
+  clients = world.clients;
   const rng = createRng(11);
   for (let i = 0; i < STORIES; i++) {
     const body = `Story number ${i} of the backlog\n\n${syntheticArticle(rng, 3)}`;
     await clients.s3.send(new PutObjectCommand({ Bucket: ARTICLES, Key: `articles/s${i}.txt`, Body: body }));
   }
-});
-afterAll(async () => {
-  await Promise.all([s3?.close(), dynamo?.close()]);
 });
 
 /** A fresh table and site bucket holding STORIES stories, each marked dirty as the ingest leaves them. */

@@ -9,7 +9,7 @@ import type { DocItem, StoryItem } from '../../core/cloud/ports.js';
 import type { StoryDocs } from '../../core/email/mailed-stories.js';
 import { decodeDoc } from '../../core/stories/shingle-pack.js';
 import { DynamoTable, type Item } from './dynamo-table.js';
-import { docKey, featKey, storedFeatures, storyKey, toStory } from './story-items.js';
+import { docKey, featKey, storedFeatures, storyKey, toDocItem, toStory } from './story-items.js';
 
 export class DynamoStoryDocReader implements StoryDocs {
   private readonly table: DynamoTable;
@@ -31,15 +31,6 @@ export class DynamoStoryDocReader implements StoryDocs {
       const chunk = await this.table.get(featKey(docId, n));
       if (chunk) chunks.push(chunk);
     }
-    const doc: DocItem = {
-      docId,
-      key: String(head.key),
-      seq: Number(head.seq),
-      date: String(head.date),
-      title: String(head.title),
-      ...decodeDoc(storedFeatures(docId, head, chunks)),
-    };
-    if (typeof head.storyId === 'string') doc.storyId = head.storyId;
-    return doc;
+    return toDocItem(docId, head, decodeDoc(storedFeatures(docId, head, chunks)));
   }
 }
