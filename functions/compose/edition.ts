@@ -13,13 +13,16 @@ import {
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import { DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { DynamoMailedStore } from '../adapters/aws/mailed-store.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
 import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
+import { DynamoStoryDocReader } from '../adapters/aws/story-doc-reader.js';
 import { DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
 import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { StoryItem } from '../core/cloud/ports.js';
 import type { EditionDeps } from '../core/email/edition-run.js';
+import { MailedStories } from '../core/email/mailed-stories.js';
 import type { SiteConfig, Story } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
@@ -38,7 +41,8 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
   const clock = clockOf(options, env);
   const templates = await readBuiltTemplates(templatesDirOf(env));
   // The story table: the stories an edition lists, and the home page render it asks for once sent.
-  const feed = new DynamoStore(dynamo, getStringFromEnv('STORY_TABLE', env));
+  const storyTable = getStringFromEnv('STORY_TABLE', env);
+  const feed = new DynamoStore(dynamo, storyTable);
   const distributionId = env.DISTRIBUTION_ID?.trim();
   return {
     editions: new DynamoEditionStore(dynamo, emailTable),
@@ -59,6 +63,10 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
       new SqsOutbox(options.clients?.sqs ?? createSqsClient(), getStringFromEnv('OUTBOX_QUEUE_URL', env)),
     siteRefresh: feed,
     clock,
+    mailed: new MailedStories(
+      new DynamoMailedStore(dynamo, emailTable),
+      new DynamoStoryDocReader(dynamo, storyTable),
+    ),
   };
 }
 

@@ -7,11 +7,14 @@ import {
 } from '../adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { DynamoPublishWake } from '../adapters/aws/publish-wake.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
 import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
+import type { PublishWake } from '../core/cloud/publish-drain.js';
 import { SiteRenderer } from '../core/render/site.js';
 import { getStringFromEnv } from './env.js';
 import {
@@ -25,14 +28,15 @@ import {
 
 export async function composePublish(
   options: ComposeOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> & { log?: PublishLog } = {},
-): Promise<PublishDeps> {
+): Promise<PublishDeps & { wake: PublishWake }> {
   const env = options.env ?? process.env;
   const clients = options.clients ?? {
     s3: createS3Client(),
     dynamo: createDocumentClient(),
     cloudfront: createCloudFrontClient(),
   };
-  const store = new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
+  const storyTable = getStringFromEnv('STORY_TABLE', env);
+  const store = new DynamoStore(clients.dynamo, storyTable);
   const config = siteConfigOf(env);
   const templates = await readBuiltTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;
@@ -41,6 +45,7 @@ export async function composePublish(
   const editions = emailTable ? new DynamoEditionStore(clients.dynamo, emailTable) : undefined;
   return {
     store,
+    wake: new DynamoPublishWake(new DynamoTable(clients.dynamo, storyTable)),
     source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
     sink: new S3SiteSink(clients.s3, getStringFromEnv('SITE_BUCKET', env)),
     site: SiteRenderer.create(templates, config),

@@ -4,7 +4,7 @@
  * S3's own event records, wrapped as the SQS message bodies S3 would send, and the site bucket is
  * served over HTTP with the REAL subscribe API at `/api/*` (the email path: `dev/email-path.ts`).
  * SQS, the table stream, CloudFront, Secrets Manager and the edition schedule are the parts
- * replaced: by in-process queues (one batch at a time), a debounced publish, a development keyring
+ * replaced: by in-process queues (batches of at most 10, one at a time), a debounced publish, a development keyring
  * and `POST /_dev/edition`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ import {
   startS3,
   startSes,
 } from './emulators.js';
+import { batchLine, INGEST_BATCH_SIZE } from './ingest-batches.js';
 import { SerialQueue } from './serial-queue.js';
 import { emailRouteFor, listen, siteHandler } from './site-server.js';
 import { sqsRecord } from './sqs-record.js';
@@ -237,6 +238,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       return `${key}: ${object ? 'stale (a newer event was applied)' : 'ignored'}`;
     }
     if (object.status === 'deleted') return `${key}: removed`;
+    if (object.status === 'held') return `${key}: held until ${object.heldUntil}`;
     if (object.status === 'rejected') {
       const reason = (await store.quarantined()).find((entry) => entry.key === object.key)?.message;
       return `${key}: quarantined${reason ? `: ${reason}` : ''}`;
@@ -245,10 +247,13 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
     return `${key}: published, story ${doc?.storyId ?? '(none)'}`;
   }
 
+  let batches = 0;
   const runIngest = async () => {
-    const batch = pending;
-    pending = [];
+    // At most 10 records per batch, as the SQS mapping hands them; the rest wait for the next one.
+    const batch = pending.splice(0, INGEST_BATCH_SIZE);
     if (batch.length === 0) return;
+    if (pending.length > 0) queue.push(runIngest);
+    const started = Date.now();
     const records = batch.map((record) => sqsRecord(s3MessageBody(record), 'dev-cloud-ingest'));
     let failures: Set<string>;
     try {
@@ -258,8 +263,11 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       reportError(new DevCloudHandlerError('ingest', { cause }));
       failures = new Set(records.map((record) => record.messageId));
     }
+    const outcomes: string[] = [];
     for (const [i, record] of batch.entries())
-      log(`ingest ${await outcomeLine(record, failures.has(records[i]!.messageId))}`);
+      outcomes.push(await outcomeLine(record, failures.has(records[i]!.messageId)));
+    for (const line of outcomes) log(`ingest ${line}`);
+    log(batchLine(++batches, outcomes, Date.now() - started));
     schedulePublish();
   };
 
@@ -300,7 +308,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
         continue;
       cancelPublish();
       pending.push(record);
-      // One run takes everything pending when it starts: events arriving meanwhile form the next batch.
+      // A run takes up to 10 pending events and queues the next run while any are left.
       if (pending.length === 1) queue.push(runIngest);
     }
   });

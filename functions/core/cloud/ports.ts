@@ -17,7 +17,10 @@ export interface ObjectRecord {
   etag: string;
   /** S3's sequencer of the event applied last: later events for the key have larger sequencers. */
   sequencer: string;
-  status: 'active' | 'rejected' | 'deleted';
+  /** held: dated in the future (an embargo); not published until `heldUntil`, then re-sent by the reconciler. */
+  status: 'active' | 'rejected' | 'deleted' | 'held';
+  /** ISO date a held article is published at (status `held` only). */
+  heldUntil?: string;
   docId: string;
   /** ISO time the key was first seen: the fallback date of an undated article. */
   firstSeen: string;
