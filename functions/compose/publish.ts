@@ -10,6 +10,7 @@ import { DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
+import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
 import { SiteRenderer } from '../core/render/site.js';
@@ -54,5 +55,6 @@ export async function composePublish(
     setRenderKey: (key) => store.setRenderKey(key),
     ...(editions ? { latestDigest: () => editions.latestSent() } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(config.websub ? { hub: new HttpHubNotifier() } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { fieldReader, isRecord, type RawObject } from './config-schema.js';
 import type { SiteConfig } from './model.js';
+import { websubOf } from './websub-config.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -49,6 +50,7 @@ const KNOWN_KEYS = new Set([
   'maxArticleBytes',
   'digest',
   'subscribeUrl',
+  'websub',
 ]);
 
 /** Resolves a raw config object (from a JSON file or CDK context) into a validated `SiteConfig`. */
@@ -112,6 +114,10 @@ export function resolveConfig(raw: unknown = {}): SiteConfig {
   if (author) config.author = author;
   if (raw.subscribeUrl !== undefined)
     config.subscribeUrl = subscribeUrlOf(str(raw, 'subscribeUrl', 'subscribeUrl', ''));
+  const websub = websubOf(raw.websub, (path, rule) => {
+    throw new ConfigError(`config key "${path}" ${rule}`, path);
+  });
+  if (websub) config.websub = websub;
   if (raw.copyright !== undefined) config.copyright = str(raw, 'copyright', 'copyright', '');
   return config;
 }

@@ -27,6 +27,7 @@ export class DynamoDocs {
     };
     if (typeof head.storyId === 'string') doc.storyId = head.storyId;
     if (head.undated === true) doc.undated = true;
+    if (Array.isArray(head.tags)) doc.tags = head.tags.map(String);
     if (typeof head.version === 'string') doc.version = head.version;
     return doc;
   }
@@ -44,6 +45,7 @@ export class DynamoDocs {
       title: doc.title,
     };
     if (doc.undated) head.undated = true;
+    if (doc.tags?.length) head.tags = doc.tags;
     if (doc.version !== undefined) head.version = doc.version;
     const parts = splitFeatures(packed);
     if (parts.length) {
