@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG, resolveConfig } from '../functions/core/config.js';
 import { isRecord } from '../functions/core/config-schema.js';
 import type { SiteConfig } from '../functions/core/model.js';
+import { websubOf } from '../functions/core/websub-config.js';
 import {
   CONFIG_CONTEXT_KEY,
   EMAIL,
@@ -48,6 +49,8 @@ export interface NewsfeedConfig {
   waf: boolean;
   /** What `cdk destroy` does with buckets, tables, secrets and log groups. */
   removalPolicy: RemovalSetting;
+  /** The WebSub hub the feeds name and the publish function notifies (an outbound HTTPS call). */
+  websub?: { hub: string };
 }
 
 const KNOWN_KEYS = [
@@ -64,6 +67,7 @@ const KNOWN_KEYS = [
   'email',
   'waf',
   'removalPolicy',
+  'websub',
 ] as const;
 
 function siteUrlOf(raw: Raw): string | undefined {
@@ -124,6 +128,8 @@ export function parseNewsfeedConfig(input: unknown = {}): NewsfeedConfig {
   if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
   const customDomain = parseCustomDomain(raw.customDomain, fail);
   if (customDomain !== undefined) config.customDomain = customDomain;
+  const websub = websubOf(raw.websub, fail);
+  if (websub !== undefined) config.websub = websub;
   const email = emailOf(raw.email, config.siteTitle);
   if (email !== undefined) config.email = email;
   return config;
@@ -149,6 +155,7 @@ export function toSiteConfig(config: NewsfeedConfig, siteUrl: string): SiteConfi
     feedSize: config.feedSize,
     maxArticleBytes: config.maxArticleBytes,
     ...(config.email && { digest: { maxStories: config.email.maxStories } }),
+    ...(config.websub && { websub: config.websub }),
   });
   const site: SiteConfig = { ...resolved, siteUrl };
   // Only with email: the form is the one visible sign of the feature, and it must not post into nothing.

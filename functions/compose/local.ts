@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
 import { FileBlobStore } from '../adapters/local/file-blob-store.js';
 import { FileSiteSink } from '../adapters/local/file-sink.js';
 import { FileArticleSource } from '../adapters/local/file-source.js';
@@ -14,6 +15,7 @@ import { bundleWorker, WorkerPool } from '../adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from '../core/config.js';
 import type { BuildDeps, BuildOptions } from '../core/local/build.js';
 import { sequentialPageWriter } from '../core/local/render.js';
+import type { LocalWebSub } from '../core/local/site-extras.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
@@ -36,6 +38,8 @@ export interface LocalOptions {
   workers?: number;
   clock?: Clock;
   progress?: Progress;
+  /** How the WebSub hub is told (default: HTTP, failures on stderr); only used when the config names a hub. */
+  websub?: LocalWebSub;
 }
 
 export const DEFAULT_CONFIG_FILE = 'site.config.json';
@@ -131,6 +135,14 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
     clock: local.clock ?? systemClock(),
     progress,
     renderers: { site, digest },
+    ...(config.websub
+      ? {
+          websub: local.websub ?? {
+            notifier: new HttpHubNotifier(),
+            warn: (line: string) => process.stderr.write(`${line}\n`),
+          },
+        }
+      : {}),
     async prepare(entries, options) {
       if (!parallel(entries.length))
         return prepareEntries((key, version) => source.read(key, version), entries, options);

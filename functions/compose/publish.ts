@@ -12,6 +12,7 @@ import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
 import { DynamoPublishWake } from '../adapters/aws/publish-wake.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
+import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
 import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
 import type { PublishWake } from '../core/cloud/publish-drain.js';
@@ -59,5 +60,6 @@ export async function composePublish(
     setRenderKey: (key) => store.setRenderKey(key),
     ...(editions ? { latestDigest: () => editions.latestSent() } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(config.websub ? { hub: new HttpHubNotifier() } : {}),
   };
 }

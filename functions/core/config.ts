@@ -1,6 +1,7 @@
 import { brandOf } from './brand.js';
 import { fieldReader, isRecord, type RawObject } from './config-schema.js';
 import type { SiteConfig } from './model.js';
+import { websubOf } from './websub-config.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -51,6 +52,7 @@ const KNOWN_KEYS = new Set([
   'digest',
   'subscribeUrl',
   'brand',
+  'websub',
 ]);
 
 /** Resolves a raw config object (from a JSON file or CDK context) into a validated `SiteConfig`. */
@@ -118,6 +120,10 @@ export function resolveConfig(raw: unknown = {}): SiteConfig {
     });
   if (raw.subscribeUrl !== undefined)
     config.subscribeUrl = subscribeUrlOf(str(raw, 'subscribeUrl', 'subscribeUrl', ''));
+  const websub = websubOf(raw.websub, (path, rule) => {
+    throw new ConfigError(`config key "${path}" ${rule}`, path);
+  });
+  if (websub) config.websub = websub;
   if (raw.copyright !== undefined) config.copyright = str(raw, 'copyright', 'copyright', '');
   return config;
 }

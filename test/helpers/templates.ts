@@ -21,6 +21,8 @@ export function loadTemplates(): TemplateSources {
     index: read(TEMPLATE_FILES.index),
     article: read(TEMPLATE_FILES.article),
     archive: read(TEMPLATE_FILES.archive),
+    tag: read(TEMPLATE_FILES.tag),
+    digests: read(TEMPLATE_FILES.digests),
     digestMjml: read(TEMPLATE_FILES.digestMjml),
     digestText: read(TEMPLATE_FILES.digestText),
     confirmMjml: read(TEMPLATE_FILES.confirmMjml),

@@ -33,6 +33,7 @@ export class DynamoDocs {
       title: doc.title,
     };
     if (doc.undated) head.undated = true;
+    if (doc.tags?.length) head.tags = doc.tags;
     if (doc.version !== undefined) head.version = doc.version;
     const parts = splitFeatures(packed);
     if (parts.length) {

@@ -28,7 +28,7 @@
  * just written (docs, postings, stories), and an eventually consistent read could miss it. The index
  * cannot be read consistently; only the publisher reads it, after the stream has delivered the write.
  */
-import type { DocItem, ObjectRecord, StoryItem } from '../../core/cloud/ports.js';
+import type { DirtyMark, DocItem, ObjectRecord, StoryItem } from '../../core/cloud/ports.js';
 import type { StoredFeatures } from '../../core/dedup/doc-features.js';
 import type { DynamoTable, Item } from './dynamo-table.js';
 import { joinFeatures } from './feature-chunks.js';
@@ -84,9 +84,20 @@ export function toStory(item: Item): StoryItem {
     title: String(item.title),
     evidence: Object.fromEntries(Object.entries(evidence).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     createdBuild: Number(item.createdBuild),
+    ...(Array.isArray(item.tags) ? { tags: item.tags.map(String) } : {}),
     id: String(item.id),
     createdAt: String(item.createdAt),
   };
+}
+
+/** A story as the site shows it (a dirty mark's `previous`): where its page is, its month and its tag pages. */
+export function publishedAs(item: {
+  slug?: unknown;
+  date?: unknown;
+  tags?: unknown;
+}): NonNullable<DirtyMark['previous']> {
+  const tags = Array.isArray(item.tags) && item.tags.length ? { tags: item.tags.map(String) } : {};
+  return { slug: String(item.slug), date: String(item.date), ...tags };
 }
 
 /** The packed features of a doc: on its head item, or joined from its chunk items. */
@@ -113,6 +124,7 @@ export function toDocItem(docId: string, head: Item, features: StoredFeatures): 
   if (typeof head.storyId === 'string') doc.storyId = head.storyId;
   if (head.undated === true) doc.undated = true;
   if (typeof head.version === 'string') doc.version = head.version;
+  if (Array.isArray(head.tags)) doc.tags = head.tags.map(String);
   return doc;
 }
 

@@ -133,6 +133,7 @@ export async function planEvent(
       date: doc.date ?? firstSeen,
       version: event.version,
       title: doc.title,
+      ...(doc.tags ? { tags: doc.tags } : {}),
       tokens: doc.tokens,
       lineEnds: doc.lineEnds,
       fps: doc.fps,
@@ -203,6 +204,7 @@ export async function planEvent(
           title: d.title,
           version: d.version ?? '',
           ...(d.undated ? { undated: true } : {}),
+          ...(d.tags ? { tags: d.tags } : {}),
         },
       ]),
     );

@@ -39,6 +39,8 @@ export interface DocItem extends StoredFeatures {
   /** Version of the object the doc was read from. */
   version?: string;
   title: string;
+  /** Front matter tags (absent when none). */
+  tags?: string[];
 }
 
 export interface StoryItem extends StoryRecord {
@@ -124,7 +126,7 @@ export interface DirtyMark {
   /** Changes on every mark, so clearing a mark never clears a newer one. */
   token: string;
   /** The story as published before, when its page or month may have to go. */
-  previous?: { slug: string; date: string };
+  previous?: { slug: string; date: string; tags?: string[] };
 }
 
 export interface PublishStore {

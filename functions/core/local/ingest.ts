@@ -150,6 +150,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       story: before?.story ?? '',
     };
     if (!doc.date) record.undated = true;
+    if (doc.tags) record.tags = doc.tags;
     if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
     state.files[doc.key] = record;
     let segment = segments[segments.length - 1];
@@ -266,6 +267,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       const file = state.files[key]!;
       const info: MemberInfo = { key, date: file.date, title: file.title, version: file.version };
       if (file.undated) info.undated = true;
+      if (file.tags) info.tags = file.tags;
       memberInfo.set(docId, info);
     }
     const old = state.stories[cluster.storyId];
@@ -290,6 +292,8 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       if (edition !== undefined) record.mailed = edition;
     }
     if (!old || JSON.stringify(old) !== JSON.stringify(record)) changedStories.set(cluster.storyId, record);
+    if (old && JSON.stringify(old.tags) !== JSON.stringify(record.tags))
+      removedStories.set(cluster.storyId, old);
     state.stories[cluster.storyId] = record;
   }
 

@@ -9,6 +9,9 @@ export interface TemplateSources {
   index: string;
   article: string;
   archive: string;
+  /** A tag's page and the digest archive (`site-listings.ts`). */
+  tag: string;
+  digests: string;
   digestMjml: string;
   digestText: string;
   /** The confirmation email (double opt-in); optional so page-only callers need not load it. */
@@ -22,6 +25,8 @@ export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
   index: 'index.hbs',
   article: 'article.hbs',
   archive: 'archive.hbs',
+  tag: 'tag.hbs',
+  digests: 'digests.hbs',
   digestMjml: 'digest.mjml',
   digestText: 'digest.txt.hbs',
   confirmMjml: 'confirm.mjml',
@@ -45,6 +50,8 @@ export const BUILT_TEMPLATE_FILES: Record<keyof BuiltTemplates, string> = {
   index: TEMPLATE_FILES.index,
   article: TEMPLATE_FILES.article,
   archive: TEMPLATE_FILES.archive,
+  tag: TEMPLATE_FILES.tag,
+  digests: TEMPLATE_FILES.digests,
   digestHtml: 'digest.html.hbs',
   digestText: TEMPLATE_FILES.digestText,
   confirmHtml: 'confirm.html.hbs',
