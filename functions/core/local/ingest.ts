@@ -23,7 +23,7 @@ import { CorpusIndex } from './corpus-index.js';
 import { MailedMemory } from './mailed.js';
 import { updateRelated } from './related-update.js';
 import type { BuildState, FileRecord } from './state.js';
-import { rankOfDocId, updateTemplates } from './template-update.js';
+import { carrierLines, rankOfDocId, updateTemplates } from './template-update.js';
 
 /** Docs per shingle-pack segment. */
 export const SEGMENT_DOCS = 5000;
@@ -329,20 +329,6 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
   await index.save(store);
   await mailed.save(store);
   return { changedStories, removedStories, verified: assignment.verified, placed: added.length };
-}
-
-/** A doc's lines as the template test reads them: words and relative position of each. */
-export function carrierLines(lines: readonly { hash: number; start: number; end: number }[]): {
-  lines: Map<number, number>;
-  positions: Map<number, { index: number; count: number }>;
-} {
-  const words = new Map<number, number>();
-  const positions = new Map<number, { index: number; count: number }>();
-  lines.forEach((line, index) => {
-    words.set(line.hash, line.end - line.start);
-    if (!positions.has(line.hash)) positions.set(line.hash, { index, count: lines.length });
-  });
-  return { lines: words, positions };
 }
 
 /** Dated after the build: held until then. */
