@@ -15,10 +15,10 @@ import type { Outbox } from '../../functions/core/email/edition-ports.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { createRng, syntheticArticle } from '../fixtures/syndication.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { createEmailTable, createStoryTable, s3MessageBody } from '../helpers/emulators.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
 import { useStoryEmulators } from '../helpers/story-emulators.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const ARTICLES = 'once-articles';
 const world = useStoryEmulators(ARTICLES);
@@ -38,7 +38,7 @@ describe('one edition per story, ever, on AWS', () => {
       ARTICLES_BUCKET: ARTICLES,
       ARTICLES_PREFIX: `${id}/`,
       SITE_CONFIG: JSON.stringify({ title: 'Once', siteUrl: 'https://news.example.org/' }),
-      TEMPLATES_DIR,
+      TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
       LIST_ID: 'digest',
       FROM_ADDRESS: 'news@example.org',
     };

@@ -22,10 +22,10 @@ import { composeReconcile } from '../../functions/compose/reconcile.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { makeReconcileHandler } from '../../functions/handlers/reconcile.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { createStoryTable, s3MessageBody } from '../helpers/emulators.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
 import { useStoryEmulators } from '../helpers/story-emulators.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 // The ingest handler's "held until" line is at info level; the suite's default keeps only warnings.
 vi.hoisted(() => {
@@ -82,7 +82,7 @@ describe('embargo on the cloud: held until its time, published by the first reco
       ARTICLES_BUCKET: ARTICLES,
       ARTICLES_PREFIX: 'articles/',
       SITE_BUCKET: `embargo-site-${id}`,
-      TEMPLATES_DIR,
+      TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
       INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/ingest',
       SITE_CONFIG: JSON.stringify({ title: 'Embargo', siteUrl: 'https://news.example.org/' }),
     };

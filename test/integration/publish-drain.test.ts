@@ -14,9 +14,9 @@ import { PUBLISH_WAKE_KEY } from '../../functions/adapters/aws/publish-wake.js';
 import { composePublish } from '../../functions/compose/publish.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { createRng, syntheticArticle } from '../fixtures/syndication.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { createStoryTable } from '../helpers/emulators.js';
 import { useStoryEmulators } from '../helpers/story-emulators.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const ARTICLES = 'drain-articles';
 const NOW = { now: () => new Date('2025-11-24T12:00:00.000Z') };
@@ -43,7 +43,7 @@ async function backlog() {
     ARTICLES_BUCKET: ARTICLES,
     ARTICLES_PREFIX: 'articles/',
     SITE_BUCKET: `drain-site-${id}`,
-    TEMPLATES_DIR,
+    TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
     SITE_CONFIG: JSON.stringify({ title: 'Drain', siteUrl: 'https://news.example.org/' }),
   };
   await createStoryTable(clients.dynamo, env.STORY_TABLE);
