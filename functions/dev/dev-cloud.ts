@@ -73,6 +73,11 @@ export interface DevCloudOptions {
   templatesDir?: string;
   /** One line per ingested object and per publish. @default console.log */
   log?: (line: string) => void;
+  /**
+   * Called when an edition's handler has returned, before the sender takes its outbox: the cost
+   * counters use it to tell the edition's requests from the sender's (per mail).
+   */
+  onEditionHandled?: () => void;
 }
 
 export interface DevCloud {
@@ -221,6 +226,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       reportError,
       // On AWS the table stream wakes the publisher, which then links the new edition on the home page.
       onEditionSent: () => schedulePublish(),
+      onEditionHandled: options.onEditionHandled,
     });
   } catch (error) {
     await stopAll();

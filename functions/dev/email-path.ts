@@ -71,6 +71,8 @@ export interface EmailPathOptions {
   reportError: (error: unknown) => void;
   /** An edition was sent: the publisher should render the home page's digest link. */
   onEditionSent: () => void;
+  /** The edition handler returned; its outbox is not yet sent (see DevCloudOptions). */
+  onEditionHandled?: () => void;
 }
 
 /**
@@ -211,6 +213,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
     let outcome: EditionOutcome;
     try {
       outcome = await edition({ scheduledTime });
+      options.onEditionHandled?.();
       // The outbox messages were queued during the run: wait until the sender has had them all.
       await queue.drain();
     } finally {
