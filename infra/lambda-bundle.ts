@@ -6,7 +6,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
@@ -21,11 +21,8 @@ export const ESM_REQUIRE_BANNER =
 
 /**
  * esbuild options of every function. The AWS SDK is bundled rather than taken from the runtime,
- * whose copy lags behind the version the code is tested with. The one external is `typescript`
- * (3.5 MB minified): MJML reaches it through htmlnano → cosmiconfig, which only loads it, lazily,
- * to read a `.ts` config file, and MJML is always called without config files
- * (`useMjmlConfigOptions: false`); the bundle test compiles every MJML template inside a bundle
- * that lacks it.
+ * whose copy lags behind the version the code is tested with. No externals: MJML (which reached
+ * `typescript` through cosmiconfig) runs at bundle time now, not in a function.
  */
 export const LAMBDA_BUNDLING = {
   format: 'esm',
@@ -35,7 +32,7 @@ export const LAMBDA_BUNDLING = {
   banner: ESM_REQUIRE_BANNER,
   minify: true,
   sourcemap: true,
-  external: ['typescript'],
+  external: [] as string[],
 } as const;
 
 /** Where `NodejsFunction` writes an ESM bundle, and so the module Lambda loads. */
@@ -45,18 +42,18 @@ export interface LambdaHandler {
   name: string;
   /** Relative to the repository root. */
   entry: string;
-  /** Folders copied next to the bundle, as the construct's `afterBundling` hook does. */
-  assets: readonly string[];
+  /** Ships the built templates in `templates/`, as the construct's `BUILD_TEMPLATES` hook does. */
+  templates: boolean;
 }
 
 /**
- * The deployed functions (see `infra/constructs/`); those that render pages or mail ship the
- * templates (`COPY_TEMPLATES`). The email functions only deploy with `newsfeed.email`.
+ * The deployed functions (see `infra/constructs/`); those that render pages or mail ship the built
+ * templates (`BUILD_TEMPLATES`). The email functions only deploy with `newsfeed.email`.
  */
 export const LAMBDA_HANDLERS: readonly LambdaHandler[] = Object.values(FUNCTIONS).map((fn) => ({
   name: fn.name,
   entry: fn.entry,
-  assets: fn.templates ? ['templates'] : [],
+  templates: fn.templates,
 }));
 
 export interface BuiltBundle {
@@ -71,7 +68,7 @@ export interface BuiltBundle {
   inputs: string[];
 }
 
-/** Bundles one handler into `outDir` exactly as the stack does, then copies its assets beside it. */
+/** Bundles one handler into `outDir` exactly as the stack does, then writes its templates beside it. */
 export async function bundleLambda(handler: LambdaHandler, outDir: string): Promise<BuiltBundle> {
   const { build } = await import('esbuild');
   const file = join(outDir, BUNDLE_FILE);
@@ -92,8 +89,11 @@ export async function bundleLambda(handler: LambdaHandler, outDir: string): Prom
     metafile: true,
     logLevel: 'silent',
   });
-  for (const asset of handler.assets)
-    cpSync(join(BUNDLE_ROOT, asset), join(outDir, asset), { recursive: true });
+  if (handler.templates) {
+    // Loaded here only: it brings MJML, which the CDK app itself never needs.
+    const { writeBuiltTemplates } = await import('../functions/adapters/local/template-build.js');
+    await writeBuiltTemplates(join(BUNDLE_ROOT, 'templates'), join(outDir, 'templates'));
+  }
   return {
     entry: handler.entry,
     file,

@@ -14,13 +14,16 @@ import {
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import { DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { DynamoMailedStore } from '../adapters/aws/mailed-store.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
 import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
+import { DynamoStoryDocReader } from '../adapters/aws/story-doc-reader.js';
 import { DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
-import { readTemplates } from '../adapters/local/templates.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { StoryItem } from '../core/cloud/ports.js';
 import type { EditionDeps } from '../core/email/edition-run.js';
+import { MailedStories } from '../core/email/mailed-stories.js';
 import type { SiteConfig, Story } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
@@ -38,16 +41,17 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
   const emailTable = getStringFromEnv('EMAIL_TABLE', env);
   const config = siteConfigOf(env);
   const clock = clockOf(options, env);
-  const templates = await readTemplates(templatesDirOf(env));
+  const templates = await readBuiltTemplates(templatesDirOf(env));
   // The story table: the stories an edition lists, and the home page render it asks for once sent.
-  const feed = new DynamoStore(dynamo, getStringFromEnv('STORY_TABLE', env));
+  const storyTable = getStringFromEnv('STORY_TABLE', env);
+  const feed = new DynamoStore(dynamo, storyTable);
   const distributionId = env.DISTRIBUTION_ID?.trim();
   return {
     editions: new DynamoEditionStore(dynamo, emailTable),
     stories: feed,
     loadStory: storyLoader(s3, env, config, clock),
-    // MJML is compiled here, once per container; each edition only fills the template.
-    renderer: await DigestRenderer.create(templates, config, localeFor(config.language, logWarning)),
+    // MJML was compiled at bundle time; Handlebars compiles here, once per container.
+    renderer: DigestRenderer.create(templates, config, localeFor(config.language, logWarning)),
     config,
     maxStories: getIntFromEnv('DIGEST_MAX_STORIES', config.digest.maxStories, env),
     // PutObject only (the stack grants nothing else on the site bucket to this function).
@@ -61,6 +65,10 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
       new SqsOutbox(options.clients?.sqs ?? createSqsClient(), getStringFromEnv('OUTBOX_QUEUE_URL', env)),
     siteRefresh: feed,
     clock,
+    mailed: new MailedStories(
+      new DynamoMailedStore(dynamo, emailTable),
+      new DynamoStoryDocReader(dynamo, storyTable),
+    ),
   };
 }
 

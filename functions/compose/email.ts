@@ -25,7 +25,7 @@ import { type SenderIdentity, senderIdentity } from '../core/email/send-message.
 import type { SubscribeQueue } from '../core/email/subscriptions.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
-import { ENV_DEFAULTS } from '../handlers/contracts.js';
+import { ENV_DEFAULTS, type EnvKey } from '../handlers/contracts.js';
 import { getStringFromEnv } from './env.js';
 
 export const DEFAULT_LIST_ID = ENV_DEFAULTS.LIST_ID;
@@ -106,31 +106,48 @@ export function mailSiteUrlOf(config: SiteConfig): string {
   return config.siteUrl;
 }
 
+interface SecretsOptions {
+  clients?: { secrets?: SecretsManagerClient };
+}
+
+/** The injected source, else one that reads the Secrets Manager secret whose ARN is in `arnKey`. */
+function secretSourceOf<T>(
+  injected: T | undefined,
+  options: SecretsOptions,
+  env: NodeJS.ProcessEnv,
+  arnKey: EnvKey,
+  fromSecret: (client: SecretsManagerClient, arn: string) => T,
+): T {
+  return (
+    injected ?? fromSecret(options.clients?.secrets ?? createSecretsClient(), getStringFromEnv(arnKey, env))
+  );
+}
+
 /** The token keyring: the injected one, else the Secrets Manager secret TOKEN_SECRET_ARN. */
 export function keyringOf(
-  options: { keyring?: KeyringSource; clients?: { secrets?: SecretsManagerClient } },
+  options: SecretsOptions & { keyring?: KeyringSource },
   env: NodeJS.ProcessEnv,
 ): KeyringSource {
-  return (
-    options.keyring ??
-    new SecretsKeyring(
-      options.clients?.secrets ?? createSecretsClient(),
-      getStringFromEnv('TOKEN_SECRET_ARN', env),
-    )
+  return secretSourceOf(
+    options.keyring,
+    options,
+    env,
+    'TOKEN_SECRET_ARN',
+    (c, arn) => new SecretsKeyring(c, arn),
   );
 }
 
 /** The subscriber id key: the injected one, else the Secrets Manager secret ID_KEY_SECRET_ARN. */
 export function idKeyOf(
-  options: { idKey?: SubscriberIdKeySource; clients?: { secrets?: SecretsManagerClient } },
+  options: SecretsOptions & { idKey?: SubscriberIdKeySource },
   env: NodeJS.ProcessEnv,
 ): SubscriberIdKeySource {
-  return (
-    options.idKey ??
-    new SecretsIdKey(
-      options.clients?.secrets ?? createSecretsClient(),
-      getStringFromEnv('ID_KEY_SECRET_ARN', env),
-    )
+  return secretSourceOf(
+    options.idKey,
+    options,
+    env,
+    'ID_KEY_SECRET_ARN',
+    (c, arn) => new SecretsIdKey(c, arn),
   );
 }
 

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
 import { FileBlobStore } from '../adapters/local/file-blob-store.js';
 import { FileSiteSink } from '../adapters/local/file-sink.js';
 import { FileArticleSource } from '../adapters/local/file-source.js';
@@ -15,12 +16,14 @@ import { bundleWorker, WorkerPool } from '../adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from '../core/config.js';
 import type { BuildDeps, BuildOptions } from '../core/local/build.js';
 import { sequentialPageWriter } from '../core/local/render.js';
+import type { LocalWebSub } from '../core/local/site-extras.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
 import { localeFor } from '../core/render/locale.js';
 import { LOCALE_CATALOGS } from '../core/render/locale-catalog.js';
+import { buildTemplates } from '../core/render/mjml.js';
 import { SiteRenderer } from '../core/render/site.js';
 import type { PagesWritten } from '../core/stories/page-reads.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
@@ -38,6 +41,8 @@ export interface LocalOptions {
   workers?: number;
   clock?: Clock;
   progress?: Progress;
+  /** How the WebSub hub is told (default: HTTP, failures on stderr); only used when the config names a hub. */
+  websub?: LocalWebSub;
 }
 
 export const DEFAULT_CONFIG_FILE = 'site.config.json';
@@ -105,12 +110,13 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const articlesDir = resolve(local.articlesDir);
   const outDir = resolve(local.outDir);
   const config = await loadConfig(local.configPath);
-  const templates = await readTemplates(resolve(local.templatesDir ?? 'templates'));
+  // MJML compiled at start-up, by the function the Lambda bundling step runs (`writeBuiltTemplates`).
+  const templates = await buildTemplates(await readTemplates(resolve(local.templatesDir ?? 'templates')));
   const source = new FileArticleSource(articlesDir);
   const sink = new FileSiteSink(outDir);
   const locale = localeFor(config.language, logWarning);
   const site = SiteRenderer.create(templates, config, locale);
-  const digest = await DigestRenderer.create(templates, config, locale);
+  const digest = DigestRenderer.create(templates, config, locale);
   const workers = Math.max(1, local.workers ?? availableParallelism());
   const renderKey = renderKeyOf(config, templates, LOCALE_CATALOGS);
 
@@ -137,6 +143,14 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
     clock: local.clock ?? systemClock(),
     progress,
     renderers: { site, digest },
+    ...(config.websub
+      ? {
+          websub: local.websub ?? {
+            notifier: new HttpHubNotifier(),
+            warn: (line: string) => process.stderr.write(`${line}\n`),
+          },
+        }
+      : {}),
     async prepare(entries, options) {
       if (!parallel(entries.length))
         return prepareEntries((key, version) => source.read(key, version), entries, options);

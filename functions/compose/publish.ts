@@ -8,11 +8,15 @@ import {
 } from '../adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { DynamoPublishWake } from '../adapters/aws/publish-wake.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
-import { readTemplates } from '../adapters/local/templates.js';
+import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
+import type { PublishWake } from '../core/cloud/publish-drain.js';
 import { localeFor } from '../core/render/locale.js';
 import { LOCALE_CATALOGS } from '../core/render/locale-catalog.js';
 import { SiteRenderer } from '../core/render/site.js';
@@ -29,22 +33,24 @@ import {
 
 export async function composePublish(
   options: ComposeOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> & { log?: PublishLog } = {},
-): Promise<PublishDeps> {
+): Promise<PublishDeps & { wake: PublishWake }> {
   const env = options.env ?? process.env;
   const clients = options.clients ?? {
     s3: createS3Client(),
     dynamo: createDocumentClient(),
     cloudfront: createCloudFrontClient(),
   };
-  const store = new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
+  const storyTable = getStringFromEnv('STORY_TABLE', env);
+  const store = new DynamoStore(clients.dynamo, storyTable);
   const config = siteConfigOf(env);
-  const templates = await readTemplates(templatesDirOf(env));
+  const templates = await readBuiltTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;
   // Email configured: the home page links the newest sent edition's archived copy.
   const emailTable = env.EMAIL_TABLE?.trim();
   const editions = emailTable ? new DynamoEditionStore(clients.dynamo, emailTable) : undefined;
   return {
     store,
+    wake: new DynamoPublishWake(new DynamoTable(clients.dynamo, storyTable)),
     source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
     sink: new S3SiteSink(clients.s3, getStringFromEnv('SITE_BUCKET', env)),
     site: SiteRenderer.create(templates, config, localeFor(config.language, logWarning)),
@@ -58,5 +64,6 @@ export async function composePublish(
     setRenderKey: (key) => store.setRenderKey(key),
     ...(editions ? { latestDigest: () => editions.latestSent() } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(config.websub ? { hub: new HttpHubNotifier() } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { ConfigError, resolveConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import type { Messages } from '../core/render/locale.js';
-import type { TemplateSources } from '../core/render/templates.js';
+import type { BuiltTemplates } from '../core/render/templates.js';
 import { ENV_DEFAULTS } from '../handlers/contracts.js';
 import { getStringFromEnv } from './env.js';
 
@@ -47,7 +47,7 @@ export const clockOf = (options: { clock?: Clock }, env: NodeJS.ProcessEnv): Clo
  */
 export function renderKeyOf(
   config: SiteConfig,
-  templates: TemplateSources,
+  templates: BuiltTemplates,
   locales: Readonly<Record<string, Messages>>,
 ): string {
   return createHash('sha256')

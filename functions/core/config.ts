@@ -4,8 +4,10 @@
  * `newsfeed` context (`infra/config.ts`, which adds its own deployment keys); `readSiteSettings` is
  * their one validator. Every broken rule is reported at once, each naming its key.
  */
+import { brandOf } from './brand.js';
 import { type ConfigProblem, isRecord, ProblemCollector, type RawObject } from './config-schema.js';
 import type { SiteConfig } from './model.js';
+import { websubOf } from './websub-config.js';
 
 /** A config with broken rules: `problems` lists each (key and message), `key` is the first one's. */
 export class ConfigError extends Error {
@@ -51,6 +53,8 @@ export const SITE_SETTING_KEYS = [
   'ttl',
   'maxArticleBytes',
   'digest',
+  'brand',
+  'websub',
 ] as const;
 const DIGEST_KEYS = ['maxStories', 'subjectPrefix', 'unsubscribeUrl'];
 /** The local file's own keys: in the cloud the stack sets both from the deployment. */
@@ -125,6 +129,12 @@ export function readSiteSettings(raw: RawObject, problems: ProblemCollector): Si
   if (author) settings.author = author;
   const copyright = check(() => fields.optionalText(raw, 'copyright', 'copyright'), undefined);
   if (copyright !== undefined) settings.copyright = copyright;
+  if (raw.brand !== undefined) {
+    const brand = check(() => brandOf(raw.brand, problems.fail), undefined);
+    if (brand) settings.brand = brand;
+  }
+  const websub = check(() => websubOf(raw.websub, problems.fail), undefined);
+  if (websub) settings.websub = websub;
   return settings;
 }
 

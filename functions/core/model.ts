@@ -1,3 +1,4 @@
+import type { Brand } from './brand.js';
 /**
  * The domain model shared by every part of the core. Plain data only: no I/O, no classes,
  * so that the same values travel between worker threads, state files and DynamoDB items.
@@ -126,8 +127,12 @@ export interface SiteConfig {
   ttl: number;
   /** Largest accepted article file, in bytes. */
   maxArticleBytes: number;
+  /** The digest's logo and accent colour (`core/brand.ts`). */
+  brand?: Brand;
   /** Where the home page's subscribe form posts (an absolute URL or a site-relative path); no form without it. */
   subscribeUrl?: string;
+  /** WebSub: the hub every subscription feed names, and that each publish notifies of the feeds it changed. */
+  websub?: { hub: string };
   digest: {
     /** Most stories in one edition (also caps the first edition). */
     maxStories: number;
@@ -178,6 +183,8 @@ export interface StoryRecord {
   createdBuild: number;
   /** Ids of other stories on the same event (related coverage), best first; see `dedup/related.ts`. */
   related?: string[];
+  /** The canonical member's tags (front matter), as written; absent when it has none. Tag pages list from these. */
+  tags?: string[];
   /** The edition its content went out in (possibly as another story, see `mailed.ts`): never mailed again. */
   mailed?: number;
 }

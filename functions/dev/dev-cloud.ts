@@ -4,7 +4,7 @@
  * S3's own event records, wrapped as the SQS message bodies S3 would send, and the site bucket is
  * served over HTTP with the REAL subscribe API at `/api/*` (the email path: `dev/email-path.ts`).
  * SQS, the table stream, CloudFront, Secrets Manager and the edition schedule are the parts
- * replaced: by in-process queues (one batch at a time), a debounced publish, a development keyring
+ * replaced: by in-process queues (batches of at most 10, one at a time), a debounced publish, a development keyring
  * and `POST /_dev/edition`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { writeBuiltTemplates } from '../adapters/local/template-build.js';
 import { composeIngest } from '../compose/ingest.js';
 import { composePublish } from '../compose/publish.js';
 import { type EmailPath, startEmailPath } from './email-path.js';
@@ -31,6 +32,7 @@ import {
   startS3,
   startSes,
 } from './emulators.js';
+import { batchLine, INGEST_BATCH_SIZE } from './ingest-batches.js';
 import { SerialQueue } from './serial-queue.js';
 import { emailRouteFor, listen, siteHandler } from './site-server.js';
 import { sqsRecord } from './sqs-record.js';
@@ -67,10 +69,15 @@ export interface DevCloudOptions {
   dataDir?: string;
   /** @default the repository's `articles/` */
   articlesDir?: string;
-  /** @default the repository's `templates/` */
+  /** The template sources, built into `dataDir/templates` at start. @default the repository's `templates/` */
   templatesDir?: string;
   /** One line per ingested object and per publish. @default console.log */
   log?: (line: string) => void;
+  /**
+   * Called when an edition's handler has returned, before the sender takes its outbox: the cost
+   * counters use it to tell the edition's requests from the sender's (per mail).
+   */
+  onEditionHandled?: () => void;
 }
 
 export interface DevCloud {
@@ -119,7 +126,10 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   // Set once the handlers are loaded; until then the email routes answer 503.
   let email: EmailPath | undefined;
   const site = createServer();
+  // The functions read the built templates, as the stack ships them (MJML compiled by the bundling step).
+  const templatesDir = join(dataDir, 'templates');
   try {
+    await writeBuiltTemplates(resolve(options.templatesDir ?? join(REPO_ROOT, 'templates')), templatesDir);
     dynamo = await startDynamo({ path: join(dataDir, 'dynamo') });
     started.push(() => dynamo.close());
     s3 = await startS3({
@@ -184,7 +194,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
     ARTICLES_BUCKET,
     ARTICLES_PREFIX,
     SITE_BUCKET,
-    TEMPLATES_DIR: resolve(options.templatesDir ?? join(REPO_ROOT, 'templates')),
+    TEMPLATES_DIR: templatesDir,
     SITE_CONFIG: JSON.stringify(siteConfig),
     LIST_ID: 'digest',
     FROM_ADDRESS,
@@ -216,6 +226,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       reportError,
       // On AWS the table stream wakes the publisher, which then links the new edition on the home page.
       onEditionSent: () => schedulePublish(),
+      onEditionHandled: options.onEditionHandled,
     });
   } catch (error) {
     await stopAll();
@@ -233,6 +244,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       return `${key}: ${object ? 'stale (a newer event was applied)' : 'ignored'}`;
     }
     if (object.status === 'deleted') return `${key}: removed`;
+    if (object.status === 'held') return `${key}: held until ${object.heldUntil}`;
     if (object.status === 'rejected') {
       const reason = (await store.quarantined()).find((entry) => entry.key === object.key)?.message;
       return `${key}: quarantined${reason ? `: ${reason}` : ''}`;
@@ -241,10 +253,13 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
     return `${key}: published, story ${doc?.storyId ?? '(none)'}`;
   }
 
+  let batches = 0;
   const runIngest = async () => {
-    const batch = pending;
-    pending = [];
+    // At most 10 records per batch, as the SQS mapping hands them; the rest wait for the next one.
+    const batch = pending.splice(0, INGEST_BATCH_SIZE);
     if (batch.length === 0) return;
+    if (pending.length > 0) queue.push(runIngest);
+    const started = Date.now();
     const records = batch.map((record) => sqsRecord(s3MessageBody(record), 'dev-cloud-ingest'));
     let failures: Set<string>;
     try {
@@ -254,8 +269,11 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
       reportError(new DevCloudHandlerError('ingest', { cause }));
       failures = new Set(records.map((record) => record.messageId));
     }
+    const outcomes: string[] = [];
     for (const [i, record] of batch.entries())
-      log(`ingest ${await outcomeLine(record, failures.has(records[i]!.messageId))}`);
+      outcomes.push(await outcomeLine(record, failures.has(records[i]!.messageId)));
+    for (const line of outcomes) log(`ingest ${line}`);
+    log(batchLine(++batches, outcomes, Date.now() - started));
     schedulePublish();
   };
 
@@ -296,7 +314,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
         continue;
       cancelPublish();
       pending.push(record);
-      // One run takes everything pending when it starts: events arriving meanwhile form the next batch.
+      // A run takes up to 10 pending events and queues the next run while any are left.
       if (pending.length === 1) queue.push(runIngest);
     }
   });

@@ -12,7 +12,7 @@ import type { AwsClients } from '../adapters/aws/clients.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { outboxBody } from '../adapters/aws/sqs-outbox.js';
 import { idKeyFromText, keyringFromJson, originSecretsFromJson } from '../adapters/fixed-secrets.js';
-import { readTemplates } from '../adapters/local/templates.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import {
   composeConfirmMailer,
   DEFAULT_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
@@ -71,6 +71,8 @@ export interface EmailPathOptions {
   reportError: (error: unknown) => void;
   /** An edition was sent: the publisher should render the home page's digest link. */
   onEditionSent: () => void;
+  /** The edition handler returned; its outbox is not yet sent (see DevCloudOptions). */
+  onEditionHandled?: () => void;
 }
 
 /**
@@ -158,7 +160,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
   );
   const confirmMailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
-      async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
+      async (dir, config) => ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
       { clients: dynamoAndSes, env: mailEnv, keyring, idKey, mailer },
     ),
   );
@@ -211,6 +213,7 @@ export async function startEmailPath(options: EmailPathOptions): Promise<EmailPa
     let outcome: EditionOutcome;
     try {
       outcome = await edition({ scheduledTime });
+      options.onEditionHandled?.();
       // The outbox messages were queued during the run: wait until the sender has had them all.
       await queue.drain();
     } finally {

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { readTemplates } from '../adapters/local/templates.js';
+import { readBuiltTemplates } from '../adapters/local/templates.js';
 import { composeConfirmMailer } from '../compose/confirm-mailer.js';
 import { logWarning } from '../compose/shared.js';
 import {
@@ -35,6 +35,10 @@ export function makeConfirmMailerHandler(compose: () => Promise<ConfirmMailerDep
 
 export const handler = makeConfirmMailerHandler(() =>
   composeConfirmMailer(async (dir, config) =>
-    ConfirmationRenderer.create(await readTemplates(dir), config, localeFor(config.language, logWarning)),
+    ConfirmationRenderer.create(
+      await readBuiltTemplates(dir),
+      config,
+      localeFor(config.language, logWarning),
+    ),
   ),
 );

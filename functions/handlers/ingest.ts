@@ -43,6 +43,8 @@ export function makeIngestHandler(compose: () => IngestDeps) {
       for (const item of list) {
         const outcome = await applyEvent(ready, item);
         if (outcome.action === 'quarantined') logger.warn('article quarantined', { ...outcome });
+        else if (outcome.action === 'held')
+          logger.info(`article held until ${outcome.heldUntil}`, { ...outcome });
         else logger.info('article ingested', { ...outcome });
       }
     });

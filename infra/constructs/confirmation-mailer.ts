@@ -7,7 +7,7 @@ import { grantMailer, type MailerProps, mailerEnvironment } from './mailer-funct
 import { acknowledgeSqsConsumer } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import type { SubscriberIdKey } from './subscriber-id-key.js';
-import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
+import { BUILD_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
 
 /** The consumer's timeout and batching window; the subscribe queue's visibility follows from them. */
 export const CONFIRM_MAILER_TIMEOUT = Duration.seconds(30);
@@ -41,7 +41,7 @@ export class ConfirmationMailer extends Construct {
         ID_KEY_SECRET_ARN: props.idKey.secret.secretArn,
         CONFIRMATIONS_PER_ADDRESS_PER_DAY: String(props.confirmationsPerAddressPerDay),
       }),
-      commandHooks: COPY_TEMPLATES,
+      commandHooks: BUILD_TEMPLATES,
     });
     this.function.addEventSource(
       new SqsEventSource(props.queue, {

@@ -22,7 +22,7 @@ import { FailureQueue } from './failure-queue.js';
 import { acknowledgeWildcardArn } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import type { StoryTable } from './story-table.js';
-import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
+import { BUILD_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
 
 /** Scheduler retries a failed delivery this often, within `EDITION_MAX_EVENT_AGE`. */
 export const EDITION_RETRY_ATTEMPTS = 3;
@@ -85,7 +85,7 @@ export class EditionSchedule extends Construct {
         LIST_ID: props.listId,
         DIGEST_MAX_STORIES: String(props.maxStories),
       }),
-      commandHooks: COPY_TEMPLATES,
+      commandHooks: BUILD_TEMPLATES,
     });
 
     // Our own role rather than the shared one aws-scheduler-targets would create at stack level.

@@ -50,24 +50,16 @@ export class EmailDelivery extends Construct {
       idKey: subscriptions.idKey,
       alarmTopic,
     });
+    // What both mailing functions are given: the subscribers, the token keyring, SES and the sender.
+    const mailer = { table, keyring, sending: this.sending, from, siteConfigJson, listId: email.listId };
     this.confirmations = new ConfirmationMailer(this, 'Confirmations', {
+      ...mailer,
       queue: subscriptions.api.queue,
       idKey: subscriptions.idKey,
-      table,
-      keyring,
-      sending: this.sending,
-      from,
-      siteConfigJson,
-      listId: email.listId,
       confirmationsPerAddressPerDay: email.confirmationsPerAddressPerDay,
     });
     this.sender = new EditionSender(this, 'Sender', {
-      table,
-      keyring,
-      sending: this.sending,
-      from,
-      siteConfigJson,
-      listId: email.listId,
+      ...mailer,
       sendConcurrency: email.sendConcurrency,
       alarmTopic,
     });

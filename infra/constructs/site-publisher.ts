@@ -13,7 +13,7 @@ import { FailureQueue } from './failure-queue.js';
 import { acknowledgeStarResource, acknowledgeWildcardArn } from './nag-acknowledgements.js';
 import { ProjectFunction } from './project-function.js';
 import { STORY_KEY_PREFIX, type StoryTable } from './story-table.js';
-import { COPY_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
+import { BUILD_TEMPLATES, TEMPLATES_DIR } from './templates-bundle.js';
 
 export interface SitePublisherProps {
   table: StoryTable;
@@ -59,7 +59,7 @@ export class SitePublisher extends Construct {
         TEMPLATES_DIR,
         ...(props.emailTable && { EMAIL_TABLE: props.emailTable.tableName }),
       }),
-      commandHooks: COPY_TEMPLATES,
+      commandHooks: BUILD_TEMPLATES,
     });
     this.function.addEventSource(
       new DynamoEventSource(props.table, {

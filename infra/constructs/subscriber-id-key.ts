@@ -1,7 +1,5 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import { GeneratedKey } from './generated-key.js';
 
 /** Characters of the generated key (letters and digits: 64 of them are ~380 bits). */
 export const ID_KEY_LENGTH = 64;
@@ -13,33 +11,17 @@ export const ID_KEY_LENGTH = 64;
  * Apart from the token keyring on purpose: token keys rotate, while an id must never change for an
  * existing subscriber (the email table is keyed by it, and links in sent mail name it). This key is
  * therefore never rotated; it only keeps ids from being checked against guessed addresses offline.
+ * Retained: deleting it would orphan every subscriber profile (a new key gives every address a new id).
  */
-export class SubscriberIdKey extends Construct {
-  readonly secret: Secret;
-
+export class SubscriberIdKey extends GeneratedKey {
   constructor(scope: Construct, id: string) {
-    super(scope, id);
-    this.secret = new Secret(this, 'Secret', {
+    super(scope, id, {
       description: 'Newsfeed subscriber id key (HMAC of addresses); never rotate: ids would change',
-      generateSecretString: {
-        passwordLength: ID_KEY_LENGTH,
-        excludePunctuation: true,
-        includeSpace: false,
-      },
-      // Deleting it would orphan every subscriber profile: a new key gives every address a new id.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      length: ID_KEY_LENGTH,
+      noRotationReason:
         'Subscriber ids are an HMAC of the address under this key and key the email table; rotating it would ' +
         'give every subscriber a new id and orphan their profiles. It authenticates nothing (tokens have their ' +
         'own rotating keyring): it only keeps ids from being checked against guessed addresses.',
     });
-  }
-
-  /** GetSecretValue and DescribeSecret on this secret only. */
-  grantRead(grantee: IGrantable): void {
-    this.secret.grantRead(grantee);
   }
 }

@@ -1,7 +1,5 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import { GeneratedKey } from './generated-key.js';
 
 /** Characters of the generated first key (letters and digits: 64 of them are ~380 bits). */
 export const TOKEN_KEY_LENGTH = 64;
@@ -14,35 +12,18 @@ export const TOKEN_KEY_LENGTH = 64;
  * `{"current":1,"k1":"<64 letters and digits>"}`; `parseKeyringJson` reads `kN` keys as well as a
  * nested `"keys"` object. Rotation is by hand, by key version: add `"k2"` (or `"keys":{"2":...}`),
  * set `"current":2`, keep `k1` while links signed with it must work (unsubscribe links never expire).
+ * Retained: deleting the keyring would silently break the unsubscribe link of every mail already sent.
  */
-export class TokenKeyring extends Construct {
-  readonly secret: Secret;
-
+export class TokenKeyring extends GeneratedKey {
   constructor(scope: Construct, id: string) {
-    super(scope, id);
-    this.secret = new Secret(this, 'Secret', {
+    super(scope, id, {
       description: 'Newsfeed email token keyring: {"current":N,"kN":"<key>"} (rotate by adding a version)',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ current: 1 }),
-        generateStringKey: 'k1',
-        passwordLength: TOKEN_KEY_LENGTH,
-        excludePunctuation: true,
-        includeSpace: false,
-      },
-      // Deleting the keyring would silently break the unsubscribe link of every mail already sent.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      length: TOKEN_KEY_LENGTH,
+      json: { template: { current: 1 }, keyField: 'k1' },
+      noRotationReason:
         'The keyring is rotated by adding a key version (current → N+1) while older versions keep verifying ' +
         'links already mailed; a Secrets Manager rotation Lambda would replace the only key and break every ' +
         'unsubscribe link in past mail, which must keep working (RFC 8058).',
     });
-  }
-
-  /** GetSecretValue and DescribeSecret on this secret only. */
-  grantRead(grantee: IGrantable): void {
-    this.secret.grantRead(grantee);
   }
 }

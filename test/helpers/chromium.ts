@@ -57,12 +57,23 @@ async function chromium(args: string[]): Promise<string> {
   }
 }
 
+/**
+ * Makes the page see `prefers-color-scheme: dark`. Checked with Chromium 156: this flag and
+ * `--force-dark-mode` both do; this one changes nothing else (no forced darkening of the page).
+ */
+export const DARK_MODE_FLAG = '--blink-settings=preferredColorScheme=0';
+
 /** A screenshot of the first `height` pixels of the page at a viewport `width` wide. */
-export async function screenshot(fileUrl: string, width: number, height: number): Promise<PNG> {
+export async function screenshot(
+  fileUrl: string,
+  width: number,
+  height: number,
+  flags: readonly string[] = [],
+): Promise<PNG> {
   const dir = await mkdtemp(join(tmpdir(), 'chromium-shot-'));
   const out = join(dir, 'out.png');
   try {
-    await chromium([`--screenshot=${out}`, `--window-size=${width},${height}`, fileUrl]);
+    await chromium([...flags, `--screenshot=${out}`, `--window-size=${width},${height}`, fileUrl]);
     if (!existsSync(out)) throw new Error(`Chromium wrote no screenshot for ${fileUrl}`);
     return PNG.sync.read(await readFile(out));
   } finally {
@@ -78,6 +89,14 @@ export interface PixelStats {
   /** Share of pixels that differ from the most common colour (the background). */
   contentShare: number;
   distinctColours: number;
+}
+
+/** Share of pixels whose brightest channel is at least `min` (0–255): light text on a dark page. */
+export function lightShare(png: PNG, min: number): number {
+  let light = 0;
+  for (let i = 0; i < png.data.length; i += 4)
+    if (Math.max(png.data[i] ?? 0, png.data[i + 1] ?? 0, png.data[i + 2] ?? 0) >= min) light++;
+  return light / (png.width * png.height);
 }
 
 export function pixelStats(png: PNG): PixelStats {

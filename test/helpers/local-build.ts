@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { composeLocal } from '../../functions/compose/local.js';
+import { composeLocal, type LocalOptions } from '../../functions/compose/local.js';
 import { type BuildDeps, build } from '../../functions/core/local/build.js';
 import { sequentialPageWriter } from '../../functions/core/local/render.js';
 import type { BuildReport } from '../../functions/core/local/report.js';
@@ -15,7 +15,12 @@ export type PortWrapper = (
   deps: Pick<BuildDeps, 'source' | 'sink' | 'state'>,
 ) => Partial<Pick<BuildDeps, 'source' | 'sink' | 'state'>>;
 
-export async function buildHere(ws: Workspace, wrap?: PortWrapper): Promise<BuildReport> {
+export async function buildHere(
+  ws: Workspace,
+  wrap?: PortWrapper,
+  /** More options, e.g. a config file or a WebSub notifier. */
+  extra: Partial<LocalOptions> = {},
+): Promise<BuildReport> {
   const now = new Date(FIXED_EPOCH * 1000);
   const local = await composeLocal({
     articlesDir: ws.articles,
@@ -24,6 +29,7 @@ export async function buildHere(ws: Workspace, wrap?: PortWrapper): Promise<Buil
     templatesDir: join(REPO, 'templates'),
     workers: 1,
     clock: { now: () => now },
+    ...extra,
   });
   try {
     const { deps, options } = local;

@@ -105,6 +105,8 @@ export interface FeedparserResult {
     updated: string | null;
     author: string | null;
     rights: string | null;
+    /** Every feed-level link (`atom:link` in RSS): self, hub, prev-archive, next-archive, current. */
+    links: { rel: string | null; href: string | null }[];
   };
   entries: FeedparserEntry[];
 }
@@ -128,6 +130,7 @@ for path in sys.argv[1:]:
             'title': f.get('title'), 'link': f.get('link'), 'subtitle': f.get('subtitle'),
             'language': f.get('language'), 'updated': when(f.get('updated_parsed')),
             'author': f.get('author'), 'rights': f.get('rights'),
+            'links': [{'rel': l.get('rel'), 'href': l.get('href')} for l in f.get('links', [])],
         },
         'entries': [{
             'id': e.get('id'), 'title': e.get('title'), 'titleType': detail_type(e, 'title'),

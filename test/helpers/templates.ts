@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TEMPLATE_FILES, type TemplateSources } from '../../functions/core/render/templates.js';
+import { buildTemplates } from '../../functions/core/render/mjml.js';
+import {
+  type BuiltTemplates,
+  TEMPLATE_FILES,
+  type TemplateSources,
+} from '../../functions/core/render/templates.js';
 
 /** The repository's `templates/` directory, whatever the working directory of the test run. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -16,9 +21,16 @@ export function loadTemplates(): TemplateSources {
     index: read(TEMPLATE_FILES.index),
     article: read(TEMPLATE_FILES.article),
     archive: read(TEMPLATE_FILES.archive),
+    tag: read(TEMPLATE_FILES.tag),
+    digests: read(TEMPLATE_FILES.digests),
     digestMjml: read(TEMPLATE_FILES.digestMjml),
     digestText: read(TEMPLATE_FILES.digestText),
     confirmMjml: read(TEMPLATE_FILES.confirmMjml),
     confirmText: read(TEMPLATE_FILES.confirmText),
   };
+}
+
+/** The real template set as the renderers take it: MJML compiled, as the bundling step and the CLI do. */
+export function loadBuiltTemplates(): Promise<BuiltTemplates> {
+  return buildTemplates(loadTemplates());
 }

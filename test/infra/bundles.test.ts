@@ -3,8 +3,7 @@
  * temporary folder outside the repository, then imported by a fresh `node` that can reach no
  * node_modules: a dependency the bundle left out fails here rather than at the first cold start.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,35 +13,43 @@ import {
   bundleLambda,
   importChain,
   importInFreshNode,
-  LAMBDA_BUNDLING,
   LAMBDA_HANDLERS,
 } from '../../infra/lambda-bundle.js';
 
 /**
- * Minified sizes measured on 2026-11 (ingest 938 KiB, publish 935 KiB, reconcile 786 KiB: mostly the
- * AWS SDK, bundled on purpose) plus about 20 % headroom. Raise one only for a reason you can name.
- * The email functions, measured 2026-11-25: subscribe-api 431 KiB, bounces 370 KiB; confirm-mailer
- * 3623 and edition 3988 KiB, mostly MJML and what it drags in (juice, undici, iconv-lite, parse5);
- * sender 479 KiB (its own composition root, no renderer: it sends the parts the edition stored).
- * Raised 2026-12-05: ingest (1085 KiB) and publish (1332 KiB) now parse Markdown with markdown-it and
- * sanitize its HTML with sanitize-html (which brings htmlparser2 and postcss); bounces measured 489 KiB
- * after the subscriber-admin and keyed-id work (not yet traced to one module). Issue 11 asks for every
- * bundle under 1 MiB: these are the figures to bring down, not a target.
- * Raised 2026-12-05: subscribe-api measured 561 KiB with the four locale files (en, fr, de, es: 26 KiB of
- * JSON, imported so that its pages speak the site's language without the templates folder).
+ * Budgets: the minified size measured on 2026-12-05 after the MJML templates moved to bundle time
+ * (`scripts/build-templates.ts`), plus about 5 % for noise between dependency patch releases. Raise one
+ * only for a reason you can name, and say it here.
+ * - confirm-mailer 686 KiB (was 3728) and edition 1359 KiB (was 4231): MJML, juice, parse5, undici and
+ *   iconv-lite left with the run-time compile; what remains is the AWS SDK, Handlebars (81 KiB + 26 KiB of
+ *   its source-map dependency) and, for edition, the article parser (below) and the CloudFront client.
+ * - ingest 1090 KiB: the AWS SDK (~390 KiB with @smithy/core), yaml 113 KiB (front matter), markdown-it
+ *   with entities 172 KiB, sanitize-html with htmlparser2 and postcss (+ source-map-js) 175 KiB.
+ * - publish 1335 KiB: ingest's parser (it re-reads articles to render pages) plus Handlebars and the
+ *   CloudFront client (139 KiB: its schema is bundled whole for one CreateInvalidation call).
+ * - reconcile 644, subscribe-api 535, bounces 492, sender 582 KiB: the AWS SDK clients each one uses.
+ * - Every function that renders text (publish, edition, confirm-mailer, subscribe-api) also carries the
+ *   four locale files (en, fr, de, es: about 26 KiB of JSON), imported so that its pages and mails speak
+ *   the site's language without a templates folder.
  */
 const SIZE_BUDGET_KIB: Record<string, number> = {
-  ingest: 1200,
-  publish: 1450,
-  reconcile: 650,
+  ingest: 1150,
+  publish: 1430,
+  reconcile: 680,
   'subscribe-api': 600,
-  bounces: 540,
-  'confirm-mailer': 4300,
-  edition: 4800,
-  sender: 600,
+  bounces: 520,
+  'confirm-mailer': 750,
+  edition: 1460,
+  sender: 615,
 };
 
-/** Functions that render pages or mail, and so ship `templates/` (as `COPY_TEMPLATES` does in the stack). */
+/**
+ * Issue 11 asks for every bundle under 1 MiB. These three are still over it (see the budgets above for
+ * what they carry); the test fails when one of them comes under, so the list only shrinks.
+ */
+const OVER_ONE_MIB = ['ingest', 'publish', 'edition'];
+
+/** Functions that render pages or mail, and so ship the built `templates/` (as `BUILD_TEMPLATES` does in the stack). */
 const WITH_TEMPLATES = ['publish', 'confirm-mailer', 'edition'];
 
 /** Packages that belong to the build, the tests or the deployment, never to a function. */
@@ -54,7 +61,6 @@ const NEVER_BUNDLED = [
   'dynalite',
   'vitest',
   'tsx',
-  // External on purpose (see LAMBDA_BUNDLING): MJML only reaches it for `.ts` config files.
   'typescript',
 ];
 
@@ -109,61 +115,37 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it('ships the templates next to the bundles that render, as the stack does', () => {
+  it('ships the built templates next to the bundles that render, as the stack does', () => {
     for (const handler of LAMBDA_HANDLERS) {
       const shipped = existsSync(join(root, handler.name, 'templates', 'layout.hbs'));
       expect(shipped, handler.name).toBe(WITH_TEMPLATES.includes(handler.name));
     }
-    expect(existsSync(join(root, 'edition', 'templates', 'digest.mjml'))).toBe(true);
-    expect(existsSync(join(root, 'confirm-mailer', 'templates', 'confirm.mjml'))).toBe(true);
+    for (const name of WITH_TEMPLATES) {
+      const files = readdirSync(join(root, name, 'templates'));
+      expect(files, name).toEqual(expect.arrayContaining(['digest.html.hbs', 'confirm.html.hbs']));
+      expect(
+        files.filter((file) => file.endsWith('.mjml')),
+        name,
+      ).toEqual([]);
+    }
   });
 
-  it('compiles every MJML template inside a bundle that lacks typescript, as the mail functions do', async () => {
-    const { build } = await import('esbuild');
-    const dir = join(root, 'mjml-probe');
-    mkdirSync(dir);
-    const { format, platform, target, mainFields, banner, minify, sourcemap, external } = LAMBDA_BUNDLING;
-    // The options the renderers pass (functions/core/render/digest.ts, confirmation.ts).
-    const contents = [
-      "import { readdirSync, readFileSync } from 'node:fs';",
-      "import mjml2html from 'mjml';",
-      'export const handler = async () => {',
-      "  const folder = new URL('./templates/', import.meta.url);",
-      "  const files = readdirSync(folder).filter((name) => name.endsWith('.mjml'));",
-      '  const options = { validationLevel: "strict", fonts: {}, keepComments: false, ignoreIncludes: true, useMjmlConfigOptions: false };',
-      "  for (const file of files) await mjml2html(readFileSync(new URL(file, folder), 'utf8'), options);",
-      '  return files;',
-      '};',
-    ].join('\n');
-    await build({
-      stdin: { contents, resolveDir: BUNDLE_ROOT, loader: 'ts', sourcefile: 'mjml-probe.ts' },
-      absWorkingDir: BUNDLE_ROOT,
-      bundle: true,
-      outfile: join(dir, 'index.mjs'),
-      format,
-      platform,
-      target,
-      mainFields: [...mainFields],
-      banner: { js: banner },
-      minify,
-      sourcemap,
-      external: [...external],
-      logLevel: 'silent',
-    });
-    cpSync(join(BUNDLE_ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); process.stdout.write(JSON.stringify(await m.handler()));`,
-      ],
-      { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir }, encoding: 'utf8' },
+  it('carries no MJML, juice or parse5 in any function: mail templates are compiled at bundle time', () => {
+    const compilers = (input: string) => /node_modules\/(mjml[^/]*|juice|parse5[^/]*)\//.test(input);
+    for (const [name, bundle] of built) {
+      // On failure, the import chain says which module drags the compiler in.
+      expect(importChain(bundle, compilers)?.join(' → '), name).toBeUndefined();
+      expect(bundle.inputs.filter(compilers), name).toEqual([]);
+    }
+  });
+
+  it('would catch MJML in a bundle: the check finds it in one that imports the compiler', async () => {
+    const probe = await bundleLambda(
+      { name: 'mjml-probe', entry: 'functions/core/render/mjml.ts', templates: false },
+      join(root, 'mjml-probe'),
     );
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const compiled = JSON.parse(run.stdout) as string[];
-    expect(compiled).toEqual(expect.arrayContaining(['digest.mjml', 'confirm.mjml']));
+    expect(probe.inputs.some((input) => /node_modules\/mjml-core\//.test(input))).toBe(true);
+    expect(probe.inputs.some((input) => /node_modules\/juice\//.test(input))).toBe(true);
   });
 
   it('keeps rendering out of the ingest bundle: no MJML, no Handlebars', () => {
@@ -195,6 +177,11 @@ describe('Lambda bundles', () => {
       ]);
     }
     expect(built.get('ingest')!.inputs.filter((input) => input.includes('templates/locales'))).toEqual([]);
+  });
+
+  it('keeps every other bundle within 1 MiB, and lists exactly those over it', () => {
+    const over = [...built].filter(([, bundle]) => bundle.bytes > 1024 * 1024).map(([name]) => name);
+    expect(over.sort()).toEqual([...OVER_ONE_MIB].sort());
   });
 
   it('keeps each bundle within its size budget', () => {

@@ -1,6 +1,6 @@
 /**
  * The function assets as `cdk synth` stages them, bundled for real (local esbuild): the functions
- * that render pages or mail carry `templates/` beside their code (`COPY_TEMPLATES`), the others do
+ * that render pages or mail carry the built `templates/` beside their code (`BUILD_TEMPLATES`: MJML compiled to HTML), the others do
  * not. Slower than the template tests (one real bundling of the eight functions).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -54,8 +54,11 @@ describe('function assets', () => {
     (name) => {
       const dir = assetDirOf(functions[name]);
       expect(existsSync(join(dir, 'index.mjs')), dir).toBe(true);
-      expect(existsSync(join(dir, 'templates', 'digest.mjml'))).toBe(RENDERING.includes(name));
-      if (name === 'confirm-mailer') expect(existsSync(join(dir, 'templates', 'confirm.mjml'))).toBe(true);
+      expect(existsSync(join(dir, 'templates', 'digest.html.hbs'))).toBe(RENDERING.includes(name));
+      if (name === 'confirm-mailer')
+        expect(existsSync(join(dir, 'templates', 'confirm.html.hbs'))).toBe(true);
+      // The sources stay in the repository: the functions get the compiled HTML only.
+      expect(existsSync(join(dir, 'templates', 'digest.mjml'))).toBe(false);
     },
   );
 });

@@ -4,6 +4,7 @@
  * are built from the S3 event records s3rver emits (the body S3 would send), and the reconciler's
  * SendMessageBatch calls are captured with aws-sdk-client-mock.
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import { articleId } from '../../functions/core/stories/prepare.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { makeReconcileHandler } from '../../functions/handlers/reconcile.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { runCli, SEEDS_DIR, workspace } from '../helpers/cli.js';
 import {
   createStoryTable,
@@ -81,13 +83,12 @@ afterAll(async () => {
 async function freshEnv(): Promise<NodeJS.ProcessEnv> {
   const table = `stories-${randomUUID().slice(0, 8)}`;
   await createStoryTable(clients.dynamo, table);
-  const templates = join(import.meta.dirname, '../../templates');
   return {
     STORY_TABLE: table,
     ARTICLES_BUCKET: ARTICLES,
     ARTICLES_PREFIX: 'articles/',
     SITE_BUCKET: SITE,
-    TEMPLATES_DIR: templates,
+    TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
     INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/ingest',
     SITE_CONFIG: JSON.stringify({ title: 'Cloud test', siteUrl: 'https://news.example.org/' }),
   };

@@ -332,7 +332,7 @@ describe('npm run dev:cloud: email subscribers', () => {
       const digests = (await mailsTo(address)).filter((mail) => !mail.subject.startsWith('Confirm'));
       expect(digests).toHaveLength(1);
       for (const url of stories) {
-        expect(digests[0]!.body.text).toContain(`Read more: ${url}`);
+        expect(digests[0]!.body.text).toContain(`<${url}>`);
         expect(digests[0]!.body.html).toContain(`href="${url}"`);
       }
     }

@@ -32,6 +32,7 @@ import { verifyToken } from '../../functions/core/email/tokens.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { idOf } from '../helpers/email-fakes.js';
 import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
@@ -46,7 +47,6 @@ import {
   testClients,
 } from '../helpers/emulators.js';
 import { sqsRecord } from '../helpers/lambda-events.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const ARTICLES = 'articles-bucket';
 const SITE_URL = 'https://news.example.org/';
@@ -112,7 +112,7 @@ async function world(options: { wrapLedger?: (ledger: SendLedger) => SendLedger 
     ARTICLES_BUCKET: ARTICLES,
     ARTICLES_PREFIX: `${storyTable}/`,
     SITE_CONFIG: JSON.stringify({ title: 'Test Wire', siteUrl: SITE_URL, subscribeUrl: '/api/subscribe' }),
-    TEMPLATES_DIR,
+    TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
     DIGEST_MAX_STORIES: '5',
     LIST_ID: 'digest',
     FROM_ADDRESS: 'news@example.org',

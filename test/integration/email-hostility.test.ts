@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
 import { keyringFromJson, originSecretsFromJson } from '../../functions/adapters/fixed-secrets.js';
-import { readTemplates } from '../../functions/adapters/local/templates.js';
+import { readBuiltTemplates } from '../../functions/adapters/local/templates.js';
 import { composeConfirmMailer } from '../../functions/compose/confirm-mailer.js';
 import { composeSubscribeApi } from '../../functions/compose/subscribe-api.js';
 import { parseKeyringJson } from '../../functions/core/email/keyring-json.js';
@@ -28,6 +28,7 @@ import { signToken, type TokenKeyring, type TokenPayload } from '../../functions
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { idKeySource, idOf, MemoryQueue, ORIGIN_VALUE } from '../helpers/email-fakes.js';
 import {
   createEmailTable,
@@ -40,7 +41,6 @@ import {
   startSes,
 } from '../helpers/emulators.js';
 import { functionUrlEvent, sqsEvent, viaCloudFront } from '../helpers/lambda-events.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const K1 = 'first-token-key-'.repeat(4);
 const K2 = 'second-token-key'.repeat(4);
@@ -90,7 +90,7 @@ async function world(perSourcePerHour = 1000, now?: string) {
     SITE_CONFIG: JSON.stringify({ title: 'Harbour Wire', siteUrl: SITE_URL }),
     SUBSCRIBES_PER_SOURCE_PER_HOUR: String(perSourcePerHour),
     FROM_ADDRESS: 'Harbour Wire <news@news.example.org>',
-    TEMPLATES_DIR,
+    TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
     CONFIRMATIONS_PER_ADDRESS_PER_DAY: '20',
   };
   const queue = new MemoryQueue();
@@ -106,7 +106,7 @@ async function world(perSourcePerHour = 1000, now?: string) {
   };
   const mailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
-      async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
+      async (dir, config) => ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
       options,
     ),
   );

@@ -18,7 +18,7 @@ import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { outboxBody } from '../../functions/adapters/aws/sqs-outbox.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
 import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
-import { readTemplates } from '../../functions/adapters/local/templates.js';
+import { readBuiltTemplates } from '../../functions/adapters/local/templates.js';
 import { composeConfirmMailer } from '../../functions/compose/confirm-mailer.js';
 import { composeEdition } from '../../functions/compose/edition.js';
 import { composeSender } from '../../functions/compose/sender.js';
@@ -30,6 +30,7 @@ import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-maile
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { idKeySource, idOf, originSource } from '../helpers/email-fakes.js';
 import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
@@ -45,7 +46,6 @@ import {
   testClients,
 } from '../helpers/emulators.js';
 import { sqsEvent, viaCloudFront } from '../helpers/lambda-events.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const SITE_URL = 'https://news.example.org/';
 const KEYRING = keyringFromJson(JSON.stringify({ current: 1, k1: 'j'.repeat(64) }));
@@ -90,7 +90,7 @@ async function journeyWorld() {
     ARTICLES_BUCKET: `articles-${suffix}`,
     ARTICLES_PREFIX: 'articles/',
     SITE_CONFIG: JSON.stringify({ title: 'Harbour Wire', siteUrl: SITE_URL, subscribeUrl: '/api/subscribe' }),
-    TEMPLATES_DIR,
+    TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
     DIGEST_MAX_STORIES: '10',
     LIST_ID: 'digest',
     FROM_ADDRESS: 'news@example.org',
@@ -123,7 +123,7 @@ async function journeyWorld() {
   const api = makeSubscribeApiHandler(() => composeSubscribeApi(subscribeOptions));
   const confirmMailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
-      async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
+      async (dir, config) => ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
       subscribeOptions,
     ),
   );

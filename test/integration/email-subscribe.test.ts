@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/aws/clients.js';
 import { DynamoRateLimiter, DynamoSubscriberStore } from '../../functions/adapters/aws/subscriber-store.js';
 import { keyringFromJson } from '../../functions/adapters/fixed-secrets.js';
-import { readTemplates } from '../../functions/adapters/local/templates.js';
+import { readBuiltTemplates } from '../../functions/adapters/local/templates.js';
 import { composeBounces } from '../../functions/compose/bounces.js';
 import { composeConfirmMailer } from '../../functions/compose/confirm-mailer.js';
 import { composeSubscribeApi, type SubscribeComposeOptions } from '../../functions/compose/subscribe-api.js';
@@ -29,6 +29,7 @@ import { ConfirmationRenderer } from '../../functions/core/render/confirmation.j
 import { BounceBatchError, makeBouncesHandler } from '../../functions/handlers/bounces.js';
 import { makeConfirmMailerHandler } from '../../functions/handlers/confirm-mailer.js';
 import { makeSubscribeApiHandler } from '../../functions/handlers/subscribe-api.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { idKeySource, idOf, MemoryQueue, originSource, recording } from '../helpers/email-fakes.js';
 import {
   createEmailTable,
@@ -41,7 +42,6 @@ import {
   startSes,
 } from '../helpers/emulators.js';
 import { functionUrlEvent, snsEvent, sqsEvent, viaCloudFront } from '../helpers/lambda-events.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const KEYRING_JSON = JSON.stringify({ current: 1, keys: { '1': 'k'.repeat(48) } });
 const keyring = keyringFromJson(KEYRING_JSON);
@@ -88,7 +88,7 @@ async function world(
     SITE_CONFIG: JSON.stringify({ title: 'Panjshir Wire', siteUrl: SITE_URL }),
     SUBSCRIBES_PER_SOURCE_PER_HOUR: '1000',
     FROM_ADDRESS: FROM,
-    TEMPLATES_DIR,
+    TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
     CONFIRMATIONS_PER_ADDRESS_PER_DAY: '3',
     ...overrides,
   };
@@ -103,7 +103,7 @@ async function world(
   };
   const mailer = makeConfirmMailerHandler(() =>
     composeConfirmMailer(
-      async (dir, config) => ConfirmationRenderer.create(await readTemplates(dir), config),
+      async (dir, config) => ConfirmationRenderer.create(await readBuiltTemplates(dir), config),
       options,
     ),
   );

@@ -31,6 +31,7 @@ import type { PublishDeps } from '../../functions/core/cloud/publish.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { createRng, syntheticArticle, withNewDate } from '../fixtures/syndication.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { SEEDS_DIR } from '../helpers/cli.js';
 import {
   type DynamoEmulator,
@@ -50,7 +51,6 @@ import {
   tableWith,
 } from '../helpers/faults.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 const ARTICLES = 'publish-articles';
 const BASE_SITE = 'publish-site-base';
@@ -90,7 +90,7 @@ const envFor = (table: string, site: string) => ({
   ARTICLES_BUCKET: ARTICLES,
   ARTICLES_PREFIX: 'articles/',
   SITE_BUCKET: site,
-  TEMPLATES_DIR,
+  TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
   SITE_CONFIG: JSON.stringify({ title: 'Fault suite', siteUrl: 'https://news.example.org/' }),
 });
 

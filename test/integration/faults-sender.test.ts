@@ -26,6 +26,7 @@ import type { SenderDeps } from '../../functions/core/email/send-chunk.js';
 import { makeEditionHandler } from '../../functions/handlers/edition.js';
 import { makeSenderHandler } from '../../functions/handlers/sender.js';
 import { createRng } from '../fixtures/syndication.js';
+import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { idOf } from '../helpers/email-fakes.js';
 import { putStoryWithArticle } from '../helpers/email-world.js';
 import {
@@ -51,7 +52,6 @@ import {
   tableWith,
 } from '../helpers/faults.js';
 import { sqsRecord } from '../helpers/lambda-events.js';
-import { TEMPLATES_DIR } from '../helpers/templates.js';
 
 // Every injected crash is logged by the handler as an error or a warning: the figures say what matters.
 vi.hoisted(() => {
@@ -85,7 +85,7 @@ function envFor(storyTable: string, emailTable: string, site: string) {
     ARTICLES_BUCKET: ARTICLES,
     ARTICLES_PREFIX: `${storyTable}/`,
     SITE_CONFIG: JSON.stringify({ title: 'Fault Wire', siteUrl: 'https://news.example.org/' }),
-    TEMPLATES_DIR,
+    TEMPLATES_DIR: BUILT_TEMPLATES_DIR,
     DIGEST_MAX_STORIES: '5',
     LIST_ID: 'digest',
     FROM_ADDRESS: 'news@example.org',

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { articleId } from '../../functions/core/stories/prepare.js';
@@ -40,6 +40,24 @@ describe('incremental builds', () => {
     const rebuilt = snapshot(ws.out);
     expect([...rebuilt.keys()].sort()).toEqual([...first.keys()].sort());
     for (const [path, file] of rebuilt) expect(file.bytes, path).toBe(first.get(path)!.bytes);
+  });
+
+  it('an article edited in place to the same size is read again', () => {
+    // An edit in place changes no folder's modification time, so a listing that trusted folder times
+    // (to save a stat per file) would miss it; this one stats every file and keys it by size and mtime.
+    const ws = workspace();
+    expect(runCli(ws).status).toBe(0);
+    const path = join(ws.articles, S000);
+    const before = statSync(path);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('Panjshir');
+    const edited = text.replaceAll('Panjshir', 'Panjshyr');
+    expect(Buffer.byteLength(edited)).toBe(before.size);
+    writeFileSync(path, edited);
+    const run = runCli(ws);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.report.changed).toBe(true);
+    expect(run.report.counts.processed).toBe(1);
   });
 
   it('an added article is processed alone and appears; the old guids do not change', () => {

@@ -17,10 +17,12 @@ import { DigestRenderer } from '../../functions/core/render/digest.js';
 import { SiteRenderer } from '../../functions/core/render/site.js';
 import { makeConfig, makeStories, makeStory } from '../fixtures/stories.js';
 import {
+  DARK_MODE_FLAG,
   dominantColour,
   type ElementBox,
   isBlank,
   layoutWidth,
+  lightShare,
   type PageProbe,
   pixelStats,
   probePage,
@@ -40,7 +42,7 @@ import {
   originSource,
   RING,
 } from '../helpers/email-fakes.js';
-import { loadTemplates } from '../helpers/templates.js';
+import { loadBuiltTemplates, loadTemplates } from '../helpers/templates.js';
 
 const config = makeConfig({ copyright: '© 2021 Test Wire' });
 let dir = '';
@@ -50,8 +52,14 @@ let articlePath = '';
 const keep = process.env.KEEP_SCREENSHOTS === '1';
 
 /** Saves each screenshot next to the pages so a person can look at what the test saw. */
-async function shoot(page: string, width: number, height: number, name: string): Promise<PNG> {
-  const png = await screenshot(pathToFileURL(join(dir, page)).href, width, height);
+async function shoot(
+  page: string,
+  width: number,
+  height: number,
+  name: string,
+  flags: readonly string[] = [],
+): Promise<PNG> {
+  const png = await screenshot(pathToFileURL(join(dir, page)).href, width, height, flags);
   await savePng(png, join(dir, `${name}.png`));
   const { contentShare, distinctColours } = pixelStats(png);
   console.log(
@@ -64,7 +72,7 @@ beforeAll(async () => {
   requireChromium();
   dir = await mkdtemp(join(tmpdir(), 'render-browser-'));
   await mkdir(join(dir, 'articles'));
-  const templates = loadTemplates();
+  const templates = await loadBuiltTemplates();
   const stories = makeStories(12).map((story, i) =>
     i === 0
       ? makeStory({
@@ -74,7 +82,7 @@ beforeAll(async () => {
       : story,
   );
   const site = SiteRenderer.create(templates, config);
-  const digest = await DigestRenderer.create(templates, config);
+  const digest = DigestRenderer.create(templates, config);
   const story = makeStory({ link: 'https://example.org/original', tags: ['Afghanistan', 'Taliban'] });
   articlePath = `articles/${story.slug}.html`;
   const parts = digest.render(
@@ -84,8 +92,22 @@ beforeAll(async () => {
       unsubscribeUrl: '{{unsubscribe_url}}',
     },
   );
+  const branded = DigestRenderer.create(
+    templates,
+    makeConfig({
+      title: 'Test Wire',
+      brand: { color: '#8a1538', logoUrl: 'https://news.example.org/logo.png', logoWidth: 120 },
+    }),
+  ).render(
+    { id: '2021-09-01', date: stories[0]?.date ?? '', stories },
+    {
+      viewInBrowserUrl: 'https://news.example.org/digests/2021-09-01.html',
+      unsubscribeUrl: '{{unsubscribe_url}}',
+    },
+  );
   await Promise.all([
     writeFile(join(dir, 'digest.html'), parts.html),
+    writeFile(join(dir, 'digest-brand.html'), branded.html),
     writeFile(
       join(dir, 'index.html'),
       site.renderIndex({
@@ -111,6 +133,35 @@ describe('rendered pages in headless Chromium', () => {
     const png = await shoot('digest.html', 600, 1200, 'digest-600');
     expect(png.width).toBe(600);
     expect(isBlank(png)).toBe(false);
+  });
+
+  it('the digest in dark mode at 375 px: dark page and cards, light text, the brand logo slot', async () => {
+    const light = await shoot('digest-brand.html', 375, 1200, 'digest-375-light');
+    const dark = await shoot('digest-brand.html', 375, 1200, 'digest-375-dark', [DARK_MODE_FLAG]);
+    expect(isBlank(dark)).toBe(false);
+    // Light mode: the grey page (#eef0f3) or white cards dominate; dark mode: #0f1217 or #1b2029.
+    const channels = (rgb: number) => [(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255];
+    expect(Math.min(...channels(dominantColour(light)))).toBeGreaterThan(200);
+    expect(Math.max(...channels(dominantColour(dark)))).toBeLessThan(48);
+    // Text is drawn light on the dark cards: far more light pixels than an all-dark picture has,
+    // and far fewer than the light rendering.
+    const darkLight = lightShare(dark, 170);
+    console.log(
+      `light pixels: ${(darkLight * 100).toFixed(1)}% dark mode, ${(lightShare(light, 170) * 100).toFixed(1)}% light mode`,
+    );
+    expect(darkLight).toBeGreaterThan(0.01);
+    expect(darkLight).toBeLessThan(lightShare(light, 170) / 2);
+    // The logo slot keeps its explicit width (the image itself is offline here), the first story is on screen.
+    const probe = await probePage(join(dir, 'digest-brand.html'), {
+      width: 375,
+      height: 1200,
+      selectors: { logo: 'img[alt="Test Wire"]', title: 'h2.story-title a[href$=".html"]' },
+    });
+    expect(probe.scrollWidth).toBeLessThanOrEqual(375);
+    const { logo, title } = probe.elements;
+    expect(logo && logo.right - logo.left).toBe(120);
+    expect(title?.hitAtCentre).toBe(true);
+    expect(title?.top).toBeGreaterThan(logo?.bottom ?? Number.POSITIVE_INFINITY);
   });
 
   it('the digest at 375 px shows content and is no wider than the phone screen', async () => {
@@ -236,7 +287,7 @@ describe('the confirmation email in headless Chromium', () => {
   let link = '';
 
   beforeAll(async () => {
-    const renderer = await ConfirmationRenderer.create(loadTemplates(), config);
+    const renderer = ConfirmationRenderer.create(await loadBuiltTemplates(), config);
     const token = confirmToken(
       RING,
       { subscriberId: idOf(address), generation: 0 },

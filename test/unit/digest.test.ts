@@ -8,13 +8,14 @@ import {
   MAX_SUBJECT_LENGTH,
   truncateAtWord,
 } from '../../functions/core/render/digest.js';
+import { buildTemplates } from '../../functions/core/render/mjml.js';
 import { TemplateError } from '../../functions/core/render/templates.js';
 import { makeConfig, makeStories, makeStory } from '../fixtures/stories.js';
-import { loadTemplates } from '../helpers/templates.js';
+import { loadBuiltTemplates, loadTemplates } from '../helpers/templates.js';
 
 // 20: the size check below holds for more stories than the default (10) lists.
 const config = makeConfig({ copyright: '© 2021 Test Wire', digest: { maxStories: 20 } });
-const templates = loadTemplates();
+const templates = await loadBuiltTemplates();
 const PLACEHOLDER = '{{unsubscribe_url}}';
 const links = {
   viewInBrowserUrl: 'https://news.example.org/digests/2021-09-01.html',
@@ -58,7 +59,7 @@ function longStories(n: number): Story[] {
 
 let digest: DigestRenderer;
 beforeAll(async () => {
-  digest = await DigestRenderer.create(templates, config);
+  digest = DigestRenderer.create(templates, config);
 });
 
 describe('DigestRenderer HTML part', () => {
@@ -138,7 +139,7 @@ describe('DigestRenderer HTML part', () => {
   it('renders the same bytes for the same edition', async () => {
     const stories = makeStories(5);
     const first = digest.render(edition(stories), links);
-    const again = await DigestRenderer.create(templates, config);
+    const again = DigestRenderer.create(templates, config);
     expect(again.render(edition(stories), links)).toEqual(first);
   });
 });
@@ -149,8 +150,14 @@ describe('DigestRenderer text part', () => {
     const { text, html } = digest.render(edition(stories), links);
     for (const story of stories) {
       expect(text.replace(/\n/g, ' ')).toContain(story.title);
-      expect(text).toContain(`Read more: https://news.example.org/articles/${story.slug}.html`);
+      // The story's URL after its title, as "Title <https://…>"; a long title wraps before the URL.
+      const url = `https://news.example.org/articles/${story.slug}.html`;
+      expect(text.replace(/\n/g, ' ')).toContain(`${story.title} <${url}>`);
     }
+    // Every link of the HTML part keeps its URL in the plain-text part.
+    const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(hrefs.length).toBeGreaterThan(stories.length * 2);
+    for (const href of new Set(hrefs)) expect(text, href).toContain(href);
     expect(html).toContain('Tom &amp; Jerry &lt;3 &quot;quotes&quot;');
     expect(text).toContain(`View in your browser: ${links.viewInBrowserUrl}`);
     expect(text).toMatch(/^Test Wire\n23 August 2021 · 20 stories\n/);
@@ -177,7 +184,7 @@ describe('subject and preheader', () => {
   });
 
   it('uses the configured prefix', async () => {
-    const custom = await DigestRenderer.create(
+    const custom = DigestRenderer.create(
       templates,
       makeConfig({ digest: { subjectPrefix: 'Morning Wire' } }),
     );
@@ -262,19 +269,20 @@ describe('errors', () => {
   });
 
   it('names digest.mjml when MJML strict validation fails', async () => {
-    const invalid = templates.digestMjml.replace(
+    const sources = loadTemplates();
+    const invalid = sources.digestMjml.replace(
       '<mj-section padding="16px 0 10px">',
       '<mj-section padding="16px 0 10px" colour="red">',
     );
-    expect(invalid).not.toBe(templates.digestMjml);
-    const failure = DigestRenderer.create({ ...templates, digestMjml: invalid }, config);
+    expect(invalid).not.toBe(sources.digestMjml);
+    const failure = buildTemplates({ ...sources, digestMjml: invalid });
     await expect(failure).rejects.toBeInstanceOf(TemplateError);
     await expect(failure).rejects.toThrow(/digest\.mjml.*colour/s);
   });
 
   it('names digest.txt.hbs when the text template does not parse', async () => {
-    await expect(
-      DigestRenderer.create({ ...templates, digestText: '{{#each stories}}' }, config),
-    ).rejects.toThrow(expect.objectContaining({ name: 'TemplateError', template: 'digest.txt.hbs' }));
+    expect(() => DigestRenderer.create({ ...templates, digestText: '{{#each stories}}' }, config)).toThrow(
+      expect.objectContaining({ name: 'TemplateError', template: 'digest.txt.hbs' }),
+    );
   });
 });

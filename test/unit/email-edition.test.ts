@@ -30,12 +30,12 @@ import type { OutputFile } from '../../functions/core/model.js';
 import { DigestRenderer } from '../../functions/core/render/digest.js';
 import { listingStory } from '../../functions/core/stories/story-view.js';
 import { makeConfig } from '../fixtures/stories.js';
-import { loadTemplates } from '../helpers/templates.js';
+import { loadBuiltTemplates } from '../helpers/templates.js';
 
 const config = makeConfig();
 let renderer: DigestRenderer;
 beforeAll(async () => {
-  renderer = await DigestRenderer.create(loadTemplates(), config);
+  renderer = DigestRenderer.create(await loadBuiltTemplates(), config);
 });
 
 describe('scheduledEdition', () => {
@@ -389,8 +389,8 @@ describe('runEdition', () => {
   });
 
   it('refuses to render a digest whose template lost the unsubscribe link', async () => {
-    const templates = loadTemplates();
-    const broken = await DigestRenderer.create(
+    const templates = await loadBuiltTemplates();
+    const broken = DigestRenderer.create(
       { ...templates, digestText: templates.digestText.replace('{{unsubscribeUrl}}', '') },
       config,
     );

@@ -46,6 +46,7 @@ import {
 import { SubscribeMessageError } from '../../functions/core/email/subscriptions.js';
 import { renderApiPage } from '../../functions/core/render/api-pages.js';
 import { ConfirmationRenderer } from '../../functions/core/render/confirmation.js';
+import { buildTemplates } from '../../functions/core/render/mjml.js';
 import { TemplateError } from '../../functions/core/render/templates.js';
 import {
   fixedClock,
@@ -64,7 +65,7 @@ import {
   RING,
   recording,
 } from '../helpers/email-fakes.js';
-import { loadTemplates } from '../helpers/templates.js';
+import { loadBuiltTemplates, loadTemplates } from '../helpers/templates.js';
 
 const NOW = '2026-11-25T07:30:00.000Z';
 const LIST = 'digest';
@@ -667,7 +668,7 @@ describe('confirm mailer', () => {
       mailer,
       keyring: keyringSource,
       idKey: idKeySource,
-      renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
+      renderer: ConfirmationRenderer.create(await loadBuiltTemplates(), CONFIG),
       from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
       listId: LIST,
       siteUrl: CONFIG.siteUrl,
@@ -784,7 +785,7 @@ describe('subscription generations: a confirm link belongs to one subscription',
       mailer,
       keyring: keyringSource,
       idKey: idKeySource,
-      renderer: await ConfirmationRenderer.create(loadTemplates(), CONFIG),
+      renderer: ConfirmationRenderer.create(await loadBuiltTemplates(), CONFIG),
       from: { name: 'Panjshir Wire', address: 'news@news.example.org' },
       listId: LIST,
       siteUrl: CONFIG.siteUrl,
@@ -883,15 +884,15 @@ describe('subscription generations: a confirm link belongs to one subscription',
 describe('confirmation email and API pages', () => {
   it('fails at start-up on MJML that does not validate, or a missing template', async () => {
     const bad = { confirmMjml: '<mjml><mj-body><mj-text>loose</mj-text></mj-body></mjml>', confirmText: 'x' };
-    await expect(ConfirmationRenderer.create(bad, CONFIG)).rejects.toThrow(/confirm\.mjml is not valid MJML/);
-    await expect(ConfirmationRenderer.create({ confirmText: 'x' }, CONFIG)).rejects.toBeInstanceOf(
-      TemplateError,
+    await expect(buildTemplates({ ...loadTemplates(), ...bad })).rejects.toThrow(
+      /confirm\.mjml is not valid MJML/,
     );
+    expect(() => ConfirmationRenderer.create({ confirmText: 'x' }, CONFIG)).toThrow(TemplateError);
   });
 
   it('escapes a hostile site title in the email and keeps the subject on one line', async () => {
     const config = resolveConfig({ title: 'Wire <b>&\u2028 "news"', siteUrl: 'https://news.example.org/' });
-    const renderer = await ConfirmationRenderer.create(loadTemplates(), config);
+    const renderer = ConfirmationRenderer.create(await loadBuiltTemplates(), config);
     const parts = renderer.render({
       address: 'a@example.org',
       confirmUrl: 'https://news.example.org/api/confirm?token=x',

@@ -8,9 +8,9 @@ import { createLocale, localeFor } from '../../functions/core/render/locale.js';
 import { LOCALE_CATALOGS } from '../../functions/core/render/locale-catalog.js';
 import { SiteRenderer } from '../../functions/core/render/site.js';
 import { makeConfig, makeStories, makeStory } from '../fixtures/stories.js';
-import { loadTemplates } from '../helpers/templates.js';
+import { loadBuiltTemplates } from '../helpers/templates.js';
 
-const templates = loadTemplates();
+const templates = await loadBuiltTemplates();
 const links = {
   viewInBrowserUrl: 'https://news.example.org/digests/1.html',
   unsubscribeUrl: '{{unsubscribe_url}}',
@@ -32,6 +32,28 @@ describe('a French build', () => {
     expect(html).not.toContain('Latest stories');
   });
 
+  it('writes a tag page and the digest archive in French', () => {
+    const tagged = site.renderTag({ slug: 'politique', name: 'Politique' }, stories);
+    expect(tagged).toContain('Suivre ce mot-clé');
+    expect(tagged).toContain('3 articles avec le mot-clé Politique.');
+    expect(tagged).toContain('← Tous les articles');
+    expect(tagged).not.toMatch(/Follow this tag|All stories/);
+    const archive = site.renderDigests([
+      { number: 1, date: '2021-12-01T07:00:00.000Z', subject: 'Test Wire', stories: [] },
+    ]);
+    expect(archive).toContain('Archives de la lettre — ');
+    expect(archive).toContain('Édition 1 · <time datetime="2021-12-01T07:00:00.000Z">1 décembre 2021</time>');
+    expect(site.renderDigests([])).toContain('Aucune édition pour l’instant.');
+    expect(
+      site.renderIndex({
+        stories,
+        months: [],
+        latestDigest: { path: 'digests/1.html', subject: 'Test Wire' },
+        digestsArchive: true,
+      }),
+    ).toContain('Toutes les éditions');
+  });
+
   it('writes an article page in French', () => {
     const story = makeStory({
       updated: '2021-12-02T10:00:00.000Z',
@@ -48,7 +70,7 @@ describe('a French build', () => {
   });
 
   it('writes the digest in French, both parts', async () => {
-    const digest = await DigestRenderer.create(templates, config);
+    const digest = DigestRenderer.create(templates, config);
     const parts = digest.render({ id: '2021-12-01', date: '2021-12-01T07:00:00.000Z', stories }, links);
     expect(parts.html).toContain('1 décembre 2021');
     expect(parts.html).toContain('Lire la suite');
@@ -61,7 +83,7 @@ describe('a French build', () => {
 
 describe('a German digest', () => {
   it('has German text and dates', async () => {
-    const digest = await DigestRenderer.create(templates, makeConfig({ language: 'de' }));
+    const digest = DigestRenderer.create(templates, makeConfig({ language: 'de' }));
     const parts = digest.render(
       { id: '2021-12-01', date: '2021-12-01T07:00:00.000Z', stories: makeStories(2) },
       links,

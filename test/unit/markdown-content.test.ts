@@ -6,10 +6,10 @@ import { renderAtom, renderJsonFeed, renderRss } from '../../functions/core/rend
 import { SiteRenderer } from '../../functions/core/render/site.js';
 import { summarize } from '../../functions/core/stories/story-view.js';
 import { makeConfig, makeStory } from '../fixtures/stories.js';
-import { loadTemplates } from '../helpers/templates.js';
+import { loadBuiltTemplates } from '../helpers/templates.js';
 
 const config = makeConfig();
-const templates = loadTemplates();
+const templates = await loadBuiltTemplates();
 const site = SiteRenderer.create(templates, config);
 const OPTIONS = { maxBytes: 1_000_000, now: new Date('2021-09-01T00:00:00Z') };
 
@@ -105,7 +105,7 @@ describe('Markdown constructs, in and out', () => {
   });
 
   it('gives the digest a summary in plain text, without Markdown marks or tags', async () => {
-    const digest = await DigestRenderer.create(templates, config);
+    const digest = DigestRenderer.create(templates, config);
     const parts = digest.render(
       { id: '2021-09-01', date: story.date, stories: [story] },
       { viewInBrowserUrl: 'https://news.example.org/digest.html', unsubscribeUrl: 'https://u.example/x' },

@@ -5,7 +5,7 @@ import { batchWriteAll, type WriteRequest } from './batch-write.js';
 import { applied } from './conditional.js';
 import type { DynamoTable, Item } from './dynamo-table.js';
 import { DocChunksMissingError, splitFeatures } from './feature-chunks.js';
-import { docKey, featKey, queryPartition, storedFeatures } from './story-items.js';
+import { docKey, featKey, queryPartition, storedFeatures, toDocItem } from './story-items.js';
 
 /** The docs of the story table: a head item and, for large features, chunk items (see `story-items.ts`). */
 export class DynamoDocs {
@@ -17,18 +17,7 @@ export class DynamoDocs {
     if (!head) return undefined;
     const features = decodePack(storedFeatures(docId, head, items)).get(0);
     if (!features) throw new DocChunksMissingError(docId, 'no features in the pack');
-    const doc: DocItem = {
-      docId,
-      key: String(head.key),
-      seq: Number(head.seq),
-      date: String(head.date),
-      title: String(head.title),
-      ...features,
-    };
-    if (typeof head.storyId === 'string') doc.storyId = head.storyId;
-    if (head.undated === true) doc.undated = true;
-    if (typeof head.version === 'string') doc.version = head.version;
-    return doc;
+    return toDocItem(docId, head, features);
   }
 
   async putDoc(doc: DocItem): Promise<void> {
@@ -44,6 +33,7 @@ export class DynamoDocs {
       title: doc.title,
     };
     if (doc.undated) head.undated = true;
+    if (doc.tags?.length) head.tags = doc.tags;
     if (doc.version !== undefined) head.version = doc.version;
     const parts = splitFeatures(packed);
     if (parts.length) {

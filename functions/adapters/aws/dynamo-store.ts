@@ -22,7 +22,14 @@ import { DynamoDocs } from './doc-items.js';
 import { DynamoTable, type Item } from './dynamo-table.js';
 import { DynamoPlans } from './plan-items.js';
 import { DynamoPostings } from './posting-items.js';
-import { type QuarantinedObject, queryPartition, storyKey, toObjectRecord, toStory } from './story-items.js';
+import {
+  publishedAs,
+  type QuarantinedObject,
+  queryPartition,
+  storyKey,
+  toObjectRecord,
+  toStory,
+} from './story-items.js';
 import { DynamoStoryListings } from './story-listings.js';
 
 export {
@@ -154,16 +161,14 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
       gsi2pk: 'CREATED',
       gsi2sk: `${story.createdAt}#${story.id}`,
     });
-    await this.markDirty(story.id, current && { slug: String(current.slug), date: String(current.date) });
+    await this.markDirty(story.id, current && publishedAs(current));
   }
 
   async deleteStory(story: StoryItem): Promise<void> {
     const { Attributes: old } = await this.client.send(
       new DeleteCommand({ TableName: this.tableName, Key: storyKey(story.id), ReturnValues: 'ALL_OLD' }),
     );
-    const gone = old
-      ? { slug: String(old.slug), date: String(old.date) }
-      : { slug: story.slug, date: story.date };
+    const gone = publishedAs(old ?? story);
     await this.markDirty(story.id, gone);
   }
 
@@ -171,10 +176,7 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
    * A fresh token on every mark, so the publisher's conditional clear never drops a newer one; the
    * previous version is kept from the first unpublished change, since that one is what the site shows.
    */
-  private async markDirty(
-    storyId: string,
-    previous: { slug: string; date: string } | undefined,
-  ): Promise<void> {
+  private async markDirty(storyId: string, previous: DirtyMark['previous']): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -191,8 +193,7 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
   async dirty(limit: number): Promise<DirtyMark[]> {
     return (await this.queryPartition('DIRTY', limit)).map((item) => {
       const mark: DirtyMark = { storyId: String(item.sk), token: String(item.token) };
-      const previous = item.previous as { slug?: unknown; date?: unknown } | undefined;
-      if (previous) mark.previous = { slug: String(previous.slug), date: String(previous.date) };
+      if (item.previous) mark.previous = publishedAs(item.previous as Item);
       return mark;
     });
   }

@@ -6,7 +6,7 @@
  * Item layout (`pk`, `sk` strings; index `byDate` on `gsi1pk`, `gsi1sk`):
  *
  *   pk            sk          attributes
- *   OBJ           <key>       version, etag, sequencer, status, docId, firstSeen   (one per article key)
+ *   OBJ           <key>       version, etag, sequencer, status, docId, firstSeen, heldUntil? (one per key)
  *   QUARANTINE    <key>       version, code, message                               (rejected articles)
  *   DOC#<docId>   DOC         key, seq, storyId?, date, title, and either feat (the four feature arrays
  *                             as one `encodePack` binary) or chunks + featBytes when it is split
@@ -28,7 +28,8 @@
  * just written (docs, postings, stories), and an eventually consistent read could miss it. The index
  * cannot be read consistently; only the publisher reads it, after the stream has delivered the write.
  */
-import type { ObjectRecord, StoryItem } from '../../core/cloud/ports.js';
+import type { DirtyMark, DocItem, ObjectRecord, StoryItem } from '../../core/cloud/ports.js';
+import type { StoredFeatures } from '../../core/dedup/doc-features.js';
 import type { DynamoTable, Item } from './dynamo-table.js';
 import { joinFeatures } from './feature-chunks.js';
 
@@ -67,6 +68,7 @@ export function toObjectRecord(item: Item): ObjectRecord {
     status: item.status as ObjectRecord['status'],
     docId: String(item.docId),
     firstSeen: String(item.firstSeen),
+    ...(typeof item.heldUntil === 'string' ? { heldUntil: item.heldUntil } : {}),
   };
 }
 
@@ -82,9 +84,20 @@ export function toStory(item: Item): StoryItem {
     title: String(item.title),
     evidence: Object.fromEntries(Object.entries(evidence).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     createdBuild: Number(item.createdBuild),
+    ...(Array.isArray(item.tags) ? { tags: item.tags.map(String) } : {}),
     id: String(item.id),
     createdAt: String(item.createdAt),
   };
+}
+
+/** A story as the site shows it (a dirty mark's `previous`): where its page is, its month and its tag pages. */
+export function publishedAs(item: {
+  slug?: unknown;
+  date?: unknown;
+  tags?: unknown;
+}): NonNullable<DirtyMark['previous']> {
+  const tags = Array.isArray(item.tags) && item.tags.length ? { tags: item.tags.map(String) } : {};
+  return { slug: String(item.slug), date: String(item.date), ...tags };
 }
 
 /** The packed features of a doc: on its head item, or joined from its chunk items. */
@@ -96,6 +109,23 @@ export function storedFeatures(docId: string, head: Item, items: Item[]): Uint8A
     if (sk.startsWith('FEAT#') && item.part instanceof Uint8Array) parts.set(Number(sk.slice(5)), item.part);
   }
   return joinFeatures(docId, parts, Number(head.chunks ?? 0), Number(head.featBytes ?? 0));
+}
+
+/** A doc from its head item and its unpacked features. */
+export function toDocItem(docId: string, head: Item, features: StoredFeatures): DocItem {
+  const doc: DocItem = {
+    docId,
+    key: String(head.key),
+    seq: Number(head.seq),
+    date: String(head.date),
+    title: String(head.title),
+    ...features,
+  };
+  if (typeof head.storyId === 'string') doc.storyId = head.storyId;
+  if (head.undated === true) doc.undated = true;
+  if (typeof head.version === 'string') doc.version = head.version;
+  if (Array.isArray(head.tags)) doc.tags = head.tags.map(String);
+  return doc;
 }
 
 /** Every item of one partition, strongly consistent (ingest reads back what it just wrote). */

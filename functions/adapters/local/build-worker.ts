@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SiteConfig } from '../../core/model.js';
 import type { SourceEntry } from '../../core/ports.js';
 import { SiteRenderer } from '../../core/render/site.js';
-import type { TemplateSources } from '../../core/render/templates.js';
+import type { BuiltTemplates } from '../../core/render/templates.js';
 import { writeArticlePages } from '../../core/stories/page-reads.js';
 import { type PrepareOptions, packOutcomes, prepareEntries } from '../../core/stories/prepare.js';
 import { articlePage, loadStory, type PageJob } from '../../core/stories/story-pages.js';
@@ -17,7 +17,7 @@ export interface BuildWorkerData {
   articlesDir: string;
   outDir: string;
   config: SiteConfig;
-  templates: TemplateSources;
+  templates: BuiltTemplates;
 }
 
 export type BuildTask =

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -8,6 +10,12 @@ import { Worker } from 'node:worker_threads';
  * 2.7 s with the bundle), and the hook is not inherited by worker threads anyway.
  */
 export async function bundleWorker(moduleUrl: URL): Promise<string> {
+  // Running from the bundled CLI (`npm start`, see scripts/cli-bundle.mjs), this module is a chunk in
+  // functions/.build/, beside the worker bundled with it: read instead of bundled again (measured 0.4
+  // to 0.8 s a run). From the TypeScript sources no such file is beside it, and the worker is bundled.
+  const prebuilt = new URL(`./${basename(fileURLToPath(moduleUrl), '.ts')}.cjs`, import.meta.url);
+  if (import.meta.url.includes('/functions/.build/') && existsSync(prebuilt))
+    return readFileSync(prebuilt, 'utf8');
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [fileURLToPath(moduleUrl)],

@@ -159,17 +159,18 @@ export async function main(argv: string[]): Promise<number> {
       import('../../core/local/build.js'),
       import('../../core/render/templates.js'),
     ]);
+    const localOptions: Parameters<typeof composeLocal>[0] = {
+      articlesDir: values.articles,
+      outDir: values.out,
+      stateDir: values.state,
+      templatesDir: values.templates,
+      ...(values.config ? { configPath: values.config } : {}),
+      ...(workers ? { workers } : {}),
+      progress: terminalProgress(!values.json && !values.quiet && process.stderr.isTTY === true),
+    };
     let local: Awaited<ReturnType<typeof composeLocal>> | undefined;
     try {
-      local = await composeLocal({
-        articlesDir: values.articles,
-        outDir: values.out,
-        stateDir: values.state,
-        templatesDir: values.templates,
-        ...(values.config ? { configPath: values.config } : {}),
-        ...(workers ? { workers } : {}),
-        progress: terminalProgress(!values.json && !values.quiet && process.stderr.isTTY === true),
-      });
+      local = await composeLocal(localOptions);
       const report = await build(local.deps, local.options);
       // Said even under --quiet and --json (on stderr): a rebuild re-reads every article, and the
       // digest numbering starts again.

@@ -173,6 +173,22 @@ function startProblem(error: unknown, ports: Record<string, number>): string | u
   return undefined;
 }
 
+/**
+ * `npm run dev:cloud | head -1`, or a closed terminal: the reader is gone, and a write to the pipe fails
+ * with EPIPE, which Node would throw as an uncaught error, killing the emulators. The log has no reader
+ * any more, so lines are dropped from then on and the emulators and the site keep running.
+ */
+export function keepRunningWhenOutputCloses(
+  streams: NodeJS.WriteStream[] = [process.stdout, process.stderr],
+): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   return runCommand(DEV_CLOUD_COMMAND, argv, async (values) => {
     const ports = {
@@ -205,6 +221,7 @@ export async function main(argv: string[]): Promise<number> {
       if (problem) throw new UserError(`dev:cloud could not start: ${problem}`, { cause: error });
       throw error;
     }
+    keepRunningWhenOutputCloses();
     console.log(usage(cloud, dataDir));
     let stopping = false;
     const stop = async (signal: string) => {

@@ -23,7 +23,7 @@ import { type MemberInfo, storyRecordFromCluster } from '../stories/story-record
 import type { DocItem, IngestPlan, IngestStore, ObjectRecord, StoryItem } from './ports.js';
 import type { ObjectEvent } from './s3-events.js';
 
-export type IngestAction = 'published' | 'removed' | 'quarantined' | 'stale' | 'ignored';
+export type IngestAction = 'published' | 'removed' | 'quarantined' | 'held' | 'stale' | 'ignored';
 
 /**
  * A prepared created-event, or the reason it cannot be published. Done before taking the lease:
@@ -33,6 +33,8 @@ export type PreparedEvent =
   | { event: ObjectEvent; key: string; kind: 'doc'; doc: PreparedDoc }
   | { event: ObjectEvent; key: string; kind: 'rejected'; diagnostic: Diagnostic }
   | { event: ObjectEvent; key: string; kind: 'removed' }
+  /** Dated after now (an embargo): like a removal, the key contributes nothing until `until`. */
+  | { event: ObjectEvent; key: string; kind: 'held'; until: string }
   | { event: ObjectEvent; key: string; kind: 'skip'; action: IngestAction };
 
 /** Only when the lease expired under a live ingest: the other writer's record stands. */
@@ -131,6 +133,7 @@ export async function planEvent(
       date: doc.date ?? firstSeen,
       version: event.version,
       title: doc.title,
+      ...(doc.tags ? { tags: doc.tags } : {}),
       tokens: doc.tokens,
       lineEnds: doc.lineEnds,
       fps: doc.fps,
@@ -155,7 +158,9 @@ export async function planEvent(
   const leaving = removed.length ? docId : undefined;
   const reads = new PlanningReads(store);
   const assignment = await assignStories(storeView(store, reads, leaving), added, removed);
-  const status = prepared.kind === 'doc' ? 'active' : prepared.kind === 'rejected' ? 'rejected' : 'deleted';
+  const status = ({ doc: 'active', rejected: 'rejected', held: 'held', removed: 'deleted' } as const)[
+    prepared.kind
+  ];
   const plan: IngestPlan = {
     key,
     record: {
@@ -167,6 +172,7 @@ export async function planEvent(
       status,
       docId,
       firstSeen,
+      ...(prepared.kind === 'held' ? { heldUntil: prepared.until } : {}),
     },
     stories: [],
     retired: [],
@@ -198,6 +204,7 @@ export async function planEvent(
           title: d.title,
           version: d.version ?? '',
           ...(d.undated ? { undated: true } : {}),
+          ...(d.tags ? { tags: d.tags } : {}),
         },
       ]),
     );

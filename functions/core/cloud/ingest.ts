@@ -40,6 +40,8 @@ export interface IngestOutcome {
   action: IngestAction;
   storyId?: string;
   diagnostic?: Diagnostic;
+  /** An article dated in the future: published at this time (the reconciler re-sends it then). */
+  heldUntil?: string;
 }
 
 /** Thrown when the dedup lease could not be had in time: the message is retried later. */
@@ -56,7 +58,8 @@ const isNewer = (event: ObjectEvent, record: ObjectRecord | undefined): boolean 
   if (event.reconciled) {
     return event.kind === 'removed'
       ? record.status !== 'deleted'
-      : record.etag !== event.etag || record.status === 'deleted';
+      : // A held version comes back from the reconciler once it is due.
+        record.etag !== event.etag || record.status === 'deleted' || record.status === 'held';
   }
   return compareSequencers(event.sequencer, record.sequencer) > 0;
 };
@@ -88,13 +91,17 @@ export async function prepareEvent(deps: IngestDeps, event: ObjectEvent): Promis
   }
   const bytes = await deps.reader.read(event.key, event.version || undefined);
   if (!bytes) return { event, key, kind: 'skip', action: 'stale' };
+  const now = deps.clock.now().toISOString();
   const outcome = prepareArticle({ key, size: bytes.length, version: event.version }, bytes, {
     maxBytes: deps.maxArticleBytes,
-    now: deps.clock.now().toISOString(),
+    now,
   });
-  return outcome.ok
-    ? { event, key, kind: 'doc', doc: outcome.doc }
-    : { event, key, kind: 'rejected', diagnostic: outcome.diagnostic };
+  if (!outcome.ok) return { event, key, kind: 'rejected', diagnostic: outcome.diagnostic };
+  // Dated after now: held (an embargo), as the local build holds it.
+  const { date } = outcome.doc;
+  return date && date > now
+    ? { event, key, kind: 'held', until: date }
+    : { event, key, kind: 'doc', doc: outcome.doc };
 }
 
 /**
@@ -148,6 +155,7 @@ export async function applyEvent(deps: IngestDeps, prepared: PreparedEvent): Pro
     await carryOut(store, plan);
     if (prepared.kind === 'rejected') return { key, action: 'quarantined', diagnostic: prepared.diagnostic };
     if (prepared.kind === 'removed') return { key, action: 'removed' };
+    if (prepared.kind === 'held') return { key, action: 'held', heldUntil: prepared.until };
     return storyId ? { key, action: 'published', storyId } : { key, action: 'published' };
   });
 }

@@ -17,7 +17,10 @@ export interface ObjectRecord {
   etag: string;
   /** S3's sequencer of the event applied last: later events for the key have larger sequencers. */
   sequencer: string;
-  status: 'active' | 'rejected' | 'deleted';
+  /** held: dated in the future (an embargo); not published until `heldUntil`, then re-sent by the reconciler. */
+  status: 'active' | 'rejected' | 'deleted' | 'held';
+  /** ISO date a held article is published at (status `held` only). */
+  heldUntil?: string;
   docId: string;
   /** ISO time the key was first seen: the fallback date of an undated article. */
   firstSeen: string;
@@ -36,6 +39,8 @@ export interface DocItem extends StoredFeatures {
   /** Version of the object the doc was read from. */
   version?: string;
   title: string;
+  /** Front matter tags (absent when none). */
+  tags?: string[];
 }
 
 export interface StoryItem extends StoryRecord {
@@ -121,7 +126,7 @@ export interface DirtyMark {
   /** Changes on every mark, so clearing a mark never clears a newer one. */
   token: string;
   /** The story as published before, when its page or month may have to go. */
-  previous?: { slug: string; date: string };
+  previous?: { slug: string; date: string; tags?: string[] };
 }
 
 export interface PublishStore {

@@ -3,6 +3,7 @@ import { ArticleNotFoundError, type ArticleSource, type Clock, type SiteSink } f
 import type { SiteRenderer } from '../render/site.js';
 import { type CatalogEntry, publishSite, type StoryCatalog } from '../stories/publish-site.js';
 import { articlePage, loadStory } from '../stories/story-pages.js';
+import { type HubNotifier, notifyHub } from '../websub.js';
 import type { CacheInvalidator, PublishStore, StoryItem } from './ports.js';
 
 export interface PublishDeps {
@@ -22,6 +23,8 @@ export interface PublishDeps {
   /** The newest sent email edition, linked from the home page (only when email is configured). */
   latestDigest?(): Promise<{ path: string; subject: string } | undefined>;
   log?: PublishLog;
+  /** Tells the WebSub hub (`config.websub`) about changed feeds: an outbound HTTPS call, no AWS permission. */
+  hub?: HubNotifier;
 }
 
 export interface PublishLog {
@@ -102,7 +105,11 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
   for (const mark of marks) {
     const story = await store.getStory(mark.storyId);
     if (story) changed.push(entry(story));
-    if (mark.previous && (!story || story.slug !== mark.previous.slug || story.date !== mark.previous.date)) {
+    const tagsChanged = (story: StoryItem) => String(story.tags) !== String(mark.previous?.tags ?? []);
+    if (
+      mark.previous &&
+      (!story || story.slug !== mark.previous.slug || story.date !== mark.previous.date || tagsChanged(story))
+    ) {
       const gone: StoryRecord = {
         slug: mark.previous.slug,
         date: mark.previous.date,
@@ -112,6 +119,7 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
         title: '',
         evidence: {},
         createdBuild: 0,
+        ...(mark.previous.tags ? { tags: mark.previous.tags } : {}),
       };
       removed.push({ id: mark.storyId, record: gone });
     }
@@ -130,6 +138,7 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
       config: deps.config,
       ...(latestDigest ? { latestDigest } : {}),
       loadStory: load,
+      now,
       writePages: async (jobs) => {
         let written = 0;
         for (const job of jobs) {
@@ -149,5 +158,11 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
   await store.finishPublish();
   if (rerenderAll) await deps.setRenderKey(deps.renderKey);
   for (const mark of marks) await store.clearDirty(mark);
+  // After the CDN shows the new feeds: the hub fetches them at once. A failure is logged, never thrown.
+  const { websub } = deps.config;
+  if (websub && deps.hub && result.changedFeeds.length)
+    await notifyHub(deps.hub, websub.hub, result.changedFeeds, {
+      warn: (line) => deps.log?.warn(line, { hub: websub.hub }),
+    });
   return { stories: changed.length, written: result.written, removed: result.removed, invalidated };
 }

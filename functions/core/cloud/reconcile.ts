@@ -19,11 +19,16 @@ export interface ReconcileResult {
   missing: string[];
   stale: string[];
   orphaned: string[];
+  /** Held articles whose time has come: re-sent, so the ingest publishes them. */
+  due: string[];
 }
 
 /**
  * Compares the bucket listing with what the ingest recorded and re-sends what an event never
- * delivered: new or changed objects with no matching record, and records whose object is gone.
+ * delivered: new or changed objects with no matching record, and records whose object is gone. It
+ * also ends embargoes: an article held until a time now past is re-sent, and the ingest, finding it
+ * no longer in the future, publishes it. So a held article appears at the first run after its time
+ * (the schedule's interval, an hour by default, is the most it waits).
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const [listing, records] = await Promise.all([deps.list(), deps.records()]);
@@ -33,10 +38,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const events: ObjectEvent[] = [];
   const missing: string[] = [];
   const stale: string[] = [];
+  const due: string[] = [];
   for (const entry of listing) {
     const record = byKey.get(entry.key);
-    if (record && record.etag === entry.version && record.status !== 'deleted') continue;
-    (record ? stale : missing).push(entry.key);
+    const isDue =
+      record?.status === 'held' && record.heldUntil !== undefined && record.heldUntil <= eventTime;
+    if (record && record.etag === entry.version && record.status !== 'deleted' && !isDue) continue;
+    (isDue && record.etag === entry.version ? due : record ? stale : missing).push(entry.key);
     events.push({
       kind: 'created',
       bucket: deps.bucket,
@@ -65,5 +73,11 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
     });
   }
   if (events.length) await deps.enqueue(events);
-  return { listed: listing.length, missing: missing.sort(), stale: stale.sort(), orphaned: orphaned.sort() };
+  return {
+    listed: listing.length,
+    missing: missing.sort(),
+    stale: stale.sort(),
+    orphaned: orphaned.sort(),
+    due: due.sort(),
+  };
 }

@@ -11,8 +11,13 @@
  *
  * Base layout, sorted by (fingerprint, docNum): the top 16 bits of a fingerprint select a bucket
  * through a directory of 65,537 offsets; within it, `lows` holds the low 16 bits and `docs` the
- * docNum of each posting. 6 bytes per posting, found by binary search within the bucket.
+ * docNum of each posting. 6 bytes per posting, found by binary search within the bucket
+ * (`posting-runs.ts`; the bytes: `candidate-index-format.ts`).
  */
+import { CandidateIndexFormatError, decodeBase, encodeBase } from './candidate-index-format.js';
+import { type Base, BUCKETS, insertSorted, lowerBound, mergeRuns, TWO_POW_32 } from './posting-runs.js';
+
+export { CandidateIndexFormatError };
 
 export const DEFAULT_POSTING_CAP = 64;
 /** For indexes that must know every doc under a key (line and entity statistics). */
@@ -21,22 +26,6 @@ export const UNCAPPED = 0xffffffff;
 /** Pending additions that trigger a merge at least: the log is then allowed to grow as large as the base. */
 const MIN_PENDING_BEFORE_MERGE = 1 << 20;
 
-const BUCKETS = 0x10000;
-const TWO_POW_32 = 4294967296;
-const MAGIC = 0x58444943; // "CIDX" read as little-endian uint32
-const FORMAT_VERSION = 1;
-const HEADER_WORDS = 8;
-
-/**
- * The format is little-endian and read through native typed arrays, so big-endian hosts are refused
- * rather than silently misread (Lambda, x86-64 and arm64 are all little-endian).
- */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-export class CandidateIndexFormatError extends Error {
-  override name = 'CandidateIndexFormatError';
-}
-
 export interface CandidateIndexOptions {
   /**
    * Most docNums kept per fingerprint. A fingerprint shared by more docs (boilerplate, or a story with
@@ -44,14 +33,6 @@ export interface CandidateIndexOptions {
    * costs at most `postingCap` per fingerprint however large the corpus grows.
    */
   postingCap?: number;
-}
-
-interface Base {
-  dir: Uint32Array;
-  lows: Uint16Array;
-  docs: Uint32Array;
-  /** Sorted docNums of every indexed doc. */
-  docList: Uint32Array;
 }
 
 /** Pending additions sorted by (fingerprint, docNum): a bucket directory and keys low16 × 2³² + docNum (exact in a double). */
@@ -67,63 +48,11 @@ const EMPTY_BASE: Base = {
   docList: new Uint32Array(0),
 };
 
-function lowerBound(values: ArrayLike<number>, from: number, to: number, target: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const EMPTY_KEYS = new Float64Array(0);
 
 function checkDocNum(docNum: number): void {
   if (!Number.isInteger(docNum) || docNum < 0 || docNum > 0xffffffff) {
     throw new RangeError(`docNum must be a uint32, got ${docNum}`);
-  }
-}
-
-function checkLittleEndian(): void {
-  if (!LITTLE_ENDIAN)
-    throw new CandidateIndexFormatError('candidate index: big-endian hosts are not supported');
-}
-
-/**
- * Merges two ascending docNum runs of one fingerprint, dropping repeats, up to `cap` docNums
- * (the lowest ones). `emit` receives each docNum kept.
- */
-function mergeRuns(
-  baseDocs: Uint32Array,
-  baseFrom: number,
-  baseTo: number,
-  pendingKeys: Float64Array,
-  pendingFrom: number,
-  pendingTo: number,
-  keyOffset: number,
-  cap: number,
-  emit: (docNum: number) => void,
-): void {
-  let i = baseFrom;
-  let j = pendingFrom;
-  let kept = 0;
-  let last = -1;
-  while (kept < cap && (i < baseTo || j < pendingTo)) {
-    const fromBase = i < baseTo ? baseDocs[i]! : TWO_POW_32;
-    const fromPending = j < pendingTo ? pendingKeys[j]! - keyOffset : TWO_POW_32;
-    let docNum: number;
-    if (fromBase <= fromPending) {
-      docNum = fromBase;
-      i++;
-    } else {
-      docNum = fromPending;
-      j++;
-    }
-    if (docNum !== last) {
-      emit(docNum);
-      last = docNum;
-      kept++;
-    }
   }
 }
 
@@ -137,6 +66,8 @@ export class CandidateIndex {
   /** Complete posting lists (base and pending included) of the fingerprints touched by `remove`. */
   private edited = new Map<number, number[]>();
   private addedDocs = new Set<number>();
+  /** Scratch of `locate`: base from, base to, pending from, pending to. */
+  private readonly located = new Uint32Array(4);
   private removedDocs = new Set<number>();
 
   constructor(options: CandidateIndexOptions = {}) {
@@ -196,8 +127,13 @@ export class CandidateIndex {
       counts.set(docNum, (counts.get(docNum) ?? 0) + 1);
     };
     for (const fp of fps) {
-      if (maxPosting !== Number.POSITIVE_INFINITY && this.count(fp) > maxPosting) continue;
-      this.visitPosting(fp, count);
+      // One lookup of the fingerprint's runs serves both the size test and the visit.
+      const list = this.edited.size ? this.edited.get(fp) : undefined;
+      if (list) {
+        if (list.length <= maxPosting) for (const docNum of list) count(docNum);
+        continue;
+      }
+      if (Math.min(this.postingCap, this.locate(fp)) <= maxPosting) this.visitLocated(fp, count);
     }
     if (minShared > 1) {
       for (const [docNum, shared] of counts) if (shared < minShared) counts.delete(docNum);
@@ -209,9 +145,7 @@ export class CandidateIndex {
   count(fp: number): number {
     const list = this.edited.get(fp);
     if (list) return list.length;
-    const [baseFrom, baseTo] = this.baseRange(fp);
-    const [pendingFrom, pendingTo] = this.pendingRange(fp);
-    return Math.min(this.postingCap, baseTo - baseFrom + pendingTo - pendingFrom);
+    return Math.min(this.postingCap, this.locate(fp));
   }
 
   /** The docNums indexed under one fingerprint, ascending, at most `postingCap`. */
@@ -222,68 +156,19 @@ export class CandidateIndex {
   }
 
   /**
-   * The index as bytes: a little-endian uint32 header (magic, version, posting cap, posting count,
-   * doc count, 3 reserved), the bucket directory, the docNums, the sorted doc list, then the uint16
-   * lows. Deterministic: the same postings give the same bytes whatever the order of the calls.
+   * The index as bytes (`candidate-index-format.ts`). Deterministic: the same postings give the same
+   * bytes whatever the order of the calls.
    */
   serialize(): Uint8Array {
-    checkLittleEndian();
     this.merge();
-    const { dir, lows, docs, docList } = this.base;
-    const postings = docs.length;
-    const words = HEADER_WORDS + dir.length + postings + docList.length + Math.ceil(postings / 2);
-    const out = new Uint32Array(words);
-    out.set([MAGIC, FORMAT_VERSION, this.postingCap, postings, docList.length]);
-    let at = HEADER_WORDS;
-    out.set(dir, at);
-    at += dir.length;
-    out.set(docs, at);
-    at += postings;
-    out.set(docList, at);
-    at += docList.length;
-    new Uint16Array(out.buffer, at * 4, postings).set(lows);
-    return new Uint8Array(out.buffer);
+    return encodeBase(this.base, this.postingCap);
   }
 
   /** Loads `serialize` output; the index keeps views into (an aligned copy of) `bytes`. */
   static deserialize(bytes: Uint8Array): CandidateIndex {
-    checkLittleEndian();
-    if (bytes.byteLength < HEADER_WORDS * 4)
-      throw new CandidateIndexFormatError('candidate index: truncated header');
-    // Typed-array views need 4-byte alignment; a file read may hand back an unaligned slice of a pool.
-    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-    const header = new Uint32Array(aligned.buffer, aligned.byteOffset, HEADER_WORDS);
-    if (header[0] !== MAGIC) throw new CandidateIndexFormatError('candidate index: bad magic number');
-    if (header[1] !== FORMAT_VERSION)
-      throw new CandidateIndexFormatError(`candidate index: unknown version ${header[1]}`);
-    const cap = header[2]!;
-    const postings = header[3]!;
-    const docCount = header[4]!;
-    const wordCount = HEADER_WORDS + BUCKETS + 1 + postings + docCount;
-    const expected = (wordCount + Math.ceil(postings / 2)) * 4;
-    if (aligned.byteLength !== expected) {
-      throw new CandidateIndexFormatError(
-        `candidate index: ${aligned.byteLength} bytes, expected ${expected}`,
-      );
-    }
-    const at = (words: number) => aligned.byteOffset + words * 4;
-    const dir = new Uint32Array(aligned.buffer, at(HEADER_WORDS), BUCKETS + 1);
-    if (dir[0] !== 0 || dir[BUCKETS] !== postings) {
-      throw new CandidateIndexFormatError('candidate index: directory does not match the posting count');
-    }
-    // Every bucket boundary, not only the ends: one word past the posting count would make a
-    // lookup's bounds run off the arrays (NaN reads), and its scan would never end.
-    for (let bucket = 0; bucket < BUCKETS; bucket++) {
-      if (dir[bucket]! > dir[bucket + 1]!)
-        throw new CandidateIndexFormatError(`candidate index: directory entry ${bucket + 1} is out of order`);
-    }
+    const { cap, base } = decodeBase(bytes);
     const index = new CandidateIndex({ postingCap: cap });
-    index.base = {
-      dir,
-      docs: new Uint32Array(aligned.buffer, at(HEADER_WORDS + BUCKETS + 1), postings),
-      docList: new Uint32Array(aligned.buffer, at(HEADER_WORDS + BUCKETS + 1 + postings), docCount),
-      lows: new Uint16Array(aligned.buffer, at(wordCount), postings),
-    };
+    index.base = base;
     return index;
   }
 
@@ -294,44 +179,51 @@ export class CandidateIndex {
       for (const docNum of list) visit(docNum);
       return;
     }
-    const [baseFrom, baseTo] = this.baseRange(fp);
-    const [pendingFrom, pendingTo] = this.pendingRange(fp);
-    const keys = this.sortedPending?.keys ?? new Float64Array(0);
-    const keyOffset = (fp & 0xffff) * TWO_POW_32;
+    this.locate(fp);
+    this.visitLocated(fp, visit);
+  }
+
+  /** Visits the runs `locate(fp)` found last. */
+  private visitLocated(fp: number, visit: (docNum: number) => void): void {
+    const at = this.located;
     mergeRuns(
       this.base.docs,
-      baseFrom,
-      baseTo,
-      keys,
-      pendingFrom,
-      pendingTo,
-      keyOffset,
+      at[0]!,
+      at[1]!,
+      this.sortedPending?.keys ?? EMPTY_KEYS,
+      at[2]!,
+      at[3]!,
+      (fp & 0xffff) * TWO_POW_32,
       this.postingCap,
       visit,
     );
   }
 
-  private baseRange(fp: number): [number, number] {
-    const { lows, dir } = this.base;
+  /**
+   * Finds the fingerprint's runs in the base and in the pending log (into `located`: base from and
+   * to, pending from and to) and returns how many postings they hold. Both ends by binary search: a
+   * line or fingerprint shared by thousands of docs (uncapped indexes) made a linear scan the build's
+   * largest cost.
+   */
+  private locate(fp: number): number {
+    const at = this.located;
     const bucket = fp >>> 16;
     const low = fp & 0xffff;
-    const end = dir[bucket + 1]!;
-    const from = lowerBound(lows, dir[bucket]!, end, low);
-    let to = from;
-    while (to < end && lows[to] === low) to++;
-    return [from, to];
-  }
-
-  private pendingRange(fp: number): [number, number] {
-    if (this.pendingCount === 0) return [0, 0];
-    const { dir, keys } = this.sortPending();
-    const bucket = fp >>> 16;
-    const offset = (fp & 0xffff) * TWO_POW_32;
-    const end = dir[bucket + 1]!;
-    const from = lowerBound(keys, dir[bucket]!, end, offset);
-    let to = from;
-    while (to < end && keys[to]! < offset + TWO_POW_32) to++;
-    return [from, to];
+    const { lows, dir } = this.base;
+    const baseEnd = dir[bucket + 1]!;
+    at[0] = lowerBound(lows, dir[bucket]!, baseEnd, low);
+    at[1] = lowerBound(lows, at[0], baseEnd, low + 1);
+    if (this.pendingCount === 0) {
+      at[2] = 0;
+      at[3] = 0;
+    } else {
+      const pending = this.sortPending();
+      const offset = low * TWO_POW_32;
+      const end = pending.dir[bucket + 1]!;
+      at[2] = lowerBound(pending.keys, pending.dir[bucket]!, end, offset);
+      at[3] = lowerBound(pending.keys, at[2], end, offset + TWO_POW_32);
+    }
+    return at[1] - at[0] + at[3] - at[2];
   }
 
   private appendPending(fp: number, docNum: number): void {
@@ -452,12 +344,4 @@ export class CandidateIndex {
     this.addedDocs = new Set();
     this.removedDocs = new Set();
   }
-}
-
-/** Inserts `value` into the ascending `list` unless present; false when it was already there. */
-function insertSorted(list: number[], value: number): boolean {
-  const at = lowerBound(list, 0, list.length, value);
-  if (list[at] === value) return false;
-  list.splice(at, 0, value);
-  return true;
 }

@@ -103,7 +103,13 @@ export function decodeEntities(text: string): string {
  */
 const APOSTROPHES = /[\u2018\u2019\u201A\u201B\u2032\u2035\u02BB\u02BC\u02BD\u0060\u00B4\uFF07]/g;
 
+/** ASCII but the backtick (which folds to an apostrophe): NFKC leaves it as it is. */
+const PLAIN_ASCII = /^[\x00-\x5f\x61-\x7f]*$/;
+
 /** NFKC, entity-decoded, lower-cased text with apostrophe look-alikes folded to U+0027. */
 export function normalizeForComparison(text: string): string {
+  // Most words and many whole articles are plain ASCII: lower-casing is all they need (measured as a
+  // sixth of the reading workers' time when every word went through NFKC).
+  if (!text.includes('&') && PLAIN_ASCII.test(text)) return text.toLowerCase();
   return decodeEntities(text).replace(APOSTROPHES, "'").normalize('NFKC').toLowerCase();
 }

@@ -13,14 +13,20 @@ export function sortedUnique(values: ArrayLike<number>): Uint32Array {
 
 /** |a ∩ b| by a linear merge. */
 export function intersectionSize(a: Uint32Array, b: Uint32Array): number {
+  return mergeShared(a, b);
+}
+
+/** The one linear merge of two sorted unique sets: counts the shared values, and writes them to `out` when given. */
+function mergeShared(a: Uint32Array, b: Uint32Array, out?: Uint32Array): number {
   let i = 0;
   let j = 0;
-  let shared = 0;
+  let n = 0;
   while (i < a.length && j < b.length) {
     const x = a[i]!;
     const y = b[j]!;
     if (x === y) {
-      shared++;
+      if (out) out[n] = x;
+      n++;
       i++;
       j++;
     } else if (x < y) {
@@ -29,7 +35,7 @@ export function intersectionSize(a: Uint32Array, b: Uint32Array): number {
       j++;
     }
   }
-  return shared;
+  return n;
 }
 
 /** Whether `values` is strictly increasing, i.e. sorted and duplicate-free. */
@@ -41,21 +47,5 @@ export function isSortedUnique(values: Uint32Array): boolean {
 /** a ∩ b, sorted unique, by a linear merge. */
 export function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
   const out = new Uint32Array(Math.min(a.length, b.length));
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) {
-      out[n++] = x;
-      i++;
-      j++;
-    } else if (x < y) {
-      i++;
-    } else {
-      j++;
-    }
-  }
-  return out.subarray(0, n);
+  return out.subarray(0, mergeShared(a, b, out));
 }

@@ -19,6 +19,7 @@ import {
 import { scheduledEdition } from './edition-id.js';
 import type { EditionRecord, EditionStore, Outbox, SiteRefresh, StoryFeed } from './edition-ports.js';
 import { fanOut } from './fan-out.js';
+import type { MailedStories } from './mailed-stories.js';
 import type { RecipientDirectory } from './ports.js';
 
 /**
@@ -43,6 +44,8 @@ export interface EditionDeps {
   siteRefresh: SiteRefresh;
   clock: Clock;
   placeholder?: () => string;
+  /** One edition per story, ever: what went out before is left out, and what goes out is kept. */
+  mailed?: Pick<MailedStories, 'unmailed' | 'remember'>;
 }
 
 export type EditionOutcome =
@@ -97,6 +100,8 @@ export async function runEdition(deps: EditionDeps, scheduledTimeInput: unknown)
     // Resuming: the parts were stored before `sending`; the sender fails loudly if they were not.
     archived = archivePathFor(editionId);
   }
+  // Once the edition is committed to its stories (`sending`), and again on a resumed run: idempotent.
+  await deps.mailed?.remember(editionId, storyIds);
 
   // The stored time: a second firing within the same minute names the same edition, not a later bound.
   const { recipients, messages } = await fanOut(deps, editionId, record.scheduledTime);
@@ -120,7 +125,9 @@ type Plan =
 async function plan(deps: EditionDeps, record: EditionRecord): Promise<Plan> {
   const previous = await deps.editions.previousNonEmpty(record.id);
   const cutoff = previous?.scheduledTime;
-  const window = await deps.stories.createdBetween(cutoff, record.scheduledTime, WINDOW_READ_CAP);
+  const created = await deps.stories.createdBetween(cutoff, record.scheduledTime, WINDOW_READ_CAP);
+  // A story whose content already went out (put back, renamed, a fuller copy) is not new to readers.
+  const window = deps.mailed ? (await deps.mailed.unmailed(created)).fresh : created;
   // Newest by story date, like the local build's digest; the id breaks ties.
   const picked = [...window].sort(compareStories).slice(0, deps.maxStories);
   const withCutoff = cutoff === undefined ? {} : { cutoff };

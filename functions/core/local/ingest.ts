@@ -23,7 +23,7 @@ import { CorpusIndex } from './corpus-index.js';
 import { MailedMemory } from './mailed.js';
 import { updateRelated } from './related-update.js';
 import type { BuildState, FileRecord } from './state.js';
-import { rankOfDocId, updateTemplates } from './template-update.js';
+import { carrierLines, rankOfDocId, updateTemplates } from './template-update.js';
 
 /** Docs per shingle-pack segment. */
 export const SEGMENT_DOCS = 5000;
@@ -124,6 +124,10 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
   const segments: Uint8Array[][] = [];
   let segmentBytes = 0;
   const newDocs: { record: FileRecord; doc: PreparedDoc }[] = [];
+  // Every carrier count before any addition, in one pass: counting between additions re-sorted the
+  // index's pending log once per doc (quadratic in a cold build). Same counts as before: a line's
+  // count changes only by adding a doc that carries it, and such a doc touches the line first.
+  for (const doc of accepted) if (!isHeld(doc, now)) touchLines(doc);
   for (const doc of accepted) {
     if (isHeld(doc, now)) {
       state.held[doc.key] = { version: doc.version, until: doc.date! };
@@ -146,6 +150,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       story: before?.story ?? '',
     };
     if (!doc.date) record.undated = true;
+    if (doc.tags) record.tags = doc.tags;
     if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
     state.files[doc.key] = record;
     let segment = segments[segments.length - 1];
@@ -159,7 +164,6 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     record.len = doc.encoded.length;
     segment.push(doc.encoded);
     segmentBytes += doc.encoded.length;
-    touchLines(doc);
     index.add(record.docNum, doc);
     fresh.set(record.docNum, doc);
     newDocs.push({ record, doc });
@@ -263,6 +267,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       const file = state.files[key]!;
       const info: MemberInfo = { key, date: file.date, title: file.title, version: file.version };
       if (file.undated) info.undated = true;
+      if (file.tags) info.tags = file.tags;
       memberInfo.set(docId, info);
     }
     const old = state.stories[cluster.storyId];
@@ -287,6 +292,8 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       if (edition !== undefined) record.mailed = edition;
     }
     if (!old || JSON.stringify(old) !== JSON.stringify(record)) changedStories.set(cluster.storyId, record);
+    if (old && JSON.stringify(old.tags) !== JSON.stringify(record.tags))
+      removedStories.set(cluster.storyId, old);
     state.stories[cluster.storyId] = record;
   }
 
@@ -322,20 +329,6 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
   await index.save(store);
   await mailed.save(store);
   return { changedStories, removedStories, verified: assignment.verified, placed: added.length };
-}
-
-/** A doc's lines as the template test reads them: words and relative position of each. */
-export function carrierLines(lines: readonly { hash: number; start: number; end: number }[]): {
-  lines: Map<number, number>;
-  positions: Map<number, { index: number; count: number }>;
-} {
-  const words = new Map<number, number>();
-  const positions = new Map<number, { index: number; count: number }>();
-  lines.forEach((line, index) => {
-    words.set(line.hash, line.end - line.start);
-    if (!positions.has(line.hash)) positions.set(line.hash, { index, count: lines.length });
-  });
-  return { lines: words, positions };
 }
 
 /** Dated after the build: held until then. */

@@ -11,6 +11,7 @@ import { type CatalogEntry, monthOf, publishSite, type StoryCatalog } from '../s
 import { articlePage, loadStory, type PageJob, type PageWriter } from '../stories/story-pages.js';
 import { compareStories } from '../stories/story-view.js';
 import { planEdition } from './edition.js';
+import { editionListings, type LocalWebSub, pingHub } from './site-extras.js';
 import type { BuildState } from './state.js';
 
 export interface Renderers {
@@ -25,6 +26,8 @@ export interface RenderDeps {
   progress: Progress;
   renderers: Renderers;
   writePages?: PageWriter;
+  /** Set when the config names a WebSub hub (`site-extras.ts`). */
+  websub?: LocalWebSub;
 }
 
 /** The default page writer: one page after another, in this thread. */
@@ -80,6 +83,7 @@ function stateCatalog(state: BuildState): StoryCatalog & { ordered: CatalogEntry
     newest: async (limit) => ordered.slice(0, limit),
     month: async (month) => byMonth.get(month) ?? [],
     months: async () => [...byMonth].map(([month, list]) => ({ month, count: list.length })),
+    all: async () => ordered,
   };
 }
 
@@ -184,6 +188,8 @@ export async function render(
       writePages: deps.writePages ?? sequentialPageWriter(deps.source, deps.sink, site, config, plan.now),
       loadStory: full,
       relatedLinks: async (ids) => relatedLinksOf(state, ids),
+      editions: async () => editionListings(state),
+      now: plan.now,
       ...(last ? { latestDigest: { path: 'digest.html', subject: last.subject } } : {}),
     },
     catalog,
@@ -194,6 +200,7 @@ export async function render(
     },
   );
   written += result.written;
+  await pingHub(config, deps.websub, result.changedFeeds);
   for (const warning of result.skipped)
     if (!skipped.some((w) => w.source === warning.source)) skipped.push(warning);
   const done = { written, removed: result.removed, skipped };

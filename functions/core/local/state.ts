@@ -5,7 +5,7 @@
 
 import type { StoryRecord } from '../model.js';
 
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
 
 export interface FileRecord {
   /** Stable article id, derived from the key. */
@@ -22,6 +22,8 @@ export interface FileRecord {
   /** The article has no date of its own (`date` is `firstSeen`). */
   undated?: true;
   title: string;
+  /** Front matter tags (absent when none): the story record takes its canonical member's. */
+  tags?: string[];
   /** Number of tokens: how long the article is. */
   size: number;
   /** Number of index keys (fingerprints): what a candidate's share of keys is measured against. */

@@ -92,3 +92,17 @@ export async function updateTemplates(
 export function rankOfDocId(docId: string): number {
   return Number.parseInt(docId.slice(0, 8), 16) >>> 0;
 }
+
+/** A doc's lines as the template test reads them: words and relative position of each. */
+export function carrierLines(lines: readonly { hash: number; start: number; end: number }[]): {
+  lines: Map<number, number>;
+  positions: Map<number, { index: number; count: number }>;
+} {
+  const words = new Map<number, number>();
+  const positions = new Map<number, { index: number; count: number }>();
+  lines.forEach((line, index) => {
+    words.set(line.hash, line.end - line.start);
+    if (!positions.has(line.hash)) positions.set(line.hash, { index, count: lines.length });
+  });
+  return { lines: words, positions };
+}

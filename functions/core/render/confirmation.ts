@@ -1,19 +1,18 @@
 /**
- * The double opt-in email: an HTML part compiled from `templates/confirm.mjml` (MJML strict, once at
- * start-up, like the digest) and a plain-text part from `confirm.txt.hbs`, both filled per request by
+ * The double opt-in email: an HTML part compiled from `templates/confirm.mjml` (MJML strict, before
+ * rendering, like the digest: `buildTemplates`) and a plain-text part from `confirm.txt.hbs`, both filled per request by
  * Handlebars so an address or URL can never change the email's structure.
  */
 import { CONFIRM_TOKEN_DAYS } from '../email/subscribe-links.js';
 import type { SiteConfig } from '../model.js';
 import { MAX_SUBJECT_LENGTH, singleLine, truncateAtWord } from './digest.js';
 import { type Locale, localeFor } from './locale.js';
-import { compileStrictMjml } from './mjml.js';
 import {
+  type BuiltTemplates,
   compileTemplate,
   type Render,
   TEMPLATE_FILES,
   TemplateError,
-  type TemplateSources,
 } from './templates.js';
 
 export interface ConfirmationInput {
@@ -52,20 +51,17 @@ export class ConfirmationRenderer implements ConfirmationRender {
     private readonly locale: Locale,
   ) {}
 
-  static async create(
-    sources: Pick<TemplateSources, 'confirmMjml' | 'confirmText'>,
+  /** From the built templates: the MJML already compiled (at bundle time, or by `buildTemplates`). */
+  static create(
+    templates: Pick<BuiltTemplates, 'confirmHtml' | 'confirmText'>,
     config: SiteConfig,
     locale: Locale = localeFor(config.language),
-  ): Promise<ConfirmationRenderer> {
-    if (sources.confirmMjml === undefined) throw missing('confirmMjml');
-    if (sources.confirmText === undefined) throw missing('confirmText');
+  ): ConfirmationRenderer {
+    if (templates.confirmHtml === undefined) throw missing('confirmMjml');
+    if (templates.confirmText === undefined) throw missing('confirmText');
     return new ConfirmationRenderer(
-      compileTemplate(
-        'confirmMjml',
-        await compileStrictMjml(sources.confirmMjml, TEMPLATE_FILES.confirmMjml),
-        { locale },
-      ),
-      compileTemplate('confirmText', sources.confirmText, { noEscape: true, locale }),
+      compileTemplate('confirmHtml', templates.confirmHtml, { locale }),
+      compileTemplate('confirmText', templates.confirmText, { noEscape: true, locale }),
       config,
       locale,
     );

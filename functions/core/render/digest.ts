@@ -1,8 +1,8 @@
+import { type Brand, DEFAULT_BRAND } from '../brand.js';
 import type { Edition, SiteConfig, Story } from '../model.js';
 import { type Locale, localeFor } from './locale.js';
-import { compileStrictMjml } from './mjml.js';
 import { imageUrl } from './page-meta.js';
-import { compileTemplate, type Render, TEMPLATE_FILES, type TemplateSources } from './templates.js';
+import { type BuiltTemplates, compileTemplate, type Render } from './templates.js';
 
 export interface DigestParts {
   subject: string;
@@ -58,12 +58,15 @@ interface DigestContext {
   viewInBrowserUrl: string;
   unsubscribeUrl: string;
   copyright: string | null;
+  /** The logo and accent colour (`brand` config, else the default colour and no logo). */
+  brand: Brand;
   stories: DigestStoryView[];
 }
 
 /**
- * Renders one edition of the email digest as an HTML part (MJML, compiled once at start-up) and a
- * plain-text part. Handlebars fills both per edition; MJML never sees edition content.
+ * Renders one edition of the email digest as an HTML part (MJML compiled before, by `buildTemplates`:
+ * at bundle time for the Lambda) and a plain-text part. Handlebars fills both per edition; MJML never
+ * sees edition content.
  */
 export class DigestRenderer {
   private constructor(
@@ -73,16 +76,18 @@ export class DigestRenderer {
     private readonly locale: Locale,
   ) {}
 
-  /** `locale`: the composition root's, whose warnings reach its log; by default the config language's. */
-  static async create(
-    sources: TemplateSources,
+  /**
+   * From the built templates: the MJML already compiled (at bundle time, or by `buildTemplates`).
+   * `locale`: the composition root's, whose warnings reach its log; by default the config language's.
+   */
+  static create(
+    templates: Pick<BuiltTemplates, 'digestHtml' | 'digestText'>,
     config: SiteConfig,
     locale: Locale = localeFor(config.language),
-  ): Promise<DigestRenderer> {
-    const compiledMjml = await compileStrictMjml(sources.digestMjml, TEMPLATE_FILES.digestMjml);
+  ): DigestRenderer {
     return new DigestRenderer(
-      compileTemplate('digestMjml', compiledMjml, { locale }),
-      compileTemplate('digestText', sources.digestText, { noEscape: true, locale }),
+      compileTemplate('digestHtml', templates.digestHtml, { locale }),
+      compileTemplate('digestText', templates.digestText, { noEscape: true, locale }),
       config,
       locale,
     );
@@ -104,12 +109,14 @@ export class DigestRenderer {
       viewInBrowserUrl: links.viewInBrowserUrl,
       unsubscribeUrl: links.unsubscribeUrl,
       copyright: config.copyright ?? null,
+      brand: config.brand ?? DEFAULT_BRAND,
       stories,
     });
     const views = edition.stories.map((story, index) => this.storyView(story, index));
+    // The plain-text part keeps each link's URL, after its text as "Title <https://…>" (RFC 3986 app. C).
     const textViews = views.map((view) => ({
       ...view,
-      title: wrapText(view.title, TEXT_WIDTH),
+      title: wrapText(`${view.title} <${view.url}>`, TEXT_WIDTH),
       summary: wrapText(view.summary, TEXT_WIDTH),
     }));
     return {

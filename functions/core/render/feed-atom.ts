@@ -1,7 +1,7 @@
 import type { SiteConfig, Story } from '../model.js';
 import { newestUpdated, rfc3339 } from './feed-dates.js';
 import { FEED_GENERATOR } from './feed-generator.js';
-import { feedUrls, storyUrl } from './feed-urls.js';
+import { channelLinks, type FeedChannel, FH_NAMESPACE, siteChannel, storyUrl } from './feed-urls.js';
 import { cdataEl, el, renderXmlDocument, textEl, type XmlElement } from './feed-xml.js';
 import { blocksToHtml } from './html.js';
 import { imageUrl } from './page-meta.js';
@@ -52,19 +52,26 @@ function entry(story: Story, config: SiteConfig): XmlElement {
   );
 }
 
-/** Atom 1.0. `stories`: already the newest N, newest first. Pure and deterministic. */
-export function renderAtom(stories: readonly Story[], config: SiteConfig): string {
-  const urls = feedUrls(config);
+/** Atom 1.0. `stories`: already the newest N, newest first; `channel` as for `renderRss`. Pure and deterministic. */
+export function renderAtom(
+  stories: readonly Story[],
+  config: SiteConfig,
+  channel: FeedChannel = siteChannel(config, 'atom'),
+): string {
   const updated = newestUpdated(stories);
+  const root = { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': config.language };
   const feed = el(
     'feed',
-    { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': config.language },
-    textEl('id', urls.site),
-    textEl('title', config.title, { type: 'text' }),
-    textEl('subtitle', config.description, { type: 'text' }),
+    channel.archive ? { ...root, 'xmlns:fh': FH_NAMESPACE } : root,
+    // The page the feed follows: archive documents share their subscription feed's id (RFC 5005).
+    textEl('id', channel.home),
+    textEl('title', channel.title, { type: 'text' }),
+    textEl('subtitle', channel.description, { type: 'text' }),
     textEl('updated', updated === undefined ? EMPTY_FEED_UPDATED : rfc3339(updated)),
-    el('link', { rel: 'self', type: 'application/atom+xml', href: urls.atom }),
-    el('link', { rel: 'alternate', type: 'text/html', href: urls.site }),
+    el('link', { rel: 'self', type: 'application/atom+xml', href: channel.self }),
+    el('link', { rel: 'alternate', type: 'text/html', href: channel.home }),
+    ...channelLinks(channel).map((link) => el('link', link)),
+    channel.archive ? el('fh:archive') : undefined,
     // Atom requires an author on every entry; a feed-level one covers entries without their own.
     person('author', config.author?.name ?? config.title, config.author?.email),
     config.copyright === undefined ? undefined : textEl('rights', config.copyright, { type: 'text' }),

@@ -1,6 +1,6 @@
 import type { SiteConfig, Story } from '../model.js';
 import { rfc3339 } from './feed-dates.js';
-import { feedUrls, storyUrl } from './feed-urls.js';
+import { type FeedChannel, siteChannel, storyUrl } from './feed-urls.js';
 import { blocksToHtml } from './html.js';
 import { imageUrl } from './page-meta.js';
 import { stripXmlIllegal } from './xml-safe.js';
@@ -41,17 +41,26 @@ function cleanStrings(_key: string, value: unknown): unknown {
   return typeof value === 'string' ? stripXmlIllegal(value) : value;
 }
 
-/** JSON Feed 1.1, 2-space indented with a trailing newline. `stories`: the newest N, newest first. */
-export function renderJsonFeed(stories: readonly Story[], config: SiteConfig): string {
-  const urls = feedUrls(config);
+/**
+ * JSON Feed 1.1, 2-space indented with a trailing newline. `stories`: the newest N, newest first.
+ * JSON Feed has no archive documents: the chain of older stories is its paging (`next_url`), and
+ * `expired` is left out because an archive page may still gain a story (see the README).
+ */
+export function renderJsonFeed(
+  stories: readonly Story[],
+  config: SiteConfig,
+  channel: FeedChannel = siteChannel(config, 'json'),
+): string {
   const feed: Record<string, unknown> = {
     version: JSON_FEED_VERSION,
-    title: config.title,
-    home_page_url: urls.site,
-    feed_url: urls.json,
-    description: config.description,
+    title: channel.title,
+    home_page_url: channel.home,
+    feed_url: channel.self,
+    description: channel.description,
     language: config.language,
   };
+  if (channel.prevArchive) feed.next_url = channel.prevArchive;
+  if (channel.hub) feed.hubs = [{ type: 'WebSub', url: channel.hub }];
   // Unlike Atom, JSON Feed does not require an author, so none is invented when the config has none.
   if (config.author !== undefined) feed.authors = [{ name: config.author.name }];
   feed.items = stories.map((story) => item(story, config));

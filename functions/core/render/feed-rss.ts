@@ -1,7 +1,7 @@
 import type { SiteConfig, Story } from '../model.js';
 import { newestUpdated, rfc822 } from './feed-dates.js';
 import { FEED_GENERATOR } from './feed-generator.js';
-import { feedUrls, storyUrl } from './feed-urls.js';
+import { channelLinks, type FeedChannel, FH_NAMESPACE, siteChannel, storyUrl } from './feed-urls.js';
 import { cdataEl, el, renderXmlDocument, textEl, type XmlElement } from './feed-xml.js';
 import { blocksToHtml, escapeHtml } from './html.js';
 import { imageUrl } from './page-meta.js';
@@ -56,17 +56,25 @@ function item(story: Story, config: SiteConfig): XmlElement {
   );
 }
 
-/** RSS 2.0 with content:encoded. `stories`: already the newest N, newest first. Pure and deterministic. */
-export function renderRss(stories: readonly Story[], config: SiteConfig): string {
-  const urls = feedUrls(config);
+/**
+ * RSS 2.0 with content:encoded. `stories`: already the newest N, newest first. `channel`: which feed
+ * (the site's by default, a tag's, an archive document). Pure and deterministic.
+ */
+export function renderRss(
+  stories: readonly Story[],
+  config: SiteConfig,
+  feed: FeedChannel = siteChannel(config, 'rss'),
+): string {
   const lastBuildDate = newestUpdated(stories);
   const channel = el(
     'channel',
     {},
-    textEl('title', config.title),
-    textEl('link', urls.site),
-    textEl('description', config.description),
-    el('atom:link', { href: urls.rss, rel: 'self', type: 'application/rss+xml' }),
+    textEl('title', feed.title),
+    textEl('link', feed.home),
+    textEl('description', feed.description),
+    el('atom:link', { href: feed.self, rel: 'self', type: 'application/rss+xml' }),
+    ...channelLinks(feed).map(({ rel, href }) => el('atom:link', { href, rel })),
+    feed.archive ? el('fh:archive') : undefined,
     textEl('language', config.language),
     config.copyright === undefined ? undefined : textEl('copyright', config.copyright),
     // The build time would make every build differ; the newest story change is what readers need.
@@ -75,5 +83,6 @@ export function renderRss(stories: readonly Story[], config: SiteConfig): string
     textEl('ttl', String(config.ttl)),
     ...stories.map((story) => item(story, config)),
   );
-  return renderXmlDocument(el('rss', { version: '2.0', ...NAMESPACES }, channel));
+  const namespaces = feed.archive ? { ...NAMESPACES, 'xmlns:fh': FH_NAMESPACE } : NAMESPACES;
+  return renderXmlDocument(el('rss', { version: '2.0', ...namespaces }, channel));
 }

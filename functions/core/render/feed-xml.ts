@@ -5,11 +5,7 @@ import { cdata, escapeXmlAttr, escapeXmlText } from './xml-safe.js';
  * string goes through `xml-safe.ts` and no renderer can emit an unescaped value. Element and attribute
  * names are trusted constants; only values come from articles and config.
  *
- * Why not the `feed` package (v6.0.0, tried first): besides passing control characters through and splitting
- * only the first `]]>`, it stamps the clock into lastBuildDate (an empty feed cannot omit it), writes `<`
- * raw into attribute values, turns a literal `&amp;` into `&`, marks Atom titles `type="html"` (markup in a
- * title becomes markup), has no dc:creator, and writes JSON Feed 1.0 with 4-space indentation. Wrapping it
- * would have meant post-processing most of its output; this writer is smaller than that.
+ * Why not the `feed` package: see the README ("Why the feeds are written by our own writer").
  */
 export interface XmlElement {
   name: string;

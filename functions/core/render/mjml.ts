@@ -1,10 +1,23 @@
 /**
- * MJML, compiled once at start-up with strict validation; content is filled in afterwards by
- * Handlebars, so a hostile title or address can never change an email's structure. Includes and
- * `.mjmlconfig` are ignored so the result depends on the source alone.
+ * MJML, compiled with strict validation before any mail is rendered: at bundle time for the Lambdas
+ * (`writeBuiltTemplates`, so no function carries MJML and its megabytes), at start-up for the local CLI.
+ * Content is filled in afterwards by Handlebars, so a hostile title or address can never change an
+ * email's structure. Includes and `.mjmlconfig` are ignored so the result depends on the source alone.
  */
 import mjml2html from 'mjml';
-import { TemplateError } from './templates.js';
+import { type BuiltTemplates, TEMPLATE_FILES, TemplateError, type TemplateSources } from './templates.js';
+
+/** The template set with each MJML template compiled to HTML (its Handlebars slots kept). */
+export async function buildTemplates(sources: TemplateSources): Promise<BuiltTemplates> {
+  const { digestMjml, confirmMjml, ...rest } = sources;
+  const built: BuiltTemplates = {
+    ...rest,
+    digestHtml: await compileStrictMjml(digestMjml, TEMPLATE_FILES.digestMjml),
+  };
+  if (confirmMjml !== undefined)
+    built.confirmHtml = await compileStrictMjml(confirmMjml, TEMPLATE_FILES.confirmMjml);
+  return built;
+}
 
 export async function compileStrictMjml(source: string, file: string): Promise<string> {
   let result: Awaited<ReturnType<typeof mjml2html>>;

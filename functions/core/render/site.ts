@@ -1,7 +1,16 @@
 import type { SiteConfig, Story } from '../model.js';
+import type { TagEntry } from '../tags.js';
 import { blocksToHtml } from './html.js';
 import { type Locale, localeFor } from './locale.js';
-import { articleMeta, imageUrl, NO_META, type PageMeta } from './page-meta.js';
+import { articleMeta, NO_META } from './page-meta.js';
+import {
+  type DigestsContext,
+  type EditionListing,
+  renderDigestsPage,
+  renderTagPage,
+  type TagContext,
+} from './site-listings.js';
+import { newestFirst, type PageContext, pageContextOf, type StoryView, storyView } from './site-views.js';
 import { compileTemplate, isMonth, monthOf, type Render, type TemplateSources } from './templates.js';
 
 /** A caller passed something no page can be built from (a malformed month, an unsafe link). */
@@ -11,47 +20,12 @@ export class SiteRenderError extends Error {
   override name = 'SiteRenderError';
 }
 
-interface StoryView {
-  title: string;
-  /** Relative to the page that shows it. */
-  url: string;
-  date: string;
-  isoDate: string;
-  /** Shown only when the story changed after it was first published. */
-  updated: string | null;
-  isoUpdated: string;
-  summary: string;
-  author: string | null;
-  tags: { name: string }[];
-  /** The lead image, relative to the page that shows it; null without one. */
-  image: {
-    url: string;
-    alt: string;
-    caption: string | null;
-    width: number | null;
-    height: number | null;
-  } | null;
-}
-
-/** What every page and the layout see. */
-interface PageContext {
-  lang: string;
-  /** Prefix from this page back to the site root: '' or '../'. Keeps the site working from file:// and any base path. */
-  root: string;
-  site: { title: string; description: string; copyright: string | null; author: string | null };
-  page: { title: string; description: string; canonicalUrl: string };
-  /** Social and search metadata: Open Graph, Twitter card, JSON-LD (article pages only). */
-  meta: PageMeta;
-  /** Absolute, for autodiscovery: feed readers resolve them outside the page. */
-  feeds: { rss: string; atom: string; json: string };
-  /** Relative, for the visible links. */
-  feedLinks: { rss: string; atom: string; json: string };
-}
-
 interface IndexContext extends PageContext {
   stories: StoryView[];
   months: { label: string; url: string; count: number; countLabel: string }[];
   latestDigest: { url: string; subject: string } | null;
+  /** The digest archive page, when there is one. */
+  digestsArchive: string | null;
   /** Where the subscribe form posts; no form without it (a form that goes nowhere is worse than none). */
   subscribeUrl: string | null;
 }
@@ -82,12 +56,16 @@ interface Templates {
   index: Render<IndexContext>;
   article: Render<ArticleContext>;
   archive: Render<ArchiveContext>;
+  tag: Render<TagContext>;
+  digests: Render<DigestsContext>;
 }
 
 export interface IndexInput {
   stories: readonly Story[];
   months: readonly { month: string; count: number }[];
   latestDigest?: { path: string; subject: string };
+  /** The site has a digest archive (`digests/index.html`). */
+  digestsArchive?: boolean;
 }
 
 /**
@@ -103,7 +81,7 @@ export class SiteRenderer {
 
   /** `locale`: the composition root's, whose warnings reach its log; by default the config language's. */
   static create(
-    sources: TemplateSources,
+    sources: Pick<TemplateSources, 'layout' | 'index' | 'article' | 'archive' | 'tag' | 'digests'>,
     config: SiteConfig,
     locale: Locale = localeFor(config.language),
   ): SiteRenderer {
@@ -114,6 +92,8 @@ export class SiteRenderer {
         index: compileTemplate('index', sources.index, options),
         article: compileTemplate('article', sources.article, options),
         archive: compileTemplate('archive', sources.archive, options),
+        tag: compileTemplate('tag', sources.tag, options),
+        digests: compileTemplate('digests', sources.digests, options),
       },
       config,
       locale,
@@ -137,7 +117,8 @@ export class SiteRenderer {
     const latestDigest = input.latestDigest
       ? { url: siteRelativeHref(input.latestDigest.path), subject: input.latestDigest.subject }
       : null;
-    const page = this.pageContext(
+    const page = pageContextOf(
+      this.config,
       '',
       { title: this.config.title, description: this.config.description, canonicalUrl: this.config.siteUrl },
       NO_META,
@@ -149,6 +130,7 @@ export class SiteRenderer {
         stories: newestFirst(input.stories).map((story) => storyView(story, 'articles/', '', this.locale)),
         months,
         latestDigest,
+        digestsArchive: input.digestsArchive ? 'digests/index.html' : null,
         subscribeUrl: this.config.subscribeUrl ?? null,
       }),
     );
@@ -157,7 +139,8 @@ export class SiteRenderer {
   /** `articles/<slug>.html`: the whole story, with a link to the original when it has a safe one. */
   renderArticle(story: Story): string {
     const canonicalUrl = `${this.config.siteUrl}articles/${story.slug}.html`;
-    const page = this.pageContext(
+    const page = pageContextOf(
+      this.config,
       '../',
       { title: `${story.title} — ${this.config.title}`, description: story.summary, canonicalUrl },
       articleMeta(story, canonicalUrl, this.config),
@@ -191,7 +174,8 @@ export class SiteRenderer {
     if (!isMonth(month)) throw new SiteRenderError(`archive month must be YYYY-MM, got "${month}"`);
     const monthLabel = this.locale.month(month);
     const inMonth = newestFirst(stories.filter((story) => monthOf(story.date) === month));
-    const page = this.pageContext(
+    const page = pageContextOf(
+      this.config,
       '../',
       {
         title: `${monthLabel} — ${this.config.title}`,
@@ -212,69 +196,32 @@ export class SiteRenderer {
     );
   }
 
-  private pageContext(root: string, page: PageContext['page'], meta: PageMeta): PageContext {
-    const { config } = this;
-    return {
-      lang: config.language,
-      root,
-      meta,
-      site: {
-        title: config.title,
-        description: config.description,
-        copyright: config.copyright ?? null,
-        author: config.author?.name ?? null,
-      },
-      page,
-      feeds: {
-        rss: `${config.siteUrl}feed.xml`,
-        atom: `${config.siteUrl}atom.xml`,
-        json: `${config.siteUrl}feed.json`,
-      },
-      feedLinks: { rss: `${root}feed.xml`, atom: `${root}atom.xml`, json: `${root}feed.json` },
-    };
+  /** `tags/<slug>/index.html`: the stories with that tag, newest first, and the tag's feeds. */
+  renderTag(tag: TagEntry, stories: readonly Story[]): string {
+    return renderTagPage(
+      this.config,
+      this.templates.tag,
+      (page, content) => this.wrap(page, content),
+      tag,
+      stories,
+      this.locale,
+    );
+  }
+
+  /** `digests/index.html`: every email edition, newest first. */
+  renderDigests(editions: readonly EditionListing[]): string {
+    return renderDigestsPage(
+      this.config,
+      this.templates.digests,
+      (page, content) => this.wrap(page, content),
+      editions,
+      this.locale,
+    );
   }
 
   private wrap(page: PageContext, content: string): string {
     return this.templates.layout ? this.templates.layout({ ...page, content }) : content;
   }
-}
-
-function storyView(story: Story, articlesPath: string, root: string, locale: Locale): StoryView {
-  return {
-    title: story.title,
-    url: `${articlesPath}${story.slug}.html`,
-    date: locale.date(story.date),
-    isoDate: story.date,
-    updated: story.updated !== story.date ? locale.date(story.updated) : null,
-    isoUpdated: story.updated,
-    summary: story.summary,
-    author: story.author ?? null,
-    tags: story.tags.map((name) => ({ name })),
-    image: story.image
-      ? {
-          url: imageUrl(story.image.url, root),
-          alt: story.image.alt,
-          caption: story.image.caption ?? null,
-          width: story.image.width ?? null,
-          height: story.image.height ?? null,
-        }
-      : null,
-  };
-}
-
-/** Newest first; ties broken by id so that the order never depends on the input order. */
-function newestFirst(stories: readonly Story[]): Story[] {
-  return [...stories].sort((a, b) => {
-    const newer = timeOf(b.date);
-    const older = timeOf(a.date);
-    if (newer !== older) return newer > older ? 1 : -1;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
-}
-
-function timeOf(iso: string): number {
-  const time = Date.parse(iso);
-  return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time;
 }
 
 function summaryRepeatsBody(story: Story): boolean {

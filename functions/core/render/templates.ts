@@ -10,6 +10,9 @@ export interface TemplateSources {
   index: string;
   article: string;
   archive: string;
+  /** A tag's page and the digest archive (`site-listings.ts`). */
+  tag: string;
+  digests: string;
   digestMjml: string;
   digestText: string;
   /** The confirmation email (double opt-in); optional so page-only callers need not load it. */
@@ -23,10 +26,44 @@ export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
   index: 'index.hbs',
   article: 'article.hbs',
   archive: 'archive.hbs',
+  tag: 'tag.hbs',
+  digests: 'digests.hbs',
   digestMjml: 'digest.mjml',
   digestText: 'digest.txt.hbs',
   confirmMjml: 'confirm.mjml',
   confirmText: 'confirm.txt.hbs',
+};
+
+/**
+ * The templates as the renderers take them: the page and text templates as written, each MJML template
+ * compiled to HTML that still holds its Handlebars slots (`buildTemplates` in `mjml.ts`). The Lambdas
+ * read this set from the folder the bundler ships (`writeBuiltTemplates`), so none carries MJML; the
+ * local CLI compiles the same set at start-up, through the same function.
+ */
+export interface BuiltTemplates extends Omit<TemplateSources, 'digestMjml' | 'confirmMjml'> {
+  digestHtml: string;
+  confirmHtml?: string;
+}
+
+/** File name of each built template inside a shipped templates folder. */
+export const BUILT_TEMPLATE_FILES: Record<keyof BuiltTemplates, string> = {
+  layout: TEMPLATE_FILES.layout,
+  index: TEMPLATE_FILES.index,
+  article: TEMPLATE_FILES.article,
+  archive: TEMPLATE_FILES.archive,
+  tag: TEMPLATE_FILES.tag,
+  digests: TEMPLATE_FILES.digests,
+  digestHtml: 'digest.html.hbs',
+  digestText: TEMPLATE_FILES.digestText,
+  confirmHtml: 'confirm.html.hbs',
+  confirmText: TEMPLATE_FILES.confirmText,
+};
+
+/** The file an editor changes to fix a template: a compiled mail template names its MJML source. */
+const SOURCE_FILE: Record<keyof TemplateSources | keyof BuiltTemplates, string> = {
+  ...TEMPLATE_FILES,
+  digestHtml: TEMPLATE_FILES.digestMjml,
+  confirmHtml: TEMPLATE_FILES.confirmMjml,
 };
 
 /** A template failed to parse, compile or render; `template` names its file so editors know where to look. */
@@ -47,11 +84,11 @@ export type Render<T> = (context: T) => string;
  * publishing an empty value. Parsing happens here, not on first use, so syntax errors surface at start-up.
  */
 export function compileTemplate<T>(
-  name: keyof TemplateSources,
+  name: keyof TemplateSources | keyof BuiltTemplates,
   source: string,
   options: { noEscape?: boolean; locale?: Locale } = {},
 ): Render<T> {
-  const file = TEMPLATE_FILES[name];
+  const file = SOURCE_FILE[name];
   const hb = Handlebars.create();
   const locale = options.locale ?? localeFor('en');
   // `{{t "key" name=value}}`: the interface text in the site's language (`templates/locales/`).

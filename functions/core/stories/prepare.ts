@@ -19,6 +19,8 @@ export interface PreparedDoc extends StoredFeatures {
   version: string;
   docId: string;
   title: string;
+  /** Front matter tags, as written (absent when none). */
+  tags?: string[];
   /** The article's own date (ISO), when it has a usable one; it may be in the future (an embargo). */
   date?: string;
   /** The feature arrays packed (`encodeDoc`); the arrays above are views into it. */
@@ -66,6 +68,7 @@ export function prepareArticle(
     warnings: parsed.warnings,
   };
   if (parsed.article.date) doc.date = parsed.article.date;
+  if (parsed.article.tags.length) doc.tags = parsed.article.tags;
   return { ok: true, doc };
 }
 

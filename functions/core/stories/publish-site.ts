@@ -1,17 +1,18 @@
 import type { Diagnostic, RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
 import type { SiteSink } from '../ports.js';
-import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
 import type { SiteRenderer } from '../render/site.js';
+import type { EditionListing } from '../render/site-listings.js';
+import { publishFeeds } from './publish-feeds.js';
+import { publishSitemaps } from './publish-sitemaps.js';
+import { publishTags } from './publish-tags.js';
+import { type CatalogEntry, CONTENT_TYPES, type SiteOutput } from './site-output.js';
 import type { PageJob, PageWriter } from './story-pages.js';
-import { listingStory } from './story-view.js';
+import { compareStories, listingStory } from './story-view.js';
+
+export { type CatalogEntry, monthOf } from './site-output.js';
 
 /** How many stories the home page lists; older ones are in the month archives. */
 export const INDEX_STORIES = 100;
-
-export interface CatalogEntry {
-  id: string;
-  record: StoryRecord;
-}
 
 /** Read access to the published stories, newest first; the local state and DynamoDB both provide it. */
 export interface StoryCatalog {
@@ -19,12 +20,24 @@ export interface StoryCatalog {
   month(month: string): Promise<CatalogEntry[]>;
   /** Every month that has stories, with its count. */
   months(): Promise<Array<{ month: string; count: number }>>;
+  /** Every story, newest first; without it, read month by month (tag pages and the sitemap need them all). */
+  all?(): Promise<CatalogEntry[]>;
+}
+
+/** Every story, newest first. */
+async function allStories(catalog: StoryCatalog): Promise<CatalogEntry[]> {
+  if (catalog.all) return catalog.all();
+  const all: CatalogEntry[] = [];
+  for (const { month } of await catalog.months()) all.push(...(await catalog.month(month)));
+  return all.sort((a, b) =>
+    compareStories({ id: a.id, date: a.record.date }, { id: b.id, date: b.record.date }),
+  );
 }
 
 export interface SiteChanges {
   /** Stories whose record is new or changed. */
   changed: CatalogEntry[];
-  /** Stories that no longer exist, or whose slug or month changed, as they were. */
+  /** Stories that no longer exist, or whose slug, month or tags changed, as they were (the pages they left). */
   removed: CatalogEntry[];
   /** Render every page (templates or config changed, or the site is missing). */
   rerenderAll: boolean;
@@ -43,6 +56,10 @@ export interface PublishSiteDeps {
   /** The related stories an article page links: those of `ids` that exist. */
   relatedLinks?(ids: readonly string[]): Promise<RelatedLink[]>;
   latestDigest?: { path: string; subject: string };
+  /** Every email edition, for the digest archive (`digests/index.html`); none when email is off. */
+  editions?(): Promise<EditionListing[]>;
+  /** The build clock: the News sitemap lists the stories of the two days before it. */
+  now: Date;
 }
 
 export interface PublishSiteResult {
@@ -52,11 +69,12 @@ export interface PublishSiteResult {
   paths: string[];
   /** Stories whose page was not written: their article could not be read (see `page-reads.ts`). */
   skipped: Diagnostic[];
+  /** Absolute URLs of the subscription feeds (the site's and the tags') whose content changed: for WebSub. */
+  changedFeeds: string[];
 }
 
-export const monthOf = (iso: string) => iso.slice(0, 7);
-
-const HTML = 'text/html; charset=utf-8';
+const HTML = CONTENT_TYPES.html;
+const monthOf = (iso: string) => iso.slice(0, 7);
 
 /**
  * Renders what a set of story changes touches: their pages, the month archives they appear in, the
@@ -72,10 +90,10 @@ export async function publishSite(
   let written = 0;
   let removed = 0;
   const write = async (path: string, contentType: string, body: string) => {
-    if (await sink.write({ path, contentType, body })) {
-      written++;
-      paths.push(path);
-    }
+    if (!(await sink.write({ path, contentType, body }))) return false;
+    written++;
+    paths.push(path);
+    return true;
   };
   const remove = async (path: string) => {
     if (await sink.exists(path)) {
@@ -128,14 +146,39 @@ export async function publishSite(
     if (!loaded.has(id)) loaded.set(id, await deps.loadStory(id, record));
     return loaded.get(id);
   };
-  const feedStories: Story[] = [];
-  for (const entry of newest.slice(0, config.feedSize)) {
-    const story = await full(entry);
-    if (story) feedStories.push(story);
-  }
-  await write('feed.xml', 'application/rss+xml; charset=utf-8', renderRss(feedStories, config));
-  await write('atom.xml', 'application/atom+xml; charset=utf-8', renderAtom(feedStories, config));
-  await write('feed.json', 'application/feed+json; charset=utf-8', renderJsonFeed(feedStories, config));
+  const out: SiteOutput = { write, remove, full };
+  const changedFeeds = await publishFeeds(out, {
+    config,
+    newest,
+    months,
+    month: (month) => catalog.month(month),
+    touched: touchedMonths,
+    changes: changes.changed.length + changes.removed.length,
+    newestBeyond: (limit) => catalog.newest(limit),
+    rerenderAll: changes.rerenderAll,
+  });
+  const all = await allStories(catalog);
+  changedFeeds.push(
+    ...(await publishTags(out, {
+      config,
+      site,
+      all,
+      touched: [...changes.changed, ...changes.removed].map(({ record }) => record.tags),
+      rerenderAll: changes.rerenderAll,
+    })),
+  );
+  const editions = (await deps.editions?.()) ?? [];
+  if (editions.length) await write('digests/index.html', HTML, site.renderDigests(editions));
+  const lastEdition = editions.reduce<EditionListing | undefined>(
+    (a, b) => (a && a.number > b.number ? a : b),
+    undefined,
+  );
+  await publishSitemaps(out, {
+    config,
+    all,
+    now: deps.now,
+    ...(lastEdition ? { digestsUpdated: lastEdition.date } : {}),
+  });
 
   const indexStories: Story[] = [];
   for (const entry of newest.slice(0, INDEX_STORIES)) {
@@ -149,7 +192,14 @@ export async function publishSite(
       stories: indexStories,
       months,
       ...(deps.latestDigest ? { latestDigest: deps.latestDigest } : {}),
+      ...(editions.length ? { digestsArchive: true } : {}),
     }),
   );
-  return { written, removed, paths, skipped: pages.skipped };
+  return {
+    written,
+    removed,
+    paths,
+    skipped: pages.skipped,
+    changedFeeds: changedFeeds.map((path) => `${config.siteUrl}${path}`),
+  };
 }

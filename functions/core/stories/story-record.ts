@@ -12,6 +12,8 @@ export interface MemberInfo {
   /** The version of the file or object the member was read from. */
   version: string;
   title: string;
+  /** The article's tags (front matter); the canonical member's become the story's. */
+  tags?: string[];
 }
 
 const max = (a: string, b: string) => (a > b ? a : b);
@@ -75,6 +77,7 @@ export function storyRecordFromCluster(
     title: canonical.title,
     evidence,
     createdBuild: old?.createdBuild ?? createdBuild,
+    ...(canonical.tags?.length ? { tags: [...canonical.tags] } : {}),
     ...(old?.mailed !== undefined ? { mailed: old.mailed } : {}),
   };
 }
