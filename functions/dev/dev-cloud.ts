@@ -73,10 +73,7 @@ export interface DevCloudOptions {
   templatesDir?: string;
   /** One line per ingested object and per publish. @default console.log */
   log?: (line: string) => void;
-  /**
-   * Called when an edition's handler has returned, before the sender takes its outbox: the cost
-   * counters use it to tell the edition's requests from the sender's (per mail).
-   */
+  /** An edition's handler returned, its outbox not yet sent: the cost counters split the two there. */
   onEditionHandled?: () => void;
 }
 
@@ -87,10 +84,8 @@ export interface DevCloud {
   /** Ends with `/`. */
   siteUrl: string;
   /**
-   * The site URL the confirm mailer and the digest sender build their links on: the same server
-   * with `https`, because a mail's List-Unsubscribe URL must be https (RFC 8058) and both refuse
-   * anything else. Nothing answers TLS there: `/_dev/mail` gives each mail's confirm and
-   * unsubscribe links on `siteUrl` as well.
+   * The site URL of the links in mails: `siteUrl` with `https`, as a List-Unsubscribe URL must be
+   * (RFC 8058). Nothing answers TLS there: `/_dev/mail` gives each mail's links on `siteUrl` too.
    */
   mailSiteUrl: string;
   /** Resolves when the queued ingests, the pending publish and the queued mails are done. */
