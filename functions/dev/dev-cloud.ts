@@ -1,11 +1,10 @@
 /**
- * The cloud path on a laptop (`npm run dev:cloud`, whose command is `cli/commands/dev-cloud.ts`), with no AWS account. s3rver stands in for S3,
- * dynalite for DynamoDB and aws-ses-v2-local for SES; the REAL ingest and publish handlers run on
- * S3's own event records, wrapped as the SQS message bodies S3 would send, and the site bucket is
- * served over HTTP with the REAL subscribe API at `/api/*` (the email path: `dev/email-path.ts`).
- * SQS, the table stream, CloudFront, Secrets Manager and the edition schedule are the parts
- * replaced: by in-process queues (batches of at most 10, one at a time), a debounced publish, a development keyring
- * and `POST /_dev/edition`.
+ * The cloud path on a laptop (`npm run dev:cloud`, command in `cli/commands/dev-cloud.ts`), no AWS
+ * account: s3rver for S3, dynalite for DynamoDB, aws-ses-v2-local for SES. The REAL ingest and publish
+ * handlers run on S3's own event records wrapped as S3's SQS bodies; the site bucket is served over HTTP
+ * with the REAL subscribe API at `/api/*` (the email path: `dev/email-path.ts`). Replaced: SQS and the
+ * table stream (in-process queues, batches of at most 10; a debounced publish), CloudFront, Secrets
+ * Manager (a development keyring) and the edition schedule (`POST /_dev/edition`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -65,7 +64,7 @@ export interface DevCloudOptions {
   sesPort?: number;
   /** Upload the files of `articlesDir` at start, through PutObject, so they take the event path. */
   seed?: boolean;
-  /** s3rver objects and the dynalite tables live here, so a restart keeps them (sent mail is not kept). @default `.dev-cloud/` */
+  /** s3rver objects and dynalite tables, kept across restarts (sent mail is not). @default `.dev-cloud/` */
   dataDir?: string;
   /** @default the repository's `articles/` */
   articlesDir?: string;
