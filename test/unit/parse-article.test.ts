@@ -374,6 +374,11 @@ describe('parseArticle on arbitrary input', () => {
     );
   });
 
+  it('keeps a literal < that inline HTML left before "script" out of the plain text (found by the property above)', () => {
+    const { article } = parseArticle('lt.md', new TextEncoder().encode('---\n---\n<<b>script'), OPTIONS);
+    for (const text of everyString(article)) expect(text).not.toMatch(/<script/i);
+  });
+
   it('rejects or returns clean NFC plain text, for any bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => check(bytes)),

@@ -83,6 +83,14 @@ function dropComments(text: string): string {
 }
 
 /**
+ * Removing one tag can join `<` to a following `script` (`<<b>script`); that `<` is text, and plain
+ * text must not read as a tag: it goes.
+ */
+export function dropLeftoverRawOpen(text: string): string {
+  return text.indexOf('<') === -1 ? text : text.replace(LEFTOVER_RAW_OPEN, '');
+}
+
+/**
  * Turns HTML that found its way into a plain-text article into plain text. References are decoded
  * first, in one pass, so that markup written as `&lt;b&gt;` goes too and `&amp;lt;` stays `&lt;`.
  * A literal `]]>` is ordinary text here: the XML writers deal with it.
@@ -94,8 +102,7 @@ export function htmlToText(text: string): { text: string; changed: boolean } {
     out = dropComments(dropRawTextElements(out))
       .replace(DECLARATION, '')
       .replace(TAG, (_tag, name: string) => (BLOCK_TAGS.has(name.toLowerCase()) ? '\n' : ''));
-    // Removing one tag can join `<` to a following `script`; that `<` is text, and text must not read as a tag.
-    out = out.replace(LEFTOVER_RAW_OPEN, '');
+    out = dropLeftoverRawOpen(out);
   }
   return { text: out, changed: out !== text };
 }

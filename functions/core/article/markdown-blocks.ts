@@ -1,5 +1,6 @@
 import MarkdownIt, { type Token } from 'markdown-it';
 import type { Block } from '../model.js';
+import { dropLeftoverRawOpen } from './html-text.js';
 import { type BodyImage, htmlText, sanitizeBody } from './sanitize-body.js';
 
 /**
@@ -26,7 +27,8 @@ function inlineText(token: Token): string {
     else if (child.type === 'softbreak' || child.type === 'hardbreak') text += ' ';
     else if (child.type === 'html_inline') text += '';
   }
-  return text;
+  // Dropping inline HTML can join a `<` of the text to a `script` after it, as htmlToText guards.
+  return dropLeftoverRawOpen(text);
 }
 
 /** The plain text of a run of tokens: inline text, code, and the text of raw HTML. */
@@ -142,5 +144,5 @@ export function markdownInlineText(text: string): string {
       else if (child.type === 'softbreak' || child.type === 'hardbreak') out += ' ';
     }
   }
-  return out;
+  return dropLeftoverRawOpen(out);
 }
