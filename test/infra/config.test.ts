@@ -332,6 +332,25 @@ describe('toSiteConfig', () => {
     expect(resolveConfig(JSON.parse(JSON.stringify(site)))).toEqual(site);
   });
 
+  it('hands the brand and the WebSub hub to the functions, checked by the same rules as locally', () => {
+    const config = parseNewsfeedConfig({
+      brand: { color: '#8A1538', logoUrl: 'https://news.example.org/logo.png' },
+      websub: { hub: 'https://hub.example.org/' },
+    });
+    const site = toSiteConfig(config, 'https://news.example.org/');
+    expect(site.brand).toEqual({
+      color: '#8a1538',
+      logoUrl: 'https://news.example.org/logo.png',
+      logoWidth: 160,
+    });
+    expect(site.websub).toEqual({ hub: 'https://hub.example.org/' });
+    expect(resolveConfig(JSON.parse(JSON.stringify(site)))).toEqual(site);
+    const error = errorOf({ brand: { color: '#ffd700' }, websub: { hub: 'ftp://x' } });
+    expect(error.message).toContain('newsfeed.brand.color');
+    expect(error.message).toContain('too light');
+    expect(error.message).toContain('newsfeed.websub.hub');
+  });
+
   it('gives the publish function a config the core accepts unchanged', () => {
     const config = parseNewsfeedConfig({ siteTitle: 'Test Wire', feedSize: 20, language: 'fr' });
     const site = toSiteConfig(config, 'https://news.example.org/');
