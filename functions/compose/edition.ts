@@ -27,19 +27,19 @@ import { MailedStories } from '../core/email/mailed-stories.js';
 import type { SiteConfig, Story } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
-import { localeFor } from '../core/render/locale.js';
 import { loadStory } from '../core/stories/story-pages.js';
 import { listingStory } from '../core/stories/story-view.js';
 import type { EditionComposeOptions } from './email.js';
 import { getIntFromEnv, getStringFromEnv } from './env.js';
-import { clockOf, logWarning, prefixOf, siteConfigOf, templatesDirOf } from './shared.js';
+import { clockOf, prefixOf, siteConfigOf, templatesDirOf } from './shared.js';
+import { siteLocaleOf } from './site-locale.js';
 
 export async function composeEdition(options: EditionComposeOptions = {}): Promise<EditionDeps> {
   const env = options.env ?? process.env;
   const dynamo = options.clients?.dynamo ?? createDocumentClient();
   const s3 = options.clients?.s3 ?? createS3Client();
   const emailTable = getStringFromEnv('EMAIL_TABLE', env);
-  const config = siteConfigOf(env);
+  const { config, locale } = siteLocaleOf(siteConfigOf(env));
   const clock = clockOf(options, env);
   const templates = await readBuiltTemplates(templatesDirOf(env));
   // The story table: the stories an edition lists, and the home page render it asks for once sent.
@@ -51,7 +51,7 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
     stories: feed,
     loadStory: storyLoader(s3, env, config, clock),
     // MJML was compiled at bundle time; Handlebars compiles here, once per container.
-    renderer: DigestRenderer.create(templates, config, localeFor(config.language, logWarning)),
+    renderer: DigestRenderer.create(templates, config, locale),
     config,
     maxStories: getIntFromEnv('DIGEST_MAX_STORIES', config.digest.maxStories, env),
     // PutObject only (the stack grants nothing else on the site bucket to this function).

@@ -21,14 +21,14 @@ import type { SiteConfig } from '../core/model.js';
 import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
-import { localeFor } from '../core/render/locale.js';
 import { LOCALE_CATALOGS } from '../core/render/locale-catalog.js';
 import { buildTemplates } from '../core/render/mjml.js';
 import { SiteRenderer } from '../core/render/site.js';
 import type { PagesWritten } from '../core/stories/page-reads.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
 import type { PageJob } from '../core/stories/story-pages.js';
-import { logWarning, renderKeyOf, systemClock } from './shared.js';
+import { renderKeyOf, systemClock } from './shared.js';
+import { siteLocaleOf } from './site-locale.js';
 
 export interface LocalOptions {
   articlesDir: string;
@@ -109,12 +109,11 @@ export interface LocalBuild {
 export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const articlesDir = resolve(local.articlesDir);
   const outDir = resolve(local.outDir);
-  const config = await loadConfig(local.configPath);
+  const { config, locale } = siteLocaleOf(await loadConfig(local.configPath));
   // MJML compiled at start-up, by the function the Lambda bundling step runs (`writeBuiltTemplates`).
   const templates = await buildTemplates(await readTemplates(resolve(local.templatesDir ?? 'templates')));
   const source = new FileArticleSource(articlesDir);
   const sink = new FileSiteSink(outDir);
-  const locale = localeFor(config.language, logWarning);
   const site = SiteRenderer.create(templates, config, locale);
   const digest = DigestRenderer.create(templates, config, locale);
   const workers = Math.max(1, local.workers ?? availableParallelism());

@@ -17,19 +17,18 @@ import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
 import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
 import type { PublishWake } from '../core/cloud/publish-drain.js';
-import { localeFor } from '../core/render/locale.js';
 import { LOCALE_CATALOGS } from '../core/render/locale-catalog.js';
 import { SiteRenderer } from '../core/render/site.js';
 import { getStringFromEnv } from './env.js';
 import {
   type ComposeOptions,
   clockOf,
-  logWarning,
   prefixOf,
   renderKeyOf,
   siteConfigOf,
   templatesDirOf,
 } from './shared.js';
+import { siteLocaleOf } from './site-locale.js';
 
 export async function composePublish(
   options: ComposeOptions<Pick<AwsClients, 's3' | 'dynamo' | 'cloudfront'>> & { log?: PublishLog } = {},
@@ -42,7 +41,7 @@ export async function composePublish(
   };
   const storyTable = getStringFromEnv('STORY_TABLE', env);
   const store = new DynamoStore(clients.dynamo, storyTable);
-  const config = siteConfigOf(env);
+  const { config, locale } = siteLocaleOf(siteConfigOf(env));
   const templates = await readBuiltTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;
   // Email configured: the home page links the newest sent edition's archived copy.
@@ -53,7 +52,7 @@ export async function composePublish(
     wake: new DynamoPublishWake(new DynamoTable(clients.dynamo, storyTable)),
     source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
     sink: new S3SiteSink(clients.s3, getStringFromEnv('SITE_BUCKET', env)),
-    site: SiteRenderer.create(templates, config, localeFor(config.language, logWarning)),
+    site: SiteRenderer.create(templates, config, locale),
     config,
     invalidator: distributionId
       ? new CloudFrontInvalidator(clients.cloudfront, distributionId)

@@ -69,6 +69,8 @@ describe('a French site built from the seeds', () => {
     const index = readFileSync(join(ws.out, 'index.html'), 'utf8');
     expect(index).toContain('<html lang="fr">');
     expect(index).toContain('Derniers articles');
+    // No description in the config: the default one, in French, on the page and in the feeds.
+    expect(index).toContain('Les dernières nouvelles, chacune publiée une seule fois.');
     expect(index).toMatch(/1 septembre 2021/);
     expect(index).toMatch(/août 2021/);
     for (const story of run.report.stories) {
@@ -100,7 +102,9 @@ describe('a French site built from the seeds', () => {
     const rss = parseWithFeedparser(join(ws.out, 'feed.xml'));
     expect(rss.bozo, String(rss.bozoException)).toBe(false);
     expect(rss.entries).toHaveLength(4);
-    expect(readFileSync(join(ws.out, 'feed.xml'), 'utf8')).toContain('<language>fr</language>');
+    const xml = readFileSync(join(ws.out, 'feed.xml'), 'utf8');
+    expect(xml).toContain('<language>fr</language>');
+    expect(xml).toContain('<description>Les dernières nouvelles, chacune publiée une seule fois.</description>');
     const json = JSON.parse(readFileSync(join(ws.out, 'feed.json'), 'utf8')) as { language?: string };
     expect(json.language).toBe('fr');
   });

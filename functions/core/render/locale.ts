@@ -6,6 +6,8 @@
  * page is byte-identical wherever it is built. A key missing from the chosen catalogue falls back to
  * English, with one warning per key naming the file.
  */
+import { DEFAULT_CONFIG } from '../config.js';
+import type { SiteConfig } from '../model.js';
 import { LOCALE_CATALOGS, type MessageKey, type Messages } from './locale-catalog.js';
 
 export type { MessageKey, Messages } from './locale-catalog.js';
@@ -151,4 +153,13 @@ function fill(text: string, params: LocaleParams): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.hasOwn(params, name) ? String(params[name]) : whole,
   );
+}
+
+/**
+ * The config with the default description (`DEFAULT_CONFIG`'s, English) in the site's language: a French
+ * site that sets no `description` says so in French under its title, in its feeds and in its digest.
+ */
+export function withLocalizedDefaults(config: SiteConfig, locale: Locale): SiteConfig {
+  if (config.description !== DEFAULT_CONFIG.description) return config;
+  return { ...config, description: locale.t('site.defaultDescription') };
 }
