@@ -104,7 +104,9 @@ describe('a French site built from the seeds', () => {
     expect(rss.entries).toHaveLength(4);
     const xml = readFileSync(join(ws.out, 'feed.xml'), 'utf8');
     expect(xml).toContain('<language>fr</language>');
-    expect(xml).toContain('<description>Les dernières nouvelles, chacune publiée une seule fois.</description>');
+    expect(xml).toContain(
+      '<description>Les dernières nouvelles, chacune publiée une seule fois.</description>',
+    );
     const json = JSON.parse(readFileSync(join(ws.out, 'feed.json'), 'utf8')) as { language?: string };
     expect(json.language).toBe('fr');
   });

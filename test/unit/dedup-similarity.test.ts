@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dedupFeatures } from '../../functions/core/dedup/features.js';
+import { dedupFeatures, headlinedFeatures } from '../../functions/core/dedup/features.js';
 import { isDuplicate, isTruncation, leadShare, similarity } from '../../functions/core/dedup/similarity.js';
 import { intersectionSize, sortedUnique } from '../../functions/core/dedup/sorted-sets.js';
 
@@ -113,5 +113,49 @@ describe('isDuplicate', () => {
     expect(jaccard).toBeLessThan(0.5);
     expect(verdict.similarity.containment).toBe(1);
     expect(verdict.duplicate).toBe(true);
+  });
+});
+
+describe('story pages that carry another copy of the article', () => {
+  // Deterministic prose: sentence i of story s uses words no other sentence uses.
+  const sentence = (s: string, i: number) =>
+    `${s}alpha${i} reported that the ${s}council${i} would review ${s}plan${i} after ${s}residents${i} objected strongly on ${s}monday${i}.`;
+  const body = (s: string, n: number) => Array.from({ length: n }, (_, i) => sentence(s, i));
+  // Copy-edited: one word in every second sentence changed, so 5-word runs break but word pairs stay.
+  const edited = (lines: string[]) =>
+    lines.map((line, i) => (i % 2 === 1 ? line.replace(' would review ', ' will review ') : line));
+  const headline = 'Harbour council delays the ferry terminal vote again';
+  const article = headlinedFeatures([headline, '', ...body('a', 12)].join('\n\n'), true);
+  const other = headlinedFeatures(
+    ['Bridge repairs close the northern road', '', ...body('b', 12)].join('\n\n'),
+    true,
+  );
+  const page = dedupFeatures(
+    [
+      'More on this story',
+      'Bridge repairs close the northern road',
+      ...body('b', 2),
+      headline,
+      ...edited(body('a', 12)),
+      'Schools reopen after the storm',
+      ...body('c', 8),
+      'Related coverage',
+      ...['d', 'e', 'f'].flatMap((story) => [`Story ${story} headline words here`, ...body(story, 6)]),
+    ].join('\n\n'),
+  );
+
+  it('is one story with the article: the page holds its headline and a copy-edited copy of it', () => {
+    const sim = similarity(article.shingles, page.shingles);
+    // The page is mostly other stories: the article covers a third of it at most.
+    expect(sim.coverage).toBeLessThan(0.35);
+    // The edit breaks the 5-word runs enough to fall under the plain story-page threshold…
+    expect(sim.containment).toBeLessThan(0.85);
+    expect(sim.containment).toBeGreaterThanOrEqual(0.75);
+    // …while the word pairs still hold the article.
+    expect(isDuplicate(article, page)).toMatchObject({ duplicate: true, rule: 'story-page' });
+  });
+
+  it('is not one story with the article whose headline and two paragraphs it carries as a piece', () => {
+    expect(isDuplicate(other, page).duplicate).toBe(false);
   });
 });

@@ -79,7 +79,7 @@ function reasonOf(verdict: DuplicateVerdict): string {
     case 'containment':
       return `containment ≥ ${t.containment} and coverage ≥ ${t.coverage} (below ${t.containmentSure}, names and numbers shared ≥ ${t.particularsShared})`;
     case 'story-page':
-      return `the larger is headed by the smaller's headline and contains ≥ ${t.storyPageContainment} of it (a story page)`;
+      return `the larger is headed by the smaller's headline and contains ≥ ${t.storyPageContainment} of it, or ≥ ${t.storyPageCopyContainment} of it and ≥ ${t.storyPagePairContainment} of its word pairs (a story page)`;
     case 'truncation':
       return `containment ≥ ${t.truncationContainment} and the smaller holds the larger's opening (a truncated copy)`;
     case 'rewording':

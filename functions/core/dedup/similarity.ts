@@ -147,7 +147,12 @@ export function isStoryPage(
   b: DedupFeatures,
   sim: Similarity = similarity(a.shingles, b.shingles),
 ): boolean {
-  if (sim.containment < DUPLICATE_THRESHOLDS.storyPageContainment) return false;
+  const t = DUPLICATE_THRESHOLDS;
+  if (sim.containment < t.storyPageCopyContainment) return false;
+  if (sim.containment < t.storyPageContainment) {
+    if (!a.pairs || !b.pairs || similarity(a.pairs, b.pairs).containment < t.storyPagePairContainment)
+      return false;
+  }
   const [smaller, larger] = a.shingles.length <= b.shingles.length ? [a, b] : [b, a];
   return headedBy(larger, smaller) || (a.shingles.length === b.shingles.length && headedBy(smaller, larger));
 }

@@ -119,6 +119,14 @@ export const DUPLICATE_THRESHOLDS = {
    * carrying several whole articles so is a roundup: the hub rule keeps it apart from all of them.
    */
   storyPageContainment: 0.85,
+  /**
+   * …or holds this share of it and `storyPagePairContainment` of its word pairs: the page carries another
+   * copy of the article (copy-edited, a word changed in every few sentences), which breaks 5-word runs
+   * but keeps the word pairs. Pieces of other stories on a page (a headline and a paragraph or two) stay
+   * far below both.
+   */
+  storyPageCopyContainment: 0.75,
+  storyPagePairContainment: 0.9,
   /** A headline of fewer words is too unspecific to tell a page by. */
   headlineMinWords: 3,
   /** Words a page may add around the headline ("LIVE:", "– as it happened", the outlet's name). */
