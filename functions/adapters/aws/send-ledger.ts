@@ -14,7 +14,13 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ClaimResult, SendLedger, SendRecord, SendState } from '../../core/email/edition-ports.js';
+import type {
+  ClaimResult,
+  SendLedger,
+  SendRecord,
+  SendState,
+  SentRecord,
+} from '../../core/email/edition-ports.js';
 import { applied } from './conditional.js';
 
 /**
@@ -88,13 +94,7 @@ export class DynamoSendLedger implements SendLedger {
     return Item && toRecord(Item);
   }
 
-  recordSent(
-    editionId: string,
-    subscriberId: string,
-    attemptId: string,
-    messageId: string,
-    at: string,
-  ): Promise<boolean> {
+  recordSent(...[editionId, subscriberId, attemptId, messageId, at]: SentRecord): Promise<boolean> {
     // Not conditional on the state: a claim another sender marked unknown meanwhile is still ours.
     return this.update(
       editionId,

@@ -83,18 +83,21 @@ export interface SendRecord {
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: SendRecord };
 
+/** What `SendLedger.recordSent` takes: the claim (edition, subscriber, attempt), SES's message id, the time. */
+export type SentRecord = [
+  editionId: string,
+  subscriberId: string,
+  attemptId: string,
+  messageId: string,
+  at: string,
+];
+
 /** The send ledger: `SEND#<edition>#<subscriber>`, conditional writes only. */
 export interface SendLedger {
   /** Creates the claim unless any record exists for the pair (attribute_not_exists). */
   claim(editionId: string, subscriberId: string, attemptId: string, at: string): Promise<ClaimResult>;
   /** Records SES's message id; conditional on the claim still being ours (same attemptId). */
-  recordSent(
-    editionId: string,
-    subscriberId: string,
-    attemptId: string,
-    messageId: string,
-    at: string,
-  ): Promise<boolean>;
+  recordSent(...sent: SentRecord): Promise<boolean>;
   /** claimed → unknown, conditional on the claim (attemptId) and state `claimed`. */
   markUnknown(editionId: string, subscriberId: string, attemptId: string, reason: string): Promise<boolean>;
   /** → failed, conditional on attemptId. */
