@@ -131,13 +131,3 @@ const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export function isMonth(value: string): boolean {
   return MONTH_PATTERN.test(value);
 }
-
-/** "August 2021" for `2021-08`, in English. */
-export function formatMonth(month: string): string {
-  return localeFor('en').month(month);
-}
-
-/** "1 story", "3 stories", in English. */
-export function countStories(count: number): string {
-  return localeFor('en').t('site.storyCount', { count });
-}
