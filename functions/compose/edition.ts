@@ -12,13 +12,15 @@ import {
   createSqsClient,
 } from '../adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
-import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
 import { DynamoMailedStore } from '../adapters/aws/mailed-store.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
+import { DynamoSiteRefresh } from '../adapters/aws/site-refresh.js';
 import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
 import { DynamoStoryDocReader } from '../adapters/aws/story-doc-reader.js';
+import { DynamoStoryListings } from '../adapters/aws/story-listings.js';
 import { DynamoSubscriberStore } from '../adapters/aws/subscriber-store.js';
 import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { StoryItem } from '../core/cloud/ports.js';
@@ -44,11 +46,11 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
   const templates = await readBuiltTemplates(templatesDirOf(env));
   // The story table: the stories an edition lists, and the home page render it asks for once sent.
   const storyTable = getStringFromEnv('STORY_TABLE', env);
-  const feed = new DynamoStore(dynamo, storyTable);
+  const stories = new DynamoTable(dynamo, storyTable);
   const distributionId = env.DISTRIBUTION_ID?.trim();
   return {
     editions: new DynamoEditionStore(dynamo, emailTable),
-    stories: feed,
+    stories: new DynamoStoryListings(stories),
     loadStory: storyLoader(s3, env, config, clock),
     // MJML was compiled at bundle time; Handlebars compiles here, once per container.
     renderer: DigestRenderer.create(templates, config, locale),
@@ -63,7 +65,7 @@ export async function composeEdition(options: EditionComposeOptions = {}): Promi
     outbox:
       options.outbox ??
       new SqsOutbox(options.clients?.sqs ?? createSqsClient(), getStringFromEnv('OUTBOX_QUEUE_URL', env)),
-    siteRefresh: feed,
+    siteRefresh: new DynamoSiteRefresh(stories),
     clock,
     mailed: new MailedStories(
       new DynamoMailedStore(dynamo, emailTable),

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { type AwsClients, createDocumentClient, createS3Client } from '../adapters/aws/clients.js';
 import { sleep } from '../adapters/aws/concurrency.js';
-import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
+import { DynamoIngestStore } from '../adapters/aws/ingest-store.js';
 import { S3ObjectReader } from '../adapters/aws/s3-articles.js';
 import type { IngestDeps, IngestLog } from '../core/cloud/ingest.js';
 import { ENV_DEFAULTS } from '../handlers/contracts.js';
@@ -19,7 +20,7 @@ export function composeIngest(
   const env = options.env ?? process.env;
   const clients = options.clients ?? { s3: createS3Client(), dynamo: createDocumentClient() };
   return {
-    store: new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env)),
+    store: new DynamoIngestStore(new DynamoTable(clients.dynamo, getStringFromEnv('STORY_TABLE', env))),
     reader: new S3ObjectReader(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env)),
     clock: clockOf(options, env),
     prefix: prefixOf(env),

@@ -7,9 +7,9 @@ import {
   createS3Client,
 } from '../adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
-import { DynamoStore } from '../adapters/aws/dynamo-store.js';
 import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
+import { DynamoPublishStore } from '../adapters/aws/publish-store.js';
 import { DynamoPublishWake } from '../adapters/aws/publish-wake.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
@@ -39,8 +39,8 @@ export async function composePublish(
     dynamo: createDocumentClient(),
     cloudfront: createCloudFrontClient(),
   };
-  const storyTable = getStringFromEnv('STORY_TABLE', env);
-  const store = new DynamoStore(clients.dynamo, storyTable);
+  const storyTable = new DynamoTable(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
+  const store = new DynamoPublishStore(storyTable);
   const { config, locale } = siteLocaleOf(siteConfigOf(env));
   const templates = await readBuiltTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;
@@ -49,7 +49,7 @@ export async function composePublish(
   const editions = emailTable ? new DynamoEditionStore(clients.dynamo, emailTable) : undefined;
   return {
     store,
-    wake: new DynamoPublishWake(new DynamoTable(clients.dynamo, storyTable)),
+    wake: new DynamoPublishWake(storyTable),
     source: new S3ArticleSource(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env), prefixOf(env)),
     sink: new S3SiteSink(clients.s3, getStringFromEnv('SITE_BUCKET', env)),
     site: SiteRenderer.create(templates, config, locale),

@@ -5,7 +5,8 @@ import {
   createS3Client,
   createSqsClient,
 } from '../adapters/aws/clients.js';
-import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
+import { DynamoObjects } from '../adapters/aws/object-items.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { sqsEnqueuer } from '../adapters/aws/sqs-enqueue.js';
 import type { ReconcileDeps } from '../core/cloud/reconcile.js';
@@ -23,11 +24,11 @@ export function composeReconcile(
   };
   const bucket = getStringFromEnv('ARTICLES_BUCKET', env);
   const prefix = prefixOf(env);
-  const store = new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
+  const objects = new DynamoObjects(new DynamoTable(clients.dynamo, getStringFromEnv('STORY_TABLE', env)));
   const source = new S3ArticleSource(clients.s3, bucket, prefix);
   return {
     list: () => source.list(),
-    records: () => store.records(),
+    records: () => objects.records(),
     enqueue: sqsEnqueuer(clients.sqs, getStringFromEnv('INGEST_QUEUE_URL', env)),
     bucket,
     prefix,

@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../adapters/aws/clients.js';
-import { BY_CREATED_INDEX, BY_DATE_INDEX, DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
+import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../adapters/aws/story-items.js';
 import { writeBuiltTemplates } from '../adapters/local/template-build.js';
 import { composeIngest } from '../compose/ingest.js';
 import { composePublish } from '../compose/publish.js';
@@ -32,6 +33,7 @@ import {
   startSes,
 } from './emulators.js';
 import { batchLine, INGEST_BATCH_SIZE } from './ingest-batches.js';
+import { ingestOutcome } from './ingest-outcome.js';
 import { SerialQueue } from './serial-queue.js';
 import { emailRouteFor, listen, siteHandler } from './site-server.js';
 import { sqsRecord } from './sqs-record.js';
@@ -201,7 +203,7 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
   const { makePublishHandler } = await import('../handlers/publish.js');
   const ingest = makeIngestHandler(() => composeIngest({ clients, env }));
   const publish = makePublishHandler(() => composePublish({ clients, env }));
-  const store = new DynamoStore(clients.dynamo, STORY_TABLE);
+  const outcomeLine = ingestOutcome(new DynamoTable(clients.dynamo, STORY_TABLE), ARTICLES_PREFIX);
 
   const queue = new SerialQueue(reportError);
   let pending: S3EventRecord[] = [];
@@ -227,25 +229,6 @@ export async function startDevCloud(options: DevCloudOptions = {}): Promise<DevC
     throw error;
   }
   email = emailPath;
-
-  /** What the ingest left for one object, read back from the table (the handler reports only failures). */
-  async function outcomeLine(record: S3EventRecord, failed: boolean): Promise<string> {
-    const key = record.s3.object.key;
-    // No queue redelivers here: the handler's error line says why, and uploading again retries.
-    if (failed) return `${key}: failed (see the error above; upload the file again to retry)`;
-    const object = await store.getObject(key.slice(ARTICLES_PREFIX.length));
-    if (!object || object.sequencer !== record.s3.object.sequencer) {
-      return `${key}: ${object ? 'stale (a newer event was applied)' : 'ignored'}`;
-    }
-    if (object.status === 'deleted') return `${key}: removed`;
-    if (object.status === 'held') return `${key}: held until ${object.heldUntil}`;
-    if (object.status === 'rejected') {
-      const reason = (await store.quarantined()).find((entry) => entry.key === object.key)?.message;
-      return `${key}: quarantined${reason ? `: ${reason}` : ''}`;
-    }
-    const doc = await store.getDoc(object.docId);
-    return `${key}: published, story ${doc?.storyId ?? '(none)'}`;
-  }
 
   let batches = 0;
   const runIngest = async () => {

@@ -9,7 +9,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../adapters/aws/dynamo-store.js';
+import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../adapters/aws/story-items.js';
 import { BY_CONFIRMED_INDEX } from '../adapters/aws/subscriber-store.js';
 
 /** The key schema and indexes of `infra/constructs/story-table.ts`, on demand (no stream: dynalite has none). */

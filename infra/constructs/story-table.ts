@@ -1,7 +1,7 @@
 import { StreamViewType } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../../functions/adapters/aws/dynamo-store.js';
+import { BY_CREATED_INDEX, BY_DATE_INDEX } from '../../functions/adapters/aws/story-items.js';
 import { KeyedTable } from './keyed-table.js';
 
 /*

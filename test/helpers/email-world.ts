@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
-import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
+import { storyTable } from './story-table.js';
 
 export interface StoryPlace {
   storyTable: string;
@@ -38,7 +38,7 @@ export async function putStoryWithArticle(
       Body: `---\ntitle: ${story.title}\ndate: ${date}\nsummary: ${story.summary}\n---\n\n${story.text}\n`,
     }),
   );
-  await new DynamoStore(clients.dynamo, place.storyTable).putStory({
+  await storyTable(clients.dynamo, place.storyTable).ingest.putStory({
     id: story.id,
     createdAt: story.createdAt,
     slug: story.title.toLowerCase().replaceAll(' ', '-'),

@@ -22,7 +22,6 @@ import {
   CloudFrontInvalidator,
   MAX_LISTED_PATHS,
 } from '../../functions/adapters/aws/cloudfront-invalidator.js';
-import { DynamoStore, PLAN_ITEM_BYTES } from '../../functions/adapters/aws/dynamo-store.js';
 import {
   DocChunksMissingError,
   FEATURE_CHUNK_BYTES,
@@ -40,6 +39,7 @@ import {
   s3NotificationBody,
   sqsEnqueuer,
 } from '../../functions/adapters/aws/sqs-enqueue.js';
+import { PLAN_ITEM_BYTES } from '../../functions/adapters/aws/story-items.js';
 import type { DocItem, IngestPlan, ObjectRecord, StoryItem } from '../../functions/core/cloud/ports.js';
 import { type ObjectEvent, parseS3Event } from '../../functions/core/cloud/s3-events.js';
 import { DEFAULT_POSTING_CAP as POSTING_CAP } from '../../functions/core/dedup/candidate-index.js';
@@ -54,6 +54,7 @@ import {
   startS3,
   testClients,
 } from '../helpers/emulators.js';
+import { type StoryTable, storyTable } from '../helpers/story-table.js';
 
 const ARTICLES = 'articles-bucket';
 const SITE = 'site-bucket';
@@ -72,10 +73,10 @@ afterAll(async () => {
 });
 
 /** A store on a fresh table: tests never see each other's items. */
-async function freshStore(): Promise<{ store: DynamoStore; table: string }> {
+async function freshStore(): Promise<{ store: StoryTable; table: string }> {
   const table = `t-${randomUUID().slice(0, 8)}`;
   await createStoryTable(clients.dynamo, table);
-  return { store: new DynamoStore(clients.dynamo, table), table };
+  return { store: storyTable(clients.dynamo, table), table };
 }
 
 async function partition(table: string, pk: string): Promise<string[]> {
@@ -139,7 +140,7 @@ function makeStoryItem(id: string, date: string, overrides: Partial<StoryItem> =
   };
 }
 
-describe('DynamoStore against dynalite', () => {
+describe('the story table adapters against dynalite', () => {
   it('compare-and-sets object records: a stale previous writes nothing', async () => {
     const { store } = await freshStore();
     const first: ObjectRecord = {
@@ -151,64 +152,64 @@ describe('DynamoStore against dynalite', () => {
       docId: 'd1',
       firstSeen: '2025-01-01T00:00:00.000Z',
     };
-    expect(await store.putObjectIf(first, undefined)).toBe(true);
-    expect(await store.putObjectIf({ ...first, version: 'v0' }, undefined)).toBe(false);
-    expect(await store.getObject(first.key)).toEqual(first);
+    expect(await store.ingest.putObjectIf(first, undefined)).toBe(true);
+    expect(await store.ingest.putObjectIf({ ...first, version: 'v0' }, undefined)).toBe(false);
+    expect(await store.ingest.getObject(first.key)).toEqual(first);
 
     const second: ObjectRecord = { ...first, version: 'v2', etag: 'e2', sequencer: '0B' };
-    expect(await store.putObjectIf(second, first)).toBe(true);
-    expect(await store.putObjectIf({ ...first, status: 'deleted' }, first)).toBe(false);
-    expect(await store.getObject(first.key)).toEqual(second);
+    expect(await store.ingest.putObjectIf(second, first)).toBe(true);
+    expect(await store.ingest.putObjectIf({ ...first, status: 'deleted' }, first)).toBe(false);
+    expect(await store.ingest.getObject(first.key)).toEqual(second);
     // Same version, other sequencer: still stale.
-    expect(await store.putObjectIf(first, { ...second, sequencer: '0A' })).toBe(false);
+    expect(await store.ingest.putObjectIf(first, { ...second, sequencer: '0A' })).toBe(false);
 
     const other: ObjectRecord = { ...first, key: 'other.txt', docId: 'd2' };
-    await store.putObjectIf(other, undefined);
-    expect(await store.records()).toEqual([second, other].sort((a, b) => (a.key < b.key ? -1 : 1)));
-    expect(await store.getObject('missing.txt')).toBeUndefined();
+    await store.ingest.putObjectIf(other, undefined);
+    expect(await store.objects.records()).toEqual([second, other].sort((a, b) => (a.key < b.key ? -1 : 1)));
+    expect(await store.ingest.getObject('missing.txt')).toBeUndefined();
   });
 
   it('quarantines and releases a key', async () => {
     const { store } = await freshStore();
-    await store.quarantine('bad.txt', 'v9', {
+    await store.ingest.quarantine('bad.txt', 'v9', {
       source: 'bad.txt',
       severity: 'error',
       code: 'binary',
       message: 'bad.txt: binary',
     });
-    expect(await store.quarantined()).toEqual([
+    expect(await store.objects.quarantined()).toEqual([
       { key: 'bad.txt', version: 'v9', code: 'binary', message: 'bad.txt: binary' },
     ]);
-    await store.releaseQuarantine('bad.txt');
-    expect(await store.quarantined()).toEqual([]);
+    await store.ingest.releaseQuarantine('bad.txt');
+    expect(await store.objects.quarantined()).toEqual([]);
   });
 
   it('round-trips a doc, with and without a story id', async () => {
     const { store, table } = await freshStore();
     const doc = makeDoc('small', 500);
-    await store.putDoc(doc);
-    expect(await store.getDoc('small')).toEqual(doc);
+    await store.ingest.putDoc(doc);
+    expect(await store.ingest.getDoc('small')).toEqual(doc);
     expect(await partition(table, 'DOC#small')).toEqual(['DOC']);
-    await store.putDoc({ ...doc, storyId: 's1' });
-    expect((await store.getDoc('small'))?.storyId).toBe('s1');
-    await store.deleteDoc('small');
-    expect(await store.getDoc('small')).toBeUndefined();
+    await store.ingest.putDoc({ ...doc, storyId: 's1' });
+    expect((await store.ingest.getDoc('small'))?.storyId).toBe('s1');
+    await store.ingest.deleteDoc('small');
+    expect(await store.ingest.getDoc('small')).toBeUndefined();
   });
 
   it("sets a stored doc's story without touching its features, and never creates a doc", async () => {
     const { store, table } = await freshStore();
     const big = makeDoc('big', 200_000);
-    await store.putDoc(big);
-    await store.setDocStory('big', 'story-1');
-    expect(await store.getDoc('big')).toEqual({ ...big, storyId: 'story-1' });
-    await store.setDocStory('gone', 'story-1');
-    expect(await store.getDoc('gone')).toBeUndefined();
+    await store.ingest.putDoc(big);
+    await store.ingest.setDocStory('big', 'story-1');
+    expect(await store.ingest.getDoc('big')).toEqual({ ...big, storyId: 'story-1' });
+    await store.ingest.setDocStory('gone', 'story-1');
+    expect(await store.ingest.getDoc('gone')).toBeUndefined();
     expect(await partition(table, 'DOC#gone')).toEqual([]);
   });
 
   it('stores one ingest plan, split into parts when it is too large for an item, and deletes it whole', async () => {
     const { store, table } = await freshStore();
-    expect(await store.getPlan()).toBeUndefined();
+    expect(await store.ingest.getPlan()).toBeUndefined();
     const record: ObjectRecord = {
       key: 'a.txt',
       version: 'v2',
@@ -231,8 +232,8 @@ describe('DynamoStore against dynalite', () => {
         diagnostic: { source: 'a.txt', severity: 'error', code: 'binary', message: 'a.txt: binary' },
       },
     };
-    await store.putPlan(small);
-    expect(await store.getPlan()).toEqual(small);
+    await store.ingest.putPlan(small);
+    expect(await store.ingest.getPlan()).toEqual(small);
     expect(await partition(table, 'PLAN')).toEqual(['HEAD']);
 
     // Thousands of members with long keys: over one item, as a very large merge could be.
@@ -242,15 +243,15 @@ describe('DynamoStore against dynalite', () => {
       stories: [makeStoryItem('s1', '2021-08-01T00:00:00.000Z', { members })],
     };
     expect(new TextEncoder().encode(JSON.stringify(large)).length).toBeGreaterThan(PLAN_ITEM_BYTES);
-    await store.putPlan(large);
-    expect(await store.getPlan()).toEqual(large);
+    await store.ingest.putPlan(large);
+    expect(await store.ingest.getPlan()).toEqual(large);
     const items = await partition(table, 'PLAN');
     expect(items.length).toBeGreaterThan(2);
     expect(items).toContain('HEAD');
-    await store.deletePlan();
-    expect(await store.getPlan()).toBeUndefined();
+    await store.ingest.deletePlan();
+    expect(await store.ingest.getPlan()).toBeUndefined();
     expect(await partition(table, 'PLAN')).toEqual([]);
-    await store.deletePlan();
+    await store.ingest.deletePlan();
   });
 
   it('splits a 200,000-shingle doc into chunks under the item limit, and cleans them up', async () => {
@@ -260,19 +261,19 @@ describe('DynamoStore against dynalite', () => {
     const chunks = Math.ceil(packed.length / FEATURE_CHUNK_BYTES);
     expect(chunks).toBeGreaterThan(1);
 
-    await store.putDoc(big);
+    await store.ingest.putDoc(big);
     const sks = await partition(table, 'DOC#big');
     expect(sks.sort()).toEqual(['DOC', ...Array.from({ length: chunks }, (_, n) => `FEAT#${n}`)].sort());
-    expect(await store.getDoc('big')).toEqual(big);
+    expect(await store.ingest.getDoc('big')).toEqual(big);
 
     // Rewritten small: the chunks it no longer needs are deleted.
     const shrunk = makeDoc('big', 100);
-    await store.putDoc(shrunk);
+    await store.ingest.putDoc(shrunk);
     expect(await partition(table, 'DOC#big')).toEqual(['DOC']);
-    expect(await store.getDoc('big')).toEqual(shrunk);
+    expect(await store.ingest.getDoc('big')).toEqual(shrunk);
 
-    await store.putDoc(big);
-    await store.deleteDoc('big');
+    await store.ingest.putDoc(big);
+    await store.ingest.deleteDoc('big');
     expect(await partition(table, 'DOC#big')).toEqual([]);
   });
 
@@ -290,70 +291,70 @@ describe('DynamoStore against dynalite', () => {
 
   it('adds, finds and removes postings, counting shared fingerprints and skipping frequent ones', async () => {
     const { store } = await freshStore();
-    const ids = async (fps: Uint32Array) => (await store.candidates(fps)).map((hit) => hit.docId);
-    await store.addPostings('d1', Uint32Array.of(1, 2, 3, 3), 3);
-    await store.addPostings('d2', Uint32Array.of(3, 0xffffffff), 2);
+    const ids = async (fps: Uint32Array) => (await store.ingest.candidates(fps)).map((hit) => hit.docId);
+    await store.ingest.addPostings('d1', Uint32Array.of(1, 2, 3, 3), 3);
+    await store.ingest.addPostings('d2', Uint32Array.of(3, 0xffffffff), 2);
     expect(await ids(Uint32Array.of(3))).toEqual(['d1', 'd2']);
     expect(await ids(Uint32Array.of(1, 0xffffffff))).toEqual(['d1', 'd2']);
-    expect(await store.candidates(Uint32Array.of(1, 2, 3))).toEqual([
+    expect(await store.ingest.candidates(Uint32Array.of(1, 2, 3))).toEqual([
       { docId: 'd1', shared: 3, keys: 3 },
       { docId: 'd2', shared: 1, keys: 2 },
     ]);
     expect(await ids(Uint32Array.of(42))).toEqual([]);
-    await store.removePostings('d1', Uint32Array.of(1, 2, 3));
+    await store.ingest.removePostings('d1', Uint32Array.of(1, 2, 3));
     expect(await ids(Uint32Array.of(1, 2, 3, 0xffffffff))).toEqual(['d2']);
 
     // More fingerprints than one batch write (25) and more lookups than are in flight at once (16).
     const many = Uint32Array.from({ length: 60 }, (_, i) => 1000 + i);
-    await store.addPostings('d3', many, 60);
-    expect(await store.candidates(many)).toEqual([{ docId: 'd3', shared: 60, keys: 60 }]);
+    await store.ingest.addPostings('d3', many, 60);
+    expect(await store.ingest.candidates(many)).toEqual([{ docId: 'd3', shared: 60, keys: 60 }]);
 
     // A fingerprint carried by more docs than the cap is frequent: it finds nothing.
     const carriers = Array.from({ length: POSTING_CAP }, (_, i) => `doc${String(i).padStart(3, '0')}`);
-    for (const id of carriers) await store.addPostings(id, Uint32Array.of(77), 1);
+    for (const id of carriers) await store.ingest.addPostings(id, Uint32Array.of(77), 1);
     expect(await ids(Uint32Array.of(77))).toHaveLength(POSTING_CAP);
-    await store.addPostings('one-more', Uint32Array.of(77), 1);
+    await store.ingest.addPostings('one-more', Uint32Array.of(77), 1);
     expect(await ids(Uint32Array.of(77))).toEqual([]);
   });
 
   it('marks a put story dirty, keeps the first previous version, and clears only an unchanged mark', async () => {
     const { store } = await freshStore();
     const v1 = makeStoryItem('s1', '2021-08-01T00:00:00.000Z');
-    await store.putStory(v1);
-    expect(await store.getStory('s1')).toEqual(v1);
+    await store.ingest.putStory(v1);
+    expect(await store.ingest.getStory('s1')).toEqual(v1);
     // Same serialisation as the story written (ingest compares them as JSON).
-    expect(JSON.stringify(await store.getStory('s1'))).toBe(JSON.stringify(v1));
-    const [first] = await store.dirty(10);
+    expect(JSON.stringify(await store.ingest.getStory('s1'))).toBe(JSON.stringify(v1));
+    const [first] = await store.publish.dirty(10);
     expect(first?.storyId).toBe('s1');
     expect(first?.previous).toBeUndefined();
 
     const v2 = { ...v1, slug: 'slug-two', date: '2021-08-02T00:00:00.000Z' };
-    await store.putStory(v2);
-    const [second] = await store.dirty(10);
+    await store.ingest.putStory(v2);
+    const [second] = await store.publish.dirty(10);
     expect(second?.previous).toEqual({ slug: v1.slug, date: v1.date });
     expect(second?.token).not.toBe(first?.token);
 
-    await store.putStory({ ...v2, slug: 'slug-three' });
-    const [third] = await store.dirty(10);
+    await store.ingest.putStory({ ...v2, slug: 'slug-three' });
+    const [third] = await store.publish.dirty(10);
     expect(third?.previous).toEqual({ slug: v1.slug, date: v1.date });
 
-    await store.clearDirty(second!);
-    expect((await store.dirty(10)).map((m) => m.token)).toEqual([third?.token]);
-    await store.clearDirty(third!);
-    expect(await store.dirty(10)).toEqual([]);
+    await store.publish.clearDirty(second!);
+    expect((await store.publish.dirty(10)).map((m) => m.token)).toEqual([third?.token]);
+    await store.publish.clearDirty(third!);
+    expect(await store.publish.dirty(10)).toEqual([]);
 
-    await store.deleteStory(v2);
-    expect(await store.getStory('s1')).toBeUndefined();
-    const [removal] = await store.dirty(10);
+    await store.ingest.deleteStory(v2);
+    expect(await store.ingest.getStory('s1')).toBeUndefined();
+    const [removal] = await store.publish.dirty(10);
     expect(removal?.previous).toEqual({ slug: 'slug-three', date: v2.date });
   });
 
   it('pages dirty marks up to the limit', async () => {
     const { store } = await freshStore();
     for (const id of ['a', 'b', 'c', 'd', 'e'])
-      await store.putStory(makeStoryItem(id, '2021-08-01T00:00:00.000Z'));
-    expect((await store.dirty(3)).map((m) => m.storyId)).toEqual(['a', 'b', 'c']);
-    expect(await store.dirty(0)).toEqual([]);
+      await store.ingest.putStory(makeStoryItem(id, '2021-08-01T00:00:00.000Z'));
+    expect((await store.publish.dirty(3)).map((m) => m.storyId)).toEqual(['a', 'b', 'c']);
+    expect(await store.publish.dirty(0)).toEqual([]);
   });
 
   it('lists the newest stories in compareStories order, ties by id ascending', async () => {
@@ -371,9 +372,9 @@ describe('DynamoStore against dynalite', () => {
         fc.integer({ min: 1, max: 14 }),
         async (entries, limit) => {
           const { store } = await freshStore();
-          for (const { id, date } of entries) await store.putStory(makeStoryItem(id, date));
+          for (const { id, date } of entries) await store.ingest.putStory(makeStoryItem(id, date));
           const expected = [...entries].sort(compareStories).slice(0, limit);
-          expect((await store.newest(limit)).map((s) => s.id)).toEqual(expected.map((s) => s.id));
+          expect((await store.publish.newest(limit)).map((s) => s.id)).toEqual(expected.map((s) => s.id));
         },
       ),
       {
@@ -393,12 +394,12 @@ describe('DynamoStore against dynalite', () => {
       makeStoryItem('d', '2021-09-01T00:00:00.000Z'),
       makeStoryItem('e', '2020-12-31T23:59:59.000Z'),
     ];
-    for (const story of stories) await store.putStory(story);
+    for (const story of stories) await store.ingest.putStory(story);
     const august = stories.filter((s) => s.date.startsWith('2021-08')).sort(compareStories);
-    expect(await store.month('2021-08')).toEqual(august);
-    expect(await store.month('2021-07')).toEqual([]);
-    await expect(store.month('2021')).rejects.toThrow(RangeError);
-    expect(await store.months()).toEqual([
+    expect(await store.publish.month('2021-08')).toEqual(august);
+    expect(await store.publish.month('2021-07')).toEqual([]);
+    await expect(store.publish.month('2021')).rejects.toThrow(RangeError);
+    expect(await store.publish.months()).toEqual([
       { month: '2021-09', count: 1 },
       { month: '2021-08', count: 3 },
       { month: '2020-12', count: 1 },
@@ -407,9 +408,9 @@ describe('DynamoStore against dynalite', () => {
 
   it('counts sequence numbers atomically', async () => {
     const { store } = await freshStore();
-    const first = await store.nextSeq();
-    expect(await store.nextSeq()).toBe(first + 1);
-    const concurrent = await Promise.all(Array.from({ length: 10 }, () => store.nextSeq()));
+    const first = await store.ingest.nextSeq();
+    expect(await store.ingest.nextSeq()).toBe(first + 1);
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => store.ingest.nextSeq()));
     expect(new Set(concurrent).size).toBe(10);
     expect(Math.max(...concurrent)).toBe(first + 11);
   });
@@ -418,37 +419,37 @@ describe('DynamoStore against dynalite', () => {
     const { store } = await freshStore();
     const t0 = new Date('2025-11-24T12:00:00.000Z');
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    expect(await store.acquireLease('A', 1000, t0)).toBe(true);
-    expect(await store.acquireLease('B', 1000, at(10))).toBe(false);
-    expect(await store.acquireLease('A', 1000, at(20))).toBe(true);
+    expect(await store.ingest.acquireLease('A', 1000, t0)).toBe(true);
+    expect(await store.ingest.acquireLease('B', 1000, at(10))).toBe(false);
+    expect(await store.ingest.acquireLease('A', 1000, at(20))).toBe(true);
 
-    await store.releaseLease('B');
-    expect(await store.acquireLease('B', 1000, at(30))).toBe(false);
+    await store.ingest.releaseLease('B');
+    expect(await store.ingest.acquireLease('B', 1000, at(30))).toBe(false);
 
-    expect(await store.acquireLease('B', 1000, at(1100))).toBe(true);
-    await store.releaseLease('A');
-    expect(await store.acquireLease('A', 1000, at(1200))).toBe(false);
-    await store.releaseLease('B');
-    expect(await store.acquireLease('A', 1000, at(1300))).toBe(true);
+    expect(await store.ingest.acquireLease('B', 1000, at(1100))).toBe(true);
+    await store.ingest.releaseLease('A');
+    expect(await store.ingest.acquireLease('A', 1000, at(1200))).toBe(false);
+    await store.ingest.releaseLease('B');
+    expect(await store.ingest.acquireLease('A', 1000, at(1300))).toBe(true);
   });
 
   it('tells a publish whether the one before it finished', async () => {
     const { store } = await freshStore();
-    expect(await store.startPublish()).toBe(false);
-    await store.finishPublish();
-    expect(await store.startPublish()).toBe(false);
+    expect(await store.publish.startPublish()).toBe(false);
+    await store.publish.finishPublish();
+    expect(await store.publish.startPublish()).toBe(false);
     // Never finished: the next one is told.
-    expect(await store.startPublish()).toBe(true);
-    await store.finishPublish();
-    await store.finishPublish();
-    expect(await store.startPublish()).toBe(false);
+    expect(await store.publish.startPublish()).toBe(true);
+    await store.publish.finishPublish();
+    await store.publish.finishPublish();
+    expect(await store.publish.startPublish()).toBe(false);
   });
 
   it('stores the render key', async () => {
     const { store } = await freshStore();
-    expect(await store.getRenderKey()).toBeUndefined();
-    await store.setRenderKey('abc123');
-    expect(await store.getRenderKey()).toBe('abc123');
+    expect(await store.publish.getRenderKey()).toBeUndefined();
+    await store.publish.setRenderKey('abc123');
+    expect(await store.publish.getRenderKey()).toBe('abc123');
   });
 });
 

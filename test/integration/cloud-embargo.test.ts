@@ -15,7 +15,6 @@ import {
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
-import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { composeIngest } from '../../functions/compose/ingest.js';
 import { composePublish } from '../../functions/compose/publish.js';
 import { composeReconcile } from '../../functions/compose/reconcile.js';
@@ -26,6 +25,7 @@ import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { createStoryTable, s3MessageBody } from '../helpers/emulators.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
 import { useStoryEmulators } from '../helpers/story-emulators.js';
+import { storyTable } from '../helpers/story-table.js';
 
 // The ingest handler's "held until" line is at info level; the suite's default keeps only warnings.
 vi.hoisted(() => {
@@ -88,7 +88,7 @@ describe('embargo on the cloud: held until its time, published by the first reco
     };
     await createStoryTable(world.clients.dynamo, env.STORY_TABLE);
     await world.clients.s3.send(new CreateBucketCommand({ Bucket: env.SITE_BUCKET }));
-    const store = new DynamoStore(world.clients.dynamo, env.STORY_TABLE);
+    const store = storyTable(world.clients.dynamo, env.STORY_TABLE);
     const bodies = [await upload(`held-${id}.md`, HELD), await upload(`open-${id}.md`, OPEN)];
 
     // --- Before the embargo: ingested, held, logged; nothing of it is published.
@@ -100,10 +100,10 @@ describe('embargo on the cloud: held until its time, published by the first reco
     const logged = output.mock.calls.map(([chunk]) => String(chunk));
     output.mockRestore();
     expect(logged.some((line) => line.includes(`"message":"article held until ${UNTIL}"`))).toBe(true);
-    const held = await store.getObject(`held-${id}.md`);
+    const held = await store.ingest.getObject(`held-${id}.md`);
     expect(held).toMatchObject({ status: 'held', heldUntil: UNTIL });
-    expect(await store.getDoc(held!.docId)).toBeUndefined();
-    expect((await store.newest(10)).map((story) => story.title)).toEqual([OPEN_TITLE]);
+    expect(await store.ingest.getDoc(held!.docId)).toBeUndefined();
+    expect((await store.publish.newest(10)).map((story) => story.title)).toEqual([OPEN_TITLE]);
 
     await makePublishHandler(() => composePublish({ clients: world.clients, env, clock: BEFORE }))();
     const before = await siteText(env.SITE_BUCKET);
@@ -130,8 +130,8 @@ describe('embargo on the cloud: held until its time, published by the first reco
     expect((await ingestAt(sqsEvent(resent.map((entry) => entry.MessageBody!)))).batchItemFailures).toEqual(
       [],
     );
-    expect(await store.getObject(`held-${id}.md`)).toMatchObject({ status: 'active' });
-    const stories = await store.newest(10);
+    expect(await store.ingest.getObject(`held-${id}.md`)).toMatchObject({ status: 'active' });
+    const stories = await store.publish.newest(10);
     expect(stories.map((story) => story.title).sort()).toEqual([HELD_TITLE, OPEN_TITLE].sort());
     expect(stories.find((story) => story.title === HELD_TITLE)?.createdAt).toBe(UNTIL);
 

@@ -20,7 +20,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
-import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { composeIngest } from '../../functions/compose/ingest.js';
 import { composePublish } from '../../functions/compose/publish.js';
 import { composeReconcile } from '../../functions/compose/reconcile.js';
@@ -41,6 +40,7 @@ import {
 } from '../helpers/emulators.js';
 import { sqsEvent, sqsRecord } from '../helpers/lambda-events.js';
 import { parseWithFeedparser } from '../helpers/readers.js';
+import { storyTable } from '../helpers/story-table.js';
 
 const SEEDS = [
   '000_8e65d67321044a22.txt',
@@ -109,8 +109,8 @@ function seedRecords(): unknown[] {
 const s3Body = (record: unknown): string => JSON.stringify({ Records: [record] });
 
 async function storiesIn(env: NodeJS.ProcessEnv) {
-  const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
-  const stories = await store.newest(1000);
+  const store = storyTable(clients.dynamo, env.STORY_TABLE!);
+  const stories = await store.publish.newest(1000);
   return stories.map((story) => ({ id: story.id, title: story.title, members: [...story.members].sort() }));
 }
 
@@ -238,8 +238,8 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
     const response = await ingest(sqsEvent([...seedRecords(), record].map(s3Body)));
     expect(response.batchItemFailures).toEqual([]);
-    const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
-    const quarantined = await store.quarantined();
+    const store = storyTable(clients.dynamo, env.STORY_TABLE!);
+    const quarantined = await store.objects.quarantined();
     expect(quarantined.map((q) => q.key)).toEqual(['broken.txt']);
     expect(quarantined[0]!.message).toContain('broken.txt');
     expect(await storiesIn(env)).toHaveLength(4);
@@ -249,7 +249,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
   it('quarantines a rejected version only while it is the newest one applied, and forgets it on removal', async () => {
     const env = await freshEnv();
     const deps = composeIngest({ clients, env, clock: FIXED_NOW });
-    const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
+    const store = storyTable(clients.dynamo, env.STORY_TABLE!);
     const key = `articles/${SEEDS[2]}`;
     const event = (sequencer: string, kind: 'created' | 'removed', size: number): ObjectEvent => ({
       kind,
@@ -268,20 +268,20 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     expect([rejected.kind, good.kind]).toEqual(['rejected', 'doc']);
     expect((await applyEvent(deps, good)).action).toBe('published');
     expect((await applyEvent(deps, rejected)).action).toBe('stale');
-    expect(await store.quarantined()).toEqual([]);
+    expect(await store.objects.quarantined()).toEqual([]);
 
     // In order, a rejected version is listed, and a removal of the key clears it.
     expect((await applyEvent(deps, await prepareEvent(deps, event('0C', 'created', 1e8)))).action).toBe(
       'quarantined',
     );
-    expect((await store.quarantined()).map((q) => [q.key, q.version, q.code])).toEqual([
+    expect((await store.objects.quarantined()).map((q) => [q.key, q.version, q.code])).toEqual([
       [SEEDS[2], 'v0C', 'too-large'],
     ]);
     expect(await storiesIn(env)).toEqual([]);
     expect((await applyEvent(deps, await prepareEvent(deps, event('0D', 'removed', 0)))).action).toBe(
       'removed',
     );
-    expect(await store.quarantined()).toEqual([]);
+    expect(await store.objects.quarantined()).toEqual([]);
   });
 
   it('publishes a story whose canonical article is gone from another copy, and leaves out one with none left', async () => {
@@ -294,8 +294,8 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     };
     const publish = makePublishHandler(() => composePublish({ clients, env, clock: FIXED_NOW, log }));
     await publish();
-    const store = new DynamoStore(clients.dynamo, env.STORY_TABLE!);
-    const story = (await store.newest(10)).find((s) => s.members.length === 2)!;
+    const store = storyTable(clients.dynamo, env.STORY_TABLE!);
+    const story = (await store.publish.newest(10)).find((s) => s.members.length === 2)!;
     const other = story.members.find((key) => key !== story.canonical)!;
     const guid = `<guid isPermaLink="false">${story.id}</guid>`;
     const remove = (key: string) =>
@@ -303,7 +303,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     try {
       // Deleted from the bucket, its removal not ingested yet; the story is marked, as a later change to it would.
       await remove(story.canonical);
-      await store.putStory(story);
+      await store.ingest.putStory(story);
       await publish();
       expect(warnings).toContainEqual(
         expect.objectContaining({
@@ -317,7 +317,7 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
 
       // No copy left: the story is left out, the rest of the site is still published.
       await remove(other);
-      await store.putStory(story);
+      await store.ingest.putStory(story);
       const result = await publish();
       expect(result.stories).toBe(1);
       expect(warnings).toContainEqual(

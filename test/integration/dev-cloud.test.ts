@@ -16,7 +16,7 @@ import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aw
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
-import { BY_DATE_INDEX } from '../../functions/adapters/aws/dynamo-store.js';
+import { BY_DATE_INDEX } from '../../functions/adapters/aws/story-items.js';
 import { portFromEnv } from '../../functions/cli/commands/dev-cloud.js';
 import {
   ARTICLES_BUCKET,

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../functions/adapters/aws/clients.js';
-import { DynamoStore } from '../../functions/adapters/aws/dynamo-store.js';
 import { DynamoTable } from '../../functions/adapters/aws/dynamo-table.js';
 import { PUBLISH_WAKE_KEY } from '../../functions/adapters/aws/publish-wake.js';
 import { composePublish } from '../../functions/compose/publish.js';
@@ -17,6 +16,7 @@ import { createRng, syntheticArticle } from '../fixtures/syndication.js';
 import { BUILT_TEMPLATES_DIR } from '../helpers/built-templates.js';
 import { createStoryTable } from '../helpers/emulators.js';
 import { useStoryEmulators } from '../helpers/story-emulators.js';
+import { storyTable } from '../helpers/story-table.js';
 
 const ARTICLES = 'drain-articles';
 const NOW = { now: () => new Date('2025-11-24T12:00:00.000Z') };
@@ -48,11 +48,11 @@ async function backlog() {
   };
   await createStoryTable(clients.dynamo, env.STORY_TABLE);
   await clients.s3.send(new CreateBucketCommand({ Bucket: env.SITE_BUCKET }));
-  const store = new DynamoStore(clients.dynamo, env.STORY_TABLE);
+  const store = storyTable(clients.dynamo, env.STORY_TABLE);
   for (let i = 0; i < STORIES; i++) {
     const key = `s${i}.txt`;
     const date = `2025-11-${String(1 + (i % 20)).padStart(2, '0')}T08:00:00.000Z`;
-    await store.putStory({
+    await store.ingest.putStory({
       id: `${String(i).padStart(4, '0')}aaaa`,
       slug: `story-${i}`,
       canonical: key,
@@ -76,13 +76,13 @@ async function storyPages(bucket: string): Promise<number> {
 describe('publish drains any backlog', () => {
   it(`publishes ${STORIES} dirty stories in one invocation when a run takes ${BATCH}`, async () => {
     const { env, store } = await backlog();
-    expect(await store.dirty(100)).toHaveLength(STORIES);
+    expect(await store.publish.dirty(100)).toHaveLength(STORIES);
     const publish = makePublishHandler(() => composePublish({ clients, env, clock: NOW }), { batch: BATCH });
 
     const result = await publish(undefined, { getRemainingTimeInMillis: () => 300_000 });
 
     expect(result).toMatchObject({ stories: STORIES, runs: 3, rewoken: false });
-    expect(await store.dirty(100)).toEqual([]);
+    expect(await store.publish.dirty(100)).toEqual([]);
     expect(await storyPages(env.SITE_BUCKET)).toBe(STORIES);
   });
 
@@ -98,16 +98,16 @@ describe('publish drains any backlog', () => {
     const first = await publish(undefined, { getRemainingTimeInMillis: () => (left -= 50_000) });
 
     expect(first).toMatchObject({ stories: BATCH, runs: 1, rewoken: true });
-    expect(await store.dirty(100)).toHaveLength(STORIES - BATCH);
+    expect(await store.publish.dirty(100)).toHaveLength(STORIES - BATCH);
     const wake = await table.get(PUBLISH_WAKE_KEY);
     expect(wake?.at).toMatch(/^[0-9a-f-]{36}$/);
     // The wake is on a STORY# key (the stream filter) but is no story: listings do not show it.
-    expect((await store.newest(100)).map((story) => story.id)).not.toContain('~publish');
+    expect((await store.publish.newest(100)).map((story) => story.id)).not.toContain('~publish');
 
     // The stream delivers the wake: the next invocation publishes the rest.
     const second = await publish(undefined, { getRemainingTimeInMillis: () => 300_000 });
     expect(second).toMatchObject({ stories: STORIES - BATCH, runs: 2, rewoken: false });
-    expect(await store.dirty(100)).toEqual([]);
+    expect(await store.publish.dirty(100)).toEqual([]);
     expect(await storyPages(env.SITE_BUCKET)).toBe(STORIES);
   });
 });

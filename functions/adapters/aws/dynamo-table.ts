@@ -1,10 +1,13 @@
 /**
  * The small DynamoDB table helper every adapter here stands on: a consistent get, a put, a
- * conditional put whose refusal is an answer (`false`), and queries that follow pagination. The
- * pagination loop lives here once; an adapter that stops early (a lookback, a tie at a page
- * boundary) iterates `pages` and breaks.
+ * conditional put or delete whose refusal is an answer (`false`), an update, and queries and scans
+ * that follow pagination. The pagination loop lives here once (`paginate`); an adapter that stops
+ * early (a lookback, a tie at a page boundary) iterates `pages` and breaks, one that hands a cursor
+ * to its caller reads one `page` at a time.
  */
 import {
+  DeleteCommand,
+  type DeleteCommandInput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -12,12 +15,31 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandInput,
+  type ScanCommandOutput,
+  UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { applied } from './conditional.js';
 
 export type Item = Record<string, unknown>;
 export type TableKey = { pk: string; sk: string };
 export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+export type ScanInput = Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+type Condition<T> = Omit<T, 'TableName' | 'Key' | 'Item'>;
+
+/** The one pagination loop: page after page from where the last ended, until none is left or the caller stops. */
+async function* paginate<P extends { LastEvaluatedKey?: Item }>(
+  read: (start: Item | undefined) => Promise<P>,
+): AsyncGenerator<P> {
+  let start: Item | undefined;
+  do {
+    const page = await read(start);
+    yield page;
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
 
 export class DynamoTable {
   constructor(
@@ -38,39 +60,55 @@ export class DynamoTable {
   }
 
   /** True when written, false when the condition did not hold. */
-  putIf(item: Item, condition: Omit<PutCommandInput, 'TableName' | 'Item'>): Promise<boolean> {
+  putIf(item: Item, condition: Condition<PutCommandInput>): Promise<boolean> {
     return applied(this.client.send(new PutCommand({ TableName: this.name, Item: item, ...condition })));
   }
 
+  /** True when deleted (or nothing was there), false when the condition did not hold. */
+  delete(key: TableKey, condition: Condition<DeleteCommandInput> = {}): Promise<boolean> {
+    return applied(this.client.send(new DeleteCommand({ TableName: this.name, Key: key, ...condition })));
+  }
+
+  /** The attributes `ReturnValues` asks for (none unless asked). */
+  async update(key: TableKey, update: Condition<UpdateCommandInput>): Promise<Item | undefined> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({ TableName: this.name, Key: key, ...update }),
+    );
+    return Attributes;
+  }
+
+  /** One page of a query, from `start` (a previous page's `LastEvaluatedKey`) or from the beginning. */
+  page(input: QueryInput, start?: Item): Promise<QueryCommandOutput> {
+    return this.client.send(
+      new QueryCommand({ ...input, TableName: this.name, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+  }
+
   /** Every page of a query, in order, until the last or until the caller stops iterating. */
-  async *pages(input: QueryInput): AsyncGenerator<QueryCommandOutput> {
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.name, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      yield page;
-      start = page.LastEvaluatedKey;
-    } while (start);
+  pages(input: QueryInput): AsyncGenerator<QueryCommandOutput> {
+    return paginate((start) => this.page(input, start));
+  }
+
+  /** Every page of a scan, in order, until the last or until the caller stops iterating. */
+  scan(input: ScanInput): AsyncGenerator<ScanCommandOutput> {
+    return paginate((start) =>
+      this.client.send(
+        new ScanCommand({ ...input, TableName: this.name, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      ),
+    );
   }
 
   /** Follows pagination to the end, or until `limit` items (each page asks for what is left). */
   async query(input: QueryInput, limit = Infinity): Promise<Item[]> {
     const items: Item[] = [];
     if (limit <= 0) return items;
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.name,
-          ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    const bounded = Number.isFinite(limit);
+    for await (const page of paginate((start) =>
+      this.page(bounded ? { ...input, Limit: limit - items.length } : input, start),
+    )) {
       items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start && items.length < limit);
+      if (items.length >= limit) break;
+    }
     return items;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The story table's items: the layout, the keys and the mappings every adapter over it shares
- * (`dynamo-store.ts`, `doc-items.ts`, `plan-items.ts`, `story-listings.ts`). Writes are conditional
- * only (no transactions).
+ * (one per port: `ingest-store.ts`, `publish-store.ts`, `story-listings.ts`, `site-refresh.ts`; and
+ * `object-items.ts`, `doc-items.ts`, `posting-items.ts`, `plan-items.ts` under them). Writes are
+ * conditional only (no transactions).
  *
  * Item layout (`pk`, `sk` strings; index `byDate` on `gsi1pk`, `gsi1sk`):
  *
@@ -28,6 +29,7 @@
  * just written (docs, postings, stories), and an eventually consistent read could miss it. The index
  * cannot be read consistently; only the publisher reads it, after the stream has delivered the write.
  */
+import { randomUUID } from 'node:crypto';
 import type { DirtyMark, DocItem, ObjectRecord, StoryItem } from '../../core/cloud/ports.js';
 import type { StoredFeatures } from '../../core/dedup/doc-features.js';
 import type { DynamoTable, Item } from './dynamo-table.js';
@@ -133,5 +135,32 @@ export function queryPartition(table: DynamoTable, pk: string, limit?: number): 
   return table.query(
     { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true },
     limit,
+  );
+}
+
+export async function readStory(table: DynamoTable, id: string): Promise<StoryItem | undefined> {
+  const item = await table.get(storyKey(id));
+  return item && toStory(item);
+}
+
+/**
+ * Marks a story for the publisher (ingest on a story write, the edition asking for a home page
+ * render). A fresh token on every mark, so the publisher's conditional clear never drops a newer one;
+ * the previous version is kept from the first unpublished change, since that one is what the site shows.
+ */
+export async function markDirty(
+  table: DynamoTable,
+  storyId: string,
+  previous: DirtyMark['previous'],
+): Promise<void> {
+  await table.update(
+    { pk: 'DIRTY', sk: storyId },
+    {
+      UpdateExpression: previous
+        ? 'SET #token = :token, #previous = if_not_exists(#previous, :prev)'
+        : 'SET #token = :token',
+      ExpressionAttributeNames: { '#token': 'token', ...(previous ? { '#previous': 'previous' } : {}) },
+      ExpressionAttributeValues: { ':token': randomUUID(), ...(previous ? { ':prev': previous } : {}) },
+    },
   );
 }

@@ -1,10 +1,14 @@
 import type { StoryItem } from '../../core/cloud/ports.js';
+import type { StoryFeed } from '../../core/email/edition-ports.js';
 import { compareStories } from '../../core/stories/story-view.js';
 import type { DynamoTable } from './dynamo-table.js';
 import { BY_CREATED_INDEX, BY_DATE_INDEX, toStory } from './story-items.js';
 
-/** Story listings from the indexes: by date (`byDate`, the site) and by first publication (`byCreated`, editions). */
-export class DynamoStoryListings {
+/**
+ * Story listings from the indexes: by date (`byDate`, the site: `DynamoPublishStore` serves them) and
+ * by first publication (`byCreated`): the edition function's `StoryFeed`.
+ */
+export class DynamoStoryListings implements StoryFeed {
   constructor(private readonly table: DynamoTable) {}
 
   /**
