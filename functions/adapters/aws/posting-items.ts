@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_POSTING_CAP } from '../../core/dedup/candidate-index.js';
 import type { CandidateHit } from '../../core/stories/assign-stories.js';
 import { batchWriteAll, type WriteRequest } from './batch-write.js';
@@ -29,17 +28,14 @@ export class DynamoPostings {
   async candidates(fps: Uint32Array): Promise<CandidateHit[]> {
     const found = new Map<string, CandidateHit>();
     await mapLimit([...new Set(fps)], CANDIDATE_QUERIES_IN_FLIGHT, async (fp) => {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': fingerprintKey(fp) },
-          ProjectionExpression: 'sk, #keys',
-          ExpressionAttributeNames: { '#keys': 'keys' },
-          Limit: DEFAULT_POSTING_CAP + 1,
-          ConsistentRead: true,
-        }),
-      );
+      const page = await this.table.page({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': fingerprintKey(fp) },
+        ProjectionExpression: 'sk, #keys',
+        ExpressionAttributeNames: { '#keys': 'keys' },
+        Limit: DEFAULT_POSTING_CAP + 1,
+        ConsistentRead: true,
+      });
       const items = page.Items ?? [];
       // A fingerprint carried by more docs than the cap (the local index's too) is frequent: evidence of
       // nothing. Docs returned per fingerprint are capped, so a lookup costs the same however large the corpus.

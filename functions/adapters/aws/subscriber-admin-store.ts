@@ -10,7 +10,7 @@
  * An erased profile stays a profile so that every path that reads one (the confirm mailer skips a
  * suppressed address; a second subscribe cannot create it anew) keeps the address from being mailed.
  */
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/email/ports.js';
 import {
   type Consent,
@@ -19,6 +19,7 @@ import {
   type SubscriberAdminStore,
 } from '../../core/email/subscriber-admin.js';
 import { applied } from './conditional.js';
+import { DynamoTable } from './dynamo-table.js';
 import { CONFIRMED_PARTITION, DynamoSubscriberStore, profileKey } from './subscriber-store.js';
 
 /** How imported and form profiles show in the export when no consent source is stored. */
@@ -61,19 +62,12 @@ export class DynamoSubscriberAdminStore implements SubscriberAdminStore {
   }
 
   async *list(): AsyncIterable<ExportedSubscriber> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :profile AND begins_with(pk, :sub)',
-          ExpressionAttributeValues: { ':profile': 'PROFILE', ':sub': 'SUB#' },
-          ...(start && { ExclusiveStartKey: start }),
-        }),
-      );
+    for await (const page of new DynamoTable(this.client, this.table).scan({
+      FilterExpression: 'sk = :profile AND begins_with(pk, :sub)',
+      ExpressionAttributeValues: { ':profile': 'PROFILE', ':sub': 'SUB#' },
+    })) {
       for (const item of page.Items ?? []) yield exported(item);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
 
   async forget(id: string, at: string): Promise<void> {

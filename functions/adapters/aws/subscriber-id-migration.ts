@@ -14,16 +14,11 @@
  *      an old link meanwhile), it is read again and the copy made anew.
  * Between 1 and 3 a confirmed subscriber is listed twice: run it between editions (README).
  */
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { normalizeAddress } from '../../core/email/address.js';
 import { subscriberIdFor } from '../../core/email/subscriber-id.js';
 import { applied } from './conditional.js';
+import { DynamoTable } from './dynamo-table.js';
 import { CONFIRMED_PARTITION, movedKey, profileKey } from './subscriber-store.js';
 
 type Item = Record<string, unknown>;
@@ -52,17 +47,11 @@ export async function migrateSubscriberIds(
 ): Promise<IdMigrationReport> {
   const report: IdMigrationReport = { profiles: 0, moved: 0, keyed: 0, conflicts: [], invalid: [] };
   const movedNow = new Set<string>();
-  let cursor: Item | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'sk = :profile',
-        ExpressionAttributeValues: { ':profile': 'PROFILE' },
-        ConsistentRead: true,
-        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-      }),
-    );
+  for await (const page of new DynamoTable(client, table).scan({
+    FilterExpression: 'sk = :profile',
+    ExpressionAttributeValues: { ':profile': 'PROFILE' },
+    ConsistentRead: true,
+  })) {
     for (const item of page.Items ?? []) {
       // A copy this run made may come up later in the scan: it was counted as moved.
       if (item.movedFrom !== undefined && movedNow.has(String(item.movedFrom))) continue;
@@ -88,8 +77,7 @@ export async function migrateSubscriberIds(
         log(`${oldId}: ${newId} is held by another profile; left in place`);
       }
     }
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  }
   return report;
 }
 

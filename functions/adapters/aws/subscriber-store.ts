@@ -18,7 +18,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +25,7 @@ import type { Recipient, RecipientDirectory, Subscriber } from '../../core/email
 import type { RateCounter, RateLimiter, SubscriberStore } from '../../core/email/subscriptions.js';
 import { batchGetAll } from './batch-write.js';
 import { applied } from './conditional.js';
+import { DynamoTable } from './dynamo-table.js';
 
 /** The email table's index of confirmed subscribers; `infra/` and the emulator helper import it. */
 export const BY_CONFIRMED_INDEX = 'byConfirmed';
@@ -200,9 +200,9 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
     before: string,
     cursor?: string,
   ): Promise<{ recipients: Recipient[]; cursor?: string }> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
+    // One page per call: the port hands the cursor back to its caller (`core/email/fan-out.ts`).
+    const result = await new DynamoTable(this.client, this.table).page(
+      {
         IndexName: BY_CONFIRMED_INDEX,
         KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk < :before',
         // The index is eventually consistent: an unsubscribe a moment ago may still be listed here;
@@ -215,8 +215,8 @@ export class DynamoSubscriberStore implements SubscriberStore, RecipientDirector
           ':confirmed': 'confirmed',
         },
         Limit: this.options.pageSize ?? DEFAULT_PAGE_SIZE,
-        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
-      }),
+      },
+      cursor === undefined ? undefined : decodeCursor(cursor),
     );
     const recipients = (result.Items ?? []).map(toRecipient);
     return result.LastEvaluatedKey
