@@ -22,9 +22,9 @@ import {
   CloudFrontInvalidator,
   MAX_LISTED_PATHS,
 } from '../../functions/adapters/aws/cloudfront-invalidator.js';
+import { ITEM_PART_BYTES } from '../../functions/adapters/aws/dynamo-table.js';
 import {
   DocChunksMissingError,
-  FEATURE_CHUNK_BYTES,
   joinFeatures,
   splitFeatures,
 } from '../../functions/adapters/aws/feature-chunks.js';
@@ -39,7 +39,6 @@ import {
   s3NotificationBody,
   sqsEnqueuer,
 } from '../../functions/adapters/aws/sqs-enqueue.js';
-import { PLAN_ITEM_BYTES } from '../../functions/adapters/aws/story-items.js';
 import type { DocItem, IngestPlan, ObjectRecord, StoryItem } from '../../functions/core/cloud/ports.js';
 import { type ObjectEvent, parseS3Event } from '../../functions/core/cloud/s3-events.js';
 import { DEFAULT_POSTING_CAP as POSTING_CAP } from '../../functions/core/dedup/candidate-index.js';
@@ -242,7 +241,7 @@ describe('the story table adapters against dynalite', () => {
       ...small,
       stories: [makeStoryItem('s1', '2021-08-01T00:00:00.000Z', { members })],
     };
-    expect(new TextEncoder().encode(JSON.stringify(large)).length).toBeGreaterThan(PLAN_ITEM_BYTES);
+    expect(new TextEncoder().encode(JSON.stringify(large)).length).toBeGreaterThan(ITEM_PART_BYTES);
     await store.ingest.putPlan(large);
     expect(await store.ingest.getPlan()).toEqual(large);
     const items = await partition(table, 'PLAN');
@@ -258,7 +257,7 @@ describe('the story table adapters against dynalite', () => {
     const { store, table } = await freshStore();
     const big = makeDoc('big', 200_000, { storyId: 'story-big' });
     const packed = encodePack(new Map([[0, big]]));
-    const chunks = Math.ceil(packed.length / FEATURE_CHUNK_BYTES);
+    const chunks = Math.ceil(packed.length / ITEM_PART_BYTES);
     expect(chunks).toBeGreaterThan(1);
 
     await store.ingest.putDoc(big);

@@ -29,6 +29,12 @@ export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKe
 export type ScanInput = Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>;
 type Condition<T> = Omit<T, 'TableName' | 'Key' | 'Item'>;
 
+/**
+ * Largest payload (packed features, a plan's JSON) kept on one item, leaving room for the item's
+ * other attributes under DynamoDB's 400 KB item limit; larger ones are cut into parts of this size.
+ */
+export const ITEM_PART_BYTES = 350 * 1024;
+
 /** The one pagination loop: page after page from where the last ended, until none is left or the caller stops. */
 async function* paginate<P extends { LastEvaluatedKey?: Item }>(
   read: (start: Item | undefined) => Promise<P>,

@@ -1,10 +1,8 @@
 /**
  * A doc's packed features split to fit DynamoDB's 400 KB item limit: kept whole on the doc item when
- * small (nearly always), else cut into chunk items of at most FEATURE_CHUNK_BYTES each.
+ * small (nearly always), else cut into chunk items of at most `ITEM_PART_BYTES` each.
  */
-
-/** Largest packed feature binary kept on one item, leaving room for the item's other attributes. */
-export const FEATURE_CHUNK_BYTES = 350 * 1024;
+import { ITEM_PART_BYTES } from './dynamo-table.js';
 
 export class DocChunksMissingError extends Error {
   override name = 'DocChunksMissingError';
@@ -15,10 +13,10 @@ export class DocChunksMissingError extends Error {
 
 /** The chunks of a binary too large for one item; none when it fits. */
 export function splitFeatures(packed: Uint8Array): Uint8Array[] {
-  if (packed.length <= FEATURE_CHUNK_BYTES) return [];
+  if (packed.length <= ITEM_PART_BYTES) return [];
   const parts: Uint8Array[] = [];
-  for (let at = 0; at < packed.length; at += FEATURE_CHUNK_BYTES) {
-    parts.push(packed.slice(at, at + FEATURE_CHUNK_BYTES));
+  for (let at = 0; at < packed.length; at += ITEM_PART_BYTES) {
+    parts.push(packed.slice(at, at + ITEM_PART_BYTES));
   }
   return parts;
 }

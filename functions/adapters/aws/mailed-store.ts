@@ -5,19 +5,18 @@
  *   pk                  sk                 attributes
  *   MAILED              STORY#<storyId>    editionId
  *   MAILED              DOC#<docId>        editionId, feat? (the doc's packed features; left out over
- *                                          FEATURE_CHUNK_BYTES, and the doc is then known by id only)
+ *                                          ITEM_PART_BYTES, and the doc is then known by id only)
  *   MAILEDFP#<8 hex>    DOCS               docs (string set of the mailed doc ids under that
  *                                          fingerprint; stops growing at the frequent-key cap)
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_POSTING_CAP } from '../../core/dedup/candidate-index.js';
 import type { StoredFeatures } from '../../core/dedup/doc-features.js';
 import type { MailedStore } from '../../core/email/mailed-stories.js';
-import { FREQUENT_KEY_DOCS } from '../../core/stories/assign-stories.js';
 import { decodeDoc, encodeDoc } from '../../core/stories/shingle-pack.js';
 import { batchGetAll } from './batch-write.js';
 import { applied } from './conditional.js';
-import { DynamoTable, type Item } from './dynamo-table.js';
-import { FEATURE_CHUNK_BYTES } from './feature-chunks.js';
+import { DynamoTable, ITEM_PART_BYTES, type Item } from './dynamo-table.js';
 
 const MAILED = 'MAILED';
 const storySk = (id: string) => `STORY#${id}`;
@@ -75,7 +74,7 @@ export class DynamoMailedStore implements MailedStore {
   async rememberDoc(docId: string, editionId: string, features: StoredFeatures | undefined): Promise<void> {
     const item: Item = { pk: MAILED, sk: docSk(docId), editionId };
     const packed = features && encodeDoc(features);
-    if (packed && packed.length <= FEATURE_CHUNK_BYTES) item.feat = packed;
+    if (packed && packed.length <= ITEM_PART_BYTES) item.feat = packed;
     // The postings first: a doc record without them would never be found by content.
     for (const fp of new Set(features?.fps ?? [])) await this.addPosting(fp, docId);
     await this.putFirst(item);
@@ -95,7 +94,7 @@ export class DynamoMailedStore implements MailedStore {
           UpdateExpression: 'ADD #docs :doc',
           ConditionExpression: 'attribute_not_exists(#docs) OR contains(#docs, :id) OR size(#docs) < :cap',
           ExpressionAttributeNames: { '#docs': 'docs' },
-          ExpressionAttributeValues: { ':doc': new Set([docId]), ':id': docId, ':cap': FREQUENT_KEY_DOCS },
+          ExpressionAttributeValues: { ':doc': new Set([docId]), ':id': docId, ':cap': DEFAULT_POSTING_CAP },
         }),
       ),
     );

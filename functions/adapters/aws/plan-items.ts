@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { IngestPlan } from '../../core/cloud/ports.js';
 import { batchWriteAll, type WriteRequest } from './batch-write.js';
-import type { DynamoTable } from './dynamo-table.js';
-import { PLAN_ITEM_BYTES, PlanPartsMissingError, queryPartition } from './story-items.js';
+import { type DynamoTable, ITEM_PART_BYTES } from './dynamo-table.js';
+import { PlanPartsMissingError, queryPartition } from './story-items.js';
 
 /** The plan of the ingest in progress: one item, or a head and parts when it is large (see `story-items.ts`). */
 export class DynamoPlans {
@@ -41,14 +41,14 @@ export class DynamoPlans {
    */
   async putPlan(plan: IngestPlan): Promise<void> {
     const json = new TextEncoder().encode(JSON.stringify(plan));
-    if (json.length <= PLAN_ITEM_BYTES) {
+    if (json.length <= ITEM_PART_BYTES) {
       await this.table.put({ pk: 'PLAN', sk: 'HEAD', plan: new TextDecoder().decode(json) });
       return;
     }
     const planId = randomUUID();
     const requests: WriteRequest[] = [];
-    for (let at = 0, n = 0; at < json.length; at += PLAN_ITEM_BYTES, n++) {
-      const part = json.slice(at, at + PLAN_ITEM_BYTES);
+    for (let at = 0, n = 0; at < json.length; at += ITEM_PART_BYTES, n++) {
+      const part = json.slice(at, at + ITEM_PART_BYTES);
       requests.push({ PutRequest: { Item: { pk: 'PLAN', sk: `PART#${planId}#${n}`, part } } });
     }
     await batchWriteAll(this.table.client, this.table.name, requests);

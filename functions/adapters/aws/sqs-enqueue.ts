@@ -1,8 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ObjectEvent } from '../../core/cloud/s3-events.js';
-
-/** SQS's limit of messages per SendMessageBatch call. */
-const BATCH_SIZE = 10;
+import { SQS_BATCH_ENTRIES } from './sqs-outbox.js';
 
 export class EnqueueFailedError extends Error {
   override name = 'EnqueueFailedError';
@@ -40,8 +38,8 @@ export function s3NotificationBody(event: ObjectEvent): string {
 /** Sends events to the ingest queue, ten per call; any entry SQS refuses fails the whole call. */
 export function sqsEnqueuer(sqs: SQSClient, queueUrl: string): (events: ObjectEvent[]) => Promise<void> {
   return async (events) => {
-    for (let i = 0; i < events.length; i += BATCH_SIZE) {
-      const batch = events.slice(i, i + BATCH_SIZE);
+    for (let i = 0; i < events.length; i += SQS_BATCH_ENTRIES) {
+      const batch = events.slice(i, i + SQS_BATCH_ENTRIES);
       const result = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,

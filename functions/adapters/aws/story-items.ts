@@ -39,8 +39,6 @@ import { joinFeatures } from './feature-chunks.js';
 export const BY_DATE_INDEX = 'byDate';
 /** The index listing stories by first publication (`createdAt`), for the email editions. */
 export const BY_CREATED_INDEX = 'byCreated';
-/** Largest plan JSON kept on one item, leaving room under DynamoDB's 400 KB item limit. */
-export const PLAN_ITEM_BYTES = 350 * 1024;
 
 export class PlanPartsMissingError extends Error {
   override name = 'PlanPartsMissingError';

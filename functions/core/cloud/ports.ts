@@ -1,7 +1,8 @@
 /**
  * Ports of the cloud path: what the ingest, publish and reconcile use cases need of the stored state.
- * `functions/adapters/aws/dynamo-store.ts` implements them over one DynamoDB table with conditional
- * writes only (no transactions); tests run the same adapter against dynalite.
+ * `functions/adapters/aws/` implements them over one DynamoDB table, one adapter per port
+ * (`ingest-store.ts`, `publish-store.ts`), with conditional writes only (no transactions); tests run
+ * the same adapters against dynalite.
  */
 import type { StoredFeatures } from '../dedup/doc-features.js';
 import type { Diagnostic, StoryRecord } from '../model.js';

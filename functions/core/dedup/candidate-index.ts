@@ -19,6 +19,7 @@ import { type Base, BUCKETS, insertSorted, lowerBound, mergeRuns, TWO_POW_32 } f
 
 export { CandidateIndexFormatError };
 
+/** Docs under a key before it is frequent (evidence of nothing): every index and lookup, local and cloud. */
 export const DEFAULT_POSTING_CAP = 64;
 /** For indexes that must know every doc under a key (line and entity statistics). */
 export const UNCAPPED = 0xffffffff;

@@ -10,9 +10,9 @@
  *   story split after it was mailed).
  */
 import type { DocItem, StoryItem } from '../cloud/ports.js';
+import { DEFAULT_POSTING_CAP } from '../dedup/candidate-index.js';
 import { contentFeatures, type StoredFeatures } from '../dedup/doc-features.js';
 import { isDuplicate } from '../dedup/similarity.js';
-import { FREQUENT_KEY_DOCS } from '../stories/assign-stories.js';
 import { contentKeys } from '../stories/content-keys.js';
 import { articleId } from '../stories/prepare.js';
 
@@ -73,7 +73,7 @@ export class MailedStories {
       const doc = await this.docs.getDoc(articleId(key));
       if (!doc) continue;
       const features = contentFeatures(doc);
-      for (const candidate of await this.store.docsSharing(contentKeys(doc, features), FREQUENT_KEY_DOCS)) {
+      for (const candidate of await this.store.docsSharing(contentKeys(doc, features), DEFAULT_POSTING_CAP)) {
         const mailed = await this.store.mailedDoc(candidate);
         if (mailed?.features && isDuplicate(features, contentFeatures(mailed.features)).duplicate)
           return mailed.editionId;

@@ -4,17 +4,12 @@
  * deduplicates what changed, and turns the clusters into story records. Everything it writes is
  * persisted before the pages are rendered, so a crash while rendering loses no ingest work.
  */
+import { DEFAULT_POSTING_CAP } from '../dedup/candidate-index.js';
 import { contentFeatures, docLines, type StoredFeatures } from '../dedup/doc-features.js';
 import type { DedupFeatures } from '../dedup/similarity.js';
 import type { Diagnostic, StoryRecord } from '../model.js';
 import type { BlobStore } from '../ports.js';
-import {
-  type AddedDoc,
-  type AssignDoc,
-  assignStories,
-  type DedupView,
-  FREQUENT_KEY_DOCS,
-} from '../stories/assign-stories.js';
+import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../stories/assign-stories.js';
 import { contentKeys } from '../stories/content-keys.js';
 import { articleId, type PreparedDoc, type PrepareOutcome } from '../stories/prepare.js';
 import { concatBytes, decodeDoc } from '../stories/shingle-pack.js';
@@ -232,7 +227,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
   const view: DedupView = {
     candidates: async (fps) => {
       const hits = [];
-      for (const [docNum, shared] of index.fps.candidates(fps, 1, FREQUENT_KEY_DOCS)) {
+      for (const [docNum, shared] of index.fps.candidates(fps, 1, DEFAULT_POSTING_CAP)) {
         const record = recordByNum.get(docNum);
         if (record) hits.push({ docId: record.docId, shared, keys: record.keys });
       }

@@ -7,11 +7,10 @@
  * - or a member is a copy of a mailed article that is gone (the file renamed, or replaced by a
  *   fuller copy, or the story split after it was mailed).
  */
-import { CandidateIndex, UNCAPPED } from '../dedup/candidate-index.js';
+import { CandidateIndex, DEFAULT_POSTING_CAP, UNCAPPED } from '../dedup/candidate-index.js';
 import type { StoredFeatures } from '../dedup/doc-features.js';
 import { type DedupFeatures, isDuplicate } from '../dedup/similarity.js';
 import type { BlobStore } from '../ports.js';
-import { FREQUENT_KEY_DOCS } from '../stories/assign-stories.js';
 import type { BuildState, FileRecord, GhostRecord } from './state.js';
 
 export const GHOSTS_BLOB = 'ghosts.bin';
@@ -63,7 +62,7 @@ export class MailedMemory {
     if (Object.keys(this.state.ghosts).length === 0) return undefined;
     const byNum = new Map(Object.values(this.state.ghosts).map((ghost) => [ghost.docNum, ghost]));
     for (const member of members) {
-      for (const docNum of this.index.candidates(member.keys, 1, FREQUENT_KEY_DOCS).keys()) {
+      for (const docNum of this.index.candidates(member.keys, 1, DEFAULT_POSTING_CAP).keys()) {
         const ghost = byNum.get(docNum);
         if (ghost && isDuplicate(member.features, await ghostFeatures(ghost)).duplicate) return ghost.edition;
       }

@@ -12,7 +12,7 @@ export interface AssignDoc {
 /** A stored doc sharing index keys with a doc being placed. */
 export interface CandidateHit {
   docId: string;
-  /** Index keys shared (keys indexed under more than `FREQUENT_KEY_DOCS` docs are not counted). */
+  /** Index keys shared (keys indexed under more than `DEFAULT_POSTING_CAP` docs are not counted). */
   shared: number;
   /** The candidate's own number of index keys. */
   keys: number;
@@ -58,8 +58,6 @@ export interface AssignResult {
   verified: number;
 }
 
-/** Index keys shared by more docs than this carry no evidence (see `CandidateIndex.candidates`). */
-export const FREQUENT_KEY_DOCS = 64;
 /**
  * At most this many candidates are verified exactly per placed doc: the best by share of rare keys
  * in common. Near-copies of one article share most of their keys; a doc has few of those.
