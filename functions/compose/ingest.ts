@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { type AwsClients, createDocumentClient, createS3Client } from '../adapters/aws/clients.js';
 import { sleep } from '../adapters/aws/concurrency.js';
+import { DynamoCorpusIndex } from '../adapters/aws/corpus-items.js';
 import { DynamoStore } from '../adapters/aws/dynamo-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { S3ObjectReader } from '../adapters/aws/s3-articles.js';
 import type { IngestDeps, IngestLog } from '../core/cloud/ingest.js';
 import { ENV_DEFAULTS } from '../handlers/contracts.js';
@@ -18,8 +20,10 @@ export function composeIngest(
 ): IngestDeps {
   const env = options.env ?? process.env;
   const clients = options.clients ?? { s3: createS3Client(), dynamo: createDocumentClient() };
+  const table = getStringFromEnv('STORY_TABLE', env);
   return {
-    store: new DynamoStore(clients.dynamo, getStringFromEnv('STORY_TABLE', env)),
+    store: new DynamoStore(clients.dynamo, table),
+    index: new DynamoCorpusIndex(new DynamoTable(clients.dynamo, table)),
     reader: new S3ObjectReader(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env)),
     clock: clockOf(options, env),
     prefix: prefixOf(env),
