@@ -16,7 +16,7 @@ import type {
 } from '../../core/cloud/ports.js';
 import type { SiteRefresh, StoryFeed } from '../../core/email/edition-ports.js';
 import type { Diagnostic } from '../../core/model.js';
-import type { CandidateHit } from '../../core/stories/assign-stories.js';
+import type { CandidateHit, Posting } from '../../core/stories/assign-stories.js';
 import { applied } from './conditional.js';
 import { DynamoDocs } from './doc-items.js';
 import { DynamoTable, type Item } from './dynamo-table.js';
@@ -44,7 +44,7 @@ export {
 export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRefresh {
   private readonly table: DynamoTable;
   private readonly docs: DynamoDocs;
-  private readonly postings: DynamoPostings;
+  private readonly postingItems: DynamoPostings;
   private readonly plans: DynamoPlans;
   private readonly listings: DynamoStoryListings;
 
@@ -54,7 +54,7 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
   ) {
     this.table = new DynamoTable(client, tableName);
     this.docs = new DynamoDocs(this.table);
-    this.postings = new DynamoPostings(this.table);
+    this.postingItems = new DynamoPostings(this.table);
     this.plans = new DynamoPlans(this.table);
     this.listings = new DynamoStoryListings(this.table);
   }
@@ -133,15 +133,19 @@ export class DynamoStore implements IngestStore, PublishStore, StoryFeed, SiteRe
   // --- postings (`posting-items.ts`) -------------------------------------------------------------
 
   addPostings(docId: string, fps: Uint32Array, keys: number): Promise<void> {
-    return this.postings.addPostings(docId, fps, keys);
+    return this.postingItems.addPostings(docId, fps, keys);
   }
 
   removePostings(docId: string, fps: Uint32Array): Promise<void> {
-    return this.postings.removePostings(docId, fps);
+    return this.postingItems.removePostings(docId, fps);
   }
 
   candidates(fps: Uint32Array): Promise<CandidateHit[]> {
-    return this.postings.candidates(fps);
+    return this.postingItems.candidates(fps);
+  }
+
+  postings(fps: Uint32Array): Promise<Map<number, Posting[]>> {
+    return this.postingItems.postings(fps);
   }
 
   // --- stories and dirty marks ----------------------------------------------------------------

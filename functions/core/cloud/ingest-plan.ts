@@ -16,7 +16,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { contentFeatures, docLines, lineHashSet, type StoredFeatures } from '../dedup/doc-features.js';
 import { carrierLines } from '../dedup/template-update.js';
 import type { Diagnostic } from '../model.js';
-import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../stories/assign-stories.js';
+import {
+  type AddedDoc,
+  type AssignDoc,
+  assignStories,
+  type CandidateHit,
+  candidatesFrom,
+  type DedupView,
+  type Posting,
+} from '../stories/assign-stories.js';
 import { contentKeys } from '../stories/content-keys.js';
 import type { PreparedDoc } from '../stories/prepare.js';
 import { articleId } from '../stories/prepare.js';
@@ -55,7 +63,18 @@ export class ObjectRecordChangedError extends Error {
 class PlanningReads {
   private readonly docs = new Map<string, Promise<DocItem | undefined>>();
   private readonly stories = new Map<string, Promise<StoryItem | undefined>>();
+  private readonly postings = new Map<number, readonly Posting[]>();
   constructor(private readonly store: IngestStore) {}
+
+  /** Candidates from postings read once per planning: copies placed in one event share most keys. */
+  async candidates(fps: Uint32Array): Promise<CandidateHit[]> {
+    const missing = Uint32Array.from(new Set(fps)).filter((fp) => !this.postings.has(fp));
+    if (missing.length) {
+      const read = await this.store.postings(missing);
+      for (const fp of missing) this.postings.set(fp, read.get(fp) ?? []);
+    }
+    return candidatesFrom(fps, this.postings);
+  }
 
   doc(docId: string): Promise<DocItem | undefined> {
     return once(this.docs, docId, () => this.store.getDoc(docId));
@@ -83,14 +102,9 @@ function dedupInput(doc: StoredFeatures, isTemplate: IsTemplate) {
 }
 
 /** The store as the assignment reads it; `leaving` is a doc being removed, hidden before it is deleted. */
-function storeView(
-  store: IngestStore,
-  reads: PlanningReads,
-  leaving: string | undefined,
-  isTemplate: IsTemplate,
-): DedupView {
+function storeView(reads: PlanningReads, leaving: string | undefined, isTemplate: IsTemplate): DedupView {
   return {
-    candidates: async (fps) => (await store.candidates(fps)).filter((hit) => hit.docId !== leaving),
+    candidates: async (fps) => (await reads.candidates(fps)).filter((hit) => hit.docId !== leaving),
     doc: async (docId) => {
       const doc = docId === leaving ? undefined : await reads.doc(docId);
       if (!doc) return undefined;
@@ -193,7 +207,7 @@ export async function planEvent(
     added.push(assign);
   }
   added.sort((a, b) => a.seq - b.seq);
-  const assignment = await assignStories(storeView(store, reads, leaving, isTemplate), added, removed);
+  const assignment = await assignStories(storeView(reads, leaving, isTemplate), added, removed);
   const status = ({ doc: 'active', rejected: 'rejected', held: 'held', removed: 'deleted' } as const)[
     prepared.kind
   ];
@@ -229,7 +243,9 @@ export async function planEvent(
   let storyId: string | undefined;
   const planned = new Map<string, StoryItem>();
   const placedIn = new Map<string, string>();
-  const touchedEntities = old ? [old.entities] : [];
+  // Entities whose docs or stories the event changes: the key's doc's, a moved doc's, and every
+  // member's of a story whose date moves (the date window of its links).
+  const touchedEntities = [...(old ? [old.entities] : []), ...(item ? [item.entities] : [])];
   for (const cluster of assignment.clusters) {
     const docs = new Map<string, DocItem>();
     for (const member of cluster.members) {
@@ -258,7 +274,7 @@ export async function planEvent(
     planned.set(story.id, story);
     for (const doc of docs.values()) {
       placedIn.set(doc.docId, cluster.storyId);
-      touchedEntities.push(doc.entities);
+      if (doc.storyId !== cluster.storyId || before?.date !== story.date) touchedEntities.push(doc.entities);
       if (doc.storyId !== cluster.storyId)
         plan.docStories.push({ docId: doc.docId, storyId: cluster.storyId });
     }

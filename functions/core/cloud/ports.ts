@@ -5,7 +5,7 @@
  */
 import type { StoredFeatures } from '../dedup/doc-features.js';
 import type { Diagnostic, StoryRecord } from '../model.js';
-import type { CandidateHit } from '../stories/assign-stories.js';
+import type { CandidateHit, Posting } from '../stories/assign-stories.js';
 
 /** What was last applied for one object key. */
 export interface ObjectRecord {
@@ -121,6 +121,8 @@ export interface IngestStore {
    * posting cap are frequent and not counted.
    */
   candidates(fps: Uint32Array): Promise<CandidateHit[]>;
+  /** The postings `candidates` counts, by fingerprint (none for a frequent one): planning reads each once. */
+  postings(fps: Uint32Array): Promise<Map<number, Posting[]>>;
 
   getStory(id: string): Promise<StoryItem | undefined>;
   /** Writes the story and marks it for the publisher. */

@@ -5,10 +5,11 @@
  *
  * A list depends on the story's canonical entities, on which stories carry each of them and how many
  * docs do, and on the stories' dates. An event changes those only for the entities of the docs it
- * touches (the event's doc before and after, and the members of the stories it re-clusters), so the
- * stories carrying one of those entities (found through its postings) are the ones recomputed, with
- * the lists the changed stories had before. So a story's list is always the one a build from
- * nothing would give it, whatever order the articles came in.
+ * touches: the event's doc before and after, the docs it moves to another story, and the members of
+ * a story whose date it moves. The stories carrying one of those entities (found through its
+ * postings) are the ones recomputed, with the stories the event writes and those they listed. So a
+ * story's list is always the one a build from nothing would give it, whatever order the articles
+ * came in (an entity crossing the frequency cap aside: it is read one past the cap).
  */
 import { RELATED_ENTITY_MAX_DOCS, RELATED_LIMIT, relatedStories } from '../dedup/related.js';
 import { articleId } from '../stories/prepare.js';
