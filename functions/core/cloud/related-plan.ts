@@ -77,11 +77,14 @@ export async function planRelated(input: RelatedPlanInput): Promise<Map<string, 
     if (ids.length <= RELATED_ENTITY_MAX_DOCS + 1) for (const id of await storiesOf(ids)) targets.add(id);
   }
 
+  const changed = new Set(entities);
   const lists = new Map<string, string[]>();
   for (const id of [...targets].sort()) {
     const story = await storyNow(id);
     if (!story) continue;
     const canonical = await input.doc(articleId(story.canonical));
+    // A list sums over the canonical's entities: one naming none of the changed entities stays as it is.
+    if (!input.planned.has(id) && !canonical?.entities.some((entity) => changed.has(entity))) continue;
     const links = await relatedStories(
       { id, date: story.date, entities: canonical?.entities ?? new Uint32Array(0) },
       lookup,
