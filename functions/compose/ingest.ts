@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AwsClients, createDocumentClient, createS3Client } from '../adapters/aws/clients.js';
 import { sleep } from '../adapters/aws/concurrency.js';
+import { DynamoCorpusIndex } from '../adapters/aws/corpus-items.js';
 import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { DynamoIngestStore } from '../adapters/aws/ingest-store.js';
 import { S3ObjectReader } from '../adapters/aws/s3-articles.js';
@@ -19,8 +20,10 @@ export function composeIngest(
 ): IngestDeps {
   const env = options.env ?? process.env;
   const clients = options.clients ?? { s3: createS3Client(), dynamo: createDocumentClient() };
+  const table = new DynamoTable(clients.dynamo, getStringFromEnv('STORY_TABLE', env));
   return {
-    store: new DynamoIngestStore(new DynamoTable(clients.dynamo, getStringFromEnv('STORY_TABLE', env))),
+    store: new DynamoIngestStore(table),
+    index: new DynamoCorpusIndex(table),
     reader: new S3ObjectReader(clients.s3, getStringFromEnv('ARTICLES_BUCKET', env)),
     clock: clockOf(options, env),
     prefix: prefixOf(env),

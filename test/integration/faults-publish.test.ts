@@ -28,6 +28,7 @@ import type { AwsClients } from '../../functions/adapters/aws/clients.js';
 import { composeIngest } from '../../functions/compose/ingest.js';
 import { composePublish } from '../../functions/compose/publish.js';
 import type { PublishDeps } from '../../functions/core/cloud/publish.js';
+import { articleId } from '../../functions/core/stories/prepare.js';
 import { makeIngestHandler } from '../../functions/handlers/ingest.js';
 import { makePublishHandler } from '../../functions/handlers/publish.js';
 import { createRng, syntheticArticle, withNewDate } from '../fixtures/syndication.js';
@@ -230,6 +231,13 @@ describe('publish fault suite: a crash after every site write, then the next pub
     expect((await ingest(sqsEvent(seedBodies))).batchItemFailures).toEqual([]);
     await makePublishHandler(() => composePublish({ clients, env, clock: NOW }))();
     const base = await siteOf(BASE_SITE);
+    const relatedIn = async () =>
+      new Map(
+        (await scanTable(clients.dynamo, baseTable))
+          .filter((item) => String(item.pk).startsWith('STORY#'))
+          .map((item) => [String(item.id), JSON.stringify(item.related ?? [])]),
+      );
+    const relatedBefore = await relatedIn();
 
     // One story removed, one moved to another month, one added in a month of its own.
     // (A changed body under the same title and date leaves the story record, so its marks, unchanged.)
@@ -243,7 +251,16 @@ describe('publish fault suite: a crash after every site write, then the next pub
     const items = (await scanTable(clients.dynamo, baseTable)).filter((item) =>
       PUBLISHER_ITEMS.test(String(item.pk)),
     );
-    expect(items.filter((item) => item.pk === 'DIRTY')).toHaveLength(3);
+    // The three changed stories (a single article's story has its id), and every other story whose
+    // related-coverage list (shown on its page) changed.
+    const relatedAfter = await relatedIn();
+    const relinked = [...relatedAfter]
+      .filter(([id, list]) => relatedBefore.has(id) && relatedBefore.get(id) !== list)
+      .map(([id]) => id);
+    expect(relinked.length).toBeGreaterThan(0);
+    const changed = [SEEDS[4]!, SEEDS[2]!, 'late.txt'].map((key) => articleId(key));
+    const marked = items.filter((item) => item.pk === 'DIRTY').map((item) => String(item.sk));
+    expect(marked.sort()).toEqual([...new Set([...changed, ...relinked])].sort());
 
     const reference = await publishRun(items);
     expect(reference.uninvalidated).toEqual([]);

@@ -57,6 +57,8 @@ export async function batchGetAll(
   client: DynamoDBDocumentClient,
   table: string,
   keys: readonly Item[],
+  /** Only these attributes (a projection expression of plain names), when given. */
+  projection?: string,
 ): Promise<Item[]> {
   const found: Item[] = [];
   await mapLimit(batchesOf(keys, GET_BATCH_SIZE), IN_FLIGHT, (batch) =>
@@ -64,7 +66,15 @@ export async function batchGetAll(
       batch,
       async (pending) => {
         const result = await client.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [table]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ...(projection ? { ProjectionExpression: projection } : {}),
+              },
+            },
+          }),
         );
         found.push(...(result.Responses?.[table] ?? []));
         return (result.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];

@@ -7,7 +7,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocItem, IngestPlan, IngestStore, ObjectRecord, StoryItem } from '../../core/cloud/ports.js';
 import type { Diagnostic } from '../../core/model.js';
-import type { CandidateHit } from '../../core/stories/assign-stories.js';
+import type { CandidateHit, Posting } from '../../core/stories/assign-stories.js';
 import { DynamoDocs } from './doc-items.js';
 import type { DynamoTable } from './dynamo-table.js';
 import { DynamoObjects } from './object-items.js';
@@ -20,13 +20,13 @@ const LEASE_KEY = { pk: 'LEASE', sk: 'DEDUP' };
 export class DynamoIngestStore implements IngestStore {
   private readonly objects: DynamoObjects;
   private readonly docs: DynamoDocs;
-  private readonly postings: DynamoPostings;
+  private readonly postingItems: DynamoPostings;
   private readonly plans: DynamoPlans;
 
   constructor(private readonly table: DynamoTable) {
     this.objects = new DynamoObjects(table);
     this.docs = new DynamoDocs(table);
-    this.postings = new DynamoPostings(table);
+    this.postingItems = new DynamoPostings(table);
     this.plans = new DynamoPlans(table);
   }
 
@@ -69,15 +69,19 @@ export class DynamoIngestStore implements IngestStore {
   // --- postings (`posting-items.ts`) -------------------------------------------------------------
 
   addPostings(docId: string, fps: Uint32Array, keys: number): Promise<void> {
-    return this.postings.addPostings(docId, fps, keys);
+    return this.postingItems.addPostings(docId, fps, keys);
   }
 
   removePostings(docId: string, fps: Uint32Array): Promise<void> {
-    return this.postings.removePostings(docId, fps);
+    return this.postingItems.removePostings(docId, fps);
   }
 
   candidates(fps: Uint32Array): Promise<CandidateHit[]> {
-    return this.postings.candidates(fps);
+    return this.postingItems.candidates(fps);
+  }
+
+  postings(fps: Uint32Array): Promise<Map<number, Posting[]>> {
+    return this.postingItems.postings(fps);
   }
 
   // --- stories, each write marked dirty for the publisher ---------------------------------------

@@ -1,5 +1,5 @@
 import { DEFAULT_POSTING_CAP } from '../../core/dedup/candidate-index.js';
-import type { CandidateHit } from '../../core/stories/assign-stories.js';
+import { type CandidateHit, candidatesFrom, type Posting } from '../../core/stories/assign-stories.js';
 import { batchWriteAll, type WriteRequest } from './batch-write.js';
 import { mapLimit } from './concurrency.js';
 import type { DynamoTable } from './dynamo-table.js';
@@ -26,7 +26,12 @@ export class DynamoPostings {
   }
 
   async candidates(fps: Uint32Array): Promise<CandidateHit[]> {
-    const found = new Map<string, CandidateHit>();
+    return candidatesFrom(fps, await this.postings(fps));
+  }
+
+  /** Each fingerprint's docs, with their numbers of keys; a frequent fingerprint has none (see `candidates`). */
+  async postings(fps: Uint32Array): Promise<Map<number, Posting[]>> {
+    const found = new Map<number, Posting[]>();
     await mapLimit([...new Set(fps)], CANDIDATE_QUERIES_IN_FLIGHT, async (fp) => {
       const page = await this.table.page({
         KeyConditionExpression: 'pk = :pk',
@@ -40,13 +45,11 @@ export class DynamoPostings {
       // A fingerprint carried by more docs than the cap (the local index's too) is frequent: evidence of
       // nothing. Docs returned per fingerprint are capped, so a lookup costs the same however large the corpus.
       if (items.length > DEFAULT_POSTING_CAP) return;
-      for (const item of items) {
-        const docId = String(item.sk);
-        const hit = found.get(docId);
-        if (hit) hit.shared++;
-        else found.set(docId, { docId, shared: 1, keys: Number(item.keys ?? 0) });
-      }
+      found.set(
+        fp,
+        items.map((item) => ({ docId: String(item.sk), keys: Number(item.keys ?? 0) })),
+      );
     });
-    return [...found.values()].sort((a, b) => (a.docId < b.docId ? -1 : 1));
+    return found;
   }
 }

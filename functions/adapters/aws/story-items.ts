@@ -13,7 +13,8 @@
  *                             as one `encodePack` binary) or chunks + featBytes when it is split
  *   DOC#<docId>   FEAT#<n>    part: chunk n of the packed features (only for docs over ~350 KB packed)
  *   FP#<8 hex>    <docId>     (nothing: a posting of the doc under one fingerprint)
- *   STORY#<id>    STORY       the StoryItem fields; gsi1pk 'STORY', gsi1sk '<date>#<id>';
+ *   LINE#<8 hex>, ENT#<8 hex>, COMMON#<8 hex>, TEMPLATE: the corpus index (`corpus-items.ts`)
+ *   STORY#<id>    STORY       the StoryItem fields (related: ids of related stories); gsi1pk 'STORY', gsi1sk '<date>#<id>';
  *                             gsi2pk 'CREATED', gsi2sk '<createdAt>#<id>' (index `byCreated`, for editions);
  *                             digestEdition? (the edition that last asked for a home page render)
  *   DIRTY         <storyId>   token, previous? {slug, date}                         (for the publisher)
@@ -85,6 +86,7 @@ export function toStory(item: Item): StoryItem {
     evidence: Object.fromEntries(Object.entries(evidence).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     createdBuild: Number(item.createdBuild),
     ...(Array.isArray(item.tags) ? { tags: item.tags.map(String) } : {}),
+    ...(Array.isArray(item.related) && item.related.length ? { related: item.related.map(String) } : {}),
     id: String(item.id),
     createdAt: String(item.createdAt),
   };

@@ -13,15 +13,26 @@
  *    the record moves on only once the stories agree with the docs.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { contentFeatures } from '../dedup/doc-features.js';
+import { contentFeatures, docLines, lineHashSet, type StoredFeatures } from '../dedup/doc-features.js';
+import { carrierLines } from '../dedup/template-update.js';
 import type { Diagnostic } from '../model.js';
-import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../stories/assign-stories.js';
+import {
+  type AddedDoc,
+  type AssignDoc,
+  assignStories,
+  type CandidateHit,
+  candidatesFrom,
+  type DedupView,
+  type Posting,
+} from '../stories/assign-stories.js';
 import { contentKeys } from '../stories/content-keys.js';
 import type { PreparedDoc } from '../stories/prepare.js';
 import { articleId } from '../stories/prepare.js';
 import { type MemberInfo, storyRecordFromCluster } from '../stories/story-record.js';
-import type { DocItem, IngestPlan, IngestStore, ObjectRecord, StoryItem } from './ports.js';
+import type { CorpusIndexStore, DocItem, IngestPlan, IngestStore, ObjectRecord, StoryItem } from './ports.js';
+import { planRelated } from './related-plan.js';
 import type { ObjectEvent } from './s3-events.js';
+import { learnTemplates } from './template-plan.js';
 
 export type IngestAction = 'published' | 'removed' | 'quarantined' | 'held' | 'stale' | 'ignored';
 
@@ -52,7 +63,18 @@ export class ObjectRecordChangedError extends Error {
 class PlanningReads {
   private readonly docs = new Map<string, Promise<DocItem | undefined>>();
   private readonly stories = new Map<string, Promise<StoryItem | undefined>>();
+  private readonly postings = new Map<number, readonly Posting[]>();
   constructor(private readonly store: IngestStore) {}
+
+  /** Candidates from postings read once per planning: copies placed in one event share most keys. */
+  async candidates(fps: Uint32Array): Promise<CandidateHit[]> {
+    const missing = Uint32Array.from(new Set(fps)).filter((fp) => !this.postings.has(fp));
+    if (missing.length) {
+      const read = await this.store.postings(missing);
+      for (const fp of missing) this.postings.set(fp, read.get(fp) ?? []);
+    }
+    return candidatesFrom(fps, this.postings);
+  }
 
   doc(docId: string): Promise<DocItem | undefined> {
     return once(this.docs, docId, () => this.store.getDoc(docId));
@@ -71,10 +93,18 @@ function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promis
   return pending;
 }
 
+type IsTemplate = (line: number) => boolean;
+
+/** What the rules compare of a doc, and its content index keys, with the template lines left out. */
+function dedupInput(doc: StoredFeatures, isTemplate: IsTemplate) {
+  const features = contentFeatures(doc, isTemplate);
+  return { features, fps: contentKeys(doc, features, isTemplate) };
+}
+
 /** The store as the assignment reads it; `leaving` is a doc being removed, hidden before it is deleted. */
-function storeView(store: IngestStore, reads: PlanningReads, leaving: string | undefined): DedupView {
+function storeView(reads: PlanningReads, leaving: string | undefined, isTemplate: IsTemplate): DedupView {
   return {
-    candidates: async (fps) => (await store.candidates(fps)).filter((hit) => hit.docId !== leaving),
+    candidates: async (fps) => (await reads.candidates(fps)).filter((hit) => hit.docId !== leaving),
     doc: async (docId) => {
       const doc = docId === leaving ? undefined : await reads.doc(docId);
       if (!doc) return undefined;
@@ -84,12 +114,12 @@ function storeView(store: IngestStore, reads: PlanningReads, leaving: string | u
     features: async (docId) => {
       const doc = docId === leaving ? undefined : await reads.doc(docId);
       if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
-      return contentFeatures(doc);
+      return contentFeatures(doc, isTemplate);
     },
     keys: async (docId) => {
       const doc = docId === leaving ? undefined : await reads.doc(docId);
       if (!doc) throw new Error(`doc ${docId} vanished during deduplication`);
-      return contentKeys(doc, contentFeatures(doc));
+      return dedupInput(doc, isTemplate).fps;
     },
   };
 }
@@ -112,6 +142,7 @@ export interface PlannedEvent {
  */
 export async function planEvent(
   store: IngestStore,
+  index: CorpusIndexStore,
   prepared: Exclude<PreparedEvent, { kind: 'skip' }>,
   record: ObjectRecord | undefined,
   now: string,
@@ -124,9 +155,10 @@ export async function planEvent(
 
   const added: AddedDoc[] = [];
   const removed: AssignDoc[] = [];
+  let item: DocItem | undefined;
   if (prepared.kind === 'doc') {
     const { doc } = prepared;
-    const item: DocItem = {
+    item = {
       docId,
       key,
       seq: old?.seq ?? (await store.nextSeq()),
@@ -145,19 +177,37 @@ export async function planEvent(
     if (old?.storyId) item.storyId = old.storyId;
     const stale = old ? without(old.fps, doc.fps) : undefined;
     if (stale?.length) await store.removePostings(docId, stale);
+    if (old) {
+      const lines = without(lineHashSet(old), lineHashSet(item));
+      await index.removeCarrier(docId, lines, without(old.entities, item.entities));
+    }
     if (!old || !isDeepStrictEqual(old, item)) await store.putDoc(item);
     await store.addPostings(docId, doc.fps, doc.fps.length);
-    const features = contentFeatures(item);
-    const assign: AddedDoc = { docId, seq: item.seq, features, fps: contentKeys(item, features) };
-    if (item.storyId) assign.storyId = item.storyId;
-    added.push(assign);
+    await index.addCarrier(docId, lineHashSet(item), item.entities);
   } else if (old) {
     removed.push(old.storyId ? { docId, seq: old.seq, storyId: old.storyId } : { docId, seq: old.seq });
   }
 
   const leaving = removed.length ? docId : undefined;
   const reads = new PlanningReads(store);
-  const assignment = await assignStories(storeView(store, reads, leaving), added, removed);
+  const stored = async (id: string) => {
+    const found = id === docId && item ? item : await reads.doc(id);
+    if (!found) throw new Error(`doc ${id} vanished during deduplication`);
+    return found;
+  };
+  // Relearn the template lines the event touches; docs carrying a line that flipped are placed again.
+  const learned = await learnTemplates(index, docId, old, item, async (id) =>
+    carrierLines(docLines(await stored(id))),
+  );
+  const isTemplate = (line: number) => learned.templates.has(line);
+  for (const id of [...(item ? [docId] : []), ...learned.replace]) {
+    const doc = await stored(id);
+    const assign: AddedDoc = { docId: id, seq: doc.seq, ...dedupInput(doc, isTemplate) };
+    if (doc.storyId) assign.storyId = doc.storyId;
+    added.push(assign);
+  }
+  added.sort((a, b) => a.seq - b.seq);
+  const assignment = await assignStories(storeView(reads, leaving, isTemplate), added, removed);
   const status = ({ doc: 'active', rejected: 'rejected', held: 'held', removed: 'deleted' } as const)[
     prepared.kind
   ];
@@ -183,12 +233,19 @@ export async function planEvent(
   if (prepared.kind === 'rejected') {
     plan.quarantine = { version: event.version, diagnostic: prepared.diagnostic };
   }
+  if (learned.added.length || learned.removed.length)
+    plan.templates = { added: learned.added, removed: learned.removed };
 
   for (const id of assignment.retired) {
     const story = await reads.story(id);
     if (story) plan.retired.push(story);
   }
   let storyId: string | undefined;
+  const planned = new Map<string, StoryItem>();
+  const placedIn = new Map<string, string>();
+  // Entities whose docs or stories the event changes: the key's doc's, a moved doc's, and every
+  // member's of a story whose date moves (the date window of its links).
+  const touchedEntities = [...(old ? [old.entities] : []), ...(item ? [item.entities] : [])];
   for (const cluster of assignment.clusters) {
     const docs = new Map<string, DocItem>();
     for (const member of cluster.members) {
@@ -214,13 +271,38 @@ export async function planEvent(
       id: cluster.storyId,
       createdAt: before?.createdAt ?? now,
     };
-    if (!before || !isDeepStrictEqual({ ...before }, story)) plan.stories.push(story);
+    planned.set(story.id, story);
     for (const doc of docs.values()) {
+      placedIn.set(doc.docId, cluster.storyId);
+      if (doc.storyId !== cluster.storyId || before?.date !== story.date) touchedEntities.push(doc.entities);
       if (doc.storyId !== cluster.storyId)
         plan.docStories.push({ docId: doc.docId, storyId: cluster.storyId });
     }
     if (cluster.members.includes(docId)) storyId = cluster.storyId;
   }
+  // Related coverage of the stories written, and of every story whose list they change.
+  const related = await planRelated({
+    index,
+    ...(leaving ? { leaving } : {}),
+    placedIn,
+    planned,
+    retired: new Set(assignment.retired),
+    touchedEntities,
+    story: (id) => reads.story(id),
+    doc: (id) => reads.doc(id),
+  });
+  for (const [id, list] of related) {
+    const story = planned.get(id) ?? (await reads.story(id));
+    if (!story) continue;
+    const before = await reads.story(id);
+    const next: StoryItem = { ...story };
+    if (list.length) next.related = list;
+    else delete next.related;
+    if (!before || !isDeepStrictEqual({ ...before }, next)) plan.stories.push(next);
+  }
+  for (const story of planned.values())
+    if (!related.has(story.id) && !isDeepStrictEqual({ ...(await reads.story(story.id)) }, story))
+      plan.stories.push(story);
   return storyId ? { plan, storyId } : { plan };
 }
 
@@ -231,13 +313,17 @@ export async function planEvent(
  * plan is deleted before the object record is stored: dying between the two leaves the event to be
  * planned again, from stories that already agree with it.
  */
-export async function carryOut(store: IngestStore, plan: IngestPlan): Promise<void> {
+export async function carryOut(store: IngestStore, index: CorpusIndexStore, plan: IngestPlan): Promise<void> {
+  if (plan.templates) await index.setTemplates(plan.templates.added, plan.templates.removed);
   for (const story of plan.stories) await store.putStory(story);
   for (const story of plan.retired) await store.deleteStory(story);
   for (const { docId, storyId } of plan.docStories) await store.setDocStory(docId, storyId);
   if (plan.removeDoc) {
     const doc = await store.getDoc(plan.removeDoc);
-    if (doc) await store.removePostings(doc.docId, doc.fps);
+    if (doc) {
+      await store.removePostings(doc.docId, doc.fps);
+      await index.removeCarrier(doc.docId, lineHashSet(doc), doc.entities);
+    }
     await store.deleteDoc(plan.removeDoc);
   }
   if (plan.quarantine) {

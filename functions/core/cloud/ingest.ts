@@ -2,7 +2,7 @@ import type { Diagnostic } from '../model.js';
 import type { Clock } from '../ports.js';
 import { prepareArticle } from '../stories/prepare.js';
 import { carryOut, type IngestAction, type PreparedEvent, planEvent } from './ingest-plan.js';
-import type { IngestStore, ObjectRecord } from './ports.js';
+import type { CorpusIndexStore, IngestStore, ObjectRecord } from './ports.js';
 import { compareSequencers, type ObjectEvent } from './s3-events.js';
 
 /** Reads one object version; undefined when it no longer exists (a later removal event will follow). */
@@ -12,6 +12,8 @@ export interface ObjectReader {
 
 export interface IngestDeps {
   store: IngestStore;
+  /** Line and entity postings and the template set (template learning, related coverage). */
+  index: CorpusIndexStore;
   reader: ObjectReader;
   clock: Clock;
   /** Key prefix of articles in the bucket, e.g. `articles/`. */
@@ -124,7 +126,7 @@ async function withLease<T>(deps: IngestDeps, key: string, work: () => Promise<T
     const pending = await deps.store.getPlan();
     if (pending) {
       deps.log?.warn('finishing the changes of an interrupted ingest', { key: pending.key });
-      await carryOut(deps.store, pending);
+      await carryOut(deps.store, deps.index, pending);
     }
     return await work();
   } finally {
@@ -150,9 +152,15 @@ export async function applyEvent(deps: IngestDeps, prepared: PreparedEvent): Pro
     // Re-checked under the lease: a concurrent ingest may have applied a newer event meanwhile.
     const record = await store.getObject(key);
     if (!isNewer(event, record)) return { key, action: 'stale' };
-    const { plan, storyId } = await planEvent(store, prepared, record, deps.clock.now().toISOString());
+    const { plan, storyId } = await planEvent(
+      store,
+      deps.index,
+      prepared,
+      record,
+      deps.clock.now().toISOString(),
+    );
     await store.putPlan(plan);
-    await carryOut(store, plan);
+    await carryOut(store, deps.index, plan);
     if (prepared.kind === 'rejected') return { key, action: 'quarantined', diagnostic: prepared.diagnostic };
     if (prepared.kind === 'removed') return { key, action: 'removed' };
     if (prepared.kind === 'held') return { key, action: 'held', heldUntil: prepared.until };

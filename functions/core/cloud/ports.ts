@@ -6,7 +6,7 @@
  */
 import type { StoredFeatures } from '../dedup/doc-features.js';
 import type { Diagnostic, StoryRecord } from '../model.js';
-import type { CandidateHit } from '../stories/assign-stories.js';
+import type { CandidateHit, Posting } from '../stories/assign-stories.js';
 
 /** What was last applied for one object key. */
 export interface ObjectRecord {
@@ -70,6 +70,33 @@ export interface IngestPlan {
   removeDoc?: string;
   /** A rejected version's reason; without it the key's quarantine entry is cleared. */
   quarantine?: { version: string; diagnostic: Diagnostic };
+  /** Lines learned to be template, and lines no longer template, by this event. */
+  templates?: { added: number[]; removed: number[] };
+}
+
+/**
+ * What the template learning and related coverage read and keep beside the docs (the cloud's
+ * counterpart of the local build's `lines.bin`, `entities.bin` and `templates.bin`): which docs carry
+ * each line and each named entity, which lines are common (carried by `COMMON_LINE_DOCS` docs or
+ * more), and the set of template lines. Written by the ingest under its lease only.
+ */
+export interface CorpusIndexStore {
+  /** Docs carrying the line, by ascending docId (the template sample's order), at most `limit`. */
+  lineCarriers(line: number, limit?: number): Promise<string[]>;
+  /** Docs carrying the entity, by ascending docId, at most `limit`. */
+  entityCarriers(entity: number, limit?: number): Promise<string[]>;
+  /** Adds the doc under each line and each entity. */
+  addCarrier(docId: string, lines: Uint32Array, entities: Uint32Array): Promise<void>;
+  removeCarrier(docId: string, lines: Uint32Array, entities: Uint32Array): Promise<void>;
+  /** Marks lines common, and others no longer common. */
+  setCommon(common: readonly number[], uncommon: readonly number[]): Promise<void>;
+  /** Which of `lines` are marked common. */
+  commonLines(lines: readonly number[]): Promise<Set<number>>;
+  /** Every template line. */
+  templates(): Promise<Set<number>>;
+  setTemplates(added: readonly number[], removed: readonly number[]): Promise<void>;
+  /** The story of each of the docs that has one (head items only, without their features). */
+  docStories(docIds: readonly string[]): Promise<Map<string, string>>;
 }
 
 export interface IngestStore {
@@ -95,6 +122,8 @@ export interface IngestStore {
    * posting cap are frequent and not counted.
    */
   candidates(fps: Uint32Array): Promise<CandidateHit[]>;
+  /** The postings `candidates` counts, by fingerprint (none for a frequent one): planning reads each once. */
+  postings(fps: Uint32Array): Promise<Map<number, Posting[]>>;
 
   getStory(id: string): Promise<StoryItem | undefined>;
   /** Writes the story and marks it for the publisher. */

@@ -1,4 +1,4 @@
-import type { SiteConfig, Story, StoryRecord } from '../model.js';
+import type { RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
 import { ArticleNotFoundError, type ArticleSource, type Clock, type SiteSink } from '../ports.js';
 import type { SiteRenderer } from '../render/site.js';
 import { type CatalogEntry, publishSite, type StoryCatalog } from '../stories/publish-site.js';
@@ -42,6 +42,7 @@ async function readableStory(
   now: Date,
   id: string,
   record: StoryRecord,
+  related?: RelatedLink[],
 ): Promise<Story | undefined> {
   const keys = [record.canonical, ...record.members.filter((key) => key !== record.canonical)];
   for (const key of keys) {
@@ -52,7 +53,7 @@ async function readableStory(
         now,
         id,
         { ...record, canonical: key },
-        undefined,
+        related,
         // The article's images are read from beside it in the articles bucket and published into the site bucket.
         deps.sink,
       );
@@ -138,11 +139,19 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
       config: deps.config,
       ...(latestDigest ? { latestDigest } : {}),
       loadStory: load,
+      relatedLinks: async (ids) => {
+        const links: RelatedLink[] = [];
+        for (const id of ids) {
+          const story = await store.getStory(id);
+          if (story) links.push({ id, title: story.title, slug: story.slug, date: story.date });
+        }
+        return links;
+      },
       now,
       writePages: async (jobs) => {
         let written = 0;
         for (const job of jobs) {
-          const story = await load(job.id, job.record);
+          const story = await readableStory(deps, now, job.id, job.record, job.related);
           if (story && (await deps.sink.write(articlePage(deps.site, story)))) written++;
         }
         // A story none of whose articles can be read is logged by `readableStory`, not reported here.

@@ -34,7 +34,7 @@ export interface RelatedStory {
 /** Entity statistics: how many articles carry an entity, and which stories those are. */
 export interface EntityLookup {
   /** Articles carrying the entity. */
-  docs(entity: number): number;
+  docs(entity: number): number | Promise<number>;
   /** Stories whose members carry the entity (called only for entities below the frequency cap). */
   stories(entity: number): Promise<string[]>;
 }
@@ -58,11 +58,11 @@ export function entityWeight(docs: number): number {
 export async function relatedStories(
   story: RelatedStory,
   lookup: EntityLookup,
-  dateOf: (id: string) => string | undefined,
+  dateOf: (id: string) => string | undefined | Promise<string | undefined>,
 ): Promise<RelatedLink[]> {
   const found = new Map<string, { shared: number; score: number }>();
   for (const entity of story.entities) {
-    const docs = lookup.docs(entity);
+    const docs = await lookup.docs(entity);
     if (docs > RELATED_ENTITY_MAX_DOCS || docs < 2) continue;
     const weight = entityWeight(docs);
     for (const other of new Set(await lookup.stories(entity))) {
@@ -77,7 +77,7 @@ export async function relatedStories(
   const links: RelatedLink[] = [];
   for (const [id, { shared, score }] of found) {
     if (shared < RELATED_MIN_ENTITIES || score < RELATED_MIN_SCORE) continue;
-    const date = dateOf(id);
+    const date = await dateOf(id);
     if (date === undefined || Math.abs(Date.parse(date) - at) > RELATED_MAX_DAYS * DAY_MS) continue;
     links.push({ id, score: Math.round(score * 1000) / 1000, shared });
   }

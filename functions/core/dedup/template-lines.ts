@@ -51,6 +51,9 @@ export interface CarrierDoc {
   positions: ReadonlyMap<number, { index: number; count: number }>;
 }
 
+/** What the test reads of a carrier: its lines and where they stand. */
+export type CarrierLines = Pick<CarrierDoc, 'lines' | 'positions'>;
+
 /**
  * A template line stands in the same place in every article it is in: so many lines from the top (a
  * byline, a button row), from the bottom (a footer, a newsletter plug), or at the same share of the
@@ -62,7 +65,7 @@ export const TEMPLATE_PLACE_LINES = 2;
 export const TEMPLATE_PLACE_SHARE = 0.35;
 
 /** Whether a line stands in one place in all its sampled carriers (see `TEMPLATE_PLACE_LINES`). */
-export function samePlace(hash: number, sample: readonly CarrierDoc[]): boolean {
+export function samePlace(hash: number, sample: readonly CarrierLines[]): boolean {
   const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
   const places = sample.map((doc) => doc.positions.get(hash)).filter((p) => p !== undefined);
   if (places.length === 0) return true;
@@ -82,7 +85,7 @@ export function templateSample<T extends Pick<CarrierDoc, 'rank' | 'docNum'>>(ca
 /** Witness count of line `hash` among its sampled carriers (see the file header). */
 export function templateWitnesses(
   hash: number,
-  sample: readonly CarrierDoc[],
+  sample: readonly CarrierLines[],
   isCommon: (lineHash: number) => boolean,
 ): number {
   if (sample.length < TEMPLATE_WITNESSES) return 0;

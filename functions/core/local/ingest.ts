@@ -7,6 +7,8 @@
 import { DEFAULT_POSTING_CAP } from '../dedup/candidate-index.js';
 import { contentFeatures, docLines, type StoredFeatures } from '../dedup/doc-features.js';
 import type { DedupFeatures } from '../dedup/similarity.js';
+import { COMMON_LINE_DOCS, templateSample } from '../dedup/template-lines.js';
+import { carrierLines, rankOfDocId, updateTemplates } from '../dedup/template-update.js';
 import type { Diagnostic, StoryRecord } from '../model.js';
 import type { BlobStore } from '../ports.js';
 import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '../stories/assign-stories.js';
@@ -18,7 +20,6 @@ import { CorpusIndex } from './corpus-index.js';
 import { MailedMemory } from './mailed.js';
 import { updateRelated } from './related-update.js';
 import type { BuildState, FileRecord } from './state.js';
-import { carrierLines, rankOfDocId, updateTemplates } from './template-update.js';
 
 /** Docs per shingle-pack segment. */
 export const SEGMENT_DOCS = 5000;
@@ -172,11 +173,17 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     keyById.set(record.docId, key);
   }
   const lineCache = new Map<number, ReturnType<typeof carrierLines>>();
-  const flipped = await updateTemplates(
+  const rankOf = (docNum: number) => rankOfDocId(recordByNum.get(docNum)!.docId);
+  const flipped = await updateTemplates<number>(
     {
-      lines: index.lines,
+      count: async (line) => index.lines.count(line),
+      carriers: async (line) => index.lines.posting(line),
+      sample: async (line) =>
+        templateSample(index.lines.posting(line).map((docNum) => ({ docNum, rank: rankOf(docNum) }))).map(
+          (carrier) => carrier.docNum,
+        ),
       templates: index.templates,
-      rankOf: (docNum) => rankOfDocId(recordByNum.get(docNum)!.docId),
+      commonness: async () => (line) => index.lines.count(line) >= COMMON_LINE_DOCS,
       linesOf: async (docNum) => {
         let cached = lineCache.get(docNum);
         if (!cached) {

@@ -18,6 +18,28 @@ export interface CandidateHit {
   keys: number;
 }
 
+/** A doc under one index key, with its own number of keys. */
+export interface Posting {
+  docId: string;
+  keys: number;
+}
+
+/** The candidates of `fps` from each one's postings (a frequent key has none), by docId. */
+export function candidatesFrom(
+  fps: Uint32Array,
+  postings: ReadonlyMap<number, readonly Posting[]>,
+): CandidateHit[] {
+  const found = new Map<string, CandidateHit>();
+  for (const fp of new Set(fps)) {
+    for (const { docId, keys } of postings.get(fp) ?? []) {
+      const hit = found.get(docId);
+      if (hit) hit.shared++;
+      else found.set(docId, { docId, shared: 1, keys });
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.docId < b.docId ? -1 : 1));
+}
+
 /**
  * What the assignment reads of the stored corpus. The local state answers from memory; the cloud
  * answers from DynamoDB. The fingerprint index must already hold the placed docs and no longer hold
