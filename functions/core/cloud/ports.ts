@@ -153,3 +153,19 @@ export interface PublishStore {
 export interface CacheInvalidator {
   invalidate(paths: string[]): Promise<void>;
 }
+
+/** One sent email edition, as the digest archive (`digests/index.html`) lists it. */
+export interface SentEdition {
+  id: string;
+  /** ISO time the edition was scheduled for: its date. */
+  scheduledTime: string;
+  subject: string;
+  storyIds: string[];
+  /** Site path of its archived copy (`digests/<id>.html`). */
+  path: string;
+}
+
+/** The sent editions, oldest first: read by the publisher from the edition items of the email table. */
+export interface SentEditions {
+  sent(): Promise<SentEdition[]>;
+}
