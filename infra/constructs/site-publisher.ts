@@ -97,6 +97,8 @@ export class SitePublisher extends Construct {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.siteBucket.bucketArn] }),
     );
     props.distribution.grantCreateInvalidation(this.function);
+    // The WebSub ping waits for the invalidation to complete (else the hub fetches the stale copy).
+    props.distribution.grant(this.function, 'cloudfront:GetInvalidation');
     acknowledgeWildcardArn(
       this.function,
       props.siteBucket.node.defaultChild as CfnBucket,

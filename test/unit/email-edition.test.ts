@@ -195,6 +195,7 @@ function harness(stories: StoryItem[], readers: Recipient[]) {
     invalidator: {
       async invalidate(paths) {
         invalidated.push(...paths);
+        return undefined;
       },
     },
     directory,

@@ -151,7 +151,10 @@ export interface PublishStore {
 
 /** Invalidates cached copies of changed paths (CloudFront); a no-op locally. */
 export interface CacheInvalidator {
-  invalidate(paths: string[]): Promise<void>;
+  /** Starts the invalidation; its id when there is one to wait on (`isComplete`), else undefined. */
+  invalidate(paths: string[]): Promise<string | undefined>;
+  /** True once the invalidation has completed: every edge location fetches the new objects. */
+  isComplete?(id: string): Promise<boolean>;
 }
 
 /** One sent email edition, as the digest archive (`digests/index.html`) lists it. */

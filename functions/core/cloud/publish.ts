@@ -5,6 +5,7 @@ import type { EditionListing } from '../render/site-listings.js';
 import { type CatalogEntry, publishSite, type StoryCatalog } from '../stories/publish-site.js';
 import { articlePage, loadStory } from '../stories/story-pages.js';
 import { type HubNotifier, notifyHub } from '../websub.js';
+import { type InvalidationWait, invalidationCompleted } from './invalidation-wait.js';
 import type { CacheInvalidator, PublishStore, SentEdition, SentEditions, StoryItem } from './ports.js';
 
 export interface PublishDeps {
@@ -29,6 +30,8 @@ export interface PublishDeps {
   log?: PublishLog;
   /** Tells the WebSub hub (`config.websub`) about changed feeds: an outbound HTTPS call, no AWS permission. */
   hub?: HubNotifier;
+  /** How the hub ping waits for the CDN invalidation to complete (real timers without it). */
+  invalidationWait?: InvalidationWait;
 }
 
 export interface PublishLog {
@@ -179,15 +182,21 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
   );
   // Feeds are cached by CloudFront with a short TTL too; invalidating makes a publish visible at once.
   const invalidated = interrupted ? ['/*'] : [...new Set(result.paths.map((path) => `/${path}`))].sort();
-  if (invalidated.length) await deps.invalidator.invalidate(invalidated);
+  const invalidation = invalidated.length ? await deps.invalidator.invalidate(invalidated) : undefined;
   await store.finishPublish();
   if (rerenderAll) await deps.setRenderKey(deps.renderKey);
   for (const mark of marks) await store.clearDirty(mark);
-  // After the CDN shows the new feeds: the hub fetches them at once. A failure is logged, never thrown.
+  // Only once the CDN serves the new feeds: the hub fetches them at once. A failure is logged, never thrown.
   const { websub } = deps.config;
-  if (websub && deps.hub && result.changedFeeds.length)
-    await notifyHub(deps.hub, websub.hub, result.changedFeeds, {
-      warn: (line) => deps.log?.warn(line, { hub: websub.hub }),
-    });
+  if (websub && deps.hub && result.changedFeeds.length) {
+    const warn = (line: string) => deps.log?.warn(line, { hub: websub.hub });
+    const wait = deps.invalidationWait ?? { sleep: (ms) => new Promise((done) => setTimeout(done, ms)) };
+    if (await invalidationCompleted(deps.invalidator, invalidation, wait))
+      await notifyHub(deps.hub, websub.hub, result.changedFeeds, { warn });
+    else
+      warn(
+        `warning: WebSub hub ${websub.hub} was not told about ${result.changedFeeds.length} changed feed(s): CloudFront invalidation ${invalidation} still in progress after ${(wait.maxWaitMs ?? 60_000) / 1000} s (the hub would fetch the stale copy); subscribers get them at their next poll`,
+      );
+  }
   return { stories: changed.length, written: result.written, removed: result.removed, invalidated };
 }
