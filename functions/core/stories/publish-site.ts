@@ -99,11 +99,11 @@ export async function publishSite(
     return true;
   };
   const remove = async (path: string) => {
-    if (await sink.exists(path)) {
-      await sink.remove(path);
-      removed++;
-      paths.push(path);
-    }
+    if (!(await sink.exists(path))) return false;
+    await sink.remove(path);
+    removed++;
+    paths.push(path);
+    return true;
   };
 
   const months = await catalog.months();
