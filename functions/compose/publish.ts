@@ -8,11 +8,11 @@ import {
 } from '../adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import { DynamoTable } from '../adapters/aws/dynamo-table.js';
-import { DynamoEditionStore } from '../adapters/aws/edition-store.js';
 import { DynamoPublishStore } from '../adapters/aws/publish-store.js';
 import { DynamoPublishWake } from '../adapters/aws/publish-wake.js';
 import { S3ArticleSource } from '../adapters/aws/s3-articles.js';
 import { S3SiteSink } from '../adapters/aws/s3-site-sink.js';
+import { DynamoSentEditions } from '../adapters/aws/sent-editions.js';
 import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
 import { readBuiltTemplates } from '../adapters/local/templates.js';
 import type { PublishDeps, PublishLog } from '../core/cloud/publish.js';
@@ -44,9 +44,8 @@ export async function composePublish(
   const { config, locale } = siteLocaleOf(siteConfigOf(env));
   const templates = await readBuiltTemplates(templatesDirOf(env));
   const distributionId = env.DISTRIBUTION_ID;
-  // Email configured: the home page links the newest sent edition's archived copy.
+  // Email configured: the digest archive lists the sent editions, the home page links the newest.
   const emailTable = env.EMAIL_TABLE?.trim();
-  const editions = emailTable ? new DynamoEditionStore(clients.dynamo, emailTable) : undefined;
   return {
     store,
     wake: new DynamoPublishWake(storyTable),
@@ -61,7 +60,7 @@ export async function composePublish(
     renderKey: renderKeyOf(config, templates, LOCALE_CATALOGS),
     getRenderKey: () => store.getRenderKey(),
     setRenderKey: (key) => store.setRenderKey(key),
-    ...(editions ? { latestDigest: () => editions.latestSent() } : {}),
+    ...(emailTable ? { editions: new DynamoSentEditions(clients.dynamo, emailTable) } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(config.websub ? { hub: new HttpHubNotifier() } : {}),
   };

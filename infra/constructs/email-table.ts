@@ -1,4 +1,6 @@
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { EDITION_PARTITION } from '../../functions/adapters/aws/edition-store.js';
 import { BY_CONFIRMED_INDEX } from '../../functions/adapters/aws/subscriber-store.js';
 import { KeyedTable } from './keyed-table.js';
 
@@ -23,5 +25,20 @@ export class EmailTable extends KeyedTable {
       indexes: [{ name: BY_CONFIRMED_INDEX, prefix: 'gsi1' }],
       timeToLiveAttribute: EMAIL_TTL_ATTRIBUTE,
     });
+  }
+
+  /**
+   * Query and GetItem on the edition records only (`dynamodb:LeadingKeys` = the `EDITION`
+   * partition): what the publisher needs for the digest archive. No subscriber, rate counter, send
+   * record or edition content is readable with it, and no index.
+   */
+  grantEditionRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [this.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [EDITION_PARTITION] } },
+      }),
+    );
   }
 }

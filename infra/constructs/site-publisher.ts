@@ -23,7 +23,7 @@ export interface SitePublisherProps {
   /** JSON of the `SiteConfig` the site is rendered with. */
   siteConfigJson: string;
   alarmTopic: ITopic;
-  /** With email: the home page links the newest sent edition, read from this table. */
+  /** With email: the digest archive lists the sent editions, read from this table (edition items only). */
   emailTable?: EmailTable;
 }
 
@@ -84,7 +84,8 @@ export class SitePublisher extends Construct {
     // not tell from a real denial; with it, 404, and the story is shown from another copy or left out.
     props.articlesBucket.grantListArticles(this.function);
     props.table.grantItemReadWrite(this.function);
-    props.emailTable?.grantItemRead(this.function);
+    // The digest archive: the edition records only, never a subscriber.
+    props.emailTable?.grantEditionRead(this.function);
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
@@ -96,6 +97,8 @@ export class SitePublisher extends Construct {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.siteBucket.bucketArn] }),
     );
     props.distribution.grantCreateInvalidation(this.function);
+    // The WebSub ping waits for the invalidation to complete (else the hub fetches the stale copy).
+    props.distribution.grant(this.function, 'cloudfront:GetInvalidation');
     acknowledgeWildcardArn(
       this.function,
       props.siteBucket.node.defaultChild as CfnBucket,

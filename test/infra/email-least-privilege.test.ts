@@ -231,8 +231,17 @@ describe('edition', () => {
 });
 
 describe('the rest of the stack', () => {
-  it('publish reads the email table and never writes it', () => {
-    expect(arns(others.publish, 'dynamodb:GetItem')).toEqual(expect.arrayContaining([`<${emailTable}.Arn>`]));
+  it('publish reads only the edition records of the email table (LeadingKeys), no index, and never writes it', () => {
+    const onEmailTable = others.publish.filter((s) =>
+      resourcesOf(s).some((arn) => arn.startsWith(`<${emailTable}`)),
+    );
+    expect(onEmailTable).toHaveLength(1);
+    const grant = onEmailTable[0]!;
+    expect(actionsOf(grant).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(resourcesOf(grant)).toEqual([`<${emailTable}.Arn>`]);
+    expect(grant.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['EDITION'] },
+    });
     for (const write of ITEM_WRITES) {
       expect(arns(others.publish, write).filter((arn) => arn.startsWith(`<${emailTable}`))).toEqual([]);
     }

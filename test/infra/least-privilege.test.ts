@@ -110,6 +110,19 @@ describe('publish', () => {
     );
   });
 
+  it('reads the invalidations of this distribution only (the WebSub ping waits for them)', () => {
+    const reads = statementsAllowing(roles.publish, 'cloudfront:GetInvalidation');
+    expect(reads).toHaveLength(1);
+    // CDK merges it with the CreateInvalidation grant on the same resource: nothing else rides along.
+    expect(actionsOf(reads[0]!).sort()).toEqual([
+      'cloudfront:CreateInvalidation',
+      'cloudfront:GetInvalidation',
+    ]);
+    expect(resourcesOf(reads[0]!)).toEqual([
+      `arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${distribution}>`,
+    ]);
+  });
+
   it('reads, writes and deletes site objects, and only reads (and lists, under articles/) article objects', () => {
     for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
       expect(statementsAllowing(roles.publish, action).flatMap(resourcesOf)).toContain(`<${site}.Arn>/*`);

@@ -4,7 +4,11 @@
  * aws-sdk-client-mock, which checks the requests the SDK would send, not a service's answers.
  */
 import { randomUUID } from 'node:crypto';
-import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  GetInvalidationCommand,
+} from '@aws-sdk/client-cloudfront';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -632,6 +636,25 @@ describe('S3SiteSink against s3rver', () => {
 });
 
 describe('CloudFrontInvalidator (aws-sdk-client-mock: CloudFront has no emulator)', () => {
+  it('returns the invalidation id and reads its status with GetInvalidation on the same distribution', async () => {
+    const client = new CloudFrontClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock.on(CreateInvalidationCommand).resolves({ Invalidation: { Id: 'I1' } as never });
+    mock
+      .on(GetInvalidationCommand)
+      .resolvesOnce({ Invalidation: { Id: 'I1', Status: 'InProgress' } as never })
+      .resolves({ Invalidation: { Id: 'I1', Status: 'Completed' } as never });
+    const invalidator = new CloudFrontInvalidator(client, 'E123');
+    expect(await invalidator.invalidate(['/feed.xml'])).toBe('I1');
+    expect(await invalidator.isComplete('I1')).toBe(false);
+    expect(await invalidator.isComplete('I1')).toBe(true);
+    expect(mock.commandCalls(GetInvalidationCommand).map((call) => call.args[0].input)).toEqual([
+      { DistributionId: 'E123', Id: 'I1' },
+      { DistributionId: 'E123', Id: 'I1' },
+    ]);
+    mock.restore();
+  });
+
   it('invalidates listed paths, falls back to a wildcard above the cap, and calls nothing for none', async () => {
     const client = new CloudFrontClient({ region: 'us-east-1' });
     const mock = mockClient(client);

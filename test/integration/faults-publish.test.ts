@@ -159,6 +159,7 @@ async function publishRun(items: Record<string, unknown>[], crashAfter?: number)
   const invalidator = {
     async invalidate(paths: string[]) {
       events.push(`invalidate ${paths.join(' ')}`);
+      return undefined;
     },
   };
   const container = () =>

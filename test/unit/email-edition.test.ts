@@ -110,9 +110,6 @@ class MemoryEditions implements EditionStore {
   async markSent(id: string, recipients: number) {
     return this.move(id, 'sending', { status: 'sent', recipients });
   }
-  async latestSent() {
-    return undefined;
-  }
 }
 
 function storyItem(id: string, createdAt: string, date = createdAt): StoryItem {
@@ -198,6 +195,7 @@ function harness(stories: StoryItem[], readers: Recipient[]) {
     invalidator: {
       async invalidate(paths) {
         invalidated.push(...paths);
+        return undefined;
       },
     },
     directory,

@@ -4,9 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DigestRenderer } from '../../functions/core/render/digest.js';
+import { renderRss } from '../../functions/core/render/feeds.js';
 import { createLocale, localeFor } from '../../functions/core/render/locale.js';
 import { LOCALE_CATALOGS } from '../../functions/core/render/locale-catalog.js';
 import { SiteRenderer } from '../../functions/core/render/site.js';
+import { tagChannel } from '../../functions/core/stories/publish-tags.js';
 import { makeConfig, makeStories, makeStory } from '../fixtures/stories.js';
 import { loadBuiltTemplates } from '../helpers/templates.js';
 
@@ -132,5 +134,24 @@ describe('looking up a locale', () => {
         expect(placeholders(catalog[key]), `${name}.json ${key}`).toEqual(placeholders(english[key]));
       }
     }
+  });
+});
+
+describe('the tag feeds', () => {
+  it("describe themselves in the site's language, from the locale file", () => {
+    const tag = { name: 'Économie', slug: 'economie-x' };
+    const descriptions = (['en', 'fr', 'de', 'es'] as const).map((language) => {
+      const config = makeConfig({ language });
+      const channel = tagChannel(config, tag, 'rss', localeFor(language));
+      const rss = renderRss([], config, channel);
+      expect(rss).toContain(`<description>${channel.description}</description>`);
+      return channel.description;
+    });
+    expect(descriptions[0]).toBe('Stories tagged Économie.');
+    expect(descriptions[1]).toBe('Les articles avec le mot-clé Économie.');
+    // Four languages, four texts: none fell back to English.
+    expect(new Set(descriptions).size).toBe(4);
+    for (const language of ['fr', 'de', 'es'] as const)
+      expect(LOCALE_CATALOGS[language]?.['tag.feedDescription']).toBeTypeOf('string');
   });
 });

@@ -15,7 +15,6 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { archivePathFor } from '../../core/email/edition-content.js';
 import type {
   CreateEditionResult,
   EditionContent,
@@ -26,7 +25,9 @@ import type {
 import { applied } from './conditional.js';
 import { DynamoTable, type Item } from './dynamo-table.js';
 
-const EDITIONS = 'EDITION';
+/** The partition of the edition records (the publish function may read only this one). */
+export const EDITION_PARTITION = 'EDITION';
+const EDITIONS = EDITION_PARTITION;
 const contentKey = (editionId: string) => ({ pk: `EDITION#${editionId}`, sk: 'CONTENT' });
 /** Editions read per page while looking back for one of a given status. */
 const LOOKBACK_PAGE = 25;
@@ -82,12 +83,6 @@ export class DynamoEditionStore implements EditionStore {
 
   async previousNonEmpty(editionId: string): Promise<EditionRecord | undefined> {
     return this.newestWhere('#status <> :status', 'empty', editionId);
-  }
-
-  async latestSent(): Promise<{ editionId: string; subject: string; path: string } | undefined> {
-    const record = await this.newestWhere('#status = :status', 'sent');
-    if (!record) return undefined;
-    return { editionId: record.id, subject: record.subject ?? record.id, path: archivePathFor(record.id) };
   }
 
   async putContent(content: EditionContent): Promise<void> {

@@ -181,5 +181,24 @@ export interface PublishStore {
 
 /** Invalidates cached copies of changed paths (CloudFront); a no-op locally. */
 export interface CacheInvalidator {
-  invalidate(paths: string[]): Promise<void>;
+  /** Starts the invalidation; its id when there is one to wait on (`isComplete`), else undefined. */
+  invalidate(paths: string[]): Promise<string | undefined>;
+  /** True once the invalidation has completed: every edge location fetches the new objects. */
+  isComplete?(id: string): Promise<boolean>;
+}
+
+/** One sent email edition, as the digest archive (`digests/index.html`) lists it. */
+export interface SentEdition {
+  id: string;
+  /** ISO time the edition was scheduled for: its date. */
+  scheduledTime: string;
+  subject: string;
+  storyIds: string[];
+  /** Site path of its archived copy (`digests/<id>.html`). */
+  path: string;
+}
+
+/** The sent editions, oldest first: read by the publisher from the edition items of the email table. */
+export interface SentEditions {
+  sent(): Promise<SentEdition[]>;
 }

@@ -1,10 +1,12 @@
 import type { RelatedLink, SiteConfig, Story, StoryRecord } from '../model.js';
 import { ArticleNotFoundError, type ArticleSource, type Clock, type SiteSink } from '../ports.js';
 import type { SiteRenderer } from '../render/site.js';
+import type { EditionListing } from '../render/site-listings.js';
 import { type CatalogEntry, publishSite, type StoryCatalog } from '../stories/publish-site.js';
 import { articlePage, loadStory } from '../stories/story-pages.js';
 import { type HubNotifier, notifyHub } from '../websub.js';
-import type { CacheInvalidator, PublishStore, StoryItem } from './ports.js';
+import { type InvalidationWait, invalidationCompleted } from './invalidation-wait.js';
+import type { CacheInvalidator, PublishStore, SentEdition, SentEditions, StoryItem } from './ports.js';
 
 export interface PublishDeps {
   store: PublishStore;
@@ -20,11 +22,16 @@ export interface PublishDeps {
   renderKey: string;
   getRenderKey(): Promise<string | undefined>;
   setRenderKey(key: string): Promise<void>;
-  /** The newest sent email edition, linked from the home page (only when email is configured). */
-  latestDigest?(): Promise<{ path: string; subject: string } | undefined>;
+  /**
+   * The sent email editions (only when email is configured): the digest archive lists them and the
+   * home page links the newest and the archive.
+   */
+  editions?: SentEditions;
   log?: PublishLog;
   /** Tells the WebSub hub (`config.websub`) about changed feeds: an outbound HTTPS call, no AWS permission. */
   hub?: HubNotifier;
+  /** How the hub ping waits for the CDN invalidation to complete (real timers without it). */
+  invalidationWait?: InvalidationWait;
 }
 
 export interface PublishLog {
@@ -82,6 +89,24 @@ export interface PublishResult {
 
 const entry = (story: StoryItem): CatalogEntry => ({ id: story.id, record: story });
 
+/** The digest archive's listing: editions numbered from the first sent, with those of their stories that still exist. */
+export function editionListings(
+  sent: readonly SentEdition[],
+  all: readonly CatalogEntry[],
+): EditionListing[] {
+  const stories = new Map(all.map(({ id, record }) => [id, record]));
+  return sent.map((edition, i) => ({
+    number: i + 1,
+    date: edition.scheduledTime,
+    subject: edition.subject,
+    path: edition.path,
+    stories: edition.storyIds.flatMap((id) => {
+      const record = stories.get(id);
+      return record ? [{ title: record.title, slug: record.slug }] : [];
+    }),
+  }));
+}
+
 /**
  * Publishes every story marked dirty since the last run. Marks are cleared only after their story is
  * written and invalidated, and only if unchanged since they were read, so a story changed during a
@@ -131,13 +156,16 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
     months: () => store.months(),
   };
   const load = (id: string, record: StoryRecord) => readableStory(deps, now, id, record);
-  const latestDigest = await deps.latestDigest?.();
+  const sent = (await deps.editions?.sent()) ?? [];
+  const newestSent = sent.at(-1);
+  const latestDigest = newestSent && { path: newestSent.path, subject: newestSent.subject };
   const result = await publishSite(
     {
       sink: deps.sink,
       site: deps.site,
       config: deps.config,
       ...(latestDigest ? { latestDigest } : {}),
+      ...(sent.length ? { editions: async (all) => editionListings(sent, all) } : {}),
       loadStory: load,
       relatedLinks: async (ids) => {
         const links: RelatedLink[] = [];
@@ -163,15 +191,21 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
   );
   // Feeds are cached by CloudFront with a short TTL too; invalidating makes a publish visible at once.
   const invalidated = interrupted ? ['/*'] : [...new Set(result.paths.map((path) => `/${path}`))].sort();
-  if (invalidated.length) await deps.invalidator.invalidate(invalidated);
+  const invalidation = invalidated.length ? await deps.invalidator.invalidate(invalidated) : undefined;
   await store.finishPublish();
   if (rerenderAll) await deps.setRenderKey(deps.renderKey);
   for (const mark of marks) await store.clearDirty(mark);
-  // After the CDN shows the new feeds: the hub fetches them at once. A failure is logged, never thrown.
+  // Only once the CDN serves the new feeds: the hub fetches them at once. A failure is logged, never thrown.
   const { websub } = deps.config;
-  if (websub && deps.hub && result.changedFeeds.length)
-    await notifyHub(deps.hub, websub.hub, result.changedFeeds, {
-      warn: (line) => deps.log?.warn(line, { hub: websub.hub }),
-    });
+  if (websub && deps.hub && result.changedFeeds.length) {
+    const warn = (line: string) => deps.log?.warn(line, { hub: websub.hub });
+    const wait = deps.invalidationWait ?? { sleep: (ms) => new Promise((done) => setTimeout(done, ms)) };
+    if (await invalidationCompleted(deps.invalidator, invalidation, wait))
+      await notifyHub(deps.hub, websub.hub, result.changedFeeds, { warn });
+    else
+      warn(
+        `warning: WebSub hub ${websub.hub} was not told about ${result.changedFeeds.length} changed feed(s): CloudFront invalidation ${invalidation} still in progress after ${(wait.maxWaitMs ?? 60_000) / 1000} s (the hub would fetch the stale copy); subscribers get them at their next poll`,
+      );
+  }
   return { stories: changed.length, written: result.written, removed: result.removed, invalidated };
 }

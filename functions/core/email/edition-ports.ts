@@ -58,8 +58,6 @@ export interface EditionStore {
   markEmpty(editionId: string, cutoff: string | undefined): Promise<boolean>;
   /** sending → sent. False when not in sending. */
   markSent(editionId: string, recipients: number): Promise<boolean>;
-  /** The newest sent edition, for the site's home page link. */
-  latestSent(): Promise<{ editionId: string; subject: string; path: string } | undefined>;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface EditionListing {
   subject: string;
   /** Its stories that still exist, in edition order. */
   stories: ReadonlyArray<{ title: string; slug: string }>;
+  /** Site path of its archived copy (`digests/<id>.html`), when one is kept: the subject links it. */
+  path?: string;
 }
 
 export interface DigestsContext extends PageContext {
@@ -32,6 +34,8 @@ export interface DigestsContext extends PageContext {
     date: string;
     isoDate: string;
     subject: string;
+    /** The archived copy (relative), null when none is kept. */
+    url: string | null;
     stories: { title: string; url: string }[];
   }[];
 }
@@ -121,6 +125,7 @@ export function renderDigestsPage(
         date: locale.date(edition.date),
         isoDate: edition.date,
         subject: edition.subject,
+        url: edition.path ? `../${edition.path.replace(/^\/+/, '')}` : null,
         stories: edition.stories.map((story) => ({
           title: story.title,
           url: `../articles/${story.slug}.html`,

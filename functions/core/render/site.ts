@@ -76,7 +76,8 @@ export class SiteRenderer {
   private constructor(
     private readonly templates: Templates,
     private readonly config: SiteConfig,
-    private readonly locale: Locale,
+    /** The interface text of pages and feeds (the tag feeds' descriptions). */
+    readonly locale: Locale,
   ) {}
 
   /** `locale`: the composition root's, whose warnings reach its log; by default the config language's. */

@@ -26,6 +26,67 @@ export function renderSitemap(config: SiteConfig, pages: readonly SitemapPage[])
   return renderXmlDocument(el('urlset', { xmlns: SITEMAP_NS }, ...urls));
 }
 
+/** sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes) uncompressed per sitemap file. */
+export const SITEMAP_LIMITS = { urls: 50_000, bytes: 52_428_800 };
+/** Google News: at most 1,000 URLs per News sitemap. */
+export const NEWS_MAX_URLS = 1000;
+
+export interface SitemapFile {
+  path: string;
+  body: string;
+}
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/** Groups of pages each under both limits, in order: by count first, halving any group still too large. */
+function sitemapParts(
+  config: SiteConfig,
+  pages: readonly SitemapPage[],
+  limits: typeof SITEMAP_LIMITS,
+): Array<{ pages: readonly SitemapPage[]; body: string }> {
+  if (pages.length > limits.urls) {
+    const parts = [];
+    for (let i = 0; i < pages.length; i += limits.urls)
+      parts.push(...sitemapParts(config, pages.slice(i, i + limits.urls), limits));
+    return parts;
+  }
+  const body = renderSitemap(config, pages);
+  if (utf8Length(body) <= limits.bytes || pages.length <= 1) return [{ pages, body }];
+  const half = Math.ceil(pages.length / 2);
+  return [
+    ...sitemapParts(config, pages.slice(0, half), limits),
+    ...sitemapParts(config, pages.slice(half), limits),
+  ];
+}
+
+/**
+ * `sitemap.xml` alone when every page fits one file; else `sitemap-1.xml`, `sitemap-2.xml`, ... and
+ * `sitemap.xml` a `<sitemapindex>` naming them, each with the newest `lastmod` of its pages.
+ */
+export function renderSitemaps(
+  config: SiteConfig,
+  pages: readonly SitemapPage[],
+  limits = SITEMAP_LIMITS,
+): SitemapFile[] {
+  const parts = sitemapParts(config, pages, limits);
+  if (parts.length === 1) return [{ path: 'sitemap.xml', body: parts[0]!.body }];
+  const files = parts.map((part, i) => ({ path: `sitemap-${i + 1}.xml`, body: part.body }));
+  const entries = parts.map((part, i) => {
+    const lastmod = part.pages.reduce(
+      (max, page) => (Date.parse(page.lastmod) > Date.parse(max) ? page.lastmod : max),
+      part.pages[0]!.lastmod,
+    );
+    return el(
+      'sitemap',
+      {},
+      textEl('loc', `${config.siteUrl}${files[i]!.path}`),
+      textEl('lastmod', rfc3339(lastmod)),
+    );
+  });
+  const index = renderXmlDocument(el('sitemapindex', { xmlns: SITEMAP_NS }, ...entries));
+  return [{ path: 'sitemap.xml', body: index }, ...files];
+}
+
 export interface NewsStory {
   path: string;
   title: string;
@@ -33,8 +94,9 @@ export interface NewsStory {
   date: string;
 }
 
+/** The first `NEWS_MAX_URLS` of `stories` (give them newest first). */
 export function renderNewsSitemap(config: SiteConfig, stories: readonly NewsStory[]): string {
-  const urls = stories.map((story) =>
+  const urls = stories.slice(0, NEWS_MAX_URLS).map((story) =>
     el(
       'url',
       {},

@@ -56,8 +56,11 @@ export interface PublishSiteDeps {
   /** The related stories an article page links: those of `ids` that exist. */
   relatedLinks?(ids: readonly string[]): Promise<RelatedLink[]>;
   latestDigest?: { path: string; subject: string };
-  /** Every email edition, for the digest archive (`digests/index.html`); none when email is off. */
-  editions?(): Promise<EditionListing[]>;
+  /**
+   * Every email edition, for the digest archive (`digests/index.html`); none when email is off.
+   * `all` is every story, newest first, for editions that name their stories by id.
+   */
+  editions?(all: readonly CatalogEntry[]): Promise<EditionListing[]>;
   /** The build clock: the News sitemap lists the stories of the two days before it. */
   now: Date;
 }
@@ -96,11 +99,11 @@ export async function publishSite(
     return true;
   };
   const remove = async (path: string) => {
-    if (await sink.exists(path)) {
-      await sink.remove(path);
-      removed++;
-      paths.push(path);
-    }
+    if (!(await sink.exists(path))) return false;
+    await sink.remove(path);
+    removed++;
+    paths.push(path);
+    return true;
   };
 
   const months = await catalog.months();
@@ -167,7 +170,7 @@ export async function publishSite(
       rerenderAll: changes.rerenderAll,
     })),
   );
-  const editions = (await deps.editions?.()) ?? [];
+  const editions = (await deps.editions?.(all)) ?? [];
   if (editions.length) await write('digests/index.html', HTML, site.renderDigests(editions));
   const lastEdition = editions.reduce<EditionListing | undefined>(
     (a, b) => (a && a.number > b.number ? a : b),

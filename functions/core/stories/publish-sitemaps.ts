@@ -5,7 +5,8 @@ import {
   NEWS_WINDOW_MS,
   renderNewsSitemap,
   renderRobots,
-  renderSitemap,
+  renderSitemaps,
+  type SITEMAP_LIMITS,
   type SitemapPage,
 } from '../render/sitemap.js';
 import { tagIndex } from './publish-tags.js';
@@ -21,6 +22,8 @@ export interface SitemapInputs {
   now: Date;
   /** The date of the newest email edition, when the site has a digest archive. */
   digestsUpdated?: string;
+  /** Per sitemap file (tests inject small ones). @default SITEMAP_LIMITS */
+  limits?: typeof SITEMAP_LIMITS;
 }
 
 export async function publishSitemaps(out: SiteOutput, input: SitemapInputs): Promise<void> {
@@ -47,9 +50,14 @@ export async function publishSitemaps(out: SiteOutput, input: SitemapInputs): Pr
   }
   if (input.digestsUpdated) pages.push({ path: 'digests/index.html', lastmod: input.digestsUpdated });
   for (const { record } of all) pages.push({ path: `articles/${record.slug}.html`, lastmod: record.updated });
-  await out.write('sitemap.xml', CONTENT_TYPES.xml, renderSitemap(config, pages));
+  const files = renderSitemaps(config, pages, input.limits);
+  for (const file of files) await out.write(file.path, CONTENT_TYPES.xml, file.body);
+  // Parts a larger site had (`sitemap-N.xml` beyond those written) go; the first missing one ends the run.
+  const parts = files.length === 1 ? 0 : files.length - 1;
+  for (let n = parts + 1; await out.remove(`sitemap-${n}.xml`); n++);
 
   const since = input.now.getTime() - NEWS_WINDOW_MS;
+  // `all` is newest first: the News sitemap keeps the newest NEWS_MAX_URLS.
   const recent = all
     .filter(
       ({ record }) => Date.parse(record.date) >= since && Date.parse(record.date) <= input.now.getTime(),

@@ -6,6 +6,7 @@
 import type { SiteConfig } from '../model.js';
 import type { FeedChannel, FeedFormat } from '../render/feed-urls.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../render/feeds.js';
+import type { Locale } from '../render/locale.js';
 import type { SiteRenderer } from '../render/site.js';
 import { tagPaths } from '../render/site-listings.js';
 import { distinctTags, type TagEntry, tagSlug } from '../tags.js';
@@ -26,11 +27,17 @@ export function tagIndex(
   return index;
 }
 
-export function tagChannel(config: SiteConfig, tag: TagEntry, format: FeedFormat): FeedChannel {
+export function tagChannel(
+  config: SiteConfig,
+  tag: TagEntry,
+  format: FeedFormat,
+  locale: Locale,
+): FeedChannel {
   const paths = tagPaths(tag.slug);
   const channel: FeedChannel = {
     title: `${config.title}: ${tag.name}`,
-    description: `Stories tagged ${tag.name}.`,
+    // In the site's language, like every interface text (`templates/locales/<lang>.json`).
+    description: locale.t('tag.feedDescription', { tag: tag.name }),
     home: `${config.siteUrl}${paths.page}`,
     self: `${config.siteUrl}${paths[format]}`,
   };
@@ -68,9 +75,21 @@ export async function publishTags(out: SiteOutput, input: TagInputs): Promise<st
     await out.write(paths.page, CONTENT_TYPES.html, input.site.renderTag(tag, listing));
     const stories = await fullStories(out, entries.slice(0, config.feedSize));
     const feeds: Array<[string, string, string]> = [
-      [paths.rss, CONTENT_TYPES.rss, renderRss(stories, config, tagChannel(config, tag, 'rss'))],
-      [paths.atom, CONTENT_TYPES.atom, renderAtom(stories, config, tagChannel(config, tag, 'atom'))],
-      [paths.json, CONTENT_TYPES.json, renderJsonFeed(stories, config, tagChannel(config, tag, 'json'))],
+      [
+        paths.rss,
+        CONTENT_TYPES.rss,
+        renderRss(stories, config, tagChannel(config, tag, 'rss', input.site.locale)),
+      ],
+      [
+        paths.atom,
+        CONTENT_TYPES.atom,
+        renderAtom(stories, config, tagChannel(config, tag, 'atom', input.site.locale)),
+      ],
+      [
+        paths.json,
+        CONTENT_TYPES.json,
+        renderJsonFeed(stories, config, tagChannel(config, tag, 'json', input.site.locale)),
+      ],
     ];
     for (const [path, type, body] of feeds) if (await out.write(path, type, body)) written.push(path);
   }

@@ -14,8 +14,8 @@ export const monthOf = (iso: string) => iso.slice(0, 7);
 export interface SiteOutput {
   /** Writes a file unless its bytes are unchanged; true when it was written. */
   write(path: string, contentType: string, body: string): Promise<boolean>;
-  /** Removes a file when it exists. */
-  remove(path: string): Promise<void>;
+  /** Removes a file when it exists; true when it did. */
+  remove(path: string): Promise<boolean>;
   /** A story's full content, read once per publish; undefined when none of its articles can be read. */
   full(entry: CatalogEntry): Promise<Story | undefined>;
 }
