@@ -160,28 +160,17 @@ describe('the feed ecosystem on AWS', () => {
     expect(paths.filter((path) => path.startsWith('media/'))).toHaveLength(1);
   });
 
-  it('writes each of them byte for byte as the local build does, but for two explained differences', () => {
+  it('writes each of them byte for byte as the local build does, but for one explained difference', () => {
     const expected = new Map(local);
-    // 1. Related coverage (JSON Feed `_newsfeed.related`) is computed by the local build only: the
-    //    cloud ingest keeps no entity index, so AWS stories carry no related list (a known gap, not
-    //    part of the feed ecosystem). Compared without it: the rest of each JSON document is identical.
+    // Related coverage (JSON Feed `_newsfeed.related`) is on both sides and compared as it is: the
+    // cloud ingest keeps the same corpus index as the local build (`cloud-dedup-parity.test.ts`).
     let related = 0;
-    for (const [path, body] of local) {
-      if (!path.endsWith('.json')) continue;
-      const feed = JSON.parse(body) as { items: Array<Record<string, unknown>> };
-      for (const item of feed.items) {
-        if (!item._newsfeed) continue;
-        item._newsfeed = undefined; // JSON.stringify leaves an undefined member out
-        related++;
-      }
-      expected.set(path, `${JSON.stringify(feed, null, 2)}\n`);
-      // The re-serialisation is the writer's own form: a document without the extension is unchanged.
-      if (!body.includes('_newsfeed')) expect(expected.get(path)).toBe(body);
-    }
+    for (const [path, body] of local)
+      if (path.endsWith('.json')) related += body.split('"_newsfeed"').length - 1;
     expect(related).toBeGreaterThan(0);
-    // 2. The local build writes a digest edition on every build that has new stories, so its site
-    //    has a digest archive and the sitemap lists it; on AWS editions exist only with email
-    //    configured and its edition function run (`cloud-digest-archive.test.ts`), not here.
+    // The local build writes a digest edition on every build that has new stories, so its site
+    // has a digest archive and the sitemap lists it; on AWS editions exist only with email
+    // configured and its edition function run (`cloud-digest-archive.test.ts`), not here.
     const digests =
       / {2}<url>\n {4}<loc>https:\/\/news\.example\.org\/digests\/index\.html<\/loc>\n {4}<lastmod>[^<]+<\/lastmod>\n {2}<\/url>\n/;
     expect(local.get('sitemap.xml')).toMatch(digests);
