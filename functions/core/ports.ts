@@ -27,6 +27,12 @@ export interface ArticleSource {
    * S3 reads are not versioned here and ignore it (the cloud ingest tracks versions itself).
    */
   read(key: string, version?: string): Promise<Uint8Array>;
+  /**
+   * The version of a file beside the articles (an image an article names), in the form `list()`
+   * gives articles; undefined when there is none. The local folder has it: its build re-reads an
+   * article whose images changed. Absent on S3 (the publish function reads images at each render).
+   */
+  version?(key: string): Promise<string | undefined>;
 }
 
 /** An article that was changed since the build listed or ingested it: read again by the next build. */

@@ -67,4 +67,14 @@ export class FileArticleSource implements ArticleSource {
     // build reads one file at a time per thread anyway.
     return readArticleFile(join(this.root, ...key.split('/')), key, version);
   }
+
+  async version(key: string): Promise<string | undefined> {
+    try {
+      // lstat, as the read: a link is not followed, so it has no version (and is never published).
+      const info = lstatSync(join(this.root, ...key.split('/')));
+      return info.isFile() ? versionOf(info) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }

@@ -8,6 +8,7 @@ import type { SiteConfig } from '../model.js';
 import type { BlobStore, Clock, SourceEntry } from '../ports.js';
 import type { PrepareOptions, PrepareOutcome } from '../stories/prepare.js';
 import { ingest } from './ingest.js';
+import { MediaVersions } from './media-versions.js';
 import { type RenderDeps, render } from './render.js';
 import { type BuildReport, withStateReport } from './report.js';
 import {
@@ -60,6 +61,9 @@ async function buildFrom(deps: BuildDeps, options: BuildOptions, opened: OpenedS
   const rebuilt = opened.damage ? { stateRebuilt: opened.damage } : {};
   const entries = await deps.source.list();
   const listed = new Set(entries.map((entry) => entry.key));
+  // An article is read again when its bytes changed, or an image it names did.
+  const media = new MediaVersions(deps.source);
+  const imagesChanged = await media.changedArticles(state);
 
   // An article held until a time still ahead is left alone; one whose time has come is processed.
   const stillHeld = (key: string, version: string) =>
@@ -67,7 +71,7 @@ async function buildFrom(deps: BuildDeps, options: BuildOptions, opened: OpenedS
   const toProcess = entries
     .filter(
       (entry) =>
-        state.files[entry.key]?.version !== entry.version &&
+        (state.files[entry.key]?.version !== entry.version || imagesChanged.has(entry.key)) &&
         state.rejected[entry.key]?.version !== entry.version &&
         !stillHeld(entry.key, entry.version),
     )
@@ -113,6 +117,12 @@ async function buildFrom(deps: BuildDeps, options: BuildOptions, opened: OpenedS
     now,
     build,
   });
+  await media.record(state);
+  // An article read again for its images keeps its story record: its story is rendered again anyway.
+  for (const key of imagesChanged) {
+    const id = state.files[key]?.story;
+    if (id && state.stories[id] && !changedStories.has(id)) changedStories.set(id, state.stories[id]);
+  }
 
   // --- Render.
   const written = await render(deps, options, state, {

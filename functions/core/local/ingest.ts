@@ -148,6 +148,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     if (!doc.date) record.undated = true;
     if (doc.tags) record.tags = doc.tags;
     if (doc.warnings.length) record.warnings = doc.warnings.map((w) => `${w.code} ${w.message}`);
+    if (doc.media) record.media = doc.media;
     state.files[doc.key] = record;
     let segment = segments[segments.length - 1];
     if (!segment || segment.length >= SEGMENT_DOCS) {

@@ -41,6 +41,11 @@ export function stateProblem(state: BuildState): string | undefined {
     const problem = blobEntryProblem(entry);
     if (problem) return `blob ${name}: ${problem}`;
   }
+  if (state.media !== undefined) {
+    if (!isMap(state.media)) return 'media is not a map';
+    for (const [key, version] of Object.entries(state.media))
+      if (!isString(version)) return `media ${key}: version is not a string`;
+  }
   if (state.retired !== undefined) {
     if (!Array.isArray(state.retired)) return 'retired is not a list';
     for (const file of state.retired)
@@ -72,6 +77,8 @@ export function stateProblem(state: BuildState): string | undefined {
     if (!isCount(record.keys) || !isCount(record.size)) return `file ${key}: sizes are not whole numbers`;
     for (const name of ['docId', 'version', 'date', 'firstSeen', 'title', 'story'] as const)
       if (!isString(record[name])) return `file ${key}: ${name} is missing`;
+    if (record.media !== undefined && !(Array.isArray(record.media) && record.media.every(isString)))
+      return `file ${key}: media is not a list of paths`;
     const story = state.stories[record.story];
     if (!story) return `file ${key}: its story ${record.story} is not in the state`;
     if (!Array.isArray(story.members) || !story.members.includes(key))

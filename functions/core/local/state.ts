@@ -35,6 +35,8 @@ export interface FileRecord {
   story: string;
   /** Warnings reported when it was parsed, kept so that a rebuild reports them without re-parsing. */
   warnings?: string[];
+  /** Keys of the local images it names (absent when none): see `BuildState.media`. */
+  media?: string[];
 }
 
 /** A mailed article that left the corpus (see `mailed.ts`): where its features are, and the edition it went out in. */
@@ -86,6 +88,11 @@ export interface BuildState {
   mailedDocs: Record<string, number>;
   /** Mailed articles that left the corpus, by doc id. */
   ghosts: Record<string, GhostRecord>;
+  /**
+   * The version of each image an article names, as the last build saw it (`MISSING_MEDIA` when there
+   * was none): an article whose image was added, replaced or removed since is read again.
+   */
+  media?: Record<string, string>;
   /**
    * The binary blobs this state belongs to, by logical name (`index.bin`): the file each is stored
    * in (named after the build that wrote it) and its checksum. See `state-store.ts`.

@@ -3,7 +3,7 @@ import { articleText } from '../article/article-text.js';
 import { ArticleRejectedError, parseArticle } from '../article/parse-article.js';
 import { type StoredFeatures, storedFeatures } from '../dedup/doc-features.js';
 import { entityHashes } from '../dedup/entities.js';
-import { checkMedia } from '../media/publish-media.js';
+import { checkMedia, localImageRefs, mediaKey } from '../media/publish-media.js';
 import type { Diagnostic, ParsedArticle } from '../model.js';
 import { ArticleNotFoundError, type SourceEntry } from '../ports.js';
 import { concatBytes, decodeDoc, encodeDoc } from './shingle-pack.js';
@@ -23,6 +23,8 @@ export interface PreparedDoc extends StoredFeatures {
   tags?: string[];
   /** The article's own date (ISO), when it has a usable one; it may be in the future (an embargo). */
   date?: string;
+  /** Keys of the local images it names (inside the articles root): a change to one re-reads it. */
+  media?: string[];
   /** The feature arrays packed (`encodeDoc`); the arrays above are views into it. */
   encoded: Uint8Array;
   warnings: Diagnostic[];
@@ -69,6 +71,10 @@ export function prepareArticle(
   };
   if (parsed.article.date) doc.date = parsed.article.date;
   if (parsed.article.tags.length) doc.tags = parsed.article.tags;
+  const media = localImageRefs(parsed.article)
+    .map((ref) => mediaKey(entry.key, ref))
+    .filter((key): key is string => key !== undefined);
+  if (media.length) doc.media = [...new Set(media)].sort();
   return { ok: true, doc };
 }
 
