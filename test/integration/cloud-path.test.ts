@@ -246,6 +246,50 @@ describe('the cloud path: S3 → SQS → ingest → DynamoDB → publish → sit
     await clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: 'articles/broken.txt' }));
   });
 
+  it('leaves an image beside the articles alone: not parsed, not quarantined, not re-sent by the reconciler', async () => {
+    const env = await freshEnv();
+    const imageKey = 'articles/desk/pics/lead.png';
+    // A PNG's first bytes: binary, so it would be quarantined as a broken article if it were parsed.
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
+    await clients.s3.send(new PutObjectCommand({ Bucket: ARTICLES, Key: imageKey, Body: png }));
+    try {
+      const record = s3.events.findLast((r) => JSON.stringify(r).includes('lead.png'))!;
+      expect(record).toBeDefined();
+      const ingest = makeIngestHandler(() => composeIngest({ clients, env, clock: FIXED_NOW }));
+      expect((await ingest(sqsEvent([...seedRecords(), record].map(s3Body)))).batchItemFailures).toEqual([]);
+      const store = storyTable(clients.dynamo, env.STORY_TABLE!);
+      expect(await store.objects.quarantined()).toEqual([]);
+      expect(await store.objects.getObject('desk/pics/lead.png')).toBeUndefined();
+      expect(await storiesIn(env)).toHaveLength(4);
+
+      const sqs = new SQSClient({ region: 'us-east-1' });
+      const sent = mockClient(sqs); // no SQS emulator on npm: the reconciler's sends are recorded
+      sent.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      const reconcile = makeReconcileHandler(() =>
+        composeReconcile({ clients: { ...clients, sqs }, env, clock: FIXED_NOW }),
+      );
+      expect((await reconcile()).missing).toEqual([]);
+      expect(sent.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+
+      // A removal still goes through (it clears a record an older release may have written).
+      const deps = composeIngest({ clients, env, clock: FIXED_NOW });
+      const removal: ObjectEvent = {
+        kind: 'removed',
+        bucket: ARTICLES,
+        key: imageKey,
+        size: 0,
+        version: '',
+        etag: '',
+        sequencer: '0F',
+        eventTime: '2025-11-24T11:00:00.000Z',
+      };
+      expect((await prepareEvent(deps, { ...removal, kind: 'created', size: png.length })).kind).toBe('skip');
+      expect((await applyEvent(deps, await prepareEvent(deps, removal))).action).toBe('removed');
+    } finally {
+      await clients.s3.send(new DeleteObjectCommand({ Bucket: ARTICLES, Key: imageKey }));
+    }
+  });
+
   it('quarantines a rejected version only while it is the newest one applied, and forgets it on removal', async () => {
     const env = await freshEnv();
     const deps = composeIngest({ clients, env, clock: FIXED_NOW });

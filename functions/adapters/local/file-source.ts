@@ -1,11 +1,9 @@
 import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { isArticleKey } from '../../core/article/article-key.js';
 import type { ArticleSource, SourceEntry } from '../../core/ports.js';
 import { describeFsError } from './folders.js';
 import { readArticleFile, versionOf } from './read-article.js';
-
-/** File endings read as articles; anything else in the folder (images, notes) is left alone. */
-export const ARTICLE_EXTENSIONS = ['.txt', '.text', '.md', '.markdown'];
 
 /** The version of an entry the listing cannot read: stays the same, so it is reported, not re-read, each run. */
 const UNREADABLE = 'unreadable';
@@ -43,7 +41,7 @@ export class FileArticleSource implements ArticleSource {
         if (entry.name.startsWith('.')) continue;
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (entry.isFile() && ARTICLE_EXTENSIONS.some((ext) => entry.name.toLowerCase().endsWith(ext))) {
+        else if (entry.isFile() && isArticleKey(entry.name)) {
           let info: Stats;
           try {
             // lstat: a file swapped for a link since the folder was read is not followed (the read refuses it too).

@@ -3,8 +3,8 @@
  * Thin by design: parse arguments, compose the local adapters, run the pipeline, print, exit.
  */
 import { join } from 'node:path';
-import { ARTICLE_EXTENSIONS } from '../../adapters/local/file-source.js';
 import { FolderError, requireReadableFolder, requireWritableFolder } from '../../adapters/local/folders.js';
+import { ARTICLE_EXTENSIONS } from '../../core/article/article-key.js';
 import { ConfigError } from '../../core/config.js';
 import { CandidateIndexFormatError } from '../../core/dedup/candidate-index.js';
 import type { BuildReport } from '../../core/local/report.js';

@@ -1,3 +1,4 @@
+import { isArticleKey } from '../article/article-key.js';
 import type { Diagnostic } from '../model.js';
 import type { Clock } from '../ports.js';
 import { prepareArticle } from '../stories/prepare.js';
@@ -73,6 +74,9 @@ export async function prepareEvent(deps: IngestDeps, event: ObjectEvent): Promis
     return { event, key: event.key, kind: 'skip', action: 'ignored' };
   }
   const key = event.key.slice(deps.prefix.length);
+  // Not an article (an image beside one): left alone, as the local build leaves it. A removal still
+  // goes through, so a record from before this rule (such a file quarantined) is cleared.
+  if (event.kind === 'created' && !isArticleKey(key)) return { event, key, kind: 'skip', action: 'ignored' };
   const record = await deps.store.getObject(key);
   if (!isNewer(event, record)) return { event, key, kind: 'skip', action: 'stale' };
   if (event.kind === 'removed') return { event, key, kind: 'removed' };

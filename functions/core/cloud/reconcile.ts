@@ -1,3 +1,4 @@
+import { isArticleKey } from '../article/article-key.js';
 import type { Clock, SourceEntry } from '../ports.js';
 import type { ObjectRecord } from './ports.js';
 import type { ObjectEvent } from './s3-events.js';
@@ -31,7 +32,9 @@ export interface ReconcileResult {
  * (the schedule's interval, an hour by default, is the most it waits).
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
-  const [listing, records] = await Promise.all([deps.list(), deps.records()]);
+  const [everything, records] = await Promise.all([deps.list(), deps.records()]);
+  // Only articles: an image beside one is never sent to the ingest (it would ignore it).
+  const listing = everything.filter((entry) => isArticleKey(entry.key));
   const byKey = new Map(records.map((record) => [record.key, record]));
   const listed = new Set(listing.map((entry) => entry.key));
   const eventTime = deps.clock.now().toISOString();
