@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ClusterDoc, clusterDocs, DuplicateDocIdError } from '../../functions/core/dedup/cluster.js';
-import { dedupFeatures } from '../../functions/core/dedup/features.js';
+import { dedupFeatures, headlinedFeatures } from '../../functions/core/dedup/features.js';
 import { shingleSet } from '../../functions/core/dedup/shingles.js';
 import { similarity } from '../../functions/core/dedup/similarity.js';
 import type { Cluster } from '../../functions/core/dedup/types.js';
@@ -133,6 +133,60 @@ describe('clusterDocs rules', () => {
     const clusters = clusterDocs(docs);
     expect(clusters[0]!.canonical).toBe('d1');
     expect(clusters[0]!.members).toContain('d0');
+  });
+});
+
+describe("a story page with another story's teaser in its related block", () => {
+  const verdict = [
+    'Jury clears Aleksi Stanhurst of bribery in Velara',
+    'A jury in Velara acquitted Aleksi Stanhurst on Friday of accepting bribes in exchange for building permits, ending a case that started in 2010.',
+    'The prosecution had argued that he used false invoices to hide the payments from auditors at the regional planning office.',
+    'The jury heard evidence from 24 witnesses over eleven weeks, including two former business partners and a retired surveyor.',
+    '"Nobody is above the law, whatever position they hold," the chief prosecutor Fatima Yarsted told reporters outside the court.',
+    'Stanhurst, 56, sat in the dock as the verdict was read and left the building through a side door without speaking.',
+    'A separate hearing next month will decide whether the state must pay his legal costs, his lawyer said on Friday evening.',
+  ];
+  const outbreak = [
+    'Doctors warn parents as whooping cough cases rise in Eldavia',
+    'Health authorities in Eldavia confirmed 319 cases of whooping cough late on Saturday, most of them linked to a hotel in Havfield.',
+    'Several units at Havfield General Hospital were closed to visitors to limit the spread of the infection among patients.',
+    'Of the 319 confirmed cases, 31 required hospital treatment and four children remain in intensive care, officials said.',
+    'Pop-up vaccination clinics will open in three schools this weekend, and pharmacies have been asked to keep longer hours.',
+    'The outbreak comes amid warnings about pressure on hospitals this winter from the regional association of doctors.',
+  ];
+  const other = [
+    'Police question driver after Velcastle train derailment',
+    'A train carrying 326 people derailed near Velcastle on Monday, killing at least five and injuring sixteen, police said.',
+  ];
+  const text = (lines: string[]) => lines.join('\n\n');
+  const docs = [
+    ['original', text(verdict)],
+    ['copy', text(verdict).replaceAll('"', '\u201c')],
+    // A teaser: the verdict's headline and opening, all another outlet ran.
+    ['teaser', text(verdict.slice(0, 2))],
+    ['outbreak', text(outbreak)],
+    // The outbreak's page: the article whole, then a related block with the teaser and another one.
+    ['page', text(['More on this story', ...outbreak, 'Related coverage', ...verdict.slice(0, 2), ...other])],
+  ].map(([docId, body], seq) => ({ docId: docId!, seq, ...headlinedFeatures(body!, true) }));
+
+  // The same, where the teaser is cut from the copy and the original's opening was edited since.
+  const edited = docs.map((doc) =>
+    doc.docId === 'original'
+      ? {
+          ...doc,
+          ...headlinedFeatures(text(verdict).replace('on Friday of accepting', 'on Friday of taking'), true),
+        }
+      : doc,
+  );
+
+  it("joins the page to the story it carries whole, never to the teaser's story", () => {
+    for (const order of [docs, [...docs].reverse(), edited, [...edited].reverse()]) {
+      const clusters = clusterDocs(order);
+      expect(members(clusters).map((m) => [...m].sort())).toEqual([
+        ['copy', 'original', 'teaser'],
+        ['outbreak', 'page'],
+      ]);
+    }
   });
 });
 

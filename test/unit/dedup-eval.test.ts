@@ -12,8 +12,9 @@ describe('deduplication on newsroom corpora', () => {
     it(`seed ${seed} (${seed % 2 ? 'train' : 'held-out'} templates): copies merge, look-alikes stay apart`, async () => {
       const e = await evaluateCorpus(seed, 3000, 6);
       const summary = `precision ${e.precision.toFixed(4)} recall ${e.recall.toFixed(4)} false merges ${JSON.stringify(e.falseMergesByKinds)}`;
-      expect(e.f1, summary).toBeGreaterThanOrEqual(0.985);
-      expect(e.precision, summary).toBeGreaterThanOrEqual(0.985);
+      // The issue's goal (F1 ≥ 0.99); seed 4's roundups are still below it (README).
+      expect(e.f1, summary).toBeGreaterThanOrEqual(0.99);
+      expect(e.precision, summary).toBeGreaterThanOrEqual(0.99);
       // Every copy kind is caught at least nine times in ten; no look-alike kind merges more than 2 %.
       for (const kind of e.kinds) {
         const share = kind.merged / kind.pairs;

@@ -75,14 +75,23 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
     for (let j = 0; j < n; j++) if (j !== i && table.get(i, j).duplicate) d++;
     return d;
   });
-  const isPage = complete.map((doc, i) =>
-    complete.some(
-      (other, j) =>
-        j !== i &&
-        other.shingles.length < doc.shingles.length &&
-        table.get(i, j).duplicate &&
-        pageOf(degree[j]!, degree[i]!, carriesAmongOthers(doc, other)),
-    ),
+  const carries = (i: number, j: number) =>
+    complete[j]!.shingles.length < complete[i]!.shingles.length && table.get(i, j).duplicate
+      ? carriesAmongOthers(complete[i]!, complete[j]!)
+      : false;
+  // A teaser's copies, not counting the pages that carry it under other stories' text: a story page
+  // with the teaser in its related block must not make the teaser's original look like a page.
+  const copies = complete.map((_, j) => {
+    let d = degree[j]!;
+    for (let i = 0; i < n; i++) if (i !== j && carries(i, j) === 'above') d--;
+    return d;
+  });
+  const isPage = complete.map((_, i) =>
+    complete.some((_, j) => {
+      if (j === i) return false;
+      const how = carries(i, j);
+      return pageOf(how === 'after' ? copies[j]! : degree[j]!, degree[i]!, how);
+    }),
   );
   const ranked: number[] = [];
   for (const pages of [false, true]) {
@@ -118,6 +127,14 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
       const facts = pairs.get(via, doc);
       // A hub merges with none of its parts, whichever of the two is the group's canonical.
       if (!facts.duplicate || cut[group.canonical]!.has(doc) || cut[doc]!.has(group.canonical)) continue;
+      // A page carrying only a teaser of the story (a member that is a truncated copy of another),
+      // and not the canonical itself, shows that story in a related block: it is not its page.
+      if (
+        via !== group.canonical &&
+        !pairs.get(group.canonical, doc).duplicate &&
+        group.members.some((member) => member !== via && pairs.get(member, via).partialCopy)
+      )
+        continue;
       if (cut[doc]!.has(via)) continue;
       // Groups are in canonical order, which does not follow seq: compare seq explicitly for ties.
       const containment = facts.similarity.containment;
