@@ -159,3 +159,33 @@ describe('story pages that carry another copy of the article', () => {
     expect(isDuplicate(other, page).duplicate).toBe(false);
   });
 });
+
+describe('briefs that share their first sentence and then say different things', () => {
+  const shared =
+    'The number of people infected in a legionnaires disease outbreak in Torstad climbed to 288 on Saturday, the Ossia Public Health Agency said.';
+  const first = [
+    'Legionnaires disease outbreak in Torstad: 288 cases reported',
+    `${shared} Inspectors took samples at a wedding reception on Friday while workers at the venue were questioned.`,
+  ].join('\n\n');
+  const second = [
+    'Health officials warn parents as legionnaires disease cases rise in Torstad',
+    `${shared.replace(' said.', ' added.')} Pop-up vaccination clinics opened in Torstad this weekend for the families of guests.`,
+  ].join('\n\n');
+  // The first brief reworded: a few words of every sentence replaced, as a rewrite desk does.
+  const rewrite = [
+    'Legionnaires disease outbreak in Torstad: 288 cases confirmed',
+    'The number of people taken ill in a legionnaires disease outbreak in Torstad rose to 288 on Saturday, the Ossia Public Health Agency stated. Inspectors took samples at a wedding party on Friday while staff at the venue were interviewed.',
+  ].join('\n\n');
+
+  it('keeps them apart, though their one paragraph shares its first sentence', () => {
+    expect(isDuplicate(headlinedFeatures(first, true), headlinedFeatures(second, true)).duplicate).toBe(
+      false,
+    );
+  });
+
+  it('still merges a reworded copy, whose every sentence has a counterpart', () => {
+    expect(isDuplicate(headlinedFeatures(first, true), headlinedFeatures(rewrite, true))).toMatchObject({
+      duplicate: true,
+    });
+  });
+});

@@ -83,7 +83,7 @@ function reasonOf(verdict: DuplicateVerdict): string {
     case 'truncation':
       return `containment ≥ ${t.truncationContainment} and the smaller holds the larger's opening (a truncated copy)`;
     case 'rewording':
-      return `word-pair containment ≥ ${t.pairContainment} and coverage ≥ ${t.pairCoverage}, lines in order ≥ ${t.lineMatch}, names and numbers shared ≥ ${t.particularsShared} (a reworded copy)`;
+      return `word-pair containment ≥ ${t.pairContainment} and coverage ≥ ${t.pairCoverage}, sentence-sized passages in order ≥ ${t.lineMatch}, names and numbers shared ≥ ${t.particularsShared} (a reworded copy)`;
     default:
       return 'no rule matched: containment, coverage, headline, opening and word pairs are all below their thresholds';
   }

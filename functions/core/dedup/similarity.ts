@@ -5,8 +5,11 @@
  * much of the larger text the smaller accounts for), and at two optional features that tell truncated
  * and reworded copies from look-alikes; see `DUPLICATE_THRESHOLDS` for the measured reasons.
  */
+
+import { OPENING_LINE_MIN_TOKENS } from './doc-features.js';
 import { headedBy, headlineLine } from './headlines.js';
-import { intersectionSize } from './sorted-sets.js';
+import { shingleSequenceOfTokens } from './shingle-sequence.js';
+import { intersectionSize, sortedUnique } from './sorted-sets.js';
 import { type DedupFeatures, DUPLICATE_THRESHOLDS, type Similarity, similarity } from './thresholds.js';
 
 export { carriesAmongOthers, headedBy, headlineAt, headlineLine } from './headlines.js';
@@ -87,30 +90,51 @@ export function openingsDiffer(a: DedupFeatures, b: DedupFeatures): boolean {
 }
 
 /**
- * Share of `a`'s words that stand in lines with a counterpart in `b`, in the same order (a line
- * holding `lineMatchPairs` of their word pairs; the longest such chain of lines, by words). A reworded
- * copy rewords its original line by line; another article on the same event tells the facts in
- * another order. Undefined when either lacks line features.
+ * Share of `a`'s words that stand in passages with a counterpart in `b`, in the same order (a passage
+ * holding `lineMatchPairs` of its word pairs in one line of `b`; the longest such chain, by words). A
+ * passage is a line of `a`, cut into pieces of about `lineMatchChunkWords` words: a reworded copy
+ * rewords every sentence of its original, while a brief that shares its first sentence with another
+ * and then says something else has a piece with no counterpart, even when the two sentences stand in
+ * one paragraph. Pieces of one line of `a` may match one line of `b`. Undefined when either lacks
+ * line features.
  */
 export function lineMatch(a: DedupFeatures, b: DedupFeatures): number | undefined {
-  if (!a.linePairs || !b.linePairs || a.linePairs.length === 0) return undefined;
-  const rows = a.linePairs;
+  if (!a.lines || !a.linePairs || !b.linePairs || a.linePairs.length === 0) return undefined;
+  const rows = passages(a.lines);
   const cols = b.linePairs;
-  // Longest common subsequence of matching lines, weighted by the words of `a`'s lines.
+  // Longest chain of matching passages (columns non-decreasing), weighted by the words of `a`'s passages.
   let previous = new Float64Array(cols.length + 1);
   let current = new Float64Array(cols.length + 1);
   let total = 0;
-  for (const line of rows) {
-    total += line.words;
-    const need = line.pairs.length * DUPLICATE_THRESHOLDS.lineMatchPairs;
+  for (const row of rows) {
+    total += row.words;
+    const need = row.pairs.length * DUPLICATE_THRESHOLDS.lineMatchPairs;
+    current[0] = 0;
     for (let j = 1; j <= cols.length; j++) {
-      const match =
-        intersectionSize(line.pairs, cols[j - 1]!.pairs) >= need ? previous[j - 1]! + line.words : 0;
+      const match = intersectionSize(row.pairs, cols[j - 1]!.pairs) >= need ? previous[j]! + row.words : 0;
       current[j] = Math.max(match, previous[j]!, current[j - 1]!);
     }
     [previous, current] = [current, previous];
   }
   return total === 0 ? undefined : previous[cols.length]! / total;
+}
+
+/** The substantial lines cut into pieces of about `lineMatchChunkWords` words, with their word pairs. */
+function passages(lines: readonly Uint32Array[]): { words: number; pairs: Uint32Array }[] {
+  const size = DUPLICATE_THRESHOLDS.lineMatchChunkWords;
+  const out: { words: number; pairs: Uint32Array }[] = [];
+  for (const line of lines) {
+    if (line.length < OPENING_LINE_MIN_TOKENS) continue;
+    const pieces = Math.max(1, Math.round(line.length / size));
+    for (let k = 0; k < pieces; k++) {
+      const piece = line.subarray(
+        Math.floor((k * line.length) / pieces),
+        Math.floor(((k + 1) * line.length) / pieces),
+      );
+      out.push({ words: piece.length, pairs: sortedUnique(shingleSequenceOfTokens(piece, 2)) });
+    }
+  }
+  return out;
 }
 
 /**
