@@ -118,23 +118,29 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
     let best: { canonical: number; members: number[] } | undefined;
     let bestContainment = -1;
     for (const group of groups) {
-      // A page joins the story of the article it carries, whichever copy of it is the canonical.
+      // A page joins the story of the article it carries, whichever copy of it is the canonical; not
+      // through a teaser of it (a member that is a truncated copy of another): a page carrying only
+      // that shows the story in a related block, and is not its page.
+      const size = (i: number) => sorted[i]!.shingles.length;
+      const teaser = (member: number) =>
+        group.members.some(
+          (other) => other !== member && size(other) > size(member) && pairs.get(other, member).partialCopy,
+        );
+      const linked = pageAt[doc]
+        ? group.members.filter((member) => pairs.get(member, doc).duplicate && !teaser(member))
+        : [];
       const via = pageAt[doc]
-        ? (group.members.find((member) => pairs.get(member, doc).rule === 'story-page') ??
-          group.members.find((member) => pairs.get(member, doc).duplicate) ??
-          group.canonical)
+        ? (linked.find((member) => pairs.get(member, doc).rule === 'story-page') ??
+          linked[0] ??
+          (pairs.get(group.canonical, doc).duplicate ||
+          !group.members.some((member) => pairs.get(member, doc).duplicate)
+            ? group.canonical
+            : undefined))
         : group.canonical;
+      if (via === undefined) continue;
       const facts = pairs.get(via, doc);
       // A hub merges with none of its parts, whichever of the two is the group's canonical.
       if (!facts.duplicate || cut[group.canonical]!.has(doc) || cut[doc]!.has(group.canonical)) continue;
-      // A page carrying only a teaser of the story (a member that is a truncated copy of another),
-      // and not the canonical itself, shows that story in a related block: it is not its page.
-      if (
-        via !== group.canonical &&
-        !pairs.get(group.canonical, doc).duplicate &&
-        group.members.some((member) => member !== via && pairs.get(member, via).partialCopy)
-      )
-        continue;
       if (cut[doc]!.has(via)) continue;
       // Groups are in canonical order, which does not follow seq: compare seq explicitly for ties.
       const containment = facts.similarity.containment;
