@@ -7,10 +7,13 @@ import { similarity } from '../../functions/core/dedup/similarity.js';
 import type { Cluster } from '../../functions/core/dedup/types.js';
 import {
   createRng,
+  lightlyEdited,
   readSeeds,
   reworded,
   roundup,
+  syntheticArticle,
   syntheticBrief,
+  truncatedParagraphs,
   truncatedThird,
   withBoilerplate,
 } from '../fixtures/syndication.js';
@@ -187,6 +190,24 @@ describe("a story page with another story's teaser in its related block", () => 
         ['outbreak', 'page'],
       ]);
     }
+  });
+});
+
+describe('an article updated with a paragraph at its end, beside its truncated copy', () => {
+  it('joins the story of its copies (a fuller version is not a page around a teaser)', () => {
+    const rng = createRng(9);
+    const article = syntheticArticle(rng, 2);
+    const texts: Array<[string, string]> = [
+      ['original', article],
+      ['edited', withBoilerplate(lightlyEdited(article, createRng(1)))],
+      ['truncated', truncatedParagraphs(article, 3)],
+      ['fuller', `${article}\n${syntheticArticle(createRng(3), 1)}`],
+    ];
+    const docs = texts.map(([docId, text], seq) => ({ docId, seq, ...headlinedFeatures(text, true) }));
+    for (const order of [docs, [...docs].reverse()])
+      expect(members(clusterDocs(order)).map((m) => [...m].sort())).toEqual([
+        ['edited', 'fuller', 'original', 'truncated'],
+      ]);
   });
 });
 
