@@ -14,7 +14,6 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeIngest } from '../../functions/compose/ingest.js';
 import { composePublish } from '../../functions/compose/publish.js';
@@ -25,6 +24,7 @@ import { FIXED_EPOCH, workspace } from '../helpers/cli.js';
 import { createStoryTable, s3MessageBody } from '../helpers/emulators.js';
 import { sqsEvent } from '../helpers/lambda-events.js';
 import { buildHere, siteBytes } from '../helpers/local-build.js';
+import { solidPng } from '../helpers/png.js';
 import { useStoryEmulators } from '../helpers/story-emulators.js';
 
 const ARTICLES = 'ecosystem-articles';
@@ -32,11 +32,7 @@ const world = useStoryEmulators(ARTICLES);
 const CONFIG = { title: 'Desk', siteUrl: 'https://news.example.org/', feedSize: 3, language: 'en' };
 const NOW = new Date(FIXED_EPOCH * 1000);
 
-function png(width: number, height: number): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) image.data.set([30, 90, 200, 255], i * 4);
-  return PNG.sync.write(image);
-}
+const png = (width: number, height: number) => solidPng(width, height, [30, 90, 200]);
 
 const PHOTO_STORY = `---
 title: Floods reach the capital

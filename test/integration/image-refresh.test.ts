@@ -6,16 +6,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli, type Workspace, workspace } from '../helpers/cli.js';
+import { solidPng } from '../helpers/png.js';
 import { parseManyWithFeedparser } from '../helpers/readers.js';
 
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) image.data.set([...rgb, 255], i * 4);
-  return PNG.sync.write(image);
-}
+const png = solidPng;
 
 const FIRST = png(800, 450, [200, 30, 120]);
 const SECOND = png(640, 360, [20, 160, 90]);

@@ -1,18 +1,13 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savePng, screenshot } from '../helpers/chromium.js';
 import { type CliRun, runCli, type Workspace, workspace } from '../helpers/cli.js';
+import { solidPng } from '../helpers/png.js';
 import { newsboatUnread, parseManyWithFeedparser, validateJsonFeed } from '../helpers/readers.js';
 
-/** A solid PNG in a colour no template uses, so the screenshot can find it. */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) image.data.set([...rgb, 255], i * 4);
-  return PNG.sync.write(image);
-}
+const png = solidPng;
 
 const LEAD = png(800, 450, [200, 30, 120]);
 const INLINE = png(320, 200, [20, 160, 90]);
