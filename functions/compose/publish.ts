@@ -7,6 +7,7 @@ import {
   createS3Client,
 } from '../adapters/aws/clients.js';
 import { CloudFrontInvalidator, noopInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
+import { sleep } from '../adapters/aws/concurrency.js';
 import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { DynamoPublishStore } from '../adapters/aws/publish-store.js';
 import { DynamoPublishWake } from '../adapters/aws/publish-wake.js';
@@ -60,6 +61,7 @@ export async function composePublish(
     renderKey: renderKeyOf(config, templates, LOCALE_CATALOGS),
     getRenderKey: () => store.getRenderKey(),
     setRenderKey: (key) => store.setRenderKey(key),
+    invalidationWait: { sleep },
     ...(emailTable ? { editions: new DynamoSentEditions(clients.dynamo, emailTable) } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(config.websub ? { hub: new HttpHubNotifier() } : {}),

@@ -30,8 +30,8 @@ export interface PublishDeps {
   log?: PublishLog;
   /** Tells the WebSub hub (`config.websub`) about changed feeds: an outbound HTTPS call, no AWS permission. */
   hub?: HubNotifier;
-  /** How the hub ping waits for the CDN invalidation to complete (real timers without it). */
-  invalidationWait?: InvalidationWait;
+  /** How the hub ping waits for the CDN invalidation to complete (the handler's timers, virtual in tests). */
+  invalidationWait: InvalidationWait;
 }
 
 export interface PublishLog {
@@ -199,7 +199,7 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
   const { websub } = deps.config;
   if (websub && deps.hub && result.changedFeeds.length) {
     const warn = (line: string) => deps.log?.warn(line, { hub: websub.hub });
-    const wait = deps.invalidationWait ?? { sleep: (ms) => new Promise((done) => setTimeout(done, ms)) };
+    const wait = deps.invalidationWait;
     if (await invalidationCompleted(deps.invalidator, invalidation, wait))
       await notifyHub(deps.hub, websub.hub, result.changedFeeds, { warn });
     else

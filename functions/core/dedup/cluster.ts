@@ -114,29 +114,28 @@ export function clusterDocs(docs: readonly ClusterDoc[]): Cluster[] {
   );
 
   const groups: { canonical: number; members: number[] }[] = [];
+  /**
+   * The member a page joins a story through: the article it carries, whichever copy of it is the
+   * canonical, but never a teaser of it (a member that is a truncated copy of a larger member): a page
+   * linked to a story only by teasers shows that story in a related block, and is not its page.
+   */
+  const pageLink = (group: { canonical: number; members: number[] }, page: number): number | undefined => {
+    const size = (i: number) => sorted[i]!.shingles.length;
+    const teaser = (member: number) =>
+      group.members.some(
+        (other) => other !== member && size(other) > size(member) && pairs.get(other, member).partialCopy,
+      );
+    const linked = group.members.filter((member) => pairs.get(member, page).duplicate && !teaser(member));
+    const carried = linked.find((member) => pairs.get(member, page).rule === 'story-page') ?? linked[0];
+    if (carried !== undefined || pairs.get(group.canonical, page).duplicate)
+      return carried ?? group.canonical;
+    return group.members.some((member) => pairs.get(member, page).duplicate) ? undefined : group.canonical;
+  };
   for (let doc = 0; doc < sorted.length; doc++) {
     let best: { canonical: number; members: number[] } | undefined;
     let bestContainment = -1;
     for (const group of groups) {
-      // A page joins the story of the article it carries, whichever copy of it is the canonical; not
-      // through a teaser of it (a member that is a truncated copy of another): a page carrying only
-      // that shows the story in a related block, and is not its page.
-      const size = (i: number) => sorted[i]!.shingles.length;
-      const teaser = (member: number) =>
-        group.members.some(
-          (other) => other !== member && size(other) > size(member) && pairs.get(other, member).partialCopy,
-        );
-      const linked = pageAt[doc]
-        ? group.members.filter((member) => pairs.get(member, doc).duplicate && !teaser(member))
-        : [];
-      const via = pageAt[doc]
-        ? (linked.find((member) => pairs.get(member, doc).rule === 'story-page') ??
-          linked[0] ??
-          (pairs.get(group.canonical, doc).duplicate ||
-          !group.members.some((member) => pairs.get(member, doc).duplicate)
-            ? group.canonical
-            : undefined))
-        : group.canonical;
+      const via = pageAt[doc] ? pageLink(group, doc) : group.canonical;
       if (via === undefined) continue;
       const facts = pairs.get(via, doc);
       // A hub merges with none of its parts, whichever of the two is the group's canonical.

@@ -17,6 +17,7 @@ import { winnow } from './fingerprints.js';
 import { combineTokenHashes } from './hash.js';
 import { SHINGLE_WORDS, shingleSequenceOfTokens } from './shingle-sequence.js';
 import { sortedUnique } from './sorted-sets.js';
+import { DUPLICATE_THRESHOLDS } from './thresholds.js';
 import { tokenHashes } from './tokens.js';
 
 /**
@@ -141,6 +142,8 @@ export interface ContentFeatures {
   lines: Uint32Array[];
   /** Sorted unique word pairs of each line of at least `OPENING_LINE_MIN_TOKENS` words, with its length. */
   linePairs: { words: number; pairs: Uint32Array }[];
+  /** The same lines cut into sentence-sized pieces (`lineMatchChunkWords`), each with its word pairs. */
+  passagePairs: { words: number; pairs: Uint32Array }[];
 }
 
 /**
@@ -152,6 +155,7 @@ class LazyFeatures implements ContentFeatures {
   private sequence: Uint32Array | undefined;
   private tripleSequence: Uint32Array | undefined;
   private lineSets: { words: number; pairs: Uint32Array }[] | undefined;
+  private passageSets: { words: number; pairs: Uint32Array }[] | undefined;
   readonly headline?: Uint32Array;
   readonly writtenHeadline?: Uint32Array;
   readonly lines: Uint32Array[];
@@ -210,6 +214,27 @@ class LazyFeatures implements ContentFeatures {
         pairs: sortedUnique(shingleSequenceOfTokens(this.tokens.subarray(line.start, line.end), 2)),
       }));
     return this.lineSets;
+  }
+
+  get passagePairs(): { words: number; pairs: Uint32Array }[] {
+    if (this.passageSets) return this.passageSets;
+    const size = DUPLICATE_THRESHOLDS.lineMatchChunkWords;
+    const out: { words: number; pairs: Uint32Array }[] = [];
+    for (const line of this.docLines) {
+      const words = line.end - line.start;
+      if (words < OPENING_LINE_MIN_TOKENS) continue;
+      const pieces = Math.max(1, Math.round(words / size));
+      for (let k = 0; k < pieces; k++) {
+        const from = line.start + Math.floor((k * words) / pieces);
+        const to = line.start + Math.floor(((k + 1) * words) / pieces);
+        out.push({
+          words: to - from,
+          pairs: sortedUnique(shingleSequenceOfTokens(this.tokens.subarray(from, to), 2)),
+        });
+      }
+    }
+    this.passageSets = out;
+    return out;
   }
 
   get opening(): Uint32Array {
@@ -297,6 +322,7 @@ export function materialized(features: ContentFeatures): ContentFeatures {
     opening: features.opening,
     lines: features.lines,
     linePairs: features.linePairs,
+    passagePairs: features.passagePairs,
     particulars: features.particulars,
   };
   if (features.headline) out.headline = features.headline;

@@ -5,11 +5,8 @@
  * much of the larger text the smaller accounts for), and at two optional features that tell truncated
  * and reworded copies from look-alikes; see `DUPLICATE_THRESHOLDS` for the measured reasons.
  */
-
-import { OPENING_LINE_MIN_TOKENS } from './doc-features.js';
 import { headedBy, headlineLine } from './headlines.js';
-import { shingleSequenceOfTokens } from './shingle-sequence.js';
-import { intersectionSize, sortedUnique } from './sorted-sets.js';
+import { intersectionSize } from './sorted-sets.js';
 import { type DedupFeatures, DUPLICATE_THRESHOLDS, type Similarity, similarity } from './thresholds.js';
 
 export { carriesAmongOthers, headedBy, headlineAt, headlineLine } from './headlines.js';
@@ -99,8 +96,8 @@ export function openingsDiffer(a: DedupFeatures, b: DedupFeatures): boolean {
  * line features.
  */
 export function lineMatch(a: DedupFeatures, b: DedupFeatures): number | undefined {
-  if (!a.lines || !a.linePairs || !b.linePairs || a.linePairs.length === 0) return undefined;
-  const rows = passages(a.lines);
+  if (!a.passagePairs || !b.linePairs || a.passagePairs.length === 0) return undefined;
+  const rows = a.passagePairs;
   const cols = b.linePairs;
   // Longest chain of matching passages (columns non-decreasing), weighted by the words of `a`'s passages.
   let previous = new Float64Array(cols.length + 1);
@@ -117,24 +114,6 @@ export function lineMatch(a: DedupFeatures, b: DedupFeatures): number | undefine
     [previous, current] = [current, previous];
   }
   return total === 0 ? undefined : previous[cols.length]! / total;
-}
-
-/** The substantial lines cut into pieces of about `lineMatchChunkWords` words, with their word pairs. */
-function passages(lines: readonly Uint32Array[]): { words: number; pairs: Uint32Array }[] {
-  const size = DUPLICATE_THRESHOLDS.lineMatchChunkWords;
-  const out: { words: number; pairs: Uint32Array }[] = [];
-  for (const line of lines) {
-    if (line.length < OPENING_LINE_MIN_TOKENS) continue;
-    const pieces = Math.max(1, Math.round(line.length / size));
-    for (let k = 0; k < pieces; k++) {
-      const piece = line.subarray(
-        Math.floor((k * line.length) / pieces),
-        Math.floor(((k + 1) * line.length) / pieces),
-      );
-      out.push({ words: piece.length, pairs: sortedUnique(shingleSequenceOfTokens(piece, 2)) });
-    }
-  }
-  return out;
 }
 
 /**

@@ -51,6 +51,8 @@ export interface DedupFeatures {
   particulars?: Uint32Array;
   /** Word pairs of each substantial line: how a reworded copy keeps every line of its original. */
   linePairs?: readonly { words: number; pairs: Uint32Array }[];
+  /** The substantial lines cut into sentence-sized pieces, with their word pairs (see `lineMatch`). */
+  passagePairs?: readonly { words: number; pairs: Uint32Array }[];
 }
 
 /**
