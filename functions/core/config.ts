@@ -23,12 +23,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** Stories per RFC 5005 archive document (`archivePageSize`): a month with more is split into pages. */
+export const ARCHIVE_PAGE_SIZE = 100;
+
 export const DEFAULT_CONFIG: SiteConfig = {
   title: 'News digest',
   description: 'The latest stories, each published once.',
   siteUrl: 'http://localhost:8080/',
   language: 'en',
   feedSize: 50,
+  archivePageSize: ARCHIVE_PAGE_SIZE,
   ttl: 60,
   maxArticleBytes: 1024 * 1024,
   digest: {
@@ -50,6 +54,7 @@ export const SITE_SETTING_KEYS = [
   'author',
   'copyright',
   'feedSize',
+  'archivePageSize',
   'ttl',
   'maxArticleBytes',
   'digest',
@@ -94,6 +99,7 @@ export function readSiteSettings(raw: RawObject, problems: ProblemCollector): Si
     ),
     language,
     feedSize: int('feedSize', DEFAULT_CONFIG.feedSize, 1, 1000),
+    archivePageSize: int('archivePageSize', ARCHIVE_PAGE_SIZE, 1, 10_000),
     ttl: int('ttl', DEFAULT_CONFIG.ttl, 1, 10080),
     maxArticleBytes: int('maxArticleBytes', DEFAULT_CONFIG.maxArticleBytes, 1024, 64 * 1024 * 1024),
     digest: {

@@ -123,6 +123,11 @@ export interface SiteConfig {
   copyright?: string;
   /** How many stories the feeds carry (newest first). */
   feedSize: number;
+  /**
+   * Stories per archive document: a month's stories beyond the feeds' window are split, oldest first,
+   * into documents of at most this many (default 100), so a build rewrites a bounded part of a month.
+   */
+  archivePageSize?: number;
   /** RSS `ttl` in minutes. */
   ttl: number;
   /** Largest accepted article file, in bytes. */

@@ -128,9 +128,11 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
   const interrupted = await store.startPublish();
   const changed: CatalogEntry[] = [];
   const removed: CatalogEntry[] = [];
+  const shifted = new Set<string>();
   for (const mark of marks) {
     const story = await store.getStory(mark.storyId);
     if (story) changed.push(entry(story));
+    if (story && story.date !== mark.previous?.date) shifted.add(mark.storyId);
     const tagsChanged = (story: StoryItem) => String(story.tags) !== String(mark.previous?.tags ?? []);
     if (
       mark.previous &&
@@ -187,7 +189,7 @@ export async function publishDirty(deps: PublishDeps, limit = 1000): Promise<Pub
       },
     },
     catalog,
-    { changed, removed, rerenderAll },
+    { changed, removed, shifted, rerenderAll },
   );
   // Feeds are cached by CloudFront with a short TTL too; invalidating makes a publish visible at once.
   const invalidated = interrupted ? ['/*'] : [...new Set(result.paths.map((path) => `/${path}`))].sort();

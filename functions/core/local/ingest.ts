@@ -15,7 +15,7 @@ import { type AddedDoc, type AssignDoc, assignStories, type DedupView } from '..
 import { contentKeys } from '../stories/content-keys.js';
 import { articleId, type PreparedDoc, type PrepareOutcome } from '../stories/prepare.js';
 import { concatBytes, decodeDoc } from '../stories/shingle-pack.js';
-import { type MemberInfo, storyRecordFromCluster } from '../stories/story-record.js';
+import { leftItsPages, type MemberInfo, storyRecordFromCluster } from '../stories/story-record.js';
 import { CorpusIndex } from './corpus-index.js';
 import { MailedMemory } from './mailed.js';
 import { updateRelated } from './related-update.js';
@@ -295,8 +295,7 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
       if (edition !== undefined) record.mailed = edition;
     }
     if (!old || JSON.stringify(old) !== JSON.stringify(record)) changedStories.set(cluster.storyId, record);
-    if (old && JSON.stringify(old.tags) !== JSON.stringify(record.tags))
-      removedStories.set(cluster.storyId, old);
+    if (old && leftItsPages(old, record)) removedStories.set(cluster.storyId, old);
     state.stories[cluster.storyId] = record;
   }
 

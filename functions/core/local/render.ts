@@ -65,6 +65,16 @@ export interface RenderPlan {
   build: number;
 }
 
+/** New stories, and those whose date changed (`removedStories` holds them as they were). */
+function shiftedStories(plan: RenderPlan): Set<string> {
+  const shifted = new Set<string>();
+  for (const [id, record] of plan.changedStories) {
+    const before = plan.removedStories.get(id);
+    if (record.createdBuild === plan.build || (before && before.date !== record.date)) shifted.add(id);
+  }
+  return shifted;
+}
+
 /** The local state as a story catalog: everything is in memory. */
 function stateCatalog(state: BuildState): StoryCatalog & { ordered: CatalogEntry[] } {
   const ordered = Object.entries(state.stories)
@@ -196,6 +206,7 @@ export async function render(
     {
       changed: [...plan.changedStories].map(([id, record]) => ({ id, record })),
       removed: [...plan.removedStories].map(([id, record]) => ({ id, record })),
+      shifted: shiftedStories(plan),
       rerenderAll: plan.rerenderAll,
     },
   );

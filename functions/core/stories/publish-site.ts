@@ -39,6 +39,12 @@ export interface SiteChanges {
   changed: CatalogEntry[];
   /** Stories that no longer exist, or whose slug, month or tags changed, as they were (the pages they left). */
   removed: CatalogEntry[];
+  /**
+   * The changed stories that are new or have another date than at the last publish: each moves the
+   * archive pages after it. The other changed stories are rendered again where they were. Without
+   * it every changed story is taken as moved.
+   */
+  shifted?: ReadonlySet<string>;
   /** Render every page (templates or config changed, or the site is missing). */
   rerenderAll: boolean;
 }
@@ -156,7 +162,13 @@ export async function publishSite(
     months,
     month: (month) => catalog.month(month),
     touched: touchedMonths,
-    changes: changes.changed.length + changes.removed.length,
+    shifted: [...changes.changed, ...changes.removed]
+      .filter(({ id }, i) => i >= changes.changed.length || !changes.shifted || changes.shifted.has(id))
+      .map(({ id, record }) => ({ id, date: record.date })),
+    updated: changes.changed
+      .filter(({ id }) => changes.shifted && !changes.shifted.has(id))
+      .map(({ id, record }) => ({ id, date: record.date })),
+    anyRemoved: changes.removed.length > 0,
     newestBeyond: (limit) => catalog.newest(limit),
     rerenderAll: changes.rerenderAll,
   });

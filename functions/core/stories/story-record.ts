@@ -81,3 +81,15 @@ export function storyRecordFromCluster(
     ...(old?.mailed !== undefined ? { mailed: old.mailed } : {}),
   };
 }
+
+/**
+ * Whether a story whose record changed left the pages it was on (its tags, date or slug changed): the
+ * publish then renders those pages from the record as it was, as it does on AWS.
+ */
+export function leftItsPages(old: StoryRecord, record: StoryRecord): boolean {
+  return (
+    old.date !== record.date ||
+    old.slug !== record.slug ||
+    JSON.stringify(old.tags) !== JSON.stringify(record.tags)
+  );
+}
