@@ -6,11 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HttpHubNotifier } from '../adapters/http/websub-hub.js';
 import { FileBlobStore } from '../adapters/local/file-blob-store.js';
 import { FileSiteSink } from '../adapters/local/file-sink.js';
 import { FileArticleSource } from '../adapters/local/file-source.js';
 import { describeFsError } from '../adapters/local/folders.js';
+import { cachedTemplates, TEMPLATE_CACHE_DIR } from '../adapters/local/template-cache.js';
 import { readTemplates } from '../adapters/local/templates.js';
 import { bundleWorker, WorkerPool } from '../adapters/local/worker-pool.js';
 import { ConfigError, resolveConfig } from '../core/config.js';
@@ -22,7 +24,6 @@ import type { Clock, Progress } from '../core/ports.js';
 import { silentProgress } from '../core/ports.js';
 import { DigestRenderer } from '../core/render/digest.js';
 import { LOCALE_CATALOGS } from '../core/render/locale-catalog.js';
-import { buildTemplates } from '../core/render/mjml.js';
 import { SiteRenderer } from '../core/render/site.js';
 import type { PagesWritten } from '../core/stories/page-reads.js';
 import { type PrepareOutcome, prepareEntries } from '../core/stories/prepare.js';
@@ -43,6 +44,8 @@ export interface LocalOptions {
   progress?: Progress;
   /** How the WebSub hub is told (default: HTTP, failures on stderr); only used when the config names a hub. */
   websub?: LocalWebSub;
+  /** Where compiled templates are kept between runs (default `node_modules/.cache/newsfeed-generator/`). */
+  templateCacheDir?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'site.config.json';
@@ -110,8 +113,12 @@ export async function composeLocal(local: LocalOptions): Promise<LocalBuild> {
   const articlesDir = resolve(local.articlesDir);
   const outDir = resolve(local.outDir);
   const { config, locale } = siteLocaleOf(await loadConfig(local.configPath));
-  // MJML compiled at start-up, by the function the Lambda bundling step runs (`writeBuiltTemplates`).
-  const templates = await buildTemplates(await readTemplates(resolve(local.templatesDir ?? 'templates')));
+  // MJML compiled by the function the Lambda bundling step runs (`writeBuiltTemplates`), once per
+  // template change: the result is cached between runs.
+  const templates = await cachedTemplates(
+    await readTemplates(resolve(local.templatesDir ?? 'templates')),
+    local.templateCacheDir ?? fileURLToPath(TEMPLATE_CACHE_DIR),
+  );
   const source = new FileArticleSource(articlesDir);
   const sink = new FileSiteSink(outDir);
   const site = SiteRenderer.create(templates, config, locale);
