@@ -116,7 +116,9 @@ describe('archive pages', () => {
     ]);
     expect(first!.entries.map((e) => e.title!.slice(0, 8)).sort()).toEqual(titlesOf([1, 2, 3, 4]));
     expect(last!.entries.map((e) => e.title!.slice(0, 8)).sort()).toEqual(titlesOf([13, 14]));
-    expect(first!.feed.links.find((l) => l.rel === 'next-archive')?.href).toBe(`${SITE}archive/2025-10-p2.xml`);
+    expect(first!.feed.links.find((l) => l.rel === 'next-archive')?.href).toBe(
+      `${SITE}archive/2025-10-p2.xml`,
+    );
     const xml = readdirSync(join(ws.out, 'archive'))
       .filter((file) => file.endsWith('.xml'))
       .map((file) => join(ws.out, 'archive', file));
@@ -153,11 +155,7 @@ describe('archive pages', () => {
     archiveWrites.length = 0;
     await build(ws);
     const rendered = new Set(archiveWrites.map((path) => path.replace(/\.(atom\.xml|xml|json)$/, '')));
-    expect([...rendered].sort()).toEqual([
-      'archive/2025-10-p3',
-      'archive/2025-10-p4',
-      'archive/2025-11',
-    ]);
+    expect([...rendered].sort()).toEqual(['archive/2025-10-p3', 'archive/2025-10-p4', 'archive/2025-11']);
     expect(siteDiff(await coldSite(ws), comparable(ws.out))).toEqual({ missing: [], extra: [], changed: [] });
     expect(walk('feed.xml').titles.sort()).toEqual(titlesOf(range(1, 20)));
   });
