@@ -12,6 +12,7 @@
  * reached through other typography, entities or Unicode forms hashes the same.
  */
 
+import { type Derived, type HoldsDerived, type Sets, usedDerived } from './derived-cache.js';
 import { particulars } from './entities.js';
 import { winnow } from './fingerprints.js';
 import { combineTokenHashes } from './hash.js';
@@ -150,12 +151,8 @@ export interface ContentFeatures {
  * Content features of a token sequence with its lines, each set computed on first use: most docs a
  * run touches are compared with nothing, or only on their shingles.
  */
-class LazyFeatures implements ContentFeatures {
-  private cache: Partial<Record<'shingles' | 'lead' | 'pairs' | 'triples' | 'opening', Uint32Array>> = {};
-  private sequence: Uint32Array | undefined;
-  private tripleSequence: Uint32Array | undefined;
-  private lineSets: { words: number; pairs: Uint32Array }[] | undefined;
-  private passageSets: { words: number; pairs: Uint32Array }[] | undefined;
+class LazyFeatures implements ContentFeatures, HoldsDerived {
+  private cache: Partial<Derived> = {};
   readonly headline?: Uint32Array;
   readonly writtenHeadline?: Uint32Array;
   readonly lines: Uint32Array[];
@@ -176,69 +173,78 @@ class LazyFeatures implements ContentFeatures {
     if (writtenHeadline) this.writtenHeadline = writtenHeadline;
   }
 
+  dropDerived(): void {
+    this.cache = {};
+  }
+
+  /** A derived set, made on first use; marks this doc as recently used. */
+  private derived<K extends keyof Derived>(name: K, make: () => Derived[K]): Derived[K] {
+    usedDerived(this);
+    const known = this.cache[name];
+    if (known) return known;
+    const made = make();
+    this.cache[name] = made;
+    return made;
+  }
+
   private shingleSequence(): Uint32Array {
-    this.sequence ??= shingleSequenceOfTokens(this.tokens);
-    return this.sequence;
+    return this.derived('sequence', () => shingleSequenceOfTokens(this.tokens));
   }
 
   private triplesSequence(): Uint32Array {
-    this.tripleSequence ??= shingleSequenceOfTokens(this.tokens, OPENING_SHINGLE_WORDS);
-    return this.tripleSequence;
+    return this.derived('tripleSequence', () => shingleSequenceOfTokens(this.tokens, OPENING_SHINGLE_WORDS));
   }
 
   get shingles(): Uint32Array {
-    this.cache.shingles ??= sortedUnique(this.shingleSequence());
-    return this.cache.shingles;
+    return this.derived('shingles', () => sortedUnique(this.shingleSequence()));
   }
 
   get lead(): Uint32Array {
-    this.cache.lead ??= sortedUnique(this.shingleSequence().subarray(0, LEAD_SHINGLES));
-    return this.cache.lead;
+    return this.derived('lead', () => sortedUnique(this.shingleSequence().subarray(0, LEAD_SHINGLES)));
   }
 
   get pairs(): Uint32Array {
-    this.cache.pairs ??= sortedUnique(shingleSequenceOfTokens(this.tokens, 2));
-    return this.cache.pairs;
+    return this.derived('pairs', () => sortedUnique(shingleSequenceOfTokens(this.tokens, 2)));
   }
 
   get triples(): Uint32Array {
-    this.cache.triples ??= sortedUnique(this.triplesSequence());
-    return this.cache.triples;
+    return this.derived('triples', () => sortedUnique(this.triplesSequence()));
   }
 
-  get linePairs(): { words: number; pairs: Uint32Array }[] {
-    this.lineSets ??= this.docLines
-      .filter((line) => line.end - line.start >= OPENING_LINE_MIN_TOKENS)
-      .map((line) => ({
-        words: line.end - line.start,
-        pairs: sortedUnique(shingleSequenceOfTokens(this.tokens.subarray(line.start, line.end), 2)),
-      }));
-    return this.lineSets;
+  get linePairs(): Sets {
+    return this.derived('linePairs', () =>
+      this.docLines
+        .filter((line) => line.end - line.start >= OPENING_LINE_MIN_TOKENS)
+        .map((line) => ({
+          words: line.end - line.start,
+          pairs: sortedUnique(shingleSequenceOfTokens(this.tokens.subarray(line.start, line.end), 2)),
+        })),
+    );
   }
 
-  get passagePairs(): { words: number; pairs: Uint32Array }[] {
-    if (this.passageSets) return this.passageSets;
-    const size = DUPLICATE_THRESHOLDS.lineMatchChunkWords;
-    const out: { words: number; pairs: Uint32Array }[] = [];
-    for (const line of this.docLines) {
-      const words = line.end - line.start;
-      if (words < OPENING_LINE_MIN_TOKENS) continue;
-      const pieces = Math.max(1, Math.round(words / size));
-      for (let k = 0; k < pieces; k++) {
-        const from = line.start + Math.floor((k * words) / pieces);
-        const to = line.start + Math.floor(((k + 1) * words) / pieces);
-        out.push({
-          words: to - from,
-          pairs: sortedUnique(shingleSequenceOfTokens(this.tokens.subarray(from, to), 2)),
-        });
+  get passagePairs(): Sets {
+    return this.derived('passagePairs', () => {
+      const size = DUPLICATE_THRESHOLDS.lineMatchChunkWords;
+      const out: Sets = [];
+      for (const line of this.docLines) {
+        const words = line.end - line.start;
+        if (words < OPENING_LINE_MIN_TOKENS) continue;
+        const pieces = Math.max(1, Math.round(words / size));
+        for (let k = 0; k < pieces; k++) {
+          const from = line.start + Math.floor((k * words) / pieces);
+          const to = line.start + Math.floor(((k + 1) * words) / pieces);
+          out.push({
+            words: to - from,
+            pairs: sortedUnique(shingleSequenceOfTokens(this.tokens.subarray(from, to), 2)),
+          });
+        }
       }
-    }
-    this.passageSets = out;
-    return out;
+      return out;
+    });
   }
 
   get opening(): Uint32Array {
-    if (!this.cache.opening) {
+    return this.derived('opening', () => {
       const triples = this.triplesSequence();
       const opening: number[] = [];
       let openingLines = 0;
@@ -249,9 +255,8 @@ class LazyFeatures implements ContentFeatures {
         // Shingles inside the line only: the opening is these lines, wherever the other text has them.
         for (let i = line.start; i + OPENING_SHINGLE_WORDS <= line.end; i++) opening.push(triples[i]!);
       }
-      this.cache.opening = sortedUnique(opening);
-    }
-    return this.cache.opening;
+      return sortedUnique(opening);
+    });
   }
 }
 
