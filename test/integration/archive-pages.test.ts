@@ -155,7 +155,13 @@ describe('archive pages', () => {
     archiveWrites.length = 0;
     await build(ws);
     const rendered = new Set(archiveWrites.map((path) => path.replace(/\.(atom\.xml|xml|json)$/, '')));
-    expect([...rendered].sort()).toEqual(['archive/2025-10-p3', 'archive/2025-10-p4', 'archive/2025-11']);
+    // Story 20 is on the third page: from the page before it (which links the next) to the month's end.
+    expect([...rendered].sort()).toEqual([
+      'archive/2025-10-p2',
+      'archive/2025-10-p3',
+      'archive/2025-10-p4',
+      'archive/2025-11',
+    ]);
     expect(siteDiff(await coldSite(ws), comparable(ws.out))).toEqual({ missing: [], extra: [], changed: [] });
     expect(walk('feed.xml').titles.sort()).toEqual(titlesOf(range(1, 20)));
   });
@@ -182,6 +188,26 @@ describe('archive pages', () => {
     const rendered = new Set(archiveWrites.map((path) => path.replace(/\.(atom\.xml|xml|json)$/, '')));
     expect([...rendered]).toEqual(['archive/2025-10']);
     expect(readFileSync(join(ws.out, 'archive/2025-10.xml'), 'utf8')).toContain('ferry timetable');
+    expect(siteDiff(await coldSite(ws), comparable(ws.out))).toEqual({ missing: [], extra: [], changed: [] });
+  });
+
+  it('a story that opens a new page at the end of a month also renders the page before it, which now links to it', async () => {
+    // November's archive: 15 and 16; two more stories make it exactly one full page (15-18) (the build
+    // clock is November 24, noon: later dates would be held) ...
+    write(ws, 21, '2025-11-22T08:00:00Z');
+    write(ws, 22, '2025-11-23T08:00:00Z');
+    await build(ws);
+    expect(existsSync(join(ws.out, 'archive/2025-11-p2.xml'))).toBe(false);
+    // ... and one more pushes 19 out of the window onto a second page.
+    write(ws, 23, '2025-11-24T08:00:00Z');
+    archiveWrites.length = 0;
+    await build(ws);
+    const rendered = new Set(archiveWrites.map((path) => path.replace(/\.(atom\.xml|xml|json)$/, '')));
+    expect([...rendered].sort()).toEqual(['archive/2025-10-p3', 'archive/2025-11', 'archive/2025-11-p2']);
+    const [first] = parseManyWithFeedparser([join(ws.out, 'archive/2025-11.xml')]);
+    expect(first!.feed.links.find((l) => l.rel === 'next-archive')?.href).toBe(
+      `${SITE}archive/2025-11-p2.xml`,
+    );
     expect(siteDiff(await coldSite(ws), comparable(ws.out))).toEqual({ missing: [], extra: [], changed: [] });
   });
 });

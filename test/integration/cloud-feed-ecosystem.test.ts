@@ -29,7 +29,14 @@ import { useStoryEmulators } from '../helpers/story-emulators.js';
 
 const ARTICLES = 'ecosystem-articles';
 const world = useStoryEmulators(ARTICLES);
-const CONFIG = { title: 'Desk', siteUrl: 'https://news.example.org/', feedSize: 3, language: 'en' };
+/** One story per archive document, so both paths page their months (`archive/YYYY-MM-p2.xml`, …). */
+const CONFIG = {
+  title: 'Desk',
+  siteUrl: 'https://news.example.org/',
+  feedSize: 3,
+  archivePageSize: 1,
+  language: 'en',
+};
 const NOW = new Date(FIXED_EPOCH * 1000);
 
 const png = (width: number, height: number) => solidPng(width, height, [30, 90, 200]);
@@ -153,6 +160,7 @@ describe('the feed ecosystem on AWS', () => {
       expect(paths).toContain(expected);
     expect(paths.filter((path) => path.startsWith('tags/')).length).toBeGreaterThanOrEqual(6);
     expect(paths.filter((path) => path.startsWith('archive/')).length).toBeGreaterThan(0);
+    expect(paths.filter((path) => /^archive\/\d{4}-\d{2}-p2\.xml$/.test(path)).length).toBeGreaterThan(0);
     expect(paths.filter((path) => path.startsWith('media/'))).toHaveLength(1);
   });
 

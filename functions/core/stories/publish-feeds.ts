@@ -168,10 +168,11 @@ interface MonthPlan {
 /**
  * The archive pages to write, by month (a month no longer archived is removed): every page on a full
  * render. Otherwise, in each month where a story came, went or moved, or a story crossed the window's
- * edge (left or entered the subscription feeds), the pages from the oldest such story on; the page of
- * each story that changed in place; and, where a month's pages may have come or gone, the documents
- * beside it in the chain, whose `prev-archive`/`next-archive` may now point elsewhere: the newest
- * page of the month before and the oldest of the month after.
+ * edge (left or entered the subscription feeds), the pages from the one before the oldest such
+ * story's on (that one links the next, which the story may have opened); the page of each story that
+ * changed in place; and, where a month's pages may have come or gone, the documents beside it in the
+ * chain, whose `prev-archive`/`next-archive` may now point elsewhere: the newest page of the month
+ * before and the oldest of the month after.
  */
 async function archivePagesToRender(
   input: FeedInputs,
@@ -213,7 +214,10 @@ async function archivePagesToRender(
   }
   for (const month of input.touched) if (!oldest.has(month) && !pageCount.has(month)) plan(month);
   for (const [month, key] of oldest) {
-    plan(month).from = pageCount.has(month) ? Math.min(plan(month).from, await pageOf(key)) : 0;
+    // From the page before the oldest shifted story's: when that story opens a new page, the page
+    // before it gains a `next-archive` link to it.
+    const from = pageCount.has(month) ? Math.max(0, (await pageOf(key)) - 1) : 0;
+    plan(month).from = Math.min(plan(month).from, from);
     const older = archived.filter((m) => m < month).pop();
     const newer = archived.find((m) => m > month);
     if (older) plan(older).pages.add(pageCount.get(older)! - 1);
