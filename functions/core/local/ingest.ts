@@ -174,15 +174,14 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     keyById.set(record.docId, key);
   }
   const lineCache = new Map<number, ReturnType<typeof carrierLines>>();
-  const rankOf = (docNum: number) => rankOfDocId(recordByNum.get(docNum)!.docId);
+  const ranks = new Map<number, number>();
+  const rankOf = (docNum: number) =>
+    ranks.get(docNum) ?? ranks.set(docNum, rankOfDocId(recordByNum.get(docNum)!.docId)).get(docNum)!;
   const flipped = await updateTemplates<number>(
     {
       count: async (line) => index.lines.count(line),
       carriers: async (line) => index.lines.posting(line),
-      sample: async (line) =>
-        templateSample(index.lines.posting(line).map((docNum) => ({ docNum, rank: rankOf(docNum) }))).map(
-          (carrier) => carrier.docNum,
-        ),
+      sample: async (line) => templateSample(index.lines.posting(line), rankOf),
       templates: index.templates,
       commonness: async () => (line) => index.lines.count(line) >= COMMON_LINE_DOCS,
       linesOf: async (docNum) => {
