@@ -210,4 +210,11 @@ describe('archive pages', () => {
     );
     expect(siteDiff(await coldSite(ws), comparable(ws.out))).toEqual({ missing: [], extra: [], changed: [] });
   });
+
+  it('a config whose window holds every story removes every archive document, as a cold build has none', async () => {
+    writeFileSync(configPath, JSON.stringify({ siteUrl: SITE, feedSize: 100, archivePageSize: 4 }));
+    await build(ws);
+    expect(readdirSync(join(ws.out, 'archive')).filter((file) => !file.endsWith('.html'))).toEqual([]);
+    expect(siteDiff(await coldSite(ws), comparable(ws.out))).toEqual({ missing: [], extra: [], changed: [] });
+  });
 });

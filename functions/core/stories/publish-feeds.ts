@@ -127,7 +127,7 @@ export async function publishFeeds(out: SiteOutput, input: FeedInputs): Promise<
     // Oldest first, so that stories joining a month's newest end leave its earlier pages as they were.
     const entries = (await month(name))
       .filter(({ id }) => !inWindow.has(id))
-      .sort((a, b) => byKey(keyOf(b), keyOf(a)));
+      .sort((a, b) => compareStories(keyOf(b), keyOf(a)));
     // A month that lost stories renders at least its (new) newest page: its `next-archive` moved.
     const toRender = new Set([...listed].filter((page) => page < pages));
     if (from !== Number.POSITIVE_INFINITY)
@@ -156,7 +156,6 @@ export async function publishFeeds(out: SiteOutput, input: FeedInputs): Promise<
   return written;
 }
 
-const byKey = (a: StoryKey, b: StoryKey) => compareStories(a, b);
 const keyOf = ({ id, record }: CatalogEntry): StoryKey => ({ id, date: record.date });
 
 /** What to render of a month's archive: every page from `from` on, and the `pages` listed. */
@@ -186,14 +185,15 @@ async function archivePagesToRender(
     return plans.get(month)!;
   };
   if (input.rerenderAll) {
-    for (const month of archived) plan(month).from = 0;
+    // Every month with stories: those no longer archived (the window grew) lose their documents.
+    for (const { month } of input.months) plan(month).from = 0;
     return plans;
   }
   const pageSize = input.config.archivePageSize ?? ARCHIVE_PAGE_SIZE;
   /** The archive page `key` is on (or would be on), counting the month's archived stories older than it. */
   const pageOf = async (key: StoryKey) => {
     const older = (await input.month(monthOf(key.date))).filter(
-      (entry) => !inWindow.has(entry.id) && byKey(keyOf(entry), key) > 0,
+      (entry) => !inWindow.has(entry.id) && compareStories(keyOf(entry), key) > 0,
     ).length;
     return Math.floor(older / pageSize);
   };
@@ -210,7 +210,7 @@ async function archivePagesToRender(
   for (const key of shifted) {
     const month = monthOf(key.date);
     const known = oldest.get(month);
-    if (!known || byKey(key, known) > 0) oldest.set(month, key);
+    if (!known || compareStories(key, known) > 0) oldest.set(month, key);
   }
   for (const month of input.touched) if (!oldest.has(month) && !pageCount.has(month)) plan(month);
   for (const [month, key] of oldest) {
