@@ -156,18 +156,16 @@ export async function publishSite(
     return loaded.get(id);
   };
   const out: SiteOutput = { write, remove, full };
+  const isShifted = ({ id }: CatalogEntry) => !changes.shifted || changes.shifted.has(id);
+  const storyKey = ({ id, record }: CatalogEntry) => ({ id, date: record.date });
   const changedFeeds = await publishFeeds(out, {
     config,
     newest,
     months,
     month: (month) => catalog.month(month),
     touched: touchedMonths,
-    shifted: [...changes.changed, ...changes.removed]
-      .filter(({ id }, i) => i >= changes.changed.length || !changes.shifted || changes.shifted.has(id))
-      .map(({ id, record }) => ({ id, date: record.date })),
-    updated: changes.changed
-      .filter(({ id }) => changes.shifted && !changes.shifted.has(id))
-      .map(({ id, record }) => ({ id, date: record.date })),
+    shifted: [...changes.changed.filter(isShifted), ...changes.removed].map(storyKey),
+    updated: changes.changed.filter((entry) => !isShifted(entry)).map(storyKey),
     anyRemoved: changes.removed.length > 0,
     newestBeyond: (limit) => catalog.newest(limit),
     rerenderAll: changes.rerenderAll,
