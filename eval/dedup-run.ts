@@ -4,9 +4,8 @@
  * articles held in memory, cold or in batches, and scores the result against the labels.
  */
 import { MemoryBlobStore } from '../functions/adapters/memory/memory-blob-store.js';
-import { STATE_BLOB } from '../functions/core/local/build.js';
 import { ingest } from '../functions/core/local/ingest.js';
-import { type BuildState, emptyState, encodeState } from '../functions/core/local/state.js';
+import { type BuildState, emptyState } from '../functions/core/local/state.js';
 import { prepareArticle } from '../functions/core/stories/prepare.js';
 
 export interface LabelledArticle {
@@ -73,7 +72,6 @@ export async function dedupArticles(
     verified += result.verified;
     state.build = build;
   }
-  await store.put(STATE_BLOB, encodeState(state));
   const storyOf = new Map<string, string>();
   for (const [key, record] of Object.entries(state.files)) storyOf.set(key, record.story);
   const related = new Map<string, string[]>();

@@ -85,6 +85,8 @@ export interface BlobStore {
   get(name: string): Promise<Uint8Array | undefined>;
   /** Reads `length` bytes at `offset` of a blob (one stored doc out of a large segment). */
   getRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+  /** `get`, synchronously: optional (local stores have it; a report's lazily computed lists use it). */
+  getSync?(name: string): Uint8Array | undefined;
   /** Atomically replaces the blob; chunks are written in turn (a large state never exists as one buffer). */
   put(name: string, bytes: Uint8Array | Iterable<Uint8Array>): Promise<void>;
   delete(name: string): Promise<void>;

@@ -79,3 +79,14 @@ export function siteDiff(
   const changed = [...want.keys()].filter((path) => got.has(path) && got.get(path) !== want.get(path));
   return { missing, extra, changed };
 }
+
+/**
+ * The state a build wrote in `stateDir`, head and maps as one object, as plain JSON (no checks): the
+ * head is `state.json`, the maps the `records.bin` blob it names.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a test's view of whatever the file holds.
+export function storedState(stateDir: string): Record<string, any> {
+  const head = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'));
+  const records = JSON.parse(readFileSync(join(stateDir, head.blobs['records.bin'].file), 'utf8'));
+  return { ...head, ...records };
+}

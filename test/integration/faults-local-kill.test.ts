@@ -6,14 +6,14 @@
  * trials, as issue 11 asks (ten cold, ten incremental); the crash suite covers every write position.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeEasyCorpus } from '../../bench/corpus.js';
 import { createRng } from '../fixtures/rng.js';
 import { FIXED_EPOCH, REPO, TSX_LOADER, type Workspace, workspace } from '../helpers/cli.js';
 import { type FaultFigures, printFigures } from '../helpers/faults.js';
-import { buildHere, siteBytes, siteDiff, workspaceWith } from '../helpers/local-build.js';
+import { buildHere, siteBytes, siteDiff, storedState, workspaceWith } from '../helpers/local-build.js';
 
 const TRIALS_PER_KIND = 10;
 
@@ -59,9 +59,9 @@ function killDuring(child: ChildProcess, ws: Workspace, killAfter: number): Prom
   });
 }
 
-/** Every story's members, from the state the build wrote (`state.json` is JSON, checksum and all). */
+/** Every story's members, from the state the build wrote. */
 function membersOf(ws: Workspace): string[] {
-  const state = JSON.parse(readFileSync(join(ws.state, 'state.json'), 'utf8'));
+  const state = storedState(ws.state);
   return Object.values(state.stories as Record<string, { members: string[] }>).flatMap(
     (story) => story.members,
   );

@@ -1,11 +1,12 @@
 /**
  * Local fault suite, state: every state file damaged (truncated, bytes flipped, removed, and for
- * `state.json` valid-JSON edits that drop a story or move an offset) must be noticed, named in one
+ * the maps in `records.bin` valid-JSON edits that drop a story or move an offset) must be noticed, named in one
  * line, and rebuilt from the articles, so the next build's site equals a clean build's; and a build
  * that dies after any write (state or site) must be finished by the next run exactly as an
  * uninterrupted one would have. In-process builds through the real folder adapters (see
  * `helpers/local-build.ts`); the SIGKILL suite (`faults-local-kill.test.ts`) covers torn writes.
  */
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -24,7 +25,7 @@ import type { BuildReport } from '../../functions/core/local/report.js';
 import { sealState } from '../../functions/core/local/state-store.js';
 import { type Workspace, workspace } from '../helpers/cli.js';
 import { Crasher, crashing, type FaultFigures, InjectedCrash, printFigures } from '../helpers/faults.js';
-import { buildHere, siteBytes, siteDiff, workspaceWith } from '../helpers/local-build.js';
+import { buildHere, siteBytes, siteDiff, storedState, workspaceWith } from '../helpers/local-build.js';
 
 /** Seeds plus `size` easy-corpus articles (one in five a near-copy). */
 function corpus(size: number): Workspace {
@@ -35,7 +36,7 @@ function corpus(size: number): Workspace {
 
 /** A second step: a mailed article deleted (it becomes a ghost), two new ones (a second feature segment). */
 function secondStep(ws: Workspace, size: number): void {
-  const state = JSON.parse(readFileSync(join(ws.state, 'state.json'), 'utf8'));
+  const state = storedState(ws.state);
   const mailed = state.stories[state.editions[0].storyIds[0]];
   unlinkSync(join(ws.articles, mailed.canonical));
   writeEasyCorpus(ws.articles, size, size + 2);
@@ -78,29 +79,22 @@ const DAMAGES: Damage[] = [
   { name: 'removed', apply: (path) => unlinkSync(path) },
 ];
 
-/** Valid-JSON edits of state.json (re-serialized as the build writes it, checksum left as it was). */
+/** Valid-JSON edits of the maps (`records.bin`, re-serialized; its checksum in the head left as it was). */
 const JSON_EDITS: Array<{
   name: string;
-  edit(state: Record<string, Record<string, Record<string, unknown>>>): void;
+  edit(records: Record<string, Record<string, Record<string, unknown>>>): void;
 }> = [
   {
     name: 'one story deleted',
-    edit: (state) => {
-      delete state.stories![Object.keys(state.stories!).sort()[0]!];
+    edit: (records) => {
+      delete records.stories![Object.keys(records.stories!).sort()[0]!];
     },
   },
   {
     name: 'an offset moved past its segment',
-    edit: (state) => {
-      const file = Object.values(state.files!)[0]!;
+    edit: (records) => {
+      const file = Object.values(records.files!)[0]!;
       file.off = (file.off as number) + 1_000_000;
-    },
-  },
-  {
-    name: 'a story deleted and the checksum dropped',
-    edit: (state) => {
-      delete state.stories![Object.keys(state.stories!).sort()[1]!];
-      delete (state as Record<string, unknown>).checksum;
     },
   },
 ];
@@ -165,25 +159,41 @@ describe('local fault suite: state damage', () => {
         await trial(`${file} ${damage.name}`, named, (ws) => damage.apply(join(ws.state, file)));
       }
     }
-    for (const edit of JSON_EDITS) {
-      await trial(`state.json ${edit.name}`, 'state.json', (ws) => {
-        const path = join(ws.state, 'state.json');
-        const state = JSON.parse(readFileSync(path, 'utf8'));
-        edit.edit(state);
-        writeFileSync(path, JSON.stringify(state));
-      });
-    }
-    // A story deleted by someone who also wrote a matching checksum: the cross-checks catch it.
-    await trial('state.json one story deleted, checksum recomputed', 'state.json', (ws) => {
+    const recordsFile = storedState(history.state).blobs['records.bin'].file as string;
+    const editRecords = (ws: Workspace, edit: (typeof JSON_EDITS)[number]['edit']) => {
+      const path = join(ws.state, recordsFile);
+      const records = JSON.parse(readFileSync(path, 'utf8'));
+      edit(records);
+      writeFileSync(path, JSON.stringify(records));
+    };
+    for (const edit of JSON_EDITS)
+      await trial(`${recordsFile} ${edit.name}`, recordsFile, (ws) => editRecords(ws, edit.edit));
+    await trial('state.json a story deleted and the checksum dropped', 'state.json', (ws) => {
       const path = join(ws.state, 'state.json');
-      const state = JSON.parse(readFileSync(path, 'utf8'));
-      delete state.checksum;
-      delete state.stories[Object.keys(state.stories).sort()[2]!];
-      writeFileSync(path, Buffer.concat([...sealState(state)]));
+      const head = JSON.parse(readFileSync(path, 'utf8'));
+      delete head.checksum;
+      writeFileSync(path, JSON.stringify(head));
+      editRecords(ws, JSON_EDITS[0]!.edit);
+    });
+    // A story deleted by someone who also wrote matching checksums: the cross-checks catch it.
+    await trial(`${recordsFile} one story deleted, checksums recomputed`, recordsFile, (ws) => {
+      editRecords(ws, (records) => {
+        delete records.stories![Object.keys(records.stories!).sort()[2]!];
+      });
+      const bytes = readFileSync(join(ws.state, recordsFile));
+      const path = join(ws.state, 'state.json');
+      const head = JSON.parse(readFileSync(path, 'utf8'));
+      delete head.checksum;
+      head.blobs['records.bin'] = {
+        file: recordsFile,
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      };
+      writeFileSync(path, Buffer.concat([...sealState(head)]));
     });
     printFigures('local state damage', figures);
     expect(failures).toEqual([]);
-    expect(figures.trials).toBeGreaterThanOrEqual(files.length + JSON_EDITS.length + 1);
+    expect(figures.trials).toBeGreaterThanOrEqual(files.length + JSON_EDITS.length + 2);
     expect(figures.lost + figures.duplicated).toBe(0);
     expect(figures.recovered).toBe(figures.trials);
   });

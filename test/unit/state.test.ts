@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeState, emptyState, encodeState, StateFormatError } from '../../functions/core/local/state.js';
+import {
+  decodeHead,
+  decodeRecords,
+  emptyState,
+  encodeHead,
+  encodeRecords,
+  StateFormatError,
+} from '../../functions/core/local/state.js';
 import { concatBytes, decodeDoc, decodePack, encodeDoc } from '../../functions/core/stories/shingle-pack.js';
 
 const sample = () => {
@@ -37,18 +44,27 @@ const sample = () => {
 };
 
 describe('build state encoding', () => {
-  it('streams JSON in chunks that decode back to the same state', () => {
+  it('streams the maps as JSON in chunks, and with the head decodes back to the same state', () => {
     const state = sample();
-    const chunks = [...encodeState(state)];
+    const chunks = [...encodeRecords(state)];
     expect(chunks.length).toBeGreaterThan(3);
-    expect(decodeState(concatBytes(chunks))).toEqual(state);
+    const head = decodeHead(concatBytes([encodeHead(state), new TextEncoder().encode('}')]));
+    expect(head).not.toHaveProperty('files');
+    expect({ ...head, ...decodeRecords(concatBytes(chunks)) }).toEqual(state);
+  });
+
+  it('reads a format-4 state, maps inline, as the current format (an upgrade keeps its editions)', () => {
+    const state = sample();
+    const old = new TextEncoder().encode(JSON.stringify({ ...state, format: 4 }));
+    expect(decodeHead(old)).toEqual(state);
   });
 
   it('refuses a state of another format with a message that says what to do', () => {
     const old = new TextEncoder().encode(JSON.stringify({ ...emptyState(), format: 1 }));
-    expect(() => decodeState(old)).toThrow(StateFormatError);
-    expect(() => decodeState(old)).toThrow(/delete the state folder/);
-    expect(() => decodeState(new TextEncoder().encode('{not json'))).toThrow(/not valid JSON/);
+    expect(() => decodeHead(old)).toThrow(StateFormatError);
+    expect(() => decodeHead(old)).toThrow(/delete the state folder/);
+    expect(() => decodeHead(new TextEncoder().encode('{not json'))).toThrow(/not valid JSON/);
+    expect(() => decodeRecords(new TextEncoder().encode('[]'))).toThrow(StateFormatError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../../core/ports.js';
@@ -11,6 +11,15 @@ export class FileBlobStore implements BlobStore {
   async get(name: string): Promise<Uint8Array | undefined> {
     try {
       return await readFile(join(this.root, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  getSync(name: string): Uint8Array | undefined {
+    try {
+      return readFileSync(join(this.root, name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

@@ -8,6 +8,10 @@ export class MemoryBlobStore implements BlobStore {
     return this.blobs.get(name);
   }
 
+  getSync(name: string): Uint8Array | undefined {
+    return this.blobs.get(name);
+  }
+
   async getRange(name: string, offset: number, length: number): Promise<Uint8Array> {
     const blob = this.blobs.get(name);
     if (!blob || offset + length > blob.length)

@@ -9,16 +9,19 @@ import type { BlobStore, Clock, SourceEntry } from '../ports.js';
 import type { PrepareOptions, PrepareOutcome } from '../stories/prepare.js';
 import { ingest } from './ingest.js';
 import { MediaVersions } from './media-versions.js';
+import { decodeQuick, type KnownArticles, knownOf, QUICK_BLOB, type QuickState } from './quick.js';
 import { type RenderDeps, render } from './render.js';
-import { type BuildReport, withStateReport } from './report.js';
+import { type BuildReport, heldOf, rejectedOf, storiesOf, withLists, withStateReport } from './report.js';
 import {
-  damageOf,
   filesNamedBy,
   freshState,
-  isStateDamage,
+  loadRecords,
+  type OpenedHead,
   type OpenedState,
-  openState,
-} from './state-store.js';
+  openHead,
+  recordsSync,
+} from './state-open.js';
+import { damageOf, isStateDamage } from './state-store.js';
 
 export { INDEX_BLOB } from './corpus-index.js';
 export { SEGMENT_DOCS } from './ingest.js';
@@ -42,47 +45,109 @@ export interface BuildOptions {
  * deduplicates it against the stored index, and re-renders only what the change touched.
  */
 export async function build(deps: BuildDeps, options: BuildOptions): Promise<BuildReport> {
-  const opened = await openState(deps.state);
+  const head = await openHead(deps.state);
+  const entries = await deps.source.list();
+  const unchanged = await answerUnchanged(deps, options, head, entries);
+  if (unchanged) return unchanged;
+  const opened = await loadRecords(head);
   try {
-    return await buildFrom(deps, options, opened);
+    return await buildFrom(deps, options, opened, entries);
   } catch (error) {
     // A stored blob found damaged part way (feature segments are checked on first read): nothing was
     // committed, so the build starts again from an empty state, re-reading every article.
     if (!isStateDamage(error) || opened.damage) throw error;
-    return buildFrom(deps, options, freshState(deps.state, damageOf(error), filesNamedBy(opened.state)));
+    const fresh = freshState(deps.state, damageOf(error), filesNamedBy(opened.state));
+    return buildFrom(deps, options, fresh, entries);
   }
 }
 
-async function buildFrom(deps: BuildDeps, options: BuildOptions, opened: OpenedState): Promise<BuildReport> {
+/** What the listing says must be read (new, edited, image changed, embargo over) and what left. */
+function changesSince(known: KnownArticles, entries: SourceEntry[], imagesChanged: Set<string>, now: string) {
+  const listed = new Set(entries.map((entry) => entry.key));
+  // An article held until a time still ahead is left alone; one whose time has come is processed.
+  const stillHeld = (key: string, version: string) =>
+    known.held[key]?.version === version && known.held[key]!.until > now;
+  const toProcess = entries
+    .filter(
+      (entry) =>
+        (known.fileVersion(entry.key) !== entry.version || imagesChanged.has(entry.key)) &&
+        known.rejected[entry.key]?.version !== entry.version &&
+        !stillHeld(entry.key, entry.version),
+    )
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const gone = known.knownKeys().filter((key) => !listed.has(key));
+  return { toProcess, gone };
+}
+
+const sitePresent = async (deps: BuildDeps) =>
+  (await deps.sink.exists('feed.xml')) && (await deps.sink.exists('index.html'));
+
+/**
+ * The report of a build that finds nothing changed, from the state's head and `quick.bin` alone;
+ * undefined when something changed (or the summary cannot be used), for the whole build to run.
+ */
+async function answerUnchanged(
+  deps: BuildDeps,
+  options: BuildOptions,
+  head: OpenedHead,
+  entries: SourceEntry[],
+): Promise<BuildReport | undefined> {
+  const { state, store } = head;
+  if (head.damage || !store.canReadSync || state.renderKey !== options.renderKey) return undefined;
+  let quick: QuickState;
+  try {
+    const bytes = await store.get(QUICK_BLOB);
+    if (!bytes) return undefined;
+    quick = decodeQuick(bytes);
+  } catch (error) {
+    // The whole state is read and checked next, and rebuilt if it is damaged.
+    if (isStateDamage(error)) return undefined;
+    throw error;
+  }
+  const now = deps.clock.now().toISOString();
+  const imagesChanged = await new MediaVersions(deps.source).changedArticles(quick.images);
+  const { toProcess, gone } = changesSince(quick, entries, imagesChanged, now);
+  if (toProcess.length || gone.length || !(await sitePresent(deps))) return undefined;
+  return withLists(
+    {
+      changed: false,
+      counts: {
+        files: entries.length,
+        processed: 0,
+        rejected: Object.keys(quick.rejected).length,
+        stories: quick.stories,
+        merged: quick.files - quick.stories,
+        written: 0,
+        removed: 0,
+      },
+    },
+    {
+      // Read only when asked for (`--json`): the state's maps, synchronously.
+      stories: () => storiesOf(recordsSync(store).stories),
+      merges: quick.merges,
+      rejected: rejectedOf(quick.rejected),
+      held: heldOf(quick.held),
+      warnings: quick.warnings,
+    },
+  );
+}
+
+async function buildFrom(
+  deps: BuildDeps,
+  options: BuildOptions,
+  opened: OpenedState,
+  entries: SourceEntry[],
+): Promise<BuildReport> {
   const { config } = options;
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
   const { state, store } = opened;
   const rebuilt = opened.damage ? { stateRebuilt: opened.damage } : {};
-  const entries = await deps.source.list();
-  const listed = new Set(entries.map((entry) => entry.key));
   // An article is read again when its bytes changed, or an image it names did.
   const media = new MediaVersions(deps.source);
   const imagesChanged = await media.changedArticles(state);
-
-  // An article held until a time still ahead is left alone; one whose time has come is processed.
-  const stillHeld = (key: string, version: string) =>
-    state.held[key]?.version === version && state.held[key]!.until > now;
-  const toProcess = entries
-    .filter(
-      (entry) =>
-        (state.files[entry.key]?.version !== entry.version || imagesChanged.has(entry.key)) &&
-        state.rejected[entry.key]?.version !== entry.version &&
-        !stillHeld(entry.key, entry.version),
-    )
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const gone = [
-    ...Object.keys(state.files),
-    ...Object.keys(state.rejected),
-    ...Object.keys(state.held),
-  ].filter((key) => !listed.has(key));
-  const sitePresent = (await deps.sink.exists('feed.xml')) && (await deps.sink.exists('index.html'));
-  const rerenderAll = state.renderKey !== options.renderKey || !sitePresent;
+  const { toProcess, gone } = changesSince(knownOf(state), entries, imagesChanged, now);
+  const rerenderAll = state.renderKey !== options.renderKey || !(await sitePresent(deps));
 
   if (toProcess.length === 0 && gone.length === 0 && !rerenderAll) {
     return withStateReport(

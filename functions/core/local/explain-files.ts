@@ -9,7 +9,7 @@ import { entityHashes } from '../dedup/entities.js';
 import { type ExplainedDoc, type Explanation, explainPair } from '../dedup/explain.js';
 import type { BlobStore } from '../ports.js';
 import { CorpusIndex } from './corpus-index.js';
-import { openState } from './state-store.js';
+import { openState } from './state-open.js';
 
 export interface ExplainInput {
   /** The article's key relative to the articles folder (how the state names it), or its path when outside. */

@@ -29,7 +29,10 @@ export class MediaVersions {
   }
 
   /** Articles whose images changed since `state.media` was recorded, read before the build's reads. */
-  async changedArticles(state: BuildState): Promise<Set<string>> {
+  async changedArticles(state: {
+    files: Record<string, { media?: string[] }>;
+    media?: Record<string, string>;
+  }): Promise<Set<string>> {
     const changed = new Set<string>();
     if (!this.tracked) return changed;
     const named = Object.entries(state.files).filter(([, record]) => record.media);

@@ -4,8 +4,7 @@
  */
 import type { Diagnostic } from '../model.js';
 import { compareStories } from '../stories/story-view.js';
-import type { BuildState } from './state.js';
-import type { StateDamage } from './state-store.js';
+import type { BuildState, StateDamage } from './state.js';
 
 export interface StorySummary {
   id: string;
@@ -56,67 +55,94 @@ export interface BuildReport {
 
 type StateReport = Pick<BuildReport, 'stories' | 'merges' | 'rejected' | 'held' | 'warnings'>;
 
+/** Every story, newest first. */
+export function storiesOf(stories: BuildState['stories']): StorySummary[] {
+  const list: StorySummary[] = [];
+  for (const [id, record] of Object.entries(stories)) {
+    list.push({
+      id,
+      title: record.title,
+      date: record.date,
+      slug: record.slug,
+      members: record.members,
+      related: record.related ?? [],
+    });
+  }
+  return list.sort(compareStories);
+}
+
+/** Every article merged into a story it is not the canonical article of, by story id. */
+export function mergesOf(stories: BuildState['stories']): MergeReport[] {
+  const merges: MergeReport[] = [];
+  for (const id of Object.keys(stories).sort()) {
+    const record = stories[id]!;
+    for (const [source, figures] of Object.entries(record.evidence))
+      merges.push({ source, story: id, into: record.canonical, ...figures });
+  }
+  return merges;
+}
+
+/** The warnings the articles had when they were read, by file. */
+export function warningsOf(files: Record<string, { warnings?: string[] }>): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
+  for (const key of Object.keys(files).sort()) {
+    for (const line of files[key]!.warnings ?? []) {
+      const space = line.indexOf(' ');
+      warnings.push({
+        source: key,
+        severity: 'warning',
+        code: line.slice(0, space),
+        message: line.slice(space + 1),
+      });
+    }
+  }
+  return warnings;
+}
+
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : 1);
+
+export const heldOf = (held: BuildState['held']): HeldReport[] =>
+  Object.entries(held)
+    .sort(byKey)
+    .map(([source, record]) => ({ source, until: record.until }));
+
+export const rejectedOf = (rejected: BuildState['rejected']): Diagnostic[] =>
+  Object.entries(rejected)
+    .sort(byKey)
+    .map(([source, r]) => ({ source, severity: 'error', code: r.code, message: r.message }));
+
 /**
- * The report's lists, computed from the state on first use: a build of a large folder that prints
- * only counts must not sort 100,000 stories to build lists nobody reads. The getters are enumerable,
- * so `JSON.stringify` (the CLI's --json) still includes them.
+ * The report's lists, computed on first use: a build of a large folder that prints only counts must
+ * not sort 100,000 stories to build lists nobody reads. The getters are enumerable, so
+ * `JSON.stringify` (the CLI's --json) still includes them.
  */
+export function withLists<T extends object>(
+  report: T,
+  lists: { [K in keyof StateReport]: StateReport[K] | (() => StateReport[K]) },
+): T & StateReport {
+  const properties: PropertyDescriptorMap = {};
+  for (const [name, list] of Object.entries(lists)) {
+    if (typeof list !== 'function') {
+      properties[name] = { enumerable: true, value: list };
+      continue;
+    }
+    let value: unknown;
+    properties[name] = { enumerable: true, get: () => (value ??= list()) };
+  }
+  return Object.defineProperties(report, properties) as T & StateReport;
+}
+
+/** The report's lists from the whole state (`skipped`: what this build's render refused). */
 export function withStateReport<T extends object>(
   report: T,
   state: BuildState,
   skipped: Diagnostic[] = [],
 ): T & StateReport {
-  let lists: StateReport | undefined;
-  const compute = (): StateReport => {
-    if (lists) return lists;
-    const stories: StorySummary[] = [];
-    const merges: MergeReport[] = [];
-    for (const id of Object.keys(state.stories).sort()) {
-      const record = state.stories[id]!;
-      stories.push({
-        id,
-        title: record.title,
-        date: record.date,
-        slug: record.slug,
-        members: record.members,
-        related: record.related ?? [],
-      });
-      for (const [source, figures] of Object.entries(record.evidence)) {
-        merges.push({ source, story: id, into: record.canonical, ...figures });
-      }
-    }
-    stories.sort(compareStories);
-    const warnings: Diagnostic[] = [];
-    for (const key of Object.keys(state.files).sort()) {
-      for (const line of state.files[key]!.warnings ?? []) {
-        const space = line.indexOf(' ');
-        warnings.push({
-          source: key,
-          severity: 'warning',
-          code: line.slice(0, space),
-          message: line.slice(space + 1),
-        });
-      }
-    }
-    warnings.push(...skipped);
-    lists = { stories, merges, rejected, held, warnings };
-    return lists;
-  };
-  const held: HeldReport[] = Object.entries(state.held)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([source, record]) => ({ source, until: record.until }));
-  const rejected: Diagnostic[] = Object.entries(state.rejected)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([source, r]) => ({ source, severity: 'error', code: r.code, message: r.message }));
-  const lazy = (name: 'stories' | 'merges' | 'warnings') => ({
-    enumerable: true,
-    get: () => compute()[name],
+  return withLists(report, {
+    stories: () => storiesOf(state.stories),
+    merges: () => mergesOf(state.stories),
+    rejected: rejectedOf(state.rejected),
+    held: heldOf(state.held),
+    warnings: () => [...warningsOf(state.files), ...skipped],
   });
-  return Object.defineProperties(report, {
-    stories: lazy('stories'),
-    merges: lazy('merges'),
-    rejected: { enumerable: true, value: rejected },
-    held: { enumerable: true, value: held },
-    warnings: lazy('warnings'),
-  }) as T & StateReport;
 }

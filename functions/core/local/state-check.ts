@@ -5,10 +5,10 @@
  * rebuilt from the articles (see `state-store.ts`): a bad offset must never become an endless loop or
  * a story that silently goes missing.
  */
-import type { BlobEntry, BuildState } from './state.js';
+import type { BlobEntry, BuildState, StateHead } from './state.js';
 
-/** Blob file names the store writes: `index.g3.bin`, `shingles-2.g3.bin`. Anything else is refused. */
-export const BLOB_FILE = /^[a-z]+(?:-\d+)?\.g\d+\.bin$/;
+/** Blob file names the store writes: `index.g3.bin`, `index-tail.g4.bin`, `shingles-2.g3.bin`. Anything else is refused. */
+export const BLOB_FILE = /^[a-z]+(?:-[a-z]+)?(?:-\d+)?\.g\d+\.bin$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 /** The blobs every non-empty state needs. */
 export const REQUIRED_BLOBS = ['index.bin', 'lines.bin', 'entities.bin', 'templates.bin'];
@@ -27,12 +27,10 @@ interface Placement {
   len: unknown;
 }
 
-/** The first problem found, in words ("file a.txt: offset past the end of shingles-0.bin"); undefined when sound. */
-export function stateProblem(state: BuildState): string | undefined {
+/** The first problem of the head alone (`state.json` without its maps); undefined when sound. */
+export function headProblem(state: StateHead): string | undefined {
   for (const name of ['build', 'nextSeq', 'nextDocNum', 'nextSeg'] as const)
     if (!isCount(state[name])) return `${name} is not a whole number`;
-  for (const name of ['files', 'rejected', 'held', 'stories', 'mailedDocs', 'ghosts'] as const)
-    if (!isMap(state[name])) return `${name} is missing`;
   if (!Array.isArray(state.editions)) return 'editions is missing';
   if (!isString(state.renderKey)) return 'renderKey is missing';
   const blobs = state.blobs ?? {};
@@ -41,15 +39,25 @@ export function stateProblem(state: BuildState): string | undefined {
     const problem = blobEntryProblem(entry);
     if (problem) return `blob ${name}: ${problem}`;
   }
-  if (state.media !== undefined) {
-    if (!isMap(state.media)) return 'media is not a map';
-    for (const [key, version] of Object.entries(state.media))
-      if (!isString(version)) return `media ${key}: version is not a string`;
-  }
   if (state.retired !== undefined) {
     if (!Array.isArray(state.retired)) return 'retired is not a list';
     for (const file of state.retired)
       if (!isString(file) || !BLOB_FILE.test(file)) return `retired file ${String(file)} is not a blob name`;
+  }
+  return undefined;
+}
+
+/** The first problem found, in words ("file a.txt: offset past the end of shingles-0.bin"); undefined when sound. */
+export function stateProblem(state: BuildState): string | undefined {
+  const head = headProblem(state);
+  if (head) return head;
+  for (const name of ['files', 'rejected', 'held', 'stories', 'mailedDocs', 'ghosts'] as const)
+    if (!isMap(state[name])) return `${name} is missing`;
+  const blobs = state.blobs ?? {};
+  if (state.media !== undefined) {
+    if (!isMap(state.media)) return 'media is not a map';
+    for (const [key, version] of Object.entries(state.media))
+      if (!isString(version)) return `media ${key}: version is not a string`;
   }
 
   const placement = (what: string, record: Placement): string | undefined => {

@@ -17,17 +17,23 @@ import { CandidateIndexFormatError } from '../dedup/candidate-index.js';
 import type { BlobStore } from '../ports.js';
 import { PackFormatError } from '../stories/shingle-pack.js';
 import { StateMissingError } from './corpus-index.js';
+import { encodeQuick, QUICK_BLOB } from './quick.js';
 import {
   type BlobEntry,
   type BuildState,
-  decodeState,
-  emptyState,
-  encodeState,
+  decodeHead,
+  encodeHead,
+  encodeRecords,
+  type StateDamage,
   StateFormatError,
+  type StateHead,
+  type StateRecords,
 } from './state.js';
 import { BLOB_FILE, stateProblem } from './state-check.js';
 
 export const STATE_BLOB = 'state.json';
+/** The state's maps (`StateRecords`), as JSON. */
+export const RECORDS_BLOB = 'records.bin';
 const TRAILER_HEAD = ',"checksum":"';
 const TRAILER = /^,"checksum":"([0-9a-f]{64})"\}$/;
 const TRAILER_LENGTH = TRAILER_HEAD.length + 64 + 2;
@@ -43,12 +49,6 @@ export class StateDamagedError extends Error {
   ) {
     super(`state file ${file} ${problem}`, options);
   }
-}
-
-/** What the build reports when it found the state damaged and rebuilt it. */
-export interface StateDamage {
-  file: string;
-  problem: string;
 }
 
 /** Whether `error` says the stored state is unusable (and a rebuild from the articles is the fix). */
@@ -67,40 +67,39 @@ export function damageOf(error: unknown): StateDamage {
   return { file: STATE_BLOB, problem: `does not match its blobs (${(error as Error).message})` };
 }
 
-/** `encodeState` followed by the checksum of its bytes, as the last member of the JSON object. */
+/** The head (`encodeHead`) followed by the checksum of its bytes, as the last member of the JSON object. */
 export function* sealState(state: BuildState): Generator<Uint8Array> {
-  const hash = createHash('sha256');
-  let held: Uint8Array | undefined;
-  for (const chunk of encodeState(state)) {
-    if (held) {
-      hash.update(held);
-      yield held;
-    }
-    held = chunk;
-  }
-  // `encodeState` ends with the object's closing brace, alone: the checksum goes before it.
-  if (held?.length !== 1 || held[0] !== 0x7d) throw new Error('encodeState must end with "}"');
-  yield encoder.encode(`${TRAILER_HEAD}${hash.digest('hex')}"}`);
+  const head = encodeHead(state);
+  yield head;
+  yield encoder.encode(`${TRAILER_HEAD}${sha256(head)}"}`);
 }
 
-/** The state in `bytes` if its checksum holds; a `StateDamagedError` saying what is wrong otherwise. */
-export function unsealState(bytes: Uint8Array): BuildState {
+/**
+ * The head in `bytes` if its checksum holds; a `StateDamagedError` saying what is wrong otherwise.
+ * Its maps are in `records.bin` (`loadRecords`), or inline in a format-4 state.
+ */
+export function unsealState(bytes: Uint8Array): StateHead & Partial<StateRecords> {
   if (bytes.length < TRAILER_LENGTH) throw new StateDamagedError(STATE_BLOB, 'is truncated');
   const body = bytes.subarray(0, bytes.length - TRAILER_LENGTH);
   const trailer = TRAILER.exec(new TextDecoder().decode(bytes.subarray(bytes.length - TRAILER_LENGTH)));
   if (!trailer)
     throw new StateDamagedError(STATE_BLOB, 'has no checksum (truncated, or written by an older version)');
-  if (createHash('sha256').update(body).digest('hex') !== trailer[1])
+  if (sha256(body) !== trailer[1])
     throw new StateDamagedError(STATE_BLOB, 'does not match its checksum (damaged or edited)');
-  let state: BuildState & { checksum?: string };
+  let state: StateHead & Partial<StateRecords> & { checksum?: string };
   try {
-    state = decodeState(bytes);
+    state = decodeHead(bytes);
   } catch (error) {
     throw new StateDamagedError(STATE_BLOB, (error as Error).message.replace(/;.*$/, ''), { cause: error });
   }
   delete state.checksum;
+  return state;
+}
+
+/** A whole state, checked as one: its maps and its head must hold together (`state-check.ts`). */
+export function checkedState(state: BuildState, file = RECORDS_BLOB): BuildState {
   const problem = stateProblem(state);
-  if (problem) throw new StateDamagedError(STATE_BLOB, `does not hold together: ${problem}`);
+  if (problem) throw new StateDamagedError(file, `does not hold together: ${problem}`);
   return state;
 }
 
@@ -122,7 +121,7 @@ export class CheckedBlobStore implements BlobStore {
   private readonly preloaded = new Map<string, Uint8Array>();
 
   constructor(
-    private readonly inner: BlobStore,
+    readonly inner: BlobStore,
     private readonly previous: Pick<BuildState, 'blobs' | 'retired'>,
     private readonly generation: number,
   ) {
@@ -132,8 +131,11 @@ export class CheckedBlobStore implements BlobStore {
   /** Reads and checks every blob but the feature segments (those are checked on their first read). */
   async verifyAll(): Promise<void> {
     for (const name of Object.keys(this.blobs).sort()) {
-      if (isSegment(name)) continue;
-      this.preloaded.set(name, await this.read(name, this.blobs[name]!));
+      const entry = this.blobs[name]!;
+      if (isSegment(name) || this.verified.has(entry.file)) continue;
+      const bytes = await this.read(name, entry);
+      // The maps and the summary are read once, before this: only the indexes are read again.
+      if (name !== RECORDS_BLOB && name !== QUICK_BLOB) this.preloaded.set(name, bytes);
     }
   }
 
@@ -143,6 +145,23 @@ export class CheckedBlobStore implements BlobStore {
     const early = this.preloaded.get(name);
     this.preloaded.delete(name);
     return early ?? this.read(name, entry);
+  }
+
+  /** The file a blob is stored in. */
+  fileOf(name: string): string | undefined {
+    return this.blobs[name]?.file;
+  }
+
+  /** `get`, synchronously, when the inner store can (the report's lazily listed stories need it). */
+  getSync(name: string): Uint8Array | undefined {
+    const entry = this.blobs[name];
+    if (!entry || !this.inner.getSync) return undefined;
+    const bytes = this.inner.getSync(entry.file);
+    return bytes && this.checked(name, entry, bytes);
+  }
+
+  get canReadSync(): boolean {
+    return this.inner.getSync !== undefined;
   }
 
   async getRange(name: string, offset: number, length: number): Promise<Uint8Array> {
@@ -189,6 +208,8 @@ export class CheckedBlobStore implements BlobStore {
    * state whole; one after it leaves files that the next commit deletes (they are listed in `retired`).
    */
   async commit(state: BuildState): Promise<void> {
+    await this.put(RECORDS_BLOB, encodeRecords(state));
+    await this.put(QUICK_BLOB, encodeQuick(state));
     const kept = new Set(Object.values(this.blobs).map((entry) => entry.file));
     const before = Object.values(this.previous.blobs ?? {}).map((entry) => entry.file);
     state.blobs = this.blobs;
@@ -199,7 +220,10 @@ export class CheckedBlobStore implements BlobStore {
   }
 
   private async read(name: string, entry: BlobEntry): Promise<Uint8Array> {
-    const bytes = await this.inner.get(entry.file);
+    return this.checked(name, entry, await this.inner.get(entry.file));
+  }
+
+  private checked(name: string, entry: BlobEntry, bytes: Uint8Array | undefined): Uint8Array {
     if (!bytes) throw new StateDamagedError(entry.file, `is missing (the state's ${name})`);
     if (!this.verified.has(entry.file)) {
       if (bytes.length !== entry.size)
@@ -209,61 +233,5 @@ export class CheckedBlobStore implements BlobStore {
       this.verified.add(entry.file);
     }
     return bytes;
-  }
-}
-
-export interface OpenedState {
-  state: BuildState;
-  store: CheckedBlobStore;
-  /** Set when the stored state was damaged and this is an empty one, to be rebuilt from the articles. */
-  damage?: StateDamage;
-}
-
-/**
- * An empty state over `inner`, written as generation 1. `stale`: files the damaged state named, deleted
- * once the rebuilt state is written (only names of the blob pattern, so a forged list reaches no other file).
- */
-export function freshState(
-  inner: BlobStore,
-  damage?: StateDamage,
-  stale: readonly string[] = [],
-): OpenedState {
-  const state = emptyState();
-  const retired = stale.filter((file) => BLOB_FILE.test(file));
-  const opened: OpenedState = { state, store: new CheckedBlobStore(inner, { retired }, state.build + 1) };
-  if (damage) opened.damage = damage;
-  return opened;
-}
-
-/** The blob files a state names (its own and retired ones), read leniently from a state that may be damaged. */
-export function filesNamedBy(state: Partial<Pick<BuildState, 'blobs' | 'retired'>> | undefined): string[] {
-  const files: unknown[] = [];
-  try {
-    files.push(...Object.values(state?.blobs ?? {}).map((entry) => entry?.file));
-    if (Array.isArray(state?.retired)) files.push(...state.retired);
-  } catch {
-    return [];
-  }
-  return files.filter((file): file is string => typeof file === 'string' && BLOB_FILE.test(file));
-}
-
-/** Opens and checks the stored state; a damaged one gives an empty state and says what was wrong. */
-export async function openState(inner: BlobStore): Promise<OpenedState> {
-  const bytes = await inner.get(STATE_BLOB);
-  if (!bytes) return freshState(inner);
-  try {
-    const state = unsealState(bytes);
-    const store = new CheckedBlobStore(inner, state, state.build + 1);
-    await store.verifyAll();
-    return { state, store };
-  } catch (error) {
-    if (!isStateDamage(error)) throw error;
-    let named: string[] = [];
-    try {
-      named = filesNamedBy(JSON.parse(new TextDecoder().decode(bytes)));
-    } catch {
-      // Not even JSON: its files are left where they are.
-    }
-    return freshState(inner, damageOf(error), named);
   }
 }

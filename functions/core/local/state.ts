@@ -1,11 +1,12 @@
 /**
  * The persisted build state of the embedded (local) pipeline: what was processed, the stories, and
- * the editions. Plain JSON; the dedup index and the shingle sets are binary blobs beside it.
+ * the editions. Plain JSON: a small head (`state.json`) and the maps (`records.bin`); the dedup index
+ * and the shingle sets are binary blobs beside them.
  */
 
 import type { StoryRecord } from '../model.js';
 
-export const STATE_FORMAT = 4;
+export const STATE_FORMAT = 5;
 
 export interface FileRecord {
   /** Stable article id, derived from the key. */
@@ -126,47 +127,78 @@ export function emptyState(): BuildState {
   };
 }
 
+/** What the build reports when it found the state damaged and rebuilt it. */
+export interface StateDamage {
+  file: string;
+  problem: string;
+}
+
 export class StateFormatError extends Error {
   override name = 'StateFormatError';
 }
 
-export function decodeState(bytes: Uint8Array | undefined): BuildState {
-  if (!bytes) return emptyState();
-  let parsed: unknown;
+/**
+ * The maps of the state, stored apart from its head as the blob `records.bin`: a build that finds
+ * nothing changed reads the head and the small `quick.bin` (see `quick.ts`), not these.
+ */
+export const RECORD_MAPS = ['files', 'rejected', 'held', 'stories', 'mailedDocs', 'ghosts', 'media'] as const;
+export type StateRecords = Pick<BuildState, (typeof RECORD_MAPS)[number]>;
+/** The state without its maps: what `state.json` holds. */
+export type StateHead = Omit<BuildState, (typeof RECORD_MAPS)[number]>;
+
+const parseJson = (bytes: Uint8Array, what: string): unknown => {
   try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (cause) {
     throw new StateFormatError(
-      `state file is not valid JSON (${(cause as Error).message}); delete the state folder to rebuild`,
+      `${what} is not valid JSON (${(cause as Error).message}); delete the state folder to rebuild`,
     );
   }
-  const state = parsed as BuildState;
+};
+
+/**
+ * The state's head. Format 4 (before the maps moved to `records.bin`) is read too, maps and all, so
+ * that an upgrade keeps the digest numbering and the record of what was mailed; the next build
+ * writes it as format 5.
+ */
+export function decodeHead(bytes: Uint8Array): StateHead & Partial<StateRecords> {
+  const state = parseJson(bytes, 'state file') as BuildState | { format?: unknown };
+  if (state?.format === 4 && typeof (state as BuildState).files === 'object')
+    return { ...(state as BuildState), format: STATE_FORMAT };
   if (state?.format !== STATE_FORMAT) {
     throw new StateFormatError(
       `state format ${String(state?.format)} is not ${STATE_FORMAT}; delete the state folder to rebuild`,
     );
   }
-  return state;
+  return state as StateHead;
+}
+
+export function decodeRecords(bytes: Uint8Array): StateRecords {
+  const records = parseJson(bytes, 'records') as StateRecords;
+  if (typeof records !== 'object' || records === null || Array.isArray(records))
+    throw new StateFormatError('records are not a JSON object; delete the state folder to rebuild');
+  return records;
+}
+
+/** The head as JSON, without its closing brace (the seal adds the checksum before it). */
+export function encodeHead(state: BuildState): Uint8Array {
+  const head: Record<string, unknown> = { ...state };
+  for (const name of RECORD_MAPS) delete head[name];
+  return new TextEncoder().encode(JSON.stringify(head).slice(0, -1));
 }
 
 /**
- * The state as JSON, in chunks of a thousand entries: a 100,000-article state is about 60 MB of
- * JSON, and building it as one string would briefly need several times that in memory.
+ * The state's maps as JSON, in chunks of a thousand entries: a 100,000-article state is about 80 MB
+ * of JSON, and building it as one string would briefly need several times that in memory.
  */
-export function* encodeState(state: BuildState): Generator<Uint8Array> {
+export function* encodeRecords(state: StateRecords): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  const { files, rejected, held, stories, mailedDocs, ghosts, ...rest } = state;
-  yield encoder.encode(JSON.stringify(rest).slice(0, -1));
-  const maps: Array<[string, Record<string, unknown>]> = [
-    ['files', files],
-    ['rejected', rejected],
-    ['held', held],
-    ['stories', stories],
-    ['mailedDocs', mailedDocs],
-    ['ghosts', ghosts],
-  ];
-  for (const [name, map] of maps) {
-    yield encoder.encode(`,${JSON.stringify(name)}:`);
+  let first = true;
+  for (const name of RECORD_MAPS) {
+    const map = state[name] as Record<string, unknown> | undefined;
+    if (map === undefined) continue;
+    yield encoder.encode(`${first ? '{' : ','}${JSON.stringify(name)}:`);
+    first = false;
     // One native stringify per thousand entries: far faster than one call per entry.
     const keys = Object.keys(map);
     if (keys.length === 0) yield encoder.encode('{}');
@@ -179,5 +211,5 @@ export function* encodeState(state: BuildState): Generator<Uint8Array> {
       yield encoder.encode(`${open}${json.slice(1, -1)}${close}`);
     }
   }
-  yield encoder.encode('}');
+  yield encoder.encode(first ? '{}' : '}');
 }
