@@ -70,6 +70,8 @@ export class CandidateIndex {
   /** Scratch of `locate`: base from, base to, pending from, pending to. */
   private readonly located = new Uint32Array(4);
   private removedDocs = new Set<number>();
+  /** Times the base was rebuilt in memory: a stored journal of changes no longer applies to it. */
+  merges = 0;
 
   constructor(options: CandidateIndexOptions = {}) {
     const cap = options.postingCap ?? DEFAULT_POSTING_CAP;
@@ -268,14 +270,9 @@ export class CandidateIndex {
 
   /** Builds a new base from the old one, the pending log and the edited lists, in one ordered pass. */
   private merge(): void {
-    if (
-      this.pendingCount === 0 &&
-      this.edited.size === 0 &&
-      this.addedDocs.size === 0 &&
-      this.removedDocs.size === 0
-    ) {
-      return;
-    }
+    const changes = this.pendingCount + this.edited.size + this.addedDocs.size + this.removedDocs.size;
+    if (changes === 0) return;
+    this.merges++;
     const old = this.base;
     const pending =
       this.pendingCount > 0

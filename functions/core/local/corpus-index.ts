@@ -7,6 +7,10 @@
 import { CandidateIndex, UNCAPPED } from '../dedup/candidate-index.js';
 import { lineHashSet, type StoredFeatures } from '../dedup/doc-features.js';
 import type { BlobStore } from '../ports.js';
+import { decodeTail, IndexJournal, type IndexOp, TAIL_BLOB } from './index-tail.js';
+
+/** A tail this small is always kept, however small the bases (a first increment after a tiny cold build). */
+const TAIL_MIN_BYTES = 1 << 16;
 
 export const INDEX_BLOB = 'index.bin';
 export const LINES_BLOB = 'lines.bin';
@@ -32,7 +36,15 @@ export class CorpusIndex {
     readonly templates: Set<number> = new Set(),
   ) {}
 
-  /** Loads the indexes; an empty corpus has none yet. */
+  /**
+   * Changes since the stored bases (see `index-tail.ts`); undefined when the indexes must be stored
+   * whole (none stored yet, or past the limit).
+   */
+  private journal: IndexJournal | undefined;
+  /** Bytes of the stored bases: the tail is kept while it is under a sixteenth of them. */
+  private baseBytes = 0;
+
+  /** Loads the indexes, and replays the changes stored since; an empty corpus has none yet. */
   static async load(store: BlobStore, empty: boolean): Promise<CorpusIndex> {
     if (empty) return new CorpusIndex();
     const read = async (blob: string) => {
@@ -42,32 +54,53 @@ export class CorpusIndex {
     };
     const templates = await read(TEMPLATES_BLOB);
     const aligned = templates.byteOffset % 4 === 0 ? templates : templates.slice();
-    return new CorpusIndex(
-      CandidateIndex.deserialize(await read(INDEX_BLOB)),
-      CandidateIndex.deserialize(await read(LINES_BLOB)),
-      CandidateIndex.deserialize(await read(ENTITIES_BLOB)),
+    const bases = [await read(INDEX_BLOB), await read(LINES_BLOB), await read(ENTITIES_BLOB)];
+    const index = new CorpusIndex(
+      CandidateIndex.deserialize(bases[0]!),
+      CandidateIndex.deserialize(bases[1]!),
+      CandidateIndex.deserialize(bases[2]!),
       new Set(new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >>> 2)),
     );
+    index.baseBytes = bases.reduce((sum, bytes) => sum + bytes.length, 0);
+    index.journal = new IndexJournal();
+    const tail = await store.get(TAIL_BLOB);
+    if (tail) for (const op of decodeTail(tail)) index.apply(op);
+    return index;
   }
 
   async save(store: BlobStore): Promise<void> {
-    await store.put(INDEX_BLOB, this.fps.serialize());
-    await store.put(LINES_BLOB, this.lines.serialize());
-    await store.put(ENTITIES_BLOB, this.entities.serialize());
+    const merged = this.fps.merges + this.lines.merges + this.entities.merges > 0;
+    const journal = this.journal;
+    if (journal && !merged && journal.bytes <= Math.max(TAIL_MIN_BYTES, this.baseBytes / 16)) {
+      await store.put(TAIL_BLOB, journal.encode());
+    } else {
+      await store.put(INDEX_BLOB, this.fps.serialize());
+      await store.put(LINES_BLOB, this.lines.serialize());
+      await store.put(ENTITIES_BLOB, this.entities.serialize());
+      await store.delete(TAIL_BLOB);
+    }
     const templates = Uint32Array.from(this.templates).sort();
     await store.put(TEMPLATES_BLOB, new Uint8Array(templates.buffer));
   }
 
   add(docNum: number, doc: StoredFeatures): void {
-    this.fps.add(docNum, doc.fps);
-    this.lines.add(docNum, lineHashSet(doc));
-    this.entities.add(docNum, doc.entities);
+    this.apply({ remove: false, docNum, fps: doc.fps, lines: lineHashSet(doc), entities: doc.entities });
   }
 
   remove(docNum: number, doc: StoredFeatures): void {
-    this.fps.remove(docNum, doc.fps);
-    this.lines.remove(docNum, lineHashSet(doc));
-    this.entities.remove(docNum, doc.entities);
+    this.apply({ remove: true, docNum, fps: doc.fps, lines: lineHashSet(doc), entities: doc.entities });
+  }
+
+  private apply(op: IndexOp): void {
+    const { docNum } = op;
+    const verb = op.remove ? 'remove' : 'add';
+    this.fps[verb](docNum, op.fps);
+    this.lines[verb](docNum, op.lines);
+    this.entities[verb](docNum, op.entities);
+    // A cold build's journal would be the whole corpus: it is dropped once past the limit of any tail.
+    if (this.journal && this.journal.bytes > Math.max(TAIL_MIN_BYTES, this.baseBytes / 16))
+      this.journal = undefined;
+    this.journal?.record(op);
   }
 
   isTemplate = (lineHash: number): boolean => this.templates.has(lineHash);
