@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { composeLocal, type LocalOptions } from '../../functions/compose/local.js';
 import { type BuildDeps, build } from '../../functions/core/local/build.js';
+import { LoadedRecords } from '../../functions/core/local/records-tail.js';
 import { sequentialPageWriter } from '../../functions/core/local/render.js';
 import type { BuildReport } from '../../functions/core/local/report.js';
 import { FIXED_EPOCH, REPO, type Workspace, workspace } from './cli.js';
@@ -81,12 +82,14 @@ export function siteDiff(
 }
 
 /**
- * The state a build wrote in `stateDir`, head and maps as one object, as plain JSON (no checks): the
- * head is `state.json`, the maps the `records.bin` blob it names.
+ * The state a build wrote in `stateDir`, head and maps as one object (no checks): the head is
+ * `state.json`, the maps the `records.bin` blob it names with its tail applied.
  */
 // biome-ignore lint/suspicious/noExplicitAny: a test's view of whatever the file holds.
 export function storedState(stateDir: string): Record<string, any> {
   const head = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'));
-  const records = JSON.parse(readFileSync(join(stateDir, head.blobs['records.bin'].file), 'utf8'));
+  const blob = (name: string) =>
+    head.blobs[name] ? readFileSync(join(stateDir, head.blobs[name].file)) : undefined;
+  const { records } = LoadedRecords.decode(blob('records.bin')!, blob('records-tail.bin'));
   return { ...head, ...records };
 }

@@ -91,10 +91,12 @@ describe('the checked blob store', () => {
     expect((await openState(inner)).damage).toBeUndefined();
     opened.state.build = 2;
     await opened.store.commit(opened.state);
+    // The maps loaded are unchanged: generation 2 stores an empty tail and keeps generation 1's base.
     expect([...inner.blobs.keys()].sort()).toEqual([
       'index.g2.bin',
       'quick.g2.bin',
-      'records.g2.bin',
+      'records-tail.g2.bin',
+      'records.g1.bin',
       'state.json',
     ]);
     inner.blobs.get('index.g2.bin')![0] = 8;

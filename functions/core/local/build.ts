@@ -79,6 +79,17 @@ function changesSince(known: KnownArticles, entries: SourceEntry[], imagesChange
   return { toProcess, gone };
 }
 
+/** The counts of a build that found nothing to do. */
+const unchangedCounts = (listed: number, rejected: number, articles: number, stories: number) => ({
+  files: listed,
+  processed: 0,
+  rejected,
+  stories,
+  merged: articles - stories,
+  written: 0,
+  removed: 0,
+});
+
 const sitePresent = async (deps: BuildDeps) =>
   (await deps.sink.exists('feed.xml')) && (await deps.sink.exists('index.html'));
 
@@ -94,6 +105,7 @@ async function answerUnchanged(
 ): Promise<BuildReport | undefined> {
   const { state, store } = head;
   if (head.damage || !store.canReadSync || state.renderKey !== options.renderKey) return undefined;
+  if (state.known !== undefined && state.known !== entries.length) return undefined;
   let quick: QuickState;
   try {
     const bytes = await store.get(QUICK_BLOB);
@@ -111,15 +123,7 @@ async function answerUnchanged(
   return withLists(
     {
       changed: false,
-      counts: {
-        files: entries.length,
-        processed: 0,
-        rejected: Object.keys(quick.rejected).length,
-        stories: quick.stories,
-        merged: quick.files - quick.stories,
-        written: 0,
-        removed: 0,
-      },
+      counts: unchangedCounts(entries.length, Object.keys(quick.rejected).length, quick.files, quick.stories),
     },
     {
       // Read only when asked for (`--json`): the state's maps, synchronously.
@@ -153,15 +157,12 @@ async function buildFrom(
     return withStateReport(
       {
         changed: false,
-        counts: {
-          files: entries.length,
-          processed: 0,
-          rejected: Object.keys(state.rejected).length,
-          stories: Object.keys(state.stories).length,
-          merged: Object.keys(state.files).length - Object.keys(state.stories).length,
-          written: 0,
-          removed: 0,
-        },
+        counts: unchangedCounts(
+          entries.length,
+          Object.keys(state.rejected).length,
+          Object.keys(state.files).length,
+          Object.keys(state.stories).length,
+        ),
         ...rebuilt,
       },
       state,

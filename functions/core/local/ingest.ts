@@ -274,7 +274,13 @@ export async function ingest(store: BlobStore, state: BuildState, input: IngestI
     }
     const old = state.stories[cluster.storyId];
     const record = storyRecordFromCluster(cluster, memberInfo, old, input.build, now);
-    for (const key of record.members) state.files[key]!.story = cluster.storyId;
+    // A new object, not an assignment: the records loaded are frozen (see `records-tail.ts`).
+    for (const key of record.members) {
+      const file = state.files[key]!;
+      if (file.story === cluster.storyId) continue;
+      state.files[key] = { ...file, story: cluster.storyId };
+      recordByNum.set(file.docNum, state.files[key]);
+    }
     if (old && old.slug !== record.slug) record.slug = old.slug;
     if (old?.related) record.related = old.related;
     if (!old) {

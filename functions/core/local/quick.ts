@@ -9,7 +9,7 @@
  */
 import type { Diagnostic } from '../model.js';
 import { type MergeReport, mergesOf, warningsOf } from './report.js';
-import { type BuildState, type HeldRecord, type RejectedRecord, StateFormatError } from './state.js';
+import { type BuildState, type HeldRecord, type RejectedRecord, StateFormatError, utf8 } from './state.js';
 
 export const QUICK_BLOB = 'quick.bin';
 
@@ -67,7 +67,6 @@ export interface QuickState extends KnownArticles {
 }
 
 export function* encodeQuick(state: BuildState): Generator<Uint8Array> {
-  const encoder = new TextEncoder();
   const keys = Object.keys(state.files);
   const named: StoredQuick['named'] = {};
   for (const key of keys) if (state.files[key]!.media) named[key] = state.files[key]!.media!;
@@ -80,9 +79,9 @@ export function* encodeQuick(state: BuildState): Generator<Uint8Array> {
     warnings: warningsOf(state.files),
     merges: mergesOf(state.stories).map((m) => [m.source, m.story, m.into, m.containment, m.coverage]),
   };
-  yield encoder.encode(JSON.stringify(rest).slice(0, -1));
-  yield encoder.encode(`,"keys":${JSON.stringify(keys)}`);
-  yield encoder.encode(`,"versions":${JSON.stringify(keys.map((key) => state.files[key]!.version))}}`);
+  yield utf8(JSON.stringify(rest).slice(0, -1));
+  yield utf8(`,"keys":${JSON.stringify(keys)}`);
+  yield utf8(`,"versions":${JSON.stringify(keys.map((key) => state.files[key]!.version))}}`);
 }
 
 const isMap = (value: unknown): value is Record<string, unknown> =>

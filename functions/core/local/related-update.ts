@@ -47,8 +47,12 @@ export async function updateRelated(
     // Every story related to it may now list it, not only the first few it lists.
     for (const other of all) neighbours.add(other);
     for (const other of record.related ?? []) neighbours.add(other);
-    if (list.length) record.related = list;
-    else delete record.related;
+    // A new object: a record loaded with the state is frozen (see `records-tail.ts`).
+    const next: StoryRecord = { ...record };
+    if (list.length) next.related = list;
+    else delete next.related;
+    ctx.stories[id] = next;
+    changed.set(id, next);
   }
   if (touched.size) {
     // Stories listing a story that changed or went away: their list may lose it or reorder.

@@ -4,9 +4,9 @@
  * A damaged state gives an empty one and says what was wrong: the build rebuilds it from the articles.
  */
 import type { BlobStore } from '../ports.js';
+import { LoadedRecords, RECORDS_TAIL_BLOB } from './records-tail.js';
 import {
   type BuildState,
-  decodeRecords,
   emptyState,
   RECORD_MAPS,
   type StateDamage,
@@ -110,16 +110,18 @@ export async function loadRecords(opened: OpenedHead): Promise<OpenedState> {
 }
 
 async function recordsOf(store: CheckedBlobStore): Promise<StateRecords> {
-  const bytes = await store.get(RECORDS_BLOB);
-  if (!bytes) throw new StateDamagedError(STATE_BLOB, `names no ${RECORDS_BLOB}`);
-  return decodeRecords(bytes);
+  const base = await store.get(RECORDS_BLOB);
+  if (!base) throw new StateDamagedError(STATE_BLOB, `names no ${RECORDS_BLOB}`);
+  const { records, loaded } = LoadedRecords.decode(base, await store.get(RECORDS_TAIL_BLOB));
+  store.loadedRecords = loaded;
+  return records;
 }
 
 /** The state's maps, read synchronously (the report's lazily listed stories); see `getSync`. */
 export function recordsSync(store: CheckedBlobStore): StateRecords {
-  const bytes = store.getSync(RECORDS_BLOB);
-  if (!bytes) throw new StateDamagedError(STATE_BLOB, `names no ${RECORDS_BLOB}`);
-  return decodeRecords(bytes);
+  const base = store.getSync(RECORDS_BLOB);
+  if (!base) throw new StateDamagedError(STATE_BLOB, `names no ${RECORDS_BLOB}`);
+  return LoadedRecords.decode(base, store.getSync(RECORDS_TAIL_BLOB)).records;
 }
 
 function damagedState(inner: BlobStore, error: unknown, bytes: Uint8Array): OpenedState {

@@ -18,6 +18,7 @@ import type { BlobStore } from '../ports.js';
 import { PackFormatError } from '../stories/shingle-pack.js';
 import { StateMissingError } from './corpus-index.js';
 import { encodeQuick, QUICK_BLOB } from './quick.js';
+import { type LoadedRecords, RECORDS_TAIL_BLOB } from './records-tail.js';
 import {
   type BlobEntry,
   type BuildState,
@@ -28,6 +29,7 @@ import {
   StateFormatError,
   type StateHead,
   type StateRecords,
+  utf8,
 } from './state.js';
 import { BLOB_FILE, stateProblem } from './state-check.js';
 
@@ -37,7 +39,6 @@ export const RECORDS_BLOB = 'records.bin';
 const TRAILER_HEAD = ',"checksum":"';
 const TRAILER = /^,"checksum":"([0-9a-f]{64})"\}$/;
 const TRAILER_LENGTH = TRAILER_HEAD.length + 64 + 2;
-const encoder = new TextEncoder();
 
 /** A state file that cannot be trusted; `file` is its name in the state folder. */
 export class StateDamagedError extends Error {
@@ -71,7 +72,7 @@ export function damageOf(error: unknown): StateDamage {
 export function* sealState(state: BuildState): Generator<Uint8Array> {
   const head = encodeHead(state);
   yield head;
-  yield encoder.encode(`${TRAILER_HEAD}${sha256(head)}"}`);
+  yield utf8(`${TRAILER_HEAD}${sha256(head)}"}`);
 }
 
 /**
@@ -117,6 +118,8 @@ const isSegment = (name: string) => name.startsWith('shingles-');
 export class CheckedBlobStore implements BlobStore {
   private readonly blobs: Record<string, BlobEntry>;
   private readonly verified = new Set<string>();
+  /** The maps as loaded, when they were (`state-open.ts`): what a commit compares them with. */
+  loadedRecords?: LoadedRecords;
   /** Blobs read to check them at open, handed to the first `get` instead of being read again. */
   private readonly preloaded = new Map<string, Uint8Array>();
 
@@ -135,7 +138,8 @@ export class CheckedBlobStore implements BlobStore {
       if (isSegment(name) || this.verified.has(entry.file)) continue;
       const bytes = await this.read(name, entry);
       // The maps and the summary are read once, before this: only the indexes are read again.
-      if (name !== RECORDS_BLOB && name !== QUICK_BLOB) this.preloaded.set(name, bytes);
+      if (name !== RECORDS_BLOB && name !== RECORDS_TAIL_BLOB && name !== QUICK_BLOB)
+        this.preloaded.set(name, bytes);
     }
   }
 
@@ -208,7 +212,18 @@ export class CheckedBlobStore implements BlobStore {
    * state whole; one after it leaves files that the next commit deletes (they are listed in `retired`).
    */
   async commit(state: BuildState): Promise<void> {
-    await this.put(RECORDS_BLOB, encodeRecords(state));
+    state.known = [state.files, state.rejected, state.held].reduce(
+      (n, map) => n + Object.keys(map).length,
+      0,
+    );
+    // The maps: only what changed since they were loaded, while that is small (`records-tail.ts`).
+    const tail = this.loadedRecords?.encodeTail(state);
+    if (tail) {
+      await this.put(RECORDS_TAIL_BLOB, tail);
+    } else {
+      await this.put(RECORDS_BLOB, encodeRecords(state));
+      await this.delete(RECORDS_TAIL_BLOB);
+    }
     await this.put(QUICK_BLOB, encodeQuick(state));
     const kept = new Set(Object.values(this.blobs).map((entry) => entry.file));
     const before = Object.values(this.previous.blobs ?? {}).map((entry) => entry.file);

@@ -80,6 +80,11 @@ export interface BuildState {
   nextSeg: number;
   /** Hash of the config and templates the site was last rendered with. */
   renderKey: string;
+  /**
+   * How many keys the maps hold (articles, rejected and held files), written with them: a listing of
+   * another length has changed, and the build does not look at `quick.bin` for it.
+   */
+  known?: number;
   files: Record<string, FileRecord>;
   rejected: Record<string, RejectedRecord>;
   held: Record<string, HeldRecord>;
@@ -180,11 +185,14 @@ export function decodeRecords(bytes: Uint8Array): StateRecords {
   return records;
 }
 
+/** `TextEncoder.encode`, six times faster on the large strings of a state (measured: 39 MB in 42 ms, not 255). */
+export const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
 /** The head as JSON, without its closing brace (the seal adds the checksum before it). */
 export function encodeHead(state: BuildState): Uint8Array {
   const head: Record<string, unknown> = { ...state };
   for (const name of RECORD_MAPS) delete head[name];
-  return new TextEncoder().encode(JSON.stringify(head).slice(0, -1));
+  return utf8(JSON.stringify(head).slice(0, -1));
 }
 
 /**
@@ -192,24 +200,23 @@ export function encodeHead(state: BuildState): Uint8Array {
  * of JSON, and building it as one string would briefly need several times that in memory.
  */
 export function* encodeRecords(state: StateRecords): Generator<Uint8Array> {
-  const encoder = new TextEncoder();
   let first = true;
   for (const name of RECORD_MAPS) {
     const map = state[name] as Record<string, unknown> | undefined;
     if (map === undefined) continue;
-    yield encoder.encode(`${first ? '{' : ','}${JSON.stringify(name)}:`);
+    yield utf8(`${first ? '{' : ','}${JSON.stringify(name)}:`);
     first = false;
     // One native stringify per thousand entries: far faster than one call per entry.
     const keys = Object.keys(map);
-    if (keys.length === 0) yield encoder.encode('{}');
+    if (keys.length === 0) yield utf8('{}');
     for (let i = 0; i < keys.length; i += 1000) {
       const slice: Record<string, unknown> = {};
       for (const key of keys.slice(i, i + 1000)) slice[key] = map[key];
       const json = JSON.stringify(slice);
       const open = i === 0 ? '{' : ',';
       const close = i + 1000 >= keys.length ? '}' : '';
-      yield encoder.encode(`${open}${json.slice(1, -1)}${close}`);
+      yield utf8(`${open}${json.slice(1, -1)}${close}`);
     }
   }
-  yield encoder.encode(first ? '{}' : '}');
+  yield utf8(first ? '{}' : '}');
 }

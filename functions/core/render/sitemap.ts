@@ -36,7 +36,7 @@ export interface SitemapFile {
   body: string;
 }
 
-const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+const utf8Length = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** Groups of pages each under both limits, in order: by count first, halving any group still too large. */
 function sitemapParts(
