@@ -34,8 +34,17 @@ function sample(stories: number): StateRecords {
     records.mailedDocs[`d${n}`] = 1;
   }
   records.rejected['bad.txt'] = { version: '1', code: 'empty', message: 'bad.txt: file is empty' };
+  // A folder that could not be read, named like a property every object has.
+  records.rejected[ODD_KEY] = {
+    version: 'unreadable',
+    code: 'unreadable',
+    message: 'toString: cannot be read',
+  };
   return records;
 }
+
+/** A key named like a property every object inherits. */
+const ODD_KEY: string = 'toString';
 
 const base = (records: StateRecords) => concatBytes([...encodeRecords(records)]);
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
@@ -49,13 +58,14 @@ describe('the records tail', () => {
     records.stories.s999 = story(999);
     delete records.stories.s2;
     delete records.rejected['bad.txt'];
+    delete records.rejected[ODD_KEY];
     records.held['later.md'] = { version: '1', until: '2030-01-01T00:00:00.000Z' };
     const tail2 = loaded.encodeTail(records)!;
     const want2 = plain(records);
     expect(plain(LoadedRecords.decode(stored, tail2).records)).toEqual(want2);
     expect(JSON.parse(Buffer.from(tail2).toString())).toEqual({
       stories: { set: { s1: want2.stories.s1, s999: want2.stories.s999 }, del: ['s2'] },
-      rejected: { set: {}, del: ['bad.txt'] },
+      rejected: { set: {}, del: ['bad.txt', 'toString'] },
       held: { set: { 'later.md': want2.held['later.md'] }, del: [] },
     });
 

@@ -80,8 +80,9 @@ export class LoadedRecords {
       for (const key of Object.keys(map)) {
         if (carried?.set.has(key) || before.get(key) !== map[key]) set[key] = map[key];
       }
-      for (const key of before.keys()) if (!(key in map)) del.add(key);
-      for (const key of carried?.del ?? []) if (!(key in map)) del.add(key);
+      // `hasOwn`, not `in`: a file or folder may be named like a property of every object ("toString").
+      for (const key of before.keys()) if (!Object.hasOwn(map, key)) del.add(key);
+      for (const key of carried?.del ?? []) if (!Object.hasOwn(map, key)) del.add(key);
       if (Object.keys(set).length || del.size) parts[name] = { set, del: [...del] };
     }
     const bytes = asciiJson(JSON.stringify(parts));
