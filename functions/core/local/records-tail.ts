@@ -45,7 +45,8 @@ export class LoadedRecords {
     const carried = new Map<MapName, { set: Set<string>; del: Set<string> }>();
     if (tail) {
       for (const [name, part] of Object.entries(decodeTail(tail)) as Array<[MapName, TailPart]>) {
-        const map = (records[name] ??= {});
+        records[name] ??= {};
+        const map = records[name];
         for (const [key, value] of Object.entries(part.set)) map[key] = value;
         for (const key of part.del) delete map[key];
         carried.set(name, { set: new Set(Object.keys(part.set)), del: new Set(part.del) });
