@@ -25,8 +25,17 @@ const TEXT_ESCAPES: Record<string, string> = {
   '\r': '&#13;',
 };
 
+/**
+ * Text no escape changes: the plain text of most values, returned as it is after one scan instead of
+ * two replacing passes (a surrogate, paired or not, takes the full path).
+ */
+const PLAIN_TEXT = /^[^&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\uD800-\uDFFF]*$/;
+const PLAIN_ATTR =
+  /^[^&<>"'\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\uD800-\uDFFF]*$/;
+
 /** Escapes text for element content; the parsed text equals `stripXmlIllegal(text)` exactly. */
 export function escapeXmlText(text: string): string {
+  if (PLAIN_TEXT.test(text)) return text;
   return stripXmlIllegal(text).replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
 }
 
@@ -41,6 +50,7 @@ const ATTR_ESCAPES: Record<string, string> = {
 
 /** Escapes text for an attribute value (quoted with either quote); the parsed value equals the stripped input. */
 export function escapeXmlAttr(text: string): string {
+  if (PLAIN_ATTR.test(text)) return text;
   return stripXmlIllegal(text).replace(/[&<>"'\t\n\r]/g, (c) => ATTR_ESCAPES[c] ?? c);
 }
 
