@@ -25,4 +25,10 @@ export async function route(argv: string[]): Promise<number> {
   return (await import('./commands/build.js')).main(argv);
 }
 
+// `npm start | head`: the reader is gone before the summary is written. The build is done by then, and
+// what is left to print has nobody to read it: not an uncaught EPIPE with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 process.exitCode = await route(process.argv.slice(2));

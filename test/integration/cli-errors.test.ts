@@ -4,6 +4,7 @@
  * runs in a child process with pipes (no TTY). Permission cases run as `nobody` when the tests
  * run as root, since root ignores file permissions.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   runTool,
   SEEDS_DIR,
   STACK_FRAME,
+  TSX_LOADER,
   unprivilegedUser,
   type Workspace,
   workspace,
@@ -259,5 +261,33 @@ describe('npm start: what a successful run says', () => {
     expect(lines.filter((line) => line.startsWith('  merged '))).toHaveLength(20);
     expect(lines).toContain('  … and 4 more merges (--json lists them all)');
     expect(JSON.parse(start(ws, ['--json']).stdout).merges).toHaveLength(24);
+  });
+});
+
+describe('npm start | head: a reader that leaves early', () => {
+  it('is no error: the build finishes, says nothing of the closed pipe, and exits 0', async () => {
+    const ws = workspace();
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX_LOADER,
+        join(REPO, 'functions/cli/main.ts'),
+        ...['--articles', ws.articles, '--out', ws.out, '--state', ws.state, '--templates', TEMPLATES],
+      ],
+      { cwd: ws.root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // The reader is gone before the build writes its summary.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const status = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toContain(STACK_FRAME);
+    expect(status).toBe(0);
+    expect(readFileSync(join(ws.out, 'feed.xml'), 'utf8')).toContain('<rss');
+    rmSync(ws.root, { recursive: true, force: true });
   });
 });
