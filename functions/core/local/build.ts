@@ -47,17 +47,19 @@ export interface BuildOptions {
 export async function build(deps: BuildDeps, options: BuildOptions): Promise<BuildReport> {
   const head = await openHead(deps.state);
   const entries = await deps.source.list();
-  const unchanged = await answerUnchanged(deps, options, head, entries);
+  // One per build: an image's version is read once, by the no-change check or the build, not by both.
+  const media = new MediaVersions(deps.source);
+  const unchanged = await answerUnchanged(deps, options, head, entries, media);
   if (unchanged) return unchanged;
   const opened = await loadRecords(head);
   try {
-    return await buildFrom(deps, options, opened, entries);
+    return await buildFrom(deps, options, opened, entries, media);
   } catch (error) {
     // A stored blob found damaged part way (feature segments are checked on first read): nothing was
     // committed, so the build starts again from an empty state, re-reading every article.
     if (!isStateDamage(error) || opened.damage) throw error;
     const fresh = freshState(deps.state, damageOf(error), filesNamedBy(opened.state));
-    return buildFrom(deps, options, fresh, entries);
+    return buildFrom(deps, options, fresh, entries, media);
   }
 }
 
@@ -102,6 +104,7 @@ async function answerUnchanged(
   options: BuildOptions,
   head: OpenedHead,
   entries: SourceEntry[],
+  media: MediaVersions,
 ): Promise<BuildReport | undefined> {
   const { state, store } = head;
   if (head.damage || !store.canReadSync || state.renderKey !== options.renderKey) return undefined;
@@ -117,7 +120,7 @@ async function answerUnchanged(
     throw error;
   }
   const now = deps.clock.now().toISOString();
-  const imagesChanged = await new MediaVersions(deps.source).changedArticles(quick.images);
+  const imagesChanged = await media.changedArticles(quick.images);
   const { toProcess, gone } = changesSince(quick, entries, imagesChanged, now);
   if (toProcess.length || gone.length || !(await sitePresent(deps))) return undefined;
   return withLists(
@@ -141,6 +144,7 @@ async function buildFrom(
   options: BuildOptions,
   opened: OpenedState,
   entries: SourceEntry[],
+  media: MediaVersions,
 ): Promise<BuildReport> {
   const { config } = options;
   const nowDate = deps.clock.now();
@@ -148,7 +152,6 @@ async function buildFrom(
   const { state, store } = opened;
   const rebuilt = opened.damage ? { stateRebuilt: opened.damage } : {};
   // An article is read again when its bytes changed, or an image it names did.
-  const media = new MediaVersions(deps.source);
   const imagesChanged = await media.changedArticles(state);
   const { toProcess, gone } = changesSince(knownOf(state), entries, imagesChanged, now);
   const rerenderAll = state.renderKey !== options.renderKey || !(await sitePresent(deps));

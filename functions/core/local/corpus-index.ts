@@ -71,7 +71,7 @@ export class CorpusIndex {
   async save(store: BlobStore): Promise<void> {
     const merged = this.fps.merges + this.lines.merges + this.entities.merges > 0;
     const journal = this.journal;
-    if (journal && !merged && journal.bytes <= Math.max(TAIL_MIN_BYTES, this.baseBytes / 16)) {
+    if (journal && !merged && journal.bytes <= this.tailLimit) {
       await store.put(TAIL_BLOB, journal.encode());
     } else {
       await store.put(INDEX_BLOB, this.fps.serialize());
@@ -91,6 +91,11 @@ export class CorpusIndex {
     this.apply({ remove: true, docNum, fps: doc.fps, lines: lineHashSet(doc), entities: doc.entities });
   }
 
+  /** The largest tail kept: a sixteenth of the bases, and never under `TAIL_MIN_BYTES`. */
+  private get tailLimit(): number {
+    return Math.max(TAIL_MIN_BYTES, this.baseBytes / 16);
+  }
+
   private apply(op: IndexOp): void {
     const { docNum } = op;
     const verb = op.remove ? 'remove' : 'add';
@@ -98,8 +103,7 @@ export class CorpusIndex {
     this.lines[verb](docNum, op.lines);
     this.entities[verb](docNum, op.entities);
     // A cold build's journal would be the whole corpus: it is dropped once past the limit of any tail.
-    if (this.journal && this.journal.bytes > Math.max(TAIL_MIN_BYTES, this.baseBytes / 16))
-      this.journal = undefined;
+    if (this.journal && this.journal.bytes > this.tailLimit) this.journal = undefined;
     this.journal?.record(op);
   }
 
