@@ -103,6 +103,10 @@ export class ProjectFunction extends NodejsFunction {
         minify: LAMBDA_BUNDLING.minify,
         sourceMap: LAMBDA_BUNDLING.sourcemap,
         externalModules: [...LAMBDA_BUNDLING.external],
+        // Rendered as `--alias:<package>=<path>`, resolved from the project root (esbuild's working directory).
+        esbuildArgs: {
+          '--alias': Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
+        },
         commandHooks: props.commandHooks,
       },
     });
